@@ -1,0 +1,78 @@
+package io.streamguard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Argument handling only: none of these reach a broker or registry. */
+class StreamGuardCliTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest(name = "[{index}] streamguard {0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      ''                                                    | missing command (one of: up, produce, consume, topics; see --help)
+      frob                                                  | Unmatched argument at index 0: 'frob'
+      produce --topic t --bogus                             | Unknown option: '--bogus'
+      consume                                               | Missing required option: '--topic=TOPIC'
+      consume --topic t --max abc                           | Invalid value for option '--max': 'abc' is not a long
+      consume --topic t --max 0                             | --max must be at least 1, was 0
+      consume --topic t --timeout-ms 0                      | --timeout-ms must be positive, was 0
+      produce --topic t --format xml                        | Invalid value for option '--format': expected one of [JSONL, TSV] (case-insensitive) but was 'xml'
+      produce --topic t /definitely/not/here.jsonl          | file not found: /definitely/not/here.jsonl
+      produce --topic t --registry ftp://host/x             | --registry must be an http(s) URL, was 'ftp://host/x'
+      up --kafka-port 70000                                 | --kafka-port must be between 0 and 65535, was 70000
+      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port and --registry-port must differ (9100 given twice)
+      up --no-registry --registry-url http://h:1            | --no-registry and --registry-url exclude each other
+      up --registry-url localhost:8081                      | --registry-url must be an http(s) URL, was 'localhost:8081'
+      up --partitions 0                                     | --partitions must be at least 1, was 0
+      topics create --partitions 0                          | --partitions must be at least 1, was 0
+      topics frob                                           | Unmatched argument at index 1: 'frob'
+      """)
+  void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
+    CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("streamguard: " + message);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void aDirectoryIsNotAnInputFile() {
+    CliRun run = CliRun.of("produce", "--topic", "t", tmp.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("streamguard: not a readable file: " + tmp);
+  }
+
+  @Test
+  void helpAndVersionSucceed() {
+    CliRun help = CliRun.of("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage: streamguard", "up", "produce", "consume", "topics");
+
+    CliRun produceHelp = CliRun.of("produce", "--help");
+    assertThat(produceHelp.exitCode()).isZero();
+    assertThat(produceHelp.out()).contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
+
+    CliRun version = CliRun.of("--version");
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out()).startsWith("streamguard ").contains("Apache Kafka 4.3.1");
+    assertThat(version.err()).isEmpty();
+  }
+
+  @Test
+  void runtimeFailuresPrintOneLineAndExitOne() {
+    // The embedded registry is launched first; a missing app fails before any broker starts.
+    CliRun run = CliRun.of("up", "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "0",
+        "--controller-port", "0", "--registry-port", "0", "--registry-app", tmp.resolve("missing.jar").toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.errLines()).singleElement().asString()
+        .startsWith("streamguard: schema registry app not found at " + tmp.resolve("missing.jar"));
+    assertThat(run.out()).isEmpty();
+  }
+}
