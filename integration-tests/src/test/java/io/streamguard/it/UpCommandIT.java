@@ -1,0 +1,165 @@
+package io.streamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamguard.launcher.StreamGuardCli;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
+ * round trip through the CLI, stops cleanly on SIGTERM (registry child included) and restarts on its
+ * own data with the earlier records still readable.
+ */
+class UpCommandIT {
+    private static final Pattern READY = Pattern.compile("^READY bootstrap=(\\S+) registry=(\\S+)$");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void upServesARoundTripStopsCleanlyAndRestartsOnItsData() throws Exception {
+        Path events = dataDir.resolve("events.jsonl");
+        Files.writeString(events, """
+                {"id":"e-1","text":"first event","source":"up-it"}
+                {"id":"e-2","text":"second: naïve café 🙂","attributes":{"lang":"mixed"}}
+                {"id":"e-3","text":"third"}
+                """);
+
+        try (Up up = Up.start(dataDir.resolve("stack"))) {
+            Cli produce = Cli.run("produce", "--topic", "text-events", "--bootstrap", up.bootstrap,
+                    "--registry", up.registry, events.toString());
+            assertThat(produce.exit).as(produce.err).isZero();
+            assertThat(produce.out).contains("Produced 3 records");
+
+            Cli consume = consumeAll(up);
+            assertThat(consume.out).contains("e-1", "first event", "e-2", "naïve café 🙂", "e-3");
+
+            List<ProcessHandle> children = up.process.descendants().toList();
+            assertThat(children).as("the registry runs as a child process").isNotEmpty();
+            up.stop();
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+        }
+
+        try (Up again = Up.start(dataDir.resolve("stack"))) {
+            Cli consume = consumeAll(again);
+            assertThat(consume.exit).as(consume.err).isZero();
+            assertThat(consume.out).as("records and their schemas survive a restart")
+                    .contains("e-1", "first event", "e-3");
+        }
+    }
+
+    @Test
+    void badArgumentsGetOneLineAndNonZeroExit() {
+        Cli unknown = Cli.run("up", "--no-such-flag");
+        assertThat(unknown.exit).isEqualTo(2);
+        assertThat(unknown.err.strip()).startsWith("streamguard: ").doesNotContain("\n");
+
+        Cli missingFile = Cli.run("produce", "--topic", "text-events", "/no/such/file.jsonl");
+        assertThat(missingFile.exit).isNotZero();
+        assertThat(missingFile.err.strip()).startsWith("streamguard: ").contains("/no/such/file.jsonl")
+                .doesNotContain("\n");
+    }
+
+    private static Cli consumeAll(Up up) {
+        return Cli.run("consume", "--topic", "text-events", "--from-beginning", "--max", "3",
+                "--timeout-ms", "30000", "--bootstrap", up.bootstrap, "--registry", up.registry);
+    }
+
+    /** The CLI in this JVM, as the {@code streamguard} script would run it. */
+    record Cli(int exit, String out, String err) {
+        static Cli run(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cli = StreamGuardCli.newCommandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            int exit = cli.execute(args);
+            return new Cli(exit, out.toString(), err.toString());
+        }
+    }
+
+    /** {@code streamguard up} in its own JVM on free ports. */
+    static final class Up implements AutoCloseable {
+        final Process process;
+        final String bootstrap;
+        final String registry;
+        private final List<String> output = new ArrayList<>();
+
+        private Up(Process process, String bootstrap, String registry) {
+            this.process = process;
+            this.bootstrap = bootstrap;
+            this.registry = registry;
+        }
+
+        static Up start(Path dataDir) throws Exception {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
+            Path home = Path.of(System.getProperty("streamguard.home"));
+            String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + java.io.File.pathSeparator
+                    + home.resolve("launcher/target/lib") + "/*";
+            Process p = new ProcessBuilder(javaBin, "-Xmx512m",
+                    "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
+                    "-cp", classpath, StreamGuardCli.class.getName(),
+                    "up", "--data-dir", dataDir.toString(),
+                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0")
+                    .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("up.stderr.log").toFile()))
+                    .start();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        Matcher m = READY.matcher(line);
+                        if (m.matches()) {
+                            return m;
+                        }
+                    }
+                    return null;
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            });
+            Matcher m;
+            try {
+                m = ready.get(180, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+                throw new AssertionError("no READY line within 180 s", e);
+            }
+            if (m == null) {
+                throw new AssertionError("up exited with " + p.waitFor() + " before READY; see "
+                        + dataDir.resolveSibling("up.stderr.log"));
+            }
+            return new Up(p, m.group(1), m.group(2));
+        }
+
+        /** SIGTERM, as Ctrl-C or an orchestrator would send, then wait for a clean exit. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("up stops within 60 s of SIGTERM").isTrue();
+            // 143 = terminated by SIGTERM after the shutdown hooks ran; anything else is a crash.
+            assertThat(process.exitValue()).isIn(0, 143);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                stop();
+            }
+        }
+    }
+}

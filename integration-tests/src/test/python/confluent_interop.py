@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Interop peer for StreamGuard's integration tests: Debian's python3-confluent-kafka.
+
+Uses confluent_kafka.avro's AvroProducer and MessageSerializer (Confluent's own Python Avro + Schema
+Registry client), so the Java side is checked against code nobody here wrote. The consumer decodes
+values only: StreamGuard keys are plain UTF-8 ids, which AvroConsumer would try to decode as Avro.
+
+  produce BOOTSTRAP REGISTRY TOPIC COUNT     -> writes COUNT TextEvents, prints {"schema_id": ..}
+  consume BOOTSTRAP REGISTRY TOPIC COUNT     -> prints one JSON object per decoded value
+"""
+import json
+import sys
+import time
+import uuid
+
+from confluent_kafka import Consumer, avro
+from confluent_kafka.avro import AvroProducer, CachedSchemaRegistryClient
+from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
+
+# A producer that knows only the required fields: the pipeline must read it with its own,
+# larger reader schema (defaults filled in), which is the BACKWARD case users hit in practice.
+TEXT_EVENT_MINIMAL = """
+{"type": "record", "name": "TextEvent", "namespace": "io.streamguard.avro",
+ "fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}]}
+"""
+
+
+def produce(bootstrap, registry, topic, count):
+    producer = AvroProducer(
+        {"bootstrap.servers": bootstrap, "schema.registry.url": registry},
+        default_value_schema=avro.loads(TEXT_EVENT_MINIMAL))
+    for i in range(count):
+        producer.produce(topic=topic, value={"id": "py-%d" % i, "text": "hello from python %d é 🙂" % i})
+    remaining = producer.flush(30)
+    if remaining:
+        sys.exit("python producer: %d messages not delivered" % remaining)
+    schema_id, _, _ = CachedSchemaRegistryClient({"url": registry}).get_latest_schema(topic + "-value")
+    print(json.dumps({"produced": count, "schema_id": schema_id}))
+
+
+def consume(bootstrap, registry, topic, count):
+    decoder = MessageSerializer(CachedSchemaRegistryClient({"url": registry}))
+    consumer = Consumer({
+        "bootstrap.servers": bootstrap,
+        "group.id": "python-interop-" + uuid.uuid4().hex, "auto.offset.reset": "earliest"})
+    consumer.subscribe([topic])
+    seen, deadline = 0, time.time() + 60
+    while seen < count and time.time() < deadline:
+        msg = consumer.poll(1.0)
+        if msg is None:
+            continue
+        if msg.error():
+            sys.exit("python consumer: %s" % msg.error())
+        value = decoder.decode_message(msg.value())
+        value["_key"] = msg.key().decode("utf-8")
+        print(json.dumps(value, default=str, ensure_ascii=False), flush=True)
+        seen += 1
+    consumer.close()
+    if seen < count:
+        sys.exit("python consumer: got %d of %d records" % (seen, count))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 6 or sys.argv[1] not in ("produce", "consume"):
+        sys.exit(__doc__)
+    mode, bootstrap, registry, topic, count = sys.argv[1:]
+    (produce if mode == "produce" else consume)(bootstrap, registry, topic, int(count))
