@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +48,7 @@ class UpCommandIT {
             assertThat(produce.exit).as(produce.err).isZero();
             assertThat(produce.out).contains("Produced 3 records");
 
-            Cli consume = consumeAll(up);
+            Cli consume = consumeAll(up, 3);
             assertThat(consume.out).contains("e-1", "first event", "e-2", "naïve café 🙂", "e-3");
 
             List<ProcessHandle> children = up.process.descendants().toList();
@@ -55,11 +57,17 @@ class UpCommandIT {
             assertThat(children).noneMatch(ProcessHandle::isAlive);
         }
 
-        try (Up again = Up.start(dataDir.resolve("stack"))) {
-            Cli consume = consumeAll(again);
+        // The README's first command, on the restarted stack: real texts out and back, then a summary.
+        try (Up again = Up.start(dataDir.resolve("stack"), "--demo", "--demo-events", "24", "--demo-rate", "200",
+                "--datasets", System.getProperty("streamguard.home") + "/../shared/datasets")) {
+            String summary = again.awaitLine("DEMO SUMMARY", 120);
+            assertThat(summary).contains("produced=24 received=24");
+            assertThat(again.linesSoFar()).filteredOn(l -> l.startsWith("demo-")).hasSize(24);
+
+            Cli consume = consumeAll(again, 3 + 24);
             assertThat(consume.exit).as(consume.err).isZero();
             assertThat(consume.out).as("records and their schemas survive a restart")
-                    .contains("e-1", "first event", "e-3");
+                    .contains("e-1", "first event", "e-3", "demo-0000", "demo-0023");
         }
     }
 
@@ -75,8 +83,8 @@ class UpCommandIT {
                 .doesNotContain("\n");
     }
 
-    private static Cli consumeAll(Up up) {
-        return Cli.run("consume", "--topic", "text-events", "--from-beginning", "--max", "3",
+    private static Cli consumeAll(Up up, int count) {
+        return Cli.run("consume", "--topic", "text-events", "--from-beginning", "--max", String.valueOf(count),
                 "--timeout-ms", "30000", "--bootstrap", up.bootstrap, "--registry", up.registry);
     }
 
@@ -98,41 +106,52 @@ class UpCommandIT {
         final Process process;
         final String bootstrap;
         final String registry;
+        private final BlockingQueue<String> stdout;
         private final List<String> output = new ArrayList<>();
 
-        private Up(Process process, String bootstrap, String registry) {
+        private Up(Process process, String bootstrap, String registry, BlockingQueue<String> stdout) {
             this.process = process;
             this.bootstrap = bootstrap;
             this.registry = registry;
+            this.stdout = stdout;
         }
 
-        static Up start(Path dataDir) throws Exception {
+        static Up start(Path dataDir, String... extraArgs) throws Exception {
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
             Path home = Path.of(System.getProperty("streamguard.home"));
             String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + java.io.File.pathSeparator
                     + home.resolve("launcher/target/lib") + "/*";
-            Process p = new ProcessBuilder(javaBin, "-Xmx512m",
+            List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx512m",
                     "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
                     "-cp", classpath, StreamGuardCli.class.getName(),
                     "up", "--data-dir", dataDir.toString(),
-                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0")
+                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0"));
+            command.addAll(List.of(extraArgs));
+            Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("up.stderr.log").toFile()))
                     .start();
             BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<Matcher> ready = CompletableFuture.supplyAsync(() -> {
+            BlockingQueue<String> after = new LinkedBlockingQueue<>();
+            CompletableFuture<Matcher> ready = new CompletableFuture<>();
+            // One reader for the whole life of the process: stdout must keep draining after READY.
+            Thread reader = new Thread(() -> {
                 try {
                     for (String line; (line = lines.readLine()) != null; ) {
                         Matcher m = READY.matcher(line);
-                        if (m.matches()) {
-                            return m;
+                        if (!ready.isDone() && m.matches()) {
+                            ready.complete(m);
+                        } else if (ready.isDone()) {
+                            after.add(line);
                         }
                     }
-                    return null;
                 } catch (java.io.IOException e) {
-                    return null;
+                    // the process ended
                 }
-            });
+                ready.complete(null);
+            }, "up-stdout");
+            reader.setDaemon(true);
+            reader.start();
             Matcher m;
             try {
                 m = ready.get(180, TimeUnit.SECONDS);
@@ -144,7 +163,27 @@ class UpCommandIT {
                 throw new AssertionError("up exited with " + p.waitFor() + " before READY; see "
                         + dataDir.resolveSibling("up.stderr.log"));
             }
-            return new Up(p, m.group(1), m.group(2));
+            return new Up(p, m.group(1), m.group(2), after);
+        }
+
+        /** Waits for the first stdout line after READY that starts with {@code prefix}. */
+        String awaitLine(String prefix, long timeoutSeconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (System.nanoTime() < deadline) {
+                String line = stdout.poll(1, TimeUnit.SECONDS);
+                if (line != null) {
+                    output.add(line);
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+            }
+            throw new AssertionError("no line starting with '" + prefix + "' within " + timeoutSeconds
+                    + " s; got " + output);
+        }
+
+        List<String> linesSoFar() {
+            return List.copyOf(output);
         }
 
         /** SIGTERM, as Ctrl-C or an orchestrator would send, then wait for a clean exit. */

@@ -2,6 +2,7 @@ package io.streamguard.launcher;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -58,9 +59,28 @@ final class UpCommand implements Callable<Integer> {
       description = "Partitions for newly created topics; default: ${DEFAULT-VALUE}.")
   int partitions;
 
+  @Option(names = "--demo", description = "After READY, produce real texts from the datasets at a steady rate,"
+      + " show the stream live, print a summary, then stay up.")
+  boolean demo;
+
+  @Option(names = "--demo-events", paramLabel = "N", defaultValue = "300",
+      description = "Texts the demo produces; default: ${DEFAULT-VALUE}.")
+  int demoEvents;
+
+  @Option(names = "--demo-rate", paramLabel = "PER_SECOND", defaultValue = "50",
+      description = "Offered rate of the demo traffic; default: ${DEFAULT-VALUE} events/s.")
+  double demoRate;
+
+  @Option(names = "--datasets", paramLabel = "DIR",
+      description = "Labelled datasets for the demo (default: $STREAMGUARD_DATASETS or ../shared/datasets"
+          + " beside the checkout).")
+  Path datasets;
+
   @Override
   public Integer call() throws InterruptedException {
     EmbeddedStack.Builder builder = configure();
+    // Read the texts before starting anything: a missing dataset should not cost a broker start.
+    List<DemoTraffic.Sample> samples = demo ? DemoTraffic.load(datasetsDir(), demoEvents) : List.of();
     EmbeddedStack stack = builder.start();
     // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the stack is fully
     // closed (broker controlled shutdown, registry process destroyed) before the process ends.
@@ -72,6 +92,11 @@ final class UpCommand implements Callable<Integer> {
         + " registry=" + (stack.hasRegistry() ? stack.registryUrl() : "none"));
     out.flush();
     LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
+    if (demo) {
+      DemoTraffic.print(DemoTraffic.run(stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out), out);
+      out.println("Stack stays up for your own traffic (streamguard produce/consume); Ctrl-C stops it.");
+      out.flush();
+    }
 
     // Block until the JVM is shut down; the only other way out is the registry dying under us.
     CompletableFuture<Integer> registryExit =
@@ -105,6 +130,15 @@ final class UpCommand implements Callable<Integer> {
         throw usage("--kafka-port, --controller-port and --registry-port must differ (" + port + " given twice)");
       }
     }
+    if (demo && noRegistry) {
+      throw usage("--demo needs a schema registry (drop --no-registry)");
+    }
+    if (demoEvents < 1) {
+      throw usage("--demo-events must be at least 1, was " + demoEvents);
+    }
+    if (!(demoRate > 0)) {
+      throw usage("--demo-rate must be positive, was " + demoRate);
+    }
     if (partitions < 1) {
       throw usage("--partitions must be at least 1, was " + partitions);
     }
@@ -131,6 +165,19 @@ final class UpCommand implements Callable<Integer> {
       b.registryApp(registryApp);
     }
     return b;
+  }
+
+  private Path datasetsDir() {
+    if (datasets != null) {
+      return datasets;
+    }
+    String env = System.getenv("STREAMGUARD_DATASETS");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String home = System.getProperty(EmbeddedRegistry.HOME_PROPERTY);
+    Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
+    return base.resolve("../shared/datasets").normalize();
   }
 
   private void checkPort(String option, int port) {
