@@ -1,0 +1,20 @@
+package io.streamguard.model.tokenizer;
+
+/**
+ * A vocabulary or tokenizer definition that cannot be used. Unchecked because it signals a broken
+ * model artifact, which callers cannot recover from at the call site; I/O failures while reading
+ * one stay {@link java.io.IOException}s.
+ */
+public abstract sealed class TokenizerException extends RuntimeException
+        permits InvalidVocabularyException, UnsupportedTokenizerException {
+
+    private static final long serialVersionUID = 1L;
+
+    TokenizerException(String message) {
+        super(message);
+    }
+
+    TokenizerException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
