@@ -4,43 +4,47 @@ import io.streamguard.avro.TextEvent;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.schemas.serde.AvroSerializer;
-import java.util.Map;
+
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.config.ConfigException;
 
+import java.util.Map;
+
 /** The schemas module's registry-backed serdes, configured for the CLI's one-shot clients. */
 final class AvroSerdes {
-  private AvroSerdes() {}
+    private AvroSerdes() {}
 
-  /** Registers TextEvent's schema under {@code <topic>-value} on first use (the serde's default). */
-  static AvroSerializer<TextEvent> textEventSerializer(String registryUrl) {
-    AvroSerializer<TextEvent> serializer = new AvroSerializer<>();
-    try {
-      serializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
-    } catch (ConfigException e) {
-      throw new LauncherException(e.getMessage(), e);
+    /**
+     * Registers TextEvent's schema under {@code <topic>-value} on first use (the serde's default).
+     */
+    static AvroSerializer<TextEvent> textEventSerializer(String registryUrl) {
+        AvroSerializer<TextEvent> serializer = new AvroSerializer<>();
+        try {
+            serializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        } catch (ConfigException e) {
+            throw new LauncherException(e.getMessage(), e);
+        }
+        return serializer;
     }
-    return serializer;
-  }
 
-  /** Decodes any value with the writer's schema from the registry; no generated class needed. */
-  static AvroDeserializer<GenericRecord> genericDeserializer(String registryUrl) {
-    AvroDeserializer<GenericRecord> deserializer = AvroDeserializer.generic();
-    try {
-      deserializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
-    } catch (ConfigException e) {
-      throw new LauncherException(e.getMessage(), e);
+    /** Decodes any value with the writer's schema from the registry; no generated class needed. */
+    static AvroDeserializer<GenericRecord> genericDeserializer(String registryUrl) {
+        AvroDeserializer<GenericRecord> deserializer = AvroDeserializer.generic();
+        try {
+            deserializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        } catch (ConfigException e) {
+            throw new LauncherException(e.getMessage(), e);
+        }
+        return deserializer;
     }
-    return deserializer;
-  }
 
-  /** The serde's message, plus the underlying registry error when it adds something. */
-  static String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-      message += ": " + cause.getMessage();
+    /** The serde's message, plus the underlying registry error when it adds something. */
+    static String describe(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message += ": " + cause.getMessage();
+        }
+        return StreamGuardCli.oneLine(message);
     }
-    return StreamGuardCli.oneLine(message);
-  }
 }

@@ -11,18 +11,18 @@ import java.util.Objects;
  * @param lineNumber the 1-based input line it came from, for error messages further down
  */
 public record InputEvent(
-    String id,
-    String text,
-    String language,
-    String source,
-    String author,
-    Instant eventTime,
-    Map<String, String> attributes,
-    long lineNumber) {
+        String id,
+        String text,
+        String language,
+        String source,
+        String author,
+        Instant eventTime,
+        Map<String, String> attributes,
+        long lineNumber) {
 
-  public InputEvent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(text, "text");
-    attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
-  }
+    public InputEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(text, "text");
+        attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
+    }
 }

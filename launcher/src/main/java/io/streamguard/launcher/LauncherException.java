@@ -5,13 +5,13 @@ package io.streamguard.launcher;
  * an unreachable broker. The CLI prints the message (no stack trace) and exits with status 1.
  */
 public class LauncherException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public LauncherException(String message) {
-    super(message);
-  }
+    public LauncherException(String message) {
+        super(message);
+    }
 
-  public LauncherException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public LauncherException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -12,21 +12,24 @@ import java.util.Arrays;
  * <p>Runs inside the third-party JVM before anything else: JDK classes only, no logging.
  */
 public final class ParentWatchdog {
-  private ParentWatchdog() {}
+    private ParentWatchdog() {}
 
-  public static void main(String[] args) throws Throwable {
-    if (args.length < 2) {
-      throw new IllegalArgumentException("usage: ParentWatchdog <parent pid> <main class> [args...]");
+    public static void main(String[] args) throws Throwable {
+        if (args.length < 2) {
+            throw new IllegalArgumentException(
+                    "usage: ParentWatchdog <parent pid> <main class> [args...]");
+        }
+        long parentPid = Long.parseLong(args[0]);
+        ProcessHandle.of(parentPid)
+                .ifPresentOrElse(
+                        parent -> parent.onExit().thenRun(() -> System.exit(0)),
+                        () -> System.exit(0)); // the launcher died before we got here
+        try {
+            Class.forName(args[1])
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
-    long parentPid = Long.parseLong(args[0]);
-    ProcessHandle.of(parentPid).ifPresentOrElse(
-        parent -> parent.onExit().thenRun(() -> System.exit(0)),
-        () -> System.exit(0)); // the launcher died before we got here
-    try {
-      Class.forName(args[1]).getMethod("main", String[].class)
-          .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
-  }
 }

@@ -1,10 +1,9 @@
 package io.streamguard.launcher;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -14,86 +13,107 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
 /**
  * {@code streamguard}: run the local stack and talk to it. Exit status 0 on success, 2 for usage
- * errors (bad option, missing file), 1 for runtime failures; either way one {@code streamguard: ...}
- * line on stderr instead of a stack trace.
+ * errors (bad option, missing file), 1 for runtime failures; either way one {@code streamguard:
+ * ...} line on stderr instead of a stack trace.
  */
 @Command(
-    name = "streamguard",
-    mixinStandardHelpOptions = true,
-    versionProvider = StreamGuardCli.Version.class,
-    description = "StreamGuard: real-time content moderation on Apache Kafka.",
-    subcommands = {UpCommand.class, ProduceCommand.class, ConsumeCommand.class, TopicsCommand.class},
-    footer = {"", "Environment: STREAMGUARD_BOOTSTRAP, STREAMGUARD_REGISTRY_URL, STREAMGUARD_REGISTRY_APP,"
-        + " STREAMGUARD_LOG_LEVEL (our logs), STREAMGUARD_KAFKA_LOG_LEVEL (broker/client logs)."})
+        name = "streamguard",
+        mixinStandardHelpOptions = true,
+        versionProvider = StreamGuardCli.Version.class,
+        description = "StreamGuard: real-time content moderation on Apache Kafka.",
+        subcommands = {
+            UpCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            TopicsCommand.class
+        },
+        footer = {
+            "",
+            "Environment: STREAMGUARD_BOOTSTRAP, STREAMGUARD_REGISTRY_URL, STREAMGUARD_REGISTRY_APP,"
+                    + " STREAMGUARD_LOG_LEVEL (our logs), STREAMGUARD_KAFKA_LOG_LEVEL (broker/client logs)."
+        })
 public final class StreamGuardCli implements Callable<Integer> {
-  static final String PREFIX = "streamguard: ";
-  private static final Logger LOG = LoggerFactory.getLogger(StreamGuardCli.class);
+    static final String PREFIX = "streamguard: ";
+    private static final Logger LOG = LoggerFactory.getLogger(StreamGuardCli.class);
 
-  @Spec CommandSpec spec;
+    @Spec CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(newCommandLine().execute(args));
-  }
-
-  /** The configured command line (error handlers included); tests swap in their own writers. */
-  public static CommandLine newCommandLine() {
-    return new CommandLine(new StreamGuardCli())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler(new UsageErrors())
-        .setExecutionExceptionHandler(new RuntimeErrors());
-  }
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(),
-        "missing command (one of: up, produce, consume, topics; see --help)");
-  }
-
-  /** Exit 2 and one line for anything the user typed wrong. */
-  static final class UsageErrors implements IParameterExceptionHandler {
-    @Override
-    public int handleParseException(ParameterException ex, String[] args) {
-      PrintWriter err = ex.getCommandLine().getErr();
-      err.println(PREFIX + oneLine(ex.getMessage()));
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
     }
-  }
 
-  /** Exit 1 and one line for failures at run time; stack traces only at DEBUG. */
-  static final class RuntimeErrors implements IExecutionExceptionHandler {
-    @Override
-    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
-      PrintWriter err = cmd.getErr();
-      String message;
-      if (ex instanceof LauncherException) {
-        message = ex.getMessage(); // may carry a registry log tail: deliberately kept multi-line
-      } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
-        message = oneLine(EmbeddedKafka.rootMessage(ex));
-      } else {
-        message = "internal error: " + ex + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";
-      }
-      LOG.debug("Command failed", ex);
-      err.println(PREFIX + message);
-      err.flush();
-      return CommandLine.ExitCode.SOFTWARE;
+    /** The configured command line (error handlers included); tests swap in their own writers. */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new StreamGuardCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new UsageErrors())
+                .setExecutionExceptionHandler(new RuntimeErrors());
     }
-  }
 
-  static String oneLine(String message) {
-    return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
-  }
-
-  /** The launcher jar's Implementation-Version (set by the Maven build). */
-  static final class Version implements IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = StreamGuardCli.class.getPackage().getImplementationVersion();
-      return new String[] {"streamguard " + (v != null ? v : "(development build)"),
-          "Apache Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
-          "Java " + System.getProperty("java.version")};
+    public Integer call() {
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command (one of: up, produce, consume, topics; see --help)");
     }
-  }
+
+    /** Exit 2 and one line for anything the user typed wrong. */
+    static final class UsageErrors implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println(PREFIX + oneLine(ex.getMessage()));
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+    }
+
+    /** Exit 1 and one line for failures at run time; stack traces only at DEBUG. */
+    static final class RuntimeErrors implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(
+                Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+            PrintWriter err = cmd.getErr();
+            String message;
+            if (ex instanceof LauncherException) {
+                message =
+                        ex
+                                .getMessage(); // may carry a registry log tail: deliberately kept
+                                               // multi-line
+            } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
+                message = oneLine(EmbeddedKafka.rootMessage(ex));
+            } else {
+                message =
+                        "internal error: "
+                                + ex
+                                + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";
+            }
+            LOG.debug("Command failed", ex);
+            err.println(PREFIX + message);
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** The launcher jar's Implementation-Version (set by the Maven build). */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = StreamGuardCli.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "streamguard " + (v != null ? v : "(development build)"),
+                "Apache Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+                "Java " + System.getProperty("java.version")
+            };
+        }
+    }
 }

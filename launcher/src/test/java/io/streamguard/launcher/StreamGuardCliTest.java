@@ -2,18 +2,22 @@ package io.streamguard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Path;
+
 /** Argument handling only: none of these reach a broker or registry. */
 class StreamGuardCliTest {
-  @TempDir Path tmp;
+    @TempDir Path tmp;
 
-  @ParameterizedTest(name = "[{index}] streamguard {0}")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "[{index}] streamguard {0}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
       ''                                                    | missing command (one of: up, produce, consume, topics; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
@@ -32,47 +36,63 @@ class StreamGuardCliTest {
       topics create --partitions 0                          | --partitions must be at least 1, was 0
       topics frob                                           | Unmatched argument at index 1: 'frob'
       """)
-  void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
-    CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
+    void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
+        CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines()).containsExactly("streamguard: " + message);
-    assertThat(run.out()).isEmpty();
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("streamguard: " + message);
+        assertThat(run.out()).isEmpty();
+    }
 
-  @Test
-  void aDirectoryIsNotAnInputFile() {
-    CliRun run = CliRun.of("produce", "--topic", "t", tmp.toString());
+    @Test
+    void aDirectoryIsNotAnInputFile() {
+        CliRun run = CliRun.of("produce", "--topic", "t", tmp.toString());
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines()).containsExactly("streamguard: not a readable file: " + tmp);
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("streamguard: not a readable file: " + tmp);
+    }
 
-  @Test
-  void helpAndVersionSucceed() {
-    CliRun help = CliRun.of("--help");
-    assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("Usage: streamguard", "up", "produce", "consume", "topics");
+    @Test
+    void helpAndVersionSucceed() {
+        CliRun help = CliRun.of("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: streamguard", "up", "produce", "consume", "topics");
 
-    CliRun produceHelp = CliRun.of("produce", "--help");
-    assertThat(produceHelp.exitCode()).isZero();
-    assertThat(produceHelp.out()).contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
+        CliRun produceHelp = CliRun.of("produce", "--help");
+        assertThat(produceHelp.exitCode()).isZero();
+        assertThat(produceHelp.out())
+                .contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
 
-    CliRun version = CliRun.of("--version");
-    assertThat(version.exitCode()).isZero();
-    assertThat(version.out()).startsWith("streamguard ").contains("Apache Kafka 4.3.1");
-    assertThat(version.err()).isEmpty();
-  }
+        CliRun version = CliRun.of("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("streamguard ").contains("Apache Kafka 4.3.1");
+        assertThat(version.err()).isEmpty();
+    }
 
-  @Test
-  void runtimeFailuresPrintOneLineAndExitOne() {
-    // The embedded registry is launched first; a missing app fails before any broker starts.
-    CliRun run = CliRun.of("up", "--data-dir", tmp.resolve("data").toString(), "--kafka-port", "0",
-        "--controller-port", "0", "--registry-port", "0", "--registry-app", tmp.resolve("missing.jar").toString());
+    @Test
+    void runtimeFailuresPrintOneLineAndExitOne() {
+        // The embedded registry is launched first; a missing app fails before any broker starts.
+        CliRun run =
+                CliRun.of(
+                        "up",
+                        "--data-dir",
+                        tmp.resolve("data").toString(),
+                        "--kafka-port",
+                        "0",
+                        "--controller-port",
+                        "0",
+                        "--registry-port",
+                        "0",
+                        "--registry-app",
+                        tmp.resolve("missing.jar").toString());
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.errLines()).singleElement().asString()
-        .startsWith("streamguard: schema registry app not found at " + tmp.resolve("missing.jar"));
-    assertThat(run.out()).isEmpty();
-  }
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "streamguard: schema registry app not found at "
+                                + tmp.resolve("missing.jar"));
+        assertThat(run.out()).isEmpty();
+    }
 }
