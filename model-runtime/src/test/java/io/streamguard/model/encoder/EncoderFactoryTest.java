@@ -1,0 +1,46 @@
+package io.streamguard.model.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class EncoderFactoryTest {
+
+    @Test
+    void unknownIdsFailWithATypedException() {
+        assertThatThrownBy(() -> EncoderFactory.create(EncoderConfig.of("gpt-17")))
+                .isInstanceOfSatisfying(UnsupportedEncoderException.class, e -> {
+                    assertThat(e.encoderId()).isEqualTo("gpt-17");
+                    assertThat(e).hasMessageContaining("bert-base-uncased");
+                })
+                .isInstanceOf(EncoderException.class);
+    }
+
+    @Test
+    void configDefaultsAndValidation() {
+        EncoderConfig config = EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED);
+        assertThat(config.device()).isEqualTo(Device.AUTO);
+        assertThat(config.maxLength()).isEqualTo(128);
+        assertThat(config.modelPath()).isNull();
+        assertThat(config.cacheDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".cache/streamguard/models"));
+        assertThat(config.withDevice(Device.GPU).withMaxLength(256).device()).isEqualTo(Device.GPU);
+        assertThatThrownBy(() -> config.withMaxLength(1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EncoderFactory.create(config.withMaxLength(513).withCacheDir(Path.of("target/unused"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("512");
+    }
+
+    @Test
+    void miniLmIsConfigurationNotCode() {
+        assertThat(EncoderFactory.AVAILABLE).contains(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6);
+        try (LoadedEncoder loaded = EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU))) {
+            assertThat(loaded.encoder().info().id()).isEqualTo("minilm-l6");
+            assertThat(loaded.encoder().info().hidden()).isEqualTo(384);
+            assertThat(loaded.tokenizer().vocabulary().vocabHash()).isEqualTo(loaded.encoder().info().vocabHash());
+            Embeddings e = loaded.encoder().encode(loaded.tokenizer().encodeBatch(java.util.List.of("hello world", "spam spam")));
+            assertThat(e.batchSize()).isEqualTo(2);
+            assertThat(e.hidden()).isEqualTo(384);
+        }
+    }
+}
