@@ -321,7 +321,7 @@ class HuggingFaceParityTest {
      * {@code count} rows spread evenly over a file (skipping a header), so every part of it is
      * represented; for TSV files the text is everything after the first tab.
      */
-    private static List<String> column(Path file, boolean tsvWithHeader, int count) throws IOException {
+    static List<String> column(Path file, boolean tsvWithHeader, int count) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (tsvWithHeader) {
             lines = lines.subList(1, lines.size());

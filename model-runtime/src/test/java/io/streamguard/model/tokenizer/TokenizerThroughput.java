@@ -3,8 +3,6 @@ package io.streamguard.model.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,9 +29,9 @@ public final class TokenizerThroughput {
     public static void main(String[] args) throws IOException {
         Path datasets = Path.of(args.length > 0 ? args[0] : "../shared/datasets");
         List<String> texts = new ArrayList<>();
-        texts.addAll(sample(datasets.resolve("sst2/train.tsv"), true, 4000));
-        texts.addAll(sample(datasets.resolve("tweeteval/offensive/train_text.txt"), false, 4000));
-        texts.addAll(sample(datasets.resolve("sms-spam/train.tsv"), true, 2000));
+        texts.addAll(HuggingFaceParityTest.column(datasets.resolve("sst2/train.tsv"), true, 4000));
+        texts.addAll(HuggingFaceParityTest.column(datasets.resolve("tweeteval/offensive/train_text.txt"), false, 4000));
+        texts.addAll(HuggingFaceParityTest.column(datasets.resolve("sms-spam/train.tsv"), true, 2000));
 
         BertTokenizer ours;
         try (InputStream in = resource()) {
@@ -113,19 +111,5 @@ public final class TokenizerThroughput {
 
     private static InputStream resource() {
         return TokenizerThroughput.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json");
-    }
-
-    private static List<String> sample(Path file, boolean tsvWithHeader, int count) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (tsvWithHeader) {
-            lines = lines.subList(1, lines.size());
-        }
-        List<String> texts = new ArrayList<>(count);
-        double step = (double) lines.size() / count;
-        for (int i = 0; i < count; i++) {
-            String line = lines.get((int) (i * step));
-            texts.add(tsvWithHeader ? line.substring(line.indexOf('\t') + 1) : line);
-        }
-        return texts;
     }
 }
