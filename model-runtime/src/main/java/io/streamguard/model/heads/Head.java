@@ -44,6 +44,13 @@ public record Head(String name, HeadKind kind, List<String> labels, float[] inpu
             throw new IllegalArgumentException("head " + name + ": normaliser has " + inputMean.length + "/"
                     + inputScale.length + " dimensions, first layer takes " + layers.get(0).inputs());
         }
+        for (int i = 0; i < inputMean.length; i++) {
+            // Dense rejects non-finite weights; a NaN here would poison every score just the same.
+            if (!Float.isFinite(inputMean[i]) || !Float.isFinite(inputScale[i])) {
+                throw new IllegalArgumentException("head " + name + ": non-finite normaliser at dimension " + i
+                        + " (mean " + inputMean[i] + ", scale " + inputScale[i] + ")");
+            }
+        }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
                 throw new IllegalArgumentException("head " + name + ": layer " + i + " takes " + layers.get(i).inputs()

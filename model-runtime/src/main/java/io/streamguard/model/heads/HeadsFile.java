@@ -1,6 +1,7 @@
 package io.streamguard.model.heads;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,16 +10,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Reads and writes {@link HeadsModel}s as JSON: readable metadata (version, encoder, labels,
@@ -43,7 +51,9 @@ public final class HeadsFile {
     public static final String FORMAT = "streamguard-heads";
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // "{...} junk" is a damaged file
 
     private HeadsFile() {}
 
@@ -55,20 +65,39 @@ public final class HeadsFile {
         String json;
         try {
             json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new HeadsFileException(file, "no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new HeadsFileException(file, "not UTF-8 text (" + e + ")", e);
         } catch (IOException e) {
             throw new HeadsFileException(file, "cannot read: " + e, e);
         }
         return parse(json, file);
     }
 
-    /** Writes atomically (temporary file, then rename), so a reader never sees half a model. */
+    /**
+     * Writes atomically: a temporary file in the same directory, flushed to disk, then renamed over
+     * {@code file}, so a reader (or a restart after a crash) sees the old model or the new one, never
+     * half of one.
+     *
+     * @throws HeadsFileException if the directory or file cannot be written
+     */
     public static void write(HeadsModel model, Path file) {
+        byte[] bytes = (toJson(model) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            // Not Files.createTempFile: it creates the file 0600, and the rename would carry that mode onto
+            // the model, unreadable to a server running as another user. createFile honours the umask.
+            Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.writeString(tmp, toJson(model) + "\n");
+                try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    out.force(true); // data on disk before the rename publishes it
+                }
                 try {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -160,7 +189,11 @@ public final class HeadsFile {
         } catch (JsonProcessingException e) {
             throw new HeadsFileException(file, "not JSON: " + e.getOriginalMessage(), e);
         }
-        Reader r = new Reader(file);
+        if (!root.isObject()) {
+            throw new HeadsFileException(file, "not a heads file: expected a JSON object, found "
+                    + (root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+        }
+        Reader r = new Reader(file, "");
         try {
             String format = r.text(root, "format");
             if (!FORMAT.equals(format)) {
@@ -172,46 +205,70 @@ public final class HeadsFile {
                         + FORMAT_VERSION + ")");
             }
             JsonNode encoder = r.object(root, "encoder");
+            Reader re = r.in("encoder");
             List<Head> heads = new ArrayList<>();
             for (JsonNode h : r.array(root, "heads")) {
+                Reader rh = r.in("heads[" + heads.size() + "]");
                 List<String> labels = new ArrayList<>();
-                for (JsonNode label : r.array(h, "labels")) {
+                for (JsonNode label : rh.array(h, "labels")) {
+                    if (!label.isTextual()) {
+                        throw new HeadsFileException(file, "field '" + rh.prefix() + "labels' must hold strings, found "
+                                + label);
+                    }
                     labels.add(label.asText());
                 }
                 List<Dense> layers = new ArrayList<>();
-                for (JsonNode l : r.array(h, "layers")) {
-                    layers.add(new Dense(r.integer(l, "inputs"), r.integer(l, "outputs"), r.floats(l, "weights"),
-                            r.floats(l, "bias"), r.enumValue(l, "activation", Activation.class)));
+                for (JsonNode l : rh.array(h, "layers")) {
+                    Reader rl = rh.in("layers[" + layers.size() + "]");
+                    Dense layer;
+                    try {
+                        layer = new Dense(rl.integer(l, "inputs"), rl.integer(l, "outputs"), rl.floats(l, "weights"),
+                                rl.floats(l, "bias"), rl.enumValue(l, "activation", Activation.class));
+                    } catch (IllegalArgumentException e) {
+                        // Dense says what is wrong but not where.
+                        throw new HeadsFileException(file, "invalid layer '" + rh.prefix() + "layers[" + layers.size()
+                                + "]': " + e.getMessage(), e);
+                    }
+                    layers.add(layer);
                 }
-                heads.add(new Head(r.text(h, "name"), r.enumValue(h, "kind", HeadKind.class), labels,
-                        r.floats(h, "inputMean"), r.floats(h, "inputScale"), layers));
+                heads.add(new Head(rh.text(h, "name"), rh.enumValue(h, "kind", HeadKind.class), labels,
+                        rh.floats(h, "inputMean"), rh.floats(h, "inputScale"), layers));
             }
             Map<String, Thresholds> thresholds = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.object(root, "thresholds").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                thresholds.put(e.getKey(), new Thresholds(r.number(e.getValue(), "review"), r.number(e.getValue(), "block")));
+            JsonNode thresholdsNode = r.object(root, "thresholds");
+            for (Iterator<String> it = thresholdsNode.fieldNames(); it.hasNext(); ) {
+                String label = it.next();
+                JsonNode t = r.in("thresholds").object(thresholdsNode, label);
+                Reader rt = r.in("thresholds." + label);
+                thresholds.put(label, new Thresholds(rt.number(t, "review"), rt.number(t, "block")));
             }
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-            JsonNode metricsNode = root.path("metrics");
-            for (Iterator<Map.Entry<String, JsonNode>> it = metricsNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> task = it.next();
-                Map<String, Double> values = new LinkedHashMap<>();
-                task.getValue().fields().forEachRemaining(m -> values.put(m.getKey(), m.getValue().asDouble()));
-                metrics.put(task.getKey(), values);
+            JsonNode metricsNode = r.object(root, "metrics");
+            for (Iterator<String> it = metricsNode.fieldNames(); it.hasNext(); ) {
+                String task = it.next();
+                JsonNode values = r.in("metrics").object(metricsNode, task);
+                Reader rm = r.in("metrics." + task);
+                Map<String, Double> taskMetrics = new LinkedHashMap<>();
+                values.fieldNames().forEachRemaining(metric -> taskMetrics.put(metric, rm.number(values, metric)));
+                metrics.put(task, taskMetrics);
             }
             JsonNode p = r.object(root, "provenance");
+            Reader rp = r.in("provenance");
             List<Provenance.DataRef> data = new ArrayList<>();
-            for (JsonNode d : p.path("trainingData")) {
-                data.add(new Provenance.DataRef(r.text(d, "task"), r.text(d, "split"), r.text(d, "path"),
-                        r.text(d, "sha256"), r.integer(d, "rows")));
+            for (JsonNode d : rp.array(p, "trainingData")) {
+                Reader rd = rp.in("trainingData[" + data.size() + "]");
+                data.add(new Provenance.DataRef(rd.text(d, "task"), rd.text(d, "split"), rd.text(d, "path"),
+                        rd.text(d, "sha256"), rd.integer(d, "rows")));
             }
             Map<String, String> notes = new LinkedHashMap<>();
-            p.path("notes").fields().forEachRemaining(n -> notes.put(n.getKey(), n.getValue().asText()));
-            JsonNode parent = p.get("parentVersion");
-            Provenance provenance = new Provenance(r.text(p, "createdAt"),
-                    parent == null || parent.isNull() ? null : parent.asText(), p.path("seed").asLong(), data, notes);
-            return new HeadsModel(r.text(root, "version"), r.text(encoder, "id"), r.text(encoder, "vocabHash"),
-                    r.integer(encoder, "maxLength"), r.enumValue(root, "feature", Feature.class), heads, thresholds,
+            JsonNode notesNode = rp.object(p, "notes");
+            notesNode.fieldNames().forEachRemaining(n -> notes.put(n, rp.in("notes").text(notesNode, n)));
+            JsonNode parent = p.get("parentVersion"); // optional: null for a model trained from scratch
+            Provenance provenance = new Provenance(rp.text(p, "createdAt"),
+                    parent == null || parent.isNull() ? null : rp.text(p, "parentVersion"), rp.longInteger(p, "seed"),
+                    data, notes);
+            return new HeadsModel(r.text(root, "version"), re.text(encoder, "id"), re.text(encoder, "vocabHash"),
+                    re.integer(encoder, "maxLength"), r.enumValue(root, "feature", Feature.class), heads, thresholds,
                     metrics, provenance);
         } catch (IllegalArgumentException e) {
             throw new HeadsFileException(file, "invalid model: " + e.getMessage(), e);
@@ -224,12 +281,20 @@ public final class HeadsFile {
         return Base64.getEncoder().encodeToString(bytes.array());
     }
 
-    /** Field access that names the missing or mistyped field in its error. */
-    private record Reader(Path file) {
+    /**
+     * Field access that names the missing or mistyped field in its error, by its path from the root
+     * (e.g. {@code heads[1].layers[0].weights}).
+     */
+    private record Reader(Path file, String prefix) {
+        /** A reader for the object at {@code child} (a path segment) below this one. */
+        Reader in(String child) {
+            return new Reader(file, prefix + child + ".");
+        }
+
         JsonNode field(JsonNode node, String name) {
             JsonNode value = node.get(name);
             if (value == null || value.isNull()) {
-                throw new HeadsFileException(file, "missing field '" + name + "'");
+                throw new HeadsFileException(file, "missing field '" + prefix + name + "'");
             }
             return value;
         }
@@ -237,7 +302,7 @@ public final class HeadsFile {
         String text(JsonNode node, String name) {
             JsonNode v = field(node, name);
             if (!v.isTextual()) {
-                throw new HeadsFileException(file, "field '" + name + "' must be a string");
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be a string");
             }
             return v.asText();
         }
@@ -245,15 +310,23 @@ public final class HeadsFile {
         int integer(JsonNode node, String name) {
             JsonNode v = field(node, name);
             if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw new HeadsFileException(file, "field '" + name + "' must be an integer");
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be an integer");
             }
             return v.asInt();
+        }
+
+        long longInteger(JsonNode node, String name) {
+            JsonNode v = field(node, name);
+            if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be an integer");
+            }
+            return v.asLong();
         }
 
         double number(JsonNode node, String name) {
             JsonNode v = field(node, name);
             if (!v.isNumber()) {
-                throw new HeadsFileException(file, "field '" + name + "' must be a number");
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be a number");
             }
             return v.asDouble();
         }
@@ -261,7 +334,7 @@ public final class HeadsFile {
         JsonNode object(JsonNode node, String name) {
             JsonNode v = field(node, name);
             if (!v.isObject()) {
-                throw new HeadsFileException(file, "field '" + name + "' must be an object");
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be an object");
             }
             return v;
         }
@@ -269,7 +342,7 @@ public final class HeadsFile {
         JsonNode array(JsonNode node, String name) {
             JsonNode v = field(node, name);
             if (!v.isArray()) {
-                throw new HeadsFileException(file, "field '" + name + "' must be an array");
+                throw new HeadsFileException(file, "field '" + prefix + name + "' must be an array");
             }
             return v;
         }
@@ -279,7 +352,7 @@ public final class HeadsFile {
             try {
                 return Enum.valueOf(type, value);
             } catch (IllegalArgumentException e) {
-                throw new HeadsFileException(file, "field '" + name + "' is '" + value + "', expected one of "
+                throw new HeadsFileException(file, "field '" + prefix + name + "' is '" + value + "', expected one of "
                         + java.util.Arrays.toString(type.getEnumConstants()));
             }
         }
@@ -289,10 +362,10 @@ public final class HeadsFile {
             try {
                 bytes = Base64.getDecoder().decode(text(node, name));
             } catch (IllegalArgumentException e) {
-                throw new HeadsFileException(file, "field '" + name + "' is not base64: " + e.getMessage());
+                throw new HeadsFileException(file, "field '" + prefix + name + "' is not base64: " + e.getMessage());
             }
             if (bytes.length % Float.BYTES != 0) {
-                throw new HeadsFileException(file, "field '" + name + "' holds " + bytes.length
+                throw new HeadsFileException(file, "field '" + prefix + name + "' holds " + bytes.length
                         + " bytes, not a whole number of float32");
             }
             float[] values = new float[bytes.length / Float.BYTES];

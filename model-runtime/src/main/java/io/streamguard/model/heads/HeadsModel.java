@@ -72,7 +72,15 @@ public record HeadsModel(String version, String encoderId, String vocabHash, int
                     + ", cover " + thresholds.keySet());
         }
         Map<String, Map<String, Double>> copy = new TreeMap<>();
-        metrics.forEach((task, values) -> copy.put(task, Collections.unmodifiableMap(new TreeMap<>(values))));
+        metrics.forEach((task, values) -> {
+            values.forEach((metric, value) -> {
+                // JSON has no NaN or infinity, so such a metric could be written but never read back.
+                if (value == null || !Double.isFinite(value)) {
+                    throw new IllegalArgumentException("metric " + task + "." + metric + " is " + value);
+                }
+            });
+            copy.put(task, Collections.unmodifiableMap(new TreeMap<>(values)));
+        });
         metrics = Collections.unmodifiableMap(copy);
     }
 
