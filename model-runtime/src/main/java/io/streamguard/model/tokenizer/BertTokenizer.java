@@ -141,6 +141,19 @@ public final class BertTokenizer {
         return options;
     }
 
+    /** The vocabulary's {@code [PAD]} id, which fills batch rows past their text. */
+    public int padId() {
+        return padId;
+    }
+
+    /**
+     * Batches texts encoded earlier with {@link #encode}, padded to the longest: the same batch
+     * {@link #encodeBatch(List)} gives for those texts, without tokenizing them again.
+     */
+    public EncodedBatch pad(List<Encoding> encodings) {
+        return EncodedBatch.of(encodings, padId);
+    }
+
     /** Encodes one text, unpadded: the arrays are exactly {@link Encoding#length()} long. */
     public Encoding encode(String text) {
         Objects.requireNonNull(text, "text");

@@ -1,6 +1,7 @@
 package io.streamguard.model.tokenizer;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,34 @@ public record EncodedBatch(int size, int sequenceLength, int[] ids, int[] attent
                 throw new IllegalArgumentException("row length " + length + " outside 0.." + sequenceLength);
             }
         }
+    }
+
+    /**
+     * Lays out already tokenized texts as one batch, padded with {@code padId} to the longest
+     * {@link Encoding#length()} (positions past an encoding's length are ignored, so padded encodings
+     * are fine). For the vocabulary's {@code [PAD]} id this equals {@link BertTokenizer#encodeBatch}
+     * of the same texts; {@link BertTokenizer#pad} supplies that id.
+     */
+    public static EncodedBatch of(List<Encoding> encodings, int padId) {
+        int size = encodings.size();
+        int longest = 0;
+        for (Encoding e : encodings) {
+            longest = Math.max(longest, e.length());
+        }
+        int[] ids = new int[Math.multiplyExact(size, longest)];
+        int[] mask = new int[ids.length];
+        int[] lengths = new int[size];
+        boolean[] truncated = new boolean[size];
+        for (int row = 0; row < size; row++) {
+            Encoding e = encodings.get(row);
+            int from = row * longest;
+            System.arraycopy(e.ids(), 0, ids, from, e.length());
+            Arrays.fill(ids, from + e.length(), from + longest, padId);
+            Arrays.fill(mask, from, from + e.length(), 1);
+            lengths[row] = e.length();
+            truncated[row] = e.truncated();
+        }
+        return new EncodedBatch(size, longest, ids, mask, lengths, truncated);
     }
 
     /** Row {@code row} without its padding; a copy, equal to what encoding that text alone gives. */
