@@ -110,7 +110,7 @@ class HeadsFileTest {
             }
         });
         reader.start();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 100; i++) {
             HeadsFile.write(i % 2 == 0 ? v2 : v1, file);
         }
         stop.set(true);
