@@ -35,7 +35,8 @@ public final class Decisions {
         List<String> review = new ArrayList<>();
         for (Map.Entry<String, Float> e : scores.entrySet()) {
             String label = e.getKey();
-            double score = e.getValue();
+            // Compared in float, the model's precision: 0.95f must count as "at" a 0.95 threshold.
+            float score = e.getValue();
             Policy.Rule rule = policy == null ? null : policy.rules().get(label);
             Double reviewAt;
             Double blockAt;
@@ -53,9 +54,9 @@ public final class Decisions {
                 reviewAt = t.review();
                 blockAt = t.block();
             }
-            if (blockAt != null && score >= blockAt) {
+            if (blockAt != null && score >= blockAt.floatValue()) {
                 block.add(label);
-            } else if (reviewAt != null && score >= reviewAt) {
+            } else if (reviewAt != null && score >= reviewAt.floatValue()) {
                 review.add(label);
             }
         }

@@ -5,6 +5,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global policy store equal to the compacted {@code moderation-policy} topic, like a
@@ -13,6 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * where the policy is used.
  */
 final class PolicyStoreProcessor implements Processor<String, ModerationPolicy, Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStoreProcessor.class);
 
     private final String storeName;
     private KeyValueStore<String, ModerationPolicy> store;
@@ -29,6 +33,7 @@ final class PolicyStoreProcessor implements Processor<String, ModerationPolicy, 
     @Override
     public void process(Record<String, ModerationPolicy> record) {
         if (record.key() == null) {
+            LOG.warn("Ignoring a moderation-policy record without a key: policies are looked up by name");
             return;
         }
         if (record.value() == null) {
