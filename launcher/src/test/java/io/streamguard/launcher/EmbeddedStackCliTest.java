@@ -63,6 +63,7 @@ class EmbeddedStackCliTest {
                     .extracting(StreamGuardTopics.Info::name)
                     .containsExactly(
                             "text-events",
+                            "text-tokenized",
                             "text-labeled",
                             "moderation-review",
                             "moderation-blocked",

@@ -8,6 +8,11 @@ public final class Topics {
 
     /** Incoming {@code TextEvent}s. */
     public static final String TEXT_EVENTS = "text-events";
+    /**
+     * Internal hand-over between tokenizer and inference workers ({@code TokenizedEvent}), keyed like
+     * {@code text-events} so per-key order survives the hop.
+     */
+    public static final String TEXT_TOKENIZED = "text-tokenized";
     /** Every scored event ({@code LabeledEvent}). */
     public static final String TEXT_LABELED = "text-labeled";
     /** {@code LabeledEvent}s a human must look at. */
@@ -20,7 +25,7 @@ public final class Topics {
     public static final String MODERATION_FEEDBACK = "moderation-feedback";
     /** {@code ModelVersion}s, keyed by version; compacted so the full history stays readable. */
     public static final String MODEL_VERSIONS = "model-versions";
-    /** The active moderation policy; compacted, latest value per key wins. */
+    /** The active {@code ModerationPolicy}; compacted, latest value per key (policy name) wins. */
     public static final String MODERATION_POLICY = "moderation-policy";
 
     /** A topic and whether it uses log compaction ({@code cleanup.policy=compact}) instead of deletion. */
@@ -34,6 +39,7 @@ public final class Topics {
     /** All pipeline topics, in data-flow order. */
     public static final List<TopicSpec> ALL = List.of(
             new TopicSpec(TEXT_EVENTS, false),
+            new TopicSpec(TEXT_TOKENIZED, false),
             new TopicSpec(TEXT_LABELED, false),
             new TopicSpec(MODERATION_REVIEW, false),
             new TopicSpec(MODERATION_BLOCKED, false),

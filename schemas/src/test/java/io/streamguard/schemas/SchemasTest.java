@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.avro.Decision;
 import io.streamguard.avro.Feedback;
+import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.ModerationPolicy;
+import io.streamguard.avro.PendingInference;
 import io.streamguard.avro.TextEvent;
+import io.streamguard.avro.TokenizedEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.junit.jupiter.api.Test;
 
 /** The generated classes carry the contract the pipeline relies on. */
@@ -60,7 +65,42 @@ class SchemasTest {
     @Test
     void allRecordsLiveInOneNamespace() {
         assertThat(List.of(TextEvent.getClassSchema(), LabeledEvent.getClassSchema(), Feedback.getClassSchema(),
-                ModelVersion.getClassSchema())).extracting(Schema::getNamespace).containsOnly("io.streamguard.avro");
+                ModelVersion.getClassSchema(), TokenizedEvent.getClassSchema(), ModerationPolicy.getClassSchema(),
+                PendingInference.getClassSchema())).extracting(Schema::getNamespace).containsOnly("io.streamguard.avro");
+    }
+
+    @Test
+    void tokenizedEventEmbedsTheTextEventSchemaItself() {
+        // The same named type: a TextEvent change reaches text-tokenized with no second edit.
+        assertThat(TokenizedEvent.getClassSchema().getField("event").schema()).isEqualTo(TextEvent.getClassSchema());
+        assertThat(PendingInference.getClassSchema().getField("event").schema())
+                .isEqualTo(TokenizedEvent.getClassSchema());
+        Schema source = TokenizedEvent.getClassSchema().getField("source").schema();
+        assertThat(source.getField("value").schema().getTypes()).extracting(Schema::getType)
+                .containsExactly(Schema.Type.NULL, Schema.Type.BYTES);
+    }
+
+    @Test
+    void labelPolicyThresholdsAreOptionalAndEnabledByDefault() {
+        LabelPolicy rule = LabelPolicy.newBuilder().setReview(0.5).build();
+
+        assertThat(rule.getBlock()).isNull();
+        assertThat(rule.getEnabled()).isTrue();
+    }
+
+    @Test
+    void aPolicyWrittenWithoutOptionalFieldsIsReadable() {
+        // The oldest policy a producer may write: only the required fields.
+        Schema minimal = new Schema.Parser().parse("""
+                {"type": "record", "name": "ModerationPolicy", "namespace": "io.streamguard.avro", "fields": [
+                  {"name": "version", "type": "string"},
+                  {"name": "labels", "type": {"type": "map", "values": {"type": "record", "name": "LabelPolicy",
+                    "fields": [{"name": "review", "type": ["null", "double"]}]}}},
+                  {"name": "updatedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+                  {"name": "updatedBy", "type": "string"}]}""");
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModerationPolicy.getClassSchema(), minimal)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
 
     @Test
@@ -68,9 +108,10 @@ class SchemasTest {
         assertThat(Topics.valueSubject(Topics.TEXT_EVENTS)).isEqualTo("text-events-value");
         assertThat(Topics.keySubject(Topics.MODEL_VERSIONS)).isEqualTo("model-versions-key");
         assertThat(Topics.ALL).extracting(Topics.TopicSpec::name).containsExactly(
-                "text-events", "text-labeled", "moderation-review", "moderation-blocked", "text-events-dlq",
+                "text-events", "text-tokenized", "text-labeled", "moderation-review", "moderation-blocked", "text-events-dlq",
                 "moderation-feedback", "model-versions", "moderation-policy");
         assertThat(Topics.ALL).filteredOn(Topics.TopicSpec::compacted).extracting(Topics.TopicSpec::name)
                 .containsExactly("model-versions", "moderation-policy");
+        assertThat(Topics.TEXT_TOKENIZED).isEqualTo("text-tokenized");
     }
 }

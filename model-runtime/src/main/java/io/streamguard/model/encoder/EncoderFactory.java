@@ -1,6 +1,7 @@
 package io.streamguard.model.encoder;
 
 import io.streamguard.model.encoder.tf.TfBertEncoder;
+import io.streamguard.model.tokenizer.BertTokenizer;
 import java.util.Set;
 
 /** The one place that turns an {@link EncoderConfig} into a loaded engine and its tokenizer. */
@@ -22,6 +23,22 @@ public final class EncoderFactory {
         return switch (config.encoderId()) {
             case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.load(config);
             case EncoderConfig.MINILM_L6 -> io.streamguard.model.encoder.minilm.MiniLmEncoder.create(config);
+            default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
+        };
+    }
+
+    /**
+     * Only the tokenizer {@link #create} would hand out for {@code config}, without loading (or, for
+     * BERT-base, unpacking) the weights: what a tokenize-only worker needs. Its ids are identical to
+     * those of the loaded encoder's tokenizer.
+     *
+     * @throws UnsupportedEncoderException if the id is unknown
+     * @throws EncoderException if the vocabulary cannot be read
+     */
+    public static BertTokenizer tokenizer(EncoderConfig config) {
+        return switch (config.encoderId()) {
+            case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.tokenizer(config);
+            case EncoderConfig.MINILM_L6 -> io.streamguard.model.encoder.minilm.MiniLmEncoder.tokenizer(config);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }

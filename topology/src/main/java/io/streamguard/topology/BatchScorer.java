@@ -1,0 +1,32 @@
+package io.streamguard.topology;
+
+import io.streamguard.model.tokenizer.Encoding;
+import java.util.List;
+
+/**
+ * What the inference processor needs from the model: one call scores one micro-batch. The seam that
+ * keeps the topology independent of the engine (the model runtime's classifier in production, a
+ * deterministic fake in tests).
+ *
+ * <p>Implementations are called from Kafka Streams threads, possibly several at once.
+ */
+public interface BatchScorer extends AutoCloseable {
+
+    /**
+     * Scores {@code encodings} (unpadded, as tokenized), one result per input, in input order.
+     *
+     * @throws RuntimeException if the engine fails; the caller then scores the texts one by one and
+     *     dead-letters those that still fail
+     */
+    List<ScoredText> score(List<Encoding> encodings);
+
+    /**
+     * SHA-256 of the vocabulary the model was trained with; token ids from any other vocabulary are
+     * rejected rather than scored.
+     */
+    String vocabHash();
+
+    @Override
+    default void close() {
+    }
+}

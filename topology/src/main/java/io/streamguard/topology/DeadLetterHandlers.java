@@ -1,0 +1,213 @@
+package io.streamguard.topology;
+
+import io.streamguard.avro.SourceRecord;
+import io.streamguard.schemas.serde.RegistryCallException;
+import io.streamguard.schemas.serde.SchemaResolutionException;
+import io.streamguard.schemas.serde.UnknownSchemaIdException;
+import io.streamguard.schemas.serde.WireFormatException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' own log-and-continue handlers with its built-in dead-letter queue
+ * ({@code errors.dead.letter.queue.topic.name}, KIP-1034): the dead letter holds the source record's
+ * raw key and value, its headers, and {@code __streams.errors.exception/message/stacktrace/topic/
+ * partition/offset}. On top of that these subclasses add the {@value DeadLetterReason#HEADER} header
+ * and count dead letters per reason ({@code streamguard.dlq.records}); the DLQ records are sent by
+ * the task's own producer, so under exactly-once they commit with the task's transaction.
+ *
+ * <p>Configured by {@link Worker} (and tests) through the Streams config; the metrics object travels
+ * under {@link PipelineMetrics#CONFIG_KEY}.
+ */
+public final class DeadLetterHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandlers.class);
+
+    /** Topics read by global stores: their bad records cannot be dead-lettered (no task producer). */
+    public static final String GLOBAL_TOPICS_CONFIG = "streamguard.dlq.global.topics";
+
+    private DeadLetterHandlers() {
+    }
+
+    /** Bad bytes: bad magic byte, unknown schema id, truncated or incompatible Avro. */
+    public static final class Deserialization extends LogAndContinueExceptionHandler {
+
+        private PipelineMetrics metrics;
+        private Set<String> globalTopics = Set.of();
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            metrics = metrics(configs);
+            globalTopics = globalTopics(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                Exception exception) {
+            if (exception instanceof RegistryCallException registry && registry.isRetriable()) {
+                // Not the record's fault: fail the thread (Worker replaces it) and read the record again,
+                // rather than dead-letter good records while the registry is briefly away.
+                LOG.warn("Schema registry unavailable while reading {}-{}@{}; failing the stream thread to retry",
+                        context.topic(), context.partition(), context.offset());
+                return Response.fail();
+            }
+            DeadLetterReason reason = reasonFor(exception);
+            if (globalTopics.contains(context.topic())) {
+                LOG.error("Skipping unreadable record {}-{}@{} ({}) of a global store: {}", context.topic(),
+                        context.partition(), context.offset(), reason, exception.getMessage());
+                count(metrics, reason);
+                return Response.resume();
+            }
+            Response response = super.handleError(context, record, exception);
+            tag(response.deadLetterQueueRecords(), reason, metrics);
+            return response;
+        }
+
+        static DeadLetterReason reasonFor(Exception exception) {
+            if (exception instanceof WireFormatException wire) {
+                // No schema id means the 5-byte header itself was unreadable.
+                return wire.schemaId().isPresent() ? DeadLetterReason.CORRUPT_AVRO : DeadLetterReason.BAD_MAGIC_BYTE;
+            }
+            if (exception instanceof UnknownSchemaIdException) {
+                return DeadLetterReason.UNKNOWN_SCHEMA_ID;
+            }
+            if (exception instanceof SchemaResolutionException) {
+                return DeadLetterReason.INCOMPATIBLE_SCHEMA;
+            }
+            return DeadLetterReason.DESERIALIZATION_FAILED;
+        }
+    }
+
+    /** Records our processors reject ({@link RejectedRecordException}) or fail on unexpectedly. */
+    public static final class Processing extends LogAndContinueProcessingExceptionHandler {
+
+        private PipelineMetrics metrics;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            metrics = metrics(configs);
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            DeadLetterReason reason = DeadLetterReason.PROCESSING_FAILED;
+            ErrorHandlerContext source = context;
+            if (exception instanceof RejectedRecordException rejected) {
+                reason = rejected.reason();
+                if (rejected.origin() != null) {
+                    source = new OriginContext(context, rejected.origin());
+                }
+            }
+            Response response = super.handleError(source, record, exception);
+            tag(response.deadLetterQueueRecords(), reason, metrics);
+            return response;
+        }
+    }
+
+    private static void tag(List<ProducerRecord<byte[], byte[]>> deadLetters, DeadLetterReason reason,
+            PipelineMetrics metrics) {
+        for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
+            deadLetter.headers().add(DeadLetterReason.HEADER, reason.name().getBytes(StandardCharsets.UTF_8));
+        }
+        count(metrics, reason);
+    }
+
+    private static void count(PipelineMetrics metrics, DeadLetterReason reason) {
+        if (metrics != null) {
+            metrics.deadLetter(reason);
+        }
+    }
+
+    private static PipelineMetrics metrics(Map<String, ?> configs) {
+        return configs.get(PipelineMetrics.CONFIG_KEY) instanceof PipelineMetrics m ? m : null;
+    }
+
+    private static Set<String> globalTopics(Map<String, ?> configs) {
+        Object value = configs.get(GLOBAL_TOPICS_CONFIG);
+        if (value == null || value.toString().isBlank()) {
+            return Set.of();
+        }
+        return Set.of(value.toString().split("\\s*,\\s*"));
+    }
+
+    /**
+     * The error context of the record that actually failed when it is not the one being processed: its
+     * text-events coordinates and bytes, so Kafka Streams' handler builds the dead letter exactly as
+     * it would have had the record failed on arrival.
+     */
+    private record OriginContext(ErrorHandlerContext current, SourceRecord origin) implements ErrorHandlerContext {
+
+        @Override
+        public String topic() {
+            return origin.getTopic();
+        }
+
+        @Override
+        public int partition() {
+            return origin.getPartition();
+        }
+
+        @Override
+        public long offset() {
+            return origin.getOffset();
+        }
+
+        @Override
+        public Headers headers() {
+            // The source record's headers are not carried through the buffer; the current record's
+            // (or a punctuation's empty ones) would be misleading.
+            return new RecordHeaders();
+        }
+
+        @Override
+        public String processorNodeId() {
+            return current.processorNodeId();
+        }
+
+        @Override
+        public TaskId taskId() {
+            return current.taskId();
+        }
+
+        @Override
+        public long timestamp() {
+            return origin.getTimestamp().toEpochMilli();
+        }
+
+        @Override
+        public byte[] sourceRawKey() {
+            return bytes(origin.getKey());
+        }
+
+        @Override
+        public byte[] sourceRawValue() {
+            return bytes(origin.getValue());
+        }
+
+        private static byte[] bytes(ByteBuffer buffer) {
+            if (buffer == null) {
+                return null;
+            }
+            ByteBuffer copy = buffer.duplicate();
+            byte[] out = new byte[copy.remaining()];
+            copy.get(out);
+            return out;
+        }
+    }
+}

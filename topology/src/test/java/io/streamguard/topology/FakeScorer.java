@@ -1,0 +1,96 @@
+package io.streamguard.topology;
+
+import io.streamguard.model.heads.Classification;
+import io.streamguard.model.heads.Scores;
+import io.streamguard.model.heads.Thresholds;
+import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.tokenizer.Encoding;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A deterministic model: each label scores the highest weight of any trigger word in the text
+ * (0.01 if none); sentiment is negative when any label reaches 0.5. Records every batch it is given
+ * and fails on demand.
+ */
+final class FakeScorer implements BatchScorer {
+
+    static final Map<String, Thresholds> THRESHOLDS = Map.of(
+            "toxic", new Thresholds(0.5, 0.9),
+            "spam", new Thresholds(0.6, 0.95));
+
+    private final BertTokenizer tokenizer;
+    private final Map<Integer, Map<String, Float>> triggers = new HashMap<>();
+    private final Set<Integer> poison = new HashSet<>();
+    private ModelInfo model = new ModelInfo("fake-1", THRESHOLDS);
+    private boolean failBatches;
+    final List<Integer> batchSizes = new ArrayList<>();
+
+    FakeScorer(BertTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    /** {@code word} (one word piece) scores {@code score} for {@code label}. */
+    FakeScorer trigger(String word, String label, float score) {
+        triggers.computeIfAbsent(id(word), k -> new HashMap<>()).put(label, score);
+        return this;
+    }
+
+    /** Any batch with {@code word} in it fails, also when the text is scored alone. */
+    FakeScorer poison(String word) {
+        poison.add(id(word));
+        return this;
+    }
+
+    /** Every call with more than one text fails (texts alone still score). */
+    FakeScorer failBatches() {
+        failBatches = true;
+        return this;
+    }
+
+    FakeScorer model(ModelInfo newModel) {
+        model = newModel;
+        return this;
+    }
+
+    private int id(String word) {
+        return tokenizer.vocabulary().id(word).orElseThrow(() -> new IllegalArgumentException(word + " not in vocabulary"));
+    }
+
+    @Override
+    public synchronized List<ScoredText> score(List<Encoding> encodings) {
+        batchSizes.add(encodings.size());
+        if (failBatches && encodings.size() > 1) {
+            throw new IllegalStateException("simulated engine failure for a batch of " + encodings.size());
+        }
+        List<ScoredText> out = new ArrayList<>();
+        for (Encoding e : encodings) {
+            Map<String, Float> labels = new LinkedHashMap<>();
+            labels.put("toxic", 0.01f);
+            labels.put("spam", 0.01f);
+            for (int i = 0; i < e.length(); i++) {
+                if (poison.contains(e.ids()[i])) {
+                    throw new IllegalStateException("simulated engine failure on token " + e.ids()[i]);
+                }
+                for (Map.Entry<String, Float> t : triggers.getOrDefault(e.ids()[i], Map.of()).entrySet()) {
+                    labels.merge(t.getKey(), t.getValue(), Math::max);
+                }
+            }
+            boolean negative = labels.values().stream().anyMatch(p -> p >= 0.5f);
+            Classification sentiment = new Classification(negative ? "negative" : "positive", 0.8f,
+                    negative ? Map.of("negative", 0.8f, "positive", 0.2f) : Map.of("negative", 0.2f, "positive", 0.8f));
+            out.add(new ScoredText(new Scores(labels, Map.of("sentiment", sentiment)), e.truncated(), model));
+        }
+        return out;
+    }
+
+    @Override
+    public String vocabHash() {
+        return tokenizer.vocabulary().vocabHash();
+    }
+}

@@ -1,0 +1,127 @@
+package io.streamguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamguard.avro.LabeledEvent;
+import io.streamguard.avro.ModerationPolicy;
+import io.streamguard.avro.PendingInference;
+import io.streamguard.avro.SourceRecord;
+import io.streamguard.avro.TextEvent;
+import io.streamguard.avro.TokenizedEvent;
+import io.streamguard.avro.TokenizerRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * After a crash, Kafka Streams restores the buffer store from its changelog to the last committed
+ * transaction and only then initializes the processor. These tests start the processor on such a
+ * restored store: what it holds must be emitted, in order, with no input read again.
+ */
+class InferenceRestartTest {
+
+    private final FakeScorer scorer = new FakeScorer(Harness.TOKENIZER).trigger("hate", "toxic", 0.95f);
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final PipelineSerdes serdes = new PipelineSerdes(new InMemoryRegistry());
+    private final KeyValueStore<Long, PendingInference> buffer = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(Stages.BUFFER_STORE), Serdes.Long(), serdes.pendingInference())
+            .withLoggingDisabled().build();
+    private final KeyValueStore<String, ModerationPolicy> policies = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(Stages.POLICY_STORE), Serdes.String(), serdes.policy())
+            .withLoggingDisabled().build();
+    private final InferenceProcessor processor = new InferenceProcessor(scorer, Harness.batch(8, 20, 8192),
+            new PipelineMetrics(new SimpleMeterRegistry()), "w1", Stages.BUFFER_STORE, Stages.POLICY_STORE, "default");
+
+    InferenceRestartTest() {
+        buffer.init(context.getStateStoreContext(), buffer);
+        policies.init(context.getStateStoreContext(), policies);
+        context.addStateStore(buffer);
+        context.addStateStore(policies);
+        context.setCurrentSystemTimeMs(10_000);
+    }
+
+    @Test
+    void entriesRestoredIntoTheBufferAreEmittedInOrderOnTheNextTick() {
+        buffer.put(7L, pending("a", "hello", 9_990));
+        buffer.put(8L, pending("b", "i hate it", 9_995));
+        processor.init(context);
+
+        context.setCurrentSystemTimeMs(10_010);
+        fire(10_010);
+
+        List<LabeledEvent> out = labeled();
+        assertThat(out).extracting(LabeledEvent::getId).containsExactly("a", "b");
+        assertThat(out.get(0).getTimings().getQueueWaitMs()).as("waited since before the crash").isEqualTo(20);
+        assertThat(out.get(1).getDecision()).hasToString("BLOCK");
+        assertThat(count()).as("emitted and deleted").isZero();
+    }
+
+    @Test
+    void newRecordsQueueBehindRestoredOnesWithoutReusingTheirSequenceNumbers() {
+        buffer.put(41L, pending("a", "first", 9_990));
+        processor.init(context);
+
+        processor.process(new org.apache.kafka.streams.processor.api.Record<>("b", pending("b", "second", 0).getEvent(),
+                5_000));
+        assertThat(buffer.get(41L).getEvent().getEvent().getId()).isEqualTo("a");
+        assertThat(buffer.get(42L).getEvent().getEvent().getId()).isEqualTo("b");
+
+        fire(10_010);
+        assertThat(labeled()).extracting(LabeledEvent::getId).containsExactly("a", "b");
+    }
+
+    @Test
+    void nothingIsEmittedBeforeTheOldestRestoredEntryHasWaited() {
+        buffer.put(1L, pending("a", "hello", 9_995));
+        processor.init(context);
+
+        fire(10_010);
+        assertThat(labeled()).isEmpty();
+        fire(10_015);
+        assertThat(labeled()).hasSize(1);
+    }
+
+    private void fire(long now) {
+        context.setCurrentSystemTimeMs(now);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
+    }
+
+    private List<LabeledEvent> labeled() {
+        List<LabeledEvent> out = new ArrayList<>();
+        for (CapturedForward<? extends String, ?> f : context.forwarded()) {
+            if (InferenceProcessor.LABELED.equals(f.childName().orElse(null))) {
+                out.add((LabeledEvent) f.record().value());
+            }
+        }
+        return out;
+    }
+
+    private long count() {
+        return buffer.approximateNumEntries();
+    }
+
+    private static PendingInference pending(String id, String text, long queuedAt) {
+        var encoding = Harness.TOKENIZER.encode(text);
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < encoding.length(); i++) {
+            ids.add(encoding.ids()[i]);
+        }
+        TokenizedEvent event = TokenizedEvent.newBuilder()
+                .setEvent(TextEvent.newBuilder().setId(id).setText(text).build())
+                .setTokenIds(ids)
+                .setTruncated(false)
+                .setTokenizer(new TokenizerRef("minilm-l6", Harness.TOKENIZER.vocabulary().vocabHash(), 16))
+                .setTokenizeMs(0.1)
+                .setIngestTime(Instant.ofEpochMilli(queuedAt))
+                .setSource(new SourceRecord("text-events", 0, 0L, Instant.ofEpochMilli(9_000), null, null))
+                .build();
+        return new PendingInference(id, Instant.ofEpochMilli(9_000), Instant.ofEpochMilli(queuedAt), event);
+    }
+}

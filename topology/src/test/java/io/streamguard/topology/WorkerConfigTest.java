@@ -1,0 +1,88 @@
+package io.streamguard.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamguard.model.encoder.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreExactlyOnceAllRoleAndTheBuiltInDeadLetterQueue() {
+        WorkerConfig config = WorkerConfig.of(Map.of("bootstrap.servers", "b:9092"));
+
+        assertThat(config.role()).isEqualTo(Role.ALL);
+        assertThat(config.batch()).isEqualTo(BatchSettings.DEFAULTS);
+        assertThat(config.pipelineSettings().maxTextBytes()).isEqualTo(65_536);
+        assertThat(config.encoderConfig().encoderId()).isEqualTo("minilm-l6");
+        assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.workerId()).contains("-");
+        Properties streams = config.streamsProperties();
+        assertThat(streams).containsEntry("application.id", "streamguard")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("errors.dead.letter.queue.topic.name", "text-events-dlq")
+                .containsEntry("deserialization.exception.handler", DeadLetterHandlers.Deserialization.class.getName())
+                .containsEntry("processing.exception.handler", DeadLetterHandlers.Processing.class.getName())
+                .containsEntry("poll.ms", "10")
+                .containsEntry("bootstrap.servers", "b:9092");
+    }
+
+    @Test
+    void environmentOverridesTheFileAndPassesKafkaSettingsThrough() throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, """
+                bootstrap.servers=file:9092
+                streamguard.role=inference
+                streamguard.batch.max.size=16
+                security.protocol=SASL_SSL
+                schema.registry.url=http://file-registry
+                """);
+        WorkerConfig config = WorkerConfig.load(file, Map.of(
+                "STREAMGUARD_BATCH_MAX_SIZE", "64",
+                "STREAMGUARD_BATCH_MAX_WAIT_MS", "8",
+                "STREAMGUARD_SASL_JAAS_CONFIG", "secret-jaas",
+                "STREAMGUARD_NUM_STANDBY_REPLICAS", "1",
+                "STREAMGUARD_PROCESSING_GUARANTEE", "at_least_once",
+                "STREAMGUARD_MODEL_DEVICE", "cpu",
+                "STREAMGUARD_REGISTRY_URL", "http://env-registry",
+                "PATH", "/usr/bin"));
+
+        assertThat(config.role()).isEqualTo(Role.INFERENCE);
+        assertThat(config.batch()).isEqualTo(new BatchSettings(64, Duration.ofMillis(8), 8192));
+        assertThat(config.encoderConfig().device()).isEqualTo(Device.CPU);
+        Properties streams = config.streamsProperties();
+        assertThat(streams).containsEntry("application.id", "streamguard-inference")
+                .containsEntry("bootstrap.servers", "file:9092")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "secret-jaas")
+                .containsEntry("num.standby.replicas", "1")
+                .containsEntry("processing.guarantee", "at_least_once")
+                .containsEntry("poll.ms", "4")
+                .doesNotContainKey("streamguard.batch.max.size")
+                .doesNotContainKey("path");
+        assertThat(config.registryProperties()).containsEntry("schema.registry.url", "http://env-registry");
+        assertThat(config.toString()).doesNotContain("secret-jaas");
+    }
+
+    @Test
+    void badValuesFailAtLoad() {
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of()))
+                .hasMessageContaining("bootstrap.servers");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.role", "gpu")))
+                .hasMessageContaining("tokenizer, inference or all");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.size", "x")))
+                .hasMessageContaining("streamguard.batch.max.size");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "0")))
+                .hasMessageContaining("maxWait");
+    }
+}
