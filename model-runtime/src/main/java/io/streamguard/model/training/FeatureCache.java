@@ -6,7 +6,6 @@ import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.TokenizerOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -71,8 +70,10 @@ public final class FeatureCache {
      * The features of {@code texts} under {@code encoder}: from the cache if a valid file is there, else
      * computed (reporting progress in texts) and stored.
      *
+     * A cache file that cannot be written is logged and skipped: the features are still returned, since a
+     * read-only or full cache should slow the next run down, not fail this one.
+     *
      * @throws io.streamguard.model.encoder.EncoderException if the encoder fails
-     * @throws UncheckedIOException if the cache directory cannot be written
      */
     public FeatureMatrix features(LoadedEncoder encoder, List<String> texts, ProgressListener progress) {
         byte[] key = key(encoder, texts);
@@ -84,7 +85,11 @@ public final class FeatureCache {
             return cached;
         }
         FeatureMatrix computed = extract(encoder, texts, progress);
-        write(file, key, computed);
+        try {
+            write(file, key, computed);
+        } catch (IOException e) {
+            LOG.warn("Cannot write feature cache file {}; features not cached", file, e);
+        }
         return computed;
     }
 
@@ -209,7 +214,7 @@ public final class FeatureCache {
         return null;
     }
 
-    private void write(Path file, byte[] key, FeatureMatrix m) {
+    private void write(Path file, byte[] key, FeatureMatrix m) throws IOException {
         boolean meanIsPooled = m.mean() == m.pooled() || Arrays.equals(m.mean(), m.pooled());
         Path temp = null;
         try {
@@ -239,7 +244,7 @@ public final class FeatureCache {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new UncheckedIOException("cannot write feature cache file " + file, e);
+            throw e;
         }
     }
 

@@ -55,7 +55,7 @@ public final class Metrics {
         boolean binary = classNames.size() == 2;
         return report(classNames, labels, predicted,
                 binary ? rocAuc(labels, positive) : OptionalDouble.empty(),
-                binary ? averagePrecision(labels, positive) : OptionalDouble.empty(), binary ? 0.5 : null);
+                binary ? averagePrecision(labels, positive) : OptionalDouble.empty(), null);
     }
 
     /**

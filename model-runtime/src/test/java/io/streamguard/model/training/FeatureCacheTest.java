@@ -123,6 +123,15 @@ class FeatureCacheTest {
     }
 
     @Test
+    void anUnwritableCacheStillReturnsTheFeatures() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        List<String> texts = TEXTS.subList(0, 3);
+        FeatureMatrix m = new FeatureCache(notADirectory).features(minilm, texts, ProgressListener.NONE);
+        assertThat(m.rows()).isEqualTo(3);
+        assertThat(Files.readString(notADirectory)).isEqualTo("x");
+    }
+
+    @Test
     void selectPicksRows() {
         FeatureMatrix m = new FeatureMatrix(3, 2, new float[] {1, 2, 3, 4, 5, 6}, new float[] {7, 8, 9, 10, 11, 12});
         FeatureMatrix s = m.select(new int[] {2, 0});

@@ -116,6 +116,7 @@ class MetricsTest {
         ClassificationReport soft = Metrics.multiclass(List.of("negative", "positive"), LABELS, p);
         ClassificationReport binary = Metrics.binary(List.of("negative", "positive"), LABELS, SCORES, 0.5);
         assertThat(soft.asMap()).isEqualTo(binary.asMap());
+        assertThat(soft.threshold()).as("argmax, not a threshold").isNull();
     }
 
     @Test
