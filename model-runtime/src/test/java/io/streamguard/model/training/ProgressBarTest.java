@@ -34,4 +34,17 @@ class ProgressBarTest {
         assertThat(lines).hasSize(11); // 0 %, 10 %, ..., 90 %, done; nothing after the end
         assertThat(lines[10]).contains("1000/1000 rows").contains("took 1s");
     }
+
+    @Test
+    void terminalModeRedrawsOneLineAndEndsItOnce() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar("x", "rows", new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+        bar.progress(0, 10, Duration.ZERO);
+        bar.progress(5, 10, Duration.ofSeconds(1)); // within 200 ms of the last draw: skipped
+        bar.progress(10, 10, Duration.ofSeconds(2)); // the end is always drawn
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).startsWith("\rx   0%").doesNotContain("5/10");
+        assertThat(out.chars().filter(c -> c == '\r')).hasSize(2);
+        assertThat(out).endsWith("took 2s\u001b[K\n");
+    }
 }
