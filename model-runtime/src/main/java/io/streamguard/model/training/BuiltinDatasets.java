@@ -1,0 +1,83 @@
+package io.streamguard.model.training;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The project's training and validation data (see {@code shared/datasets/README.md}) by task:
+ * <ul>
+ *   <li>sentiment: {@code sst2/train.tsv}, validation {@code sst2/dev.tsv};
+ *   <li>offensive, hate: {@code tweeteval/<task>/train_*.txt}, validation {@code val_*.txt} (empty tweets
+ *       skipped, see {@link DatasetReader});
+ *   <li>spam: {@code sms-spam/train.tsv} only; it has no validation file, so validation is a stratified
+ *       fold of it ({@link #spamFolds}), and its target is the mean over all {@link #SPAM_FOLDS} folds.
+ * </ul>
+ */
+public final class BuiltinDatasets {
+
+    /** Folds of the SMS train split for cross-validation; one of them is the hold-out. */
+    public static final int SPAM_FOLDS = 5;
+    /** Seed of the spam folds: fixed, so every run and every model compares on the same hold-out. */
+    public static final long SPAM_FOLD_SEED = 20240601L;
+    /** System property naming the datasets directory. */
+    public static final String DIR_PROPERTY = "streamguard.datasets.dir";
+
+    private final Path dir;
+
+    public BuiltinDatasets(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The directory from system property {@value #DIR_PROPERTY}, else environment variable
+     * {@code STREAMGUARD_DATASETS}, else {@code ../shared/datasets} relative to the working directory.
+     */
+    public static BuiltinDatasets fromEnvironment() {
+        String configured = System.getProperty(DIR_PROPERTY, System.getenv("STREAMGUARD_DATASETS"));
+        return new BuiltinDatasets(Path.of(configured != null ? configured : "../shared/datasets"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The whole train file of {@code task} (for spam: all of it, before any fold is held out). */
+    public Dataset train(Task task) {
+        return switch (task) {
+            case SENTIMENT -> DatasetReader.readTsv(dir.resolve("sst2/train.tsv"), task);
+            case OFFENSIVE, HATE -> tweetEval(task, "train");
+            case SPAM -> DatasetReader.readTsv(dir.resolve("sms-spam/train.tsv"), task);
+        };
+    }
+
+    /** The validation file of {@code task}; empty for spam, which is validated on folds of its train file. */
+    public Optional<Dataset> validation(Task task) {
+        return switch (task) {
+            case SENTIMENT -> Optional.of(DatasetReader.readTsv(dir.resolve("sst2/dev.tsv"), task));
+            case OFFENSIVE, HATE -> Optional.of(tweetEval(task, "val"));
+            case SPAM -> Optional.empty();
+        };
+    }
+
+    /**
+     * The spam folds over {@code train}'s rows ({@code train} as {@link #train(Task)} gives for spam); fold 0
+     * is the hold-out when a single validation set is needed.
+     */
+    public static java.util.List<StratifiedKFold.Fold> spamFolds(Dataset train) {
+        return StratifiedKFold.split(train.labels(), SPAM_FOLDS, SPAM_FOLD_SEED);
+    }
+
+    /** Whether the files of every task are present (tests that need them skip otherwise). */
+    public boolean available() {
+        return Files.isRegularFile(dir.resolve("sst2/train.tsv"))
+                && Files.isRegularFile(dir.resolve("tweeteval/hate/val_labels.txt"))
+                && Files.isRegularFile(dir.resolve("sms-spam/train.tsv"));
+    }
+
+    private Dataset tweetEval(Task task, String split) {
+        Path folder = dir.resolve("tweeteval").resolve(task.id());
+        return DatasetReader.readLineAligned(folder.resolve(split + "_text.txt"), folder.resolve(split + "_labels.txt"),
+                task, DatasetReader.EmptyText.SKIP);
+    }
+}
