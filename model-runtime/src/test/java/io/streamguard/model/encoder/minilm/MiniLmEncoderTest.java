@@ -8,6 +8,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.ByteArrayInputStream;
@@ -106,9 +107,12 @@ class MiniLmEncoderTest {
     }
 
     @Test
-    void gpuRequestFallsBackToCpuAndClosedEncoderRefusesWork() {
+    void gpuRequestRunsWhereTensorFlowCanAndClosedEncoderRefusesWork() {
         try (MiniLmEncoder gpu = MiniLmEncoder.load(Device.GPU)) {
-            assertThat(gpu.info().device()).isEqualTo(Device.CPU);
+            // The CPU build (default) falls back to the CPU; the -Pgpu build on a CUDA host keeps the GPU.
+            Device expected = TfDevices.available().contains("GPU") ? Device.GPU : Device.CPU;
+            assertThat(gpu.info().device()).isEqualTo(expected);
+            assertThat(gpu.encode(tokenizer.encodeBatch(List.of("hi"))).hidden()).isEqualTo(384);
             gpu.close();
             assertThatThrownBy(() -> gpu.encode(tokenizer.encodeBatch(List.of("hi"))))
                     .isInstanceOf(IllegalStateException.class);
