@@ -7,6 +7,7 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
@@ -41,7 +42,7 @@ import org.tensorflow.types.TInt32;
  * <p>Devices resolve as for every TensorFlow engine ({@link TfDevices}): {@code AUTO} takes a GPU
  * when TensorFlow sees one, {@code GPU} without one falls back to the CPU with a warning.
  */
-public final class MiniLmEncoder implements Encoder {
+public final class MiniLmEncoder implements Encoder, SessionBaseline {
 
     public static final String ID = "minilm-l6";
     /** Resource names inside the langchain4j jar. */
@@ -62,7 +63,8 @@ public final class MiniLmEncoder implements Encoder {
     private final MiniLmGraph model;
     /** Runs share the read lock; close takes the write lock so it never frees a graph mid-run. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    /** Written under the write lock; volatile for {@link BareRun}, which takes no lock. */
+    private volatile boolean closed;
 
     private MiniLmEncoder(MiniLmWeights weights, String vocabHash, Device requested) {
         long started = System.nanoTime();
@@ -179,6 +181,44 @@ public final class MiniLmEncoder implements Encoder {
         return run(batch, true);
     }
 
+    @Override
+    public BareRun prepare(EncodedBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        validate(batch);
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Shape shape = Shape.of(batch.size(), batch.sequenceLength());
+            TInt32 ids = TInt32.tensorOf(shape, DataBuffers.of(batch.ids(), true, false));
+            TInt32 mask;
+            try {
+                mask = TInt32.tensorOf(shape, DataBuffers.of(batch.attentionMask(), true, false));
+            } catch (RuntimeException e) {
+                ids.close();
+                throw e;
+            }
+            return new BareRun() {
+                @Override
+                public void run() {
+                    ensureOpen();
+                    try (Result out = session.runner().feed(model.inputIds, ids).feed(model.attentionMask, mask)
+                            .fetch(model.meanPooled).run()) {
+                        // fetched and released: what encode() pays for TensorFlow alone
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try (ids; mask) {
+                        // closes both, even if one close fails
+                    }
+                }
+            };
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /**
      * Output of {@link #encodeWithHiddenStates}: {@code lastHidden} is row-major
      * {@code [batchSize, sequenceLength, hidden]} (padding positions hold values too; ignore them),
@@ -205,9 +245,7 @@ public final class MiniLmEncoder implements Encoder {
         }
         lifecycle.readLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException(ID + " encoder is closed");
-            }
+            ensureOpen();
             return runSession(batch, withHidden);
         } finally {
             lifecycle.readLock().unlock();
@@ -272,6 +310,12 @@ public final class MiniLmEncoder implements Encoder {
             }
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(ID + " encoder is closed");
         }
     }
 

@@ -8,6 +8,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
@@ -116,6 +117,25 @@ class MiniLmEncoderTest {
             gpu.close();
             assertThatThrownBy(() -> gpu.encode(tokenizer.encodeBatch(List.of("hi"))))
                     .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void bareSessionRunsReuseTheirInputsAndStopWithTheEncoder() {
+        EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there", "hi"));
+        try (MiniLmEncoder own = MiniLmEncoder.load(Device.CPU)) {
+            try (SessionBaseline.BareRun bare = own.prepare(batch)) {
+                bare.run();
+                bare.run();
+            }
+            int n = 513;
+            assertThatThrownBy(() -> own.prepare(new EncodedBatch(1, n, new int[n], new int[n], new int[] {n},
+                    new boolean[] {false}))).isInstanceOf(EncoderException.class).hasMessageContaining("513");
+            SessionBaseline.BareRun stale = own.prepare(batch);
+            own.close();
+            // Its session is gone: a run must fail cleanly, not reach freed native memory.
+            assertThatThrownBy(stale::run).isInstanceOf(IllegalStateException.class);
+            stale.close();
         }
     }
 
