@@ -81,7 +81,7 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
             throw new EncoderException("cannot build the " + ID + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
-        LOG.info("{} graph built in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
+        LOG.info("{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
                 (System.nanoTime() - started) / 1_000_000, device, requested, org.tensorflow.TensorFlow.version(),
                 devices);
     }
