@@ -113,7 +113,12 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                 encoder = new MiniLmEncoder(MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2),
                         tokenizer.vocabulary().vocabHash(), config.device());
             }
-            return new LoadedEncoder(encoder, tokenizer);
+            try {
+                return new LoadedEncoder(encoder, tokenizer);
+            } catch (RuntimeException e) {
+                encoder.close(); // a mismatch must not leak the native graph (~90 MB of constants)
+                throw e;
+            }
         } catch (IOException e) {
             throw new EncoderException("cannot read " + ID + " from " + describe(config.modelPath()) + ": " + e, e);
         }
@@ -305,8 +310,9 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
         try {
             if (!closed) {
                 closed = true;
-                session.close();
-                graph.close();
+                try (graph; session) {
+                    // closes the session, then the graph, even if closing the session fails
+                }
             }
         } finally {
             lifecycle.writeLock().unlock();
