@@ -90,6 +90,15 @@ final class BenchCommand implements Callable<Integer> {
         int warmup;
 
         @Option(
+                names = "--min-seconds",
+                paramLabel = "S",
+                defaultValue = "" + EngineBenchmark.DEFAULT_MIN_SECONDS,
+                description =
+                        "Cheap cells keep iterating until their timed runs took this long (steadier"
+                                + " medians); 0 = exactly --iterations. Default: ${DEFAULT-VALUE}.")
+        double minSeconds;
+
+        @Option(
                 names = "--tokenizer-texts",
                 paramLabel = "N",
                 defaultValue = "" + EngineBenchmark.DEFAULT_TOKENIZER_TEXTS,
@@ -117,6 +126,18 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             atLeast(spec, "--iterations", iterations, 1);
+            if (iterations > EngineBenchmark.MAX_ITERATIONS) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--iterations must be at most "
+                                + EngineBenchmark.MAX_ITERATIONS
+                                + ", was "
+                                + iterations);
+            }
+            if (!(minSeconds >= 0)) {
+                throw new ParameterException(
+                        spec.commandLine(), "--min-seconds must not be negative, was " + minSeconds);
+            }
             atLeast(spec, "--warmup", warmup, 0);
             atLeast(spec, "--tokenizer-texts", tokenizerTexts, 0);
             Path datasets = common.datasets(spec);
@@ -130,6 +151,7 @@ final class BenchCommand implements Callable<Integer> {
                                     lengths,
                                     iterations,
                                     warmup,
+                                    minSeconds,
                                     common.device,
                                     datasets,
                                     tokenizerTexts,

@@ -21,7 +21,7 @@ class BenchCommandTest {
         CliRun run =
                 CliRun.of(
                         "bench", "engine", "--encoders", "minilm-l6", "--batch-sizes", "1,2",
-                        "--lengths", "8", "--iterations", "2", "--warmup", "1",
+                        "--lengths", "8", "--iterations", "2", "--warmup", "1", "--min-seconds", "0",
                         "--tokenizer-texts", "64", "--device", "cpu", "--datasets", DATASETS);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -30,14 +30,15 @@ class BenchCommandTest {
         assertThat(rows).hasSize(3); // two grid cells, one tokenizer share
         for (String row : rows.subList(0, 2)) {
             String[] cells = row.trim().split("\\s+");
-            assertThat(cells).hasSize(11);
+            assertThat(cells).hasSize(12);
             assertThat(cells[1]).isEqualTo("CPU");
             assertThat(cells[3]).isEqualTo("8");
-            for (String number : Arrays.copyOfRange(cells, 4, 11)) {
+            for (String number : Arrays.copyOfRange(cells, 4, 12)) {
                 assertThat(Double.parseDouble(number)).as(row).isPositive();
             }
         }
         assertThat(rows.get(0).trim().split("\\s+")[2]).isEqualTo("1");
+        assertThat(rows.get(0).trim().split("\\s+")[4]).as("pairs").isEqualTo("2");
         assertThat(rows.get(1).trim().split("\\s+")[2]).isEqualTo("2");
         assertThat(rows.get(2)).matches("minilm-l6\\s+64\\s+2\\s+\\d+\\s+[0-9.]+\\s+\\d+\\s+[0-9.]+ %");
         assertThat(run.out()).contains("Engine benchmark: ", " cores, TensorFlow ", "engine/bare");

@@ -42,6 +42,8 @@ class StreamGuardCliTest {
       bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513
       bench engine --encoders minilm-l6,gpt2                | --encoders: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       bench engine --iterations 0                           | --iterations must be at least 1, was 0
+      bench engine --iterations 2001                        | --iterations must be at most 2000, was 2001
+      bench engine --min-seconds -1                         | --min-seconds must not be negative, was -1.0
       bench engine --warmup -1                              | --warmup must be at least 0, was -1
       bench engine --device tpu                             | Invalid value for option '--device': expected one of [AUTO, CPU, GPU] (case-insensitive) but was 'tpu'
       bench engine --datasets /definitely/not/here          | datasets directory not found: /definitely/not/here (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)

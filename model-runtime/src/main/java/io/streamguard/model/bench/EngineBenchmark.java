@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  * engine} is the command-line front.
  *
  * <p>Per cell the engine call and the bare run alternate (engine first on even iterations, bare
- * first on odd ones), so load from other processes on a shared machine hits both alike; latencies
- * are summarised by median and 99th percentile, and throughput and the engine/bare ratio are taken
- * from the medians, which such load moves least.
+ * first on odd ones), so load from other processes on a shared machine hits both alike. Latencies
+ * are summarised by median and 99th percentile and throughput is taken from the median, which such
+ * load moves least; the engine/bare ratio is the median of the per-iteration ratios, each from a
+ * pair of runs back to back, so slow drifts in load cancel out of it.
  */
 public final class EngineBenchmark {
 
@@ -40,15 +41,25 @@ public final class EngineBenchmark {
     public static final List<Integer> DEFAULT_LENGTHS = List.of(32, 128);
     public static final int DEFAULT_ITERATIONS = 20;
     public static final int DEFAULT_WARMUP = 3;
+    /** Cheap cells keep iterating this long, so their medians rest on more than a handful of runs. */
+    public static final double DEFAULT_MIN_SECONDS = 2;
+    /** Upper bound on iterations a cell runs to fill {@code minSeconds}. */
+    public static final int MAX_ITERATIONS = 2_000;
     public static final int DEFAULT_TOKENIZER_TEXTS = 512;
     /** Batch size of the tokenizer-share run: the pipeline's default batch. */
     public static final int SHARE_BATCH_SIZE = 32;
 
-    /** Tokenizing 512 texts takes milliseconds: many rounds make its median stable. */
-    private static final int TOKENIZER_WARMUP_ROUNDS = 5;
-    private static final int TOKENIZER_ROUNDS = 15;
-    /** Encoding them takes seconds to a minute (BERT-base): one warm-up pass, the median of three. */
-    private static final int ENCODER_ROUNDS = 3;
+    /**
+     * Tokenizing 512 texts takes milliseconds: enough warm-up rounds for the JIT to finish with the
+     * tokenizer (5 left it several times slower), and many rounds for a stable median.
+     */
+    private static final int TOKENIZER_WARMUP_ROUNDS = 30;
+    private static final int TOKENIZER_ROUNDS = 30;
+    /**
+     * Encoding them takes seconds (MiniLM) to minutes (BERT-base on 2 cores), long enough to average
+     * out load by itself: one timed pass after warming up on the shortest and the longest batch.
+     */
+    private static final int ENCODER_ROUNDS = 1;
 
     /**
      * What to measure.
@@ -56,15 +67,17 @@ public final class EngineBenchmark {
      * @param encoderIds encoders, measured one after the other (one loaded at a time)
      * @param batchSizes rows per batch, each at least 1
      * @param lengths tokens per row including [CLS] and [SEP], each 2 to 512
-     * @param iterations timed engine calls (and as many bare runs) per cell
+     * @param iterations timed engine calls (and as many bare runs) per cell, at least
      * @param warmup untimed calls of each kind per cell first
+     * @param minSeconds a cell iterates beyond {@code iterations} until its timed runs took this
+     *     long (at most {@value #MAX_ITERATIONS} iterations)
      * @param device where the encoders run
      * @param datasets the shared datasets directory (texts for ids and the tokenizer share)
      * @param tokenizerTexts texts for the tokenizer share; 0 skips it
      * @param cacheDir where BERT-base's weights are unpacked ({@link EncoderConfig#cacheDir()})
      */
     public record Options(List<String> encoderIds, List<Integer> batchSizes, List<Integer> lengths, int iterations,
-            int warmup, Device device, Path datasets, int tokenizerTexts, Path cacheDir) {
+            int warmup, double minSeconds, Device device, Path datasets, int tokenizerTexts, Path cacheDir) {
 
         public Options {
             encoderIds = List.copyOf(encoderIds);
@@ -86,16 +99,17 @@ public final class EngineBenchmark {
                     throw new IllegalArgumentException("lengths must be 2..512 ([CLS] and [SEP] included), got " + l);
                 }
             }
-            if (iterations < 1 || warmup < 0 || tokenizerTexts < 0) {
-                throw new IllegalArgumentException("iterations must be at least 1 and warmup and tokenizer texts"
-                        + " not negative, got " + iterations + ", " + warmup + ", " + tokenizerTexts);
+            if (iterations < 1 || iterations > MAX_ITERATIONS || warmup < 0 || !(minSeconds >= 0) || tokenizerTexts < 0) {
+                throw new IllegalArgumentException("iterations must be 1.." + MAX_ITERATIONS + " and warmup, minSeconds"
+                        + " and tokenizer texts not negative, got " + iterations + ", " + warmup + ", " + minSeconds
+                        + ", " + tokenizerTexts);
             }
         }
 
         /** The default grid on both encoders, {@link Device#AUTO}, the default model cache. */
         public static Options defaults(Path datasets) {
             return new Options(DEFAULT_ENCODERS, DEFAULT_BATCH_SIZES, DEFAULT_LENGTHS, DEFAULT_ITERATIONS,
-                    DEFAULT_WARMUP, Device.AUTO, datasets, DEFAULT_TOKENIZER_TEXTS, EncoderConfig.defaultCacheDir());
+                    DEFAULT_WARMUP, DEFAULT_MIN_SECONDS, Device.AUTO, datasets, DEFAULT_TOKENIZER_TEXTS, EncoderConfig.defaultCacheDir());
         }
     }
 
@@ -115,9 +129,15 @@ public final class EngineBenchmark {
         }
     }
 
-    /** One grid cell: {@code Encoder.encode} against a bare session run of the same batch. */
+    /**
+     * One grid cell: {@code Encoder.encode} against a bare session run of the same batch.
+     *
+     * @param iterations timed pairs (engine call + bare run)
+     * @param ratio engine throughput as a fraction of bare TensorFlow's (1.0: no overhead): the
+     *     median over pairs of bare time / engine time
+     */
     public record Cell(String encoderId, Device device, int batchSize, int length, int iterations, Latency engine,
-            Latency bare) {
+            Latency bare, double ratio) {
 
         /** Sequences per second at the engine's median latency. */
         @JsonProperty
@@ -130,12 +150,6 @@ public final class EngineBenchmark {
         public double bareSeqPerSecond() {
             return batchSize * 1000 / bare.p50Ms();
         }
-
-        /** Engine throughput as a fraction of bare TensorFlow's (1.0: no overhead). */
-        @JsonProperty
-        public double ratio() {
-            return bare.p50Ms() / engine.p50Ms();
-        }
     }
 
     /**
@@ -144,7 +158,7 @@ public final class EngineBenchmark {
      *
      * @param tokens real tokens (not padding) over all texts
      * @param tokenizerMs median time to tokenize all texts ({@code encodeBatch} per batch)
-     * @param encoderMs median time to encode all the resulting batches
+     * @param encoderMs time to encode all the resulting batches (after a warm-up)
      */
     public record TokenizerShare(String encoderId, int texts, int batches, long tokens, double tokenizerMs,
             double encoderMs) {
@@ -157,7 +171,7 @@ public final class EngineBenchmark {
     }
 
     /** Everything one run measured, in grid order. */
-    public record Report(Machine machine, int iterations, int warmup, List<Cell> cells,
+    public record Report(Machine machine, int iterations, int warmup, double minSeconds, List<Cell> cells,
             List<TokenizerShare> tokenizerShares) {
 
         public Report {
@@ -214,29 +228,41 @@ public final class EngineBenchmark {
                 }
             }
         }
-        return new Report(Machine.current(), options.iterations(), options.warmup(), cells, shares);
+        return new Report(Machine.current(), options.iterations(), options.warmup(), options.minSeconds(), cells,
+                shares);
     }
 
     private static Cell measure(Encoder encoder, SessionBaseline baseline, EncodedBatch batch, Options options) {
-        long[] engine = new long[options.iterations()];
-        long[] bare = new long[options.iterations()];
+        long[] engine = new long[MAX_ITERATIONS];
+        long[] bare = new long[MAX_ITERATIONS];
+        long minNanos = (long) (options.minSeconds() * 1e9);
+        int n = 0;
         try (SessionBaseline.BareRun run = baseline.prepare(batch)) {
             for (int i = 0; i < options.warmup(); i++) {
                 encoder.encode(batch);
                 run.run();
             }
-            for (int i = 0; i < options.iterations(); i++) {
-                if (i % 2 == 0) {
-                    engine[i] = timeEncode(encoder, batch);
-                    bare[i] = timeBare(run);
+            long spent = 0;
+            while (n < MAX_ITERATIONS && (n < options.iterations() || spent < minNanos)) {
+                if (n % 2 == 0) {
+                    engine[n] = timeEncode(encoder, batch);
+                    bare[n] = timeBare(run);
                 } else {
-                    bare[i] = timeBare(run);
-                    engine[i] = timeEncode(encoder, batch);
+                    bare[n] = timeBare(run);
+                    engine[n] = timeEncode(encoder, batch);
                 }
+                spent += engine[n] + bare[n];
+                n++;
             }
         }
-        return new Cell(encoder.info().id(), encoder.info().device(), batch.size(), batch.sequenceLength(),
-                options.iterations(), Latency.of(engine), Latency.of(bare));
+        double[] ratios = new double[n];
+        for (int i = 0; i < n; i++) {
+            ratios[i] = (double) bare[i] / engine[i];
+        }
+        Arrays.sort(ratios);
+        double ratio = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+        return new Cell(encoder.info().id(), encoder.info().device(), batch.size(), batch.sequenceLength(), n,
+                Latency.of(Arrays.copyOf(engine, n)), Latency.of(Arrays.copyOf(bare, n)), ratio);
     }
 
     private static long timeEncode(Encoder encoder, EncodedBatch batch) {
@@ -270,15 +296,15 @@ public final class EngineBenchmark {
                 tokenizing[round] = System.nanoTime() - start;
             }
         }
+        loaded.encoder().encode(batches.get(0));
+        loaded.encoder().encode(batches.get(batches.size() - 1));
         long[] encoding = new long[ENCODER_ROUNDS];
-        for (int round = -1; round < ENCODER_ROUNDS; round++) {
+        for (int round = 0; round < ENCODER_ROUNDS; round++) {
             long start = System.nanoTime();
             for (EncodedBatch batch : batches) {
                 loaded.encoder().encode(batch);
             }
-            if (round >= 0) {
-                encoding[round] = System.nanoTime() - start;
-            }
+            encoding[round] = System.nanoTime() - start;
         }
         long tokens = batches.stream().mapToLong(b -> Arrays.stream(b.lengths()).asLongStream().sum()).sum();
         return new TokenizerShare(loaded.encoder().info().id(), texts.size(), batches.size(), tokens,
@@ -329,19 +355,20 @@ public final class EngineBenchmark {
     public static String renderTable(Report report) {
         StringBuilder out = new StringBuilder();
         out.append("Engine benchmark: ").append(report.machine().describe()).append('\n');
-        out.append(report.iterations()).append(" timed iterations per cell after ").append(report.warmup())
-                .append(" warm-up, engine and bare session alternated\n\n");
+        out.append(String.format("per cell: %d warm-up, then at least %d timed pairs (engine call + bare session run,"
+                + " alternated) and at least %.0f s%n%n", report.warmup(), report.iterations(), report.minSeconds()));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"encoder", "device", "batch", "length", "engine p50 ms", "p99 ms", "seq/s",
+        rows.add(new String[] {"encoder", "device", "batch", "length", "pairs", "engine p50 ms", "p99 ms", "seq/s",
             "bare p50 ms", "p99 ms", "seq/s", "engine/bare"});
         for (Cell c : report.cells()) {
             rows.add(new String[] {c.encoderId(), c.device().name(), Integer.toString(c.batchSize()),
-                Integer.toString(c.length()), ms(c.engine().p50Ms()), ms(c.engine().p99Ms()),
+                Integer.toString(c.length()), Integer.toString(c.iterations()), ms(c.engine().p50Ms()), ms(c.engine().p99Ms()),
                 String.format("%.1f", c.engineSeqPerSecond()), ms(c.bare().p50Ms()), ms(c.bare().p99Ms()),
                 String.format("%.1f", c.bareSeqPerSecond()), String.format("%.3f", c.ratio())});
         }
         table(out, rows);
-        out.append("seq/s = batch / p50; engine/bare = bare p50 / engine p50 (1.000 = no engine overhead)\n");
+        out.append("seq/s = batch / p50; engine/bare = median over pairs of bare time / engine time"
+                + " (1.000 = no engine overhead)\n");
         if (!report.tokenizerShares().isEmpty()) {
             out.append("\nTokenizer share: real texts (SST-2 dev, TweetEval val) sorted by length, batches of ")
                     .append(SHARE_BATCH_SIZE).append(" padded to the longest\n\n");

@@ -42,7 +42,7 @@ class EngineBenchmarkTest {
     @Test
     void tinyGridMeasuresEngineAgainstBareSessionAndTheTokenizerShare() {
         EngineBenchmark.Options options = new EngineBenchmark.Options(List.of(EncoderConfig.MINILM_L6), List.of(1, 2),
-                List.of(8), 2, 1, Device.CPU, DATASETS, 64, cache);
+                List.of(8), 2, 1, 0.3, Device.CPU, DATASETS, 64, cache);
         List<String> progress = new ArrayList<>();
 
         EngineBenchmark.Report report = EngineBenchmark.run(options, progress::add);
@@ -55,6 +55,9 @@ class EngineBenchmarkTest {
             assertThat(cell.engine().p50Ms()).isPositive().isLessThanOrEqualTo(cell.engine().p99Ms());
             assertThat(cell.bare().p50Ms()).isPositive();
             assertThat(cell.ratio()).isPositive();
+            // Cheap cells iterate past --iterations until their timed runs fill minSeconds.
+            assertThat(cell.iterations()).isGreaterThan(2);
+            assertThat(cell.iterations() * (cell.engine().meanMs() + cell.bare().meanMs())).isGreaterThanOrEqualTo(300);
         }
         EngineBenchmark.TokenizerShare share = report.tokenizerShares().get(0);
         assertThat(share.texts()).isEqualTo(64);
@@ -71,12 +74,12 @@ class EngineBenchmarkTest {
 
     @Test
     void lengthsBeyondTheModelOrBelowClsSepAreRejected() {
-        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1), List.of(1), 1, 0,
+        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1), List.of(1), 1, 0, 0,
                 Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2..512");
-        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(0), List.of(8), 1, 0,
+        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(0), List.of(8), 1, 0, 0,
                 Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
         assertThatThrownBy(() -> EngineBenchmark.run(new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1),
-                List.of(8), 1, 0, Device.CPU, cache.resolve("nope"), 0, cache), line -> {}))
+                List.of(8), 1, 0, 0, Device.CPU, cache.resolve("nope"), 0, cache), line -> {}))
                 .isInstanceOf(BenchmarkException.class).hasMessageContaining("nope");
     }
 }
