@@ -1,5 +1,8 @@
 package io.streamguard.launcher;
 
+import io.streamguard.model.bench.BenchmarkException;
+import io.streamguard.model.encoder.EncoderException;
+
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,8 @@ import java.util.concurrent.Callable;
             UpCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
-            TopicsCommand.class
+            TopicsCommand.class,
+            BenchCommand.class
         },
         footer = {
             "",
@@ -59,7 +63,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, produce, consume, topics; see --help)");
+                "missing command (one of: up, produce, consume, topics, bench; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */
@@ -87,6 +91,8 @@ public final class StreamGuardCli implements Callable<Integer> {
                                                // multi-line
             } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
                 message = oneLine(EmbeddedKafka.rootMessage(ex));
+            } else if (ex instanceof EncoderException || ex instanceof BenchmarkException) {
+                message = oneLine(ex.getMessage()); // typed model-runtime failures say what and why
             } else {
                 message =
                         "internal error: "

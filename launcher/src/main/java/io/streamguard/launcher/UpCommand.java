@@ -124,7 +124,7 @@ final class UpCommand implements Callable<Integer> {
         // Read the texts before starting anything: a missing dataset should not cost a broker
         // start.
         List<DemoTraffic.Sample> samples =
-                demo ? DemoTraffic.load(datasetsDir(), demoEvents) : List.of();
+                demo ? DemoTraffic.load(datasetsDir(datasets), demoEvents) : List.of();
         EmbeddedStack stack = builder.start();
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the stack is fully
         // closed (broker controlled shutdown, registry process destroyed) before the process ends.
@@ -230,9 +230,13 @@ final class UpCommand implements Callable<Integer> {
         return b;
     }
 
-    private Path datasetsDir() {
-        if (datasets != null) {
-            return datasets;
+    /**
+     * {@code explicit} if given, else {@code $STREAMGUARD_DATASETS}, else {@code ../shared/datasets}
+     * beside the checkout ({@code -Dstreamguard.home}, set by the wrapper) or the working directory.
+     */
+    static Path datasetsDir(Path explicit) {
+        if (explicit != null) {
+            return explicit;
         }
         String env = System.getenv("STREAMGUARD_DATASETS");
         if (env != null && !env.isBlank()) {

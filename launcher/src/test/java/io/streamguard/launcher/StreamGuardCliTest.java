@@ -18,7 +18,7 @@ class StreamGuardCliTest {
             delimiter = '|',
             textBlock =
                     """
-      ''                                                    | missing command (one of: up, produce, consume, topics; see --help)
+      ''                                                    | missing command (one of: up, produce, consume, topics, bench; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'
@@ -35,6 +35,21 @@ class StreamGuardCliTest {
       up --partitions 0                                     | --partitions must be at least 1, was 0
       topics create --partitions 0                          | --partitions must be at least 1, was 0
       topics frob                                           | Unmatched argument at index 1: 'frob'
+      bench                                                 | missing command (one of: engine, memory; see streamguard bench --help)
+      bench engine --batch-sizes 0                          | --batch-sizes must be at least 1, was 0
+      bench engine --batch-sizes 8,x                        | Invalid value for option '--batch-sizes' (N): 'x' is not an int
+      bench engine --lengths 32,1                           | --lengths must be between 2 and 512, was 1
+      bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513
+      bench engine --encoders minilm-l6,gpt2                | --encoders: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
+      bench engine --iterations 0                           | --iterations must be at least 1, was 0
+      bench engine --iterations 2001                        | --iterations must be at most 2000, was 2001
+      bench engine --min-seconds -1                         | --min-seconds must not be negative, was -1.0
+      bench engine --warmup -1                              | --warmup must be at least 0, was -1
+      bench engine --device tpu                             | Invalid value for option '--device': expected one of [AUTO, CPU, GPU] (case-insensitive) but was 'tpu'
+      bench engine --datasets /definitely/not/here          | datasets directory not found: /definitely/not/here (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)
+      bench memory --texts 0                                | --texts must be at least 1, was 0
+      bench memory --batch-size 0                           | --batch-size must be at least 1, was 0
+      bench memory --encoder bert                           | --encoder: unknown encoder 'bert' (available: bert-base-uncased, minilm-l6)
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
         CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
@@ -56,7 +71,8 @@ class StreamGuardCliTest {
     void helpAndVersionSucceed() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("Usage: streamguard", "up", "produce", "consume", "topics");
+        assertThat(help.out())
+                .contains("Usage: streamguard", "up", "produce", "consume", "topics", "bench");
 
         CliRun produceHelp = CliRun.of("produce", "--help");
         assertThat(produceHelp.exitCode()).isZero();

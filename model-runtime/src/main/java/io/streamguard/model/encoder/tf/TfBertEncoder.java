@@ -7,6 +7,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import io.streamguard.model.tokenizer.TokenizerOptions;
@@ -53,7 +54,7 @@ import org.tensorflow.types.TInt32;
  * <p>One session serves all threads ({@link Session} runs are thread-safe); {@link #close()} waits
  * for running batches and then frees the native model.
  */
-public final class TfBertEncoder implements Encoder {
+public final class TfBertEncoder implements Encoder, SessionBaseline {
 
     public static final String ID = EncoderConfig.BERT_BASE_UNCASED;
     public static final int HIDDEN = 768;
@@ -80,7 +81,8 @@ public final class TfBertEncoder implements Encoder {
     private final String sequenceOutput;
     private final Operand<TFloat32> maskedMean;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lifecycle's write lock, read under its read lock
+    /** Written under lifecycle's write lock; volatile for {@link BareRun}, which takes no lock. */
+    private volatile boolean closed;
 
     private TfBertEncoder(SavedModelBundle bundle, EncoderInfo info) {
         this.bundle = bundle;
@@ -221,6 +223,32 @@ public final class TfBertEncoder implements Encoder {
             lifecycle.readLock().unlock();
         }
         return new Embeddings(b, HIDDEN, pooled, mean);
+    }
+
+    @Override
+    public BareRun prepare(EncodedBatch batch) {
+        checkLength(batch.sequenceLength());
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Inputs in = new Inputs(batch);
+            return new BareRun() {
+                @Override
+                public void run() {
+                    ensureOpen();
+                    try (Result out = in.feed(bundle.session().runner()).fetch(pooledOutput).fetch(maskedMean).run()) {
+                        // fetched and released: what encode() pays for TensorFlow alone
+                    }
+                }
+
+                @Override
+                public void close() {
+                    in.close();
+                }
+            };
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** The last layer, {@code [size, sequenceLength, 768]} row-major; for tests and diagnostics. */

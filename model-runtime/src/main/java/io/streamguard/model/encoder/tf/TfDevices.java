@@ -22,6 +22,7 @@ import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderException;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.BytePointer;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
@@ -36,21 +37,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which devices this process's TensorFlow build can use, and the session config for a chosen one.
+ * Shared by every TensorFlow engine ({@code bert-base-uncased}, {@code minilm-l6}) so they resolve
+ * {@link Device} requests the same way; application code configures devices through
+ * {@link io.streamguard.model.encoder.EncoderConfig} instead.
  *
  * <p>TF Java's public API cannot list devices, so this opens a throw-away session on an empty graph
  * through the C API and asks it. With the CPU native build the list is always just {@code CPU};
  * with the {@code -Pgpu} build it includes {@code GPU} only when CUDA finds a usable card.
  */
-final class TfDevices {
+public final class TfDevices {
 
     private static final Logger LOG = LoggerFactory.getLogger(TfDevices.class);
 
     private static volatile Set<String> cached;
+    /** The GPU fallback is a deployment fact, not news per encoder: warn once per process. */
+    private static final AtomicBoolean WARNED_NO_GPU = new AtomicBoolean();
 
     private TfDevices() {}
 
     /** Device types such as {@code CPU} and {@code GPU}; probed once per process. */
-    static Set<String> available() {
+    public static Set<String> available() {
         Set<String> types = cached;
         if (types == null) {
             synchronized (TfDevices.class) {
@@ -65,16 +71,16 @@ final class TfDevices {
 
     /**
      * The device a request resolves to: GPU only if TensorFlow has one. An explicit GPU request
-     * that cannot be met falls back to CPU with one warning, since a worker that still runs is
+     * that cannot be met falls back to CPU with one warning per process, since a worker that still runs is
      * better than one that refuses to start over a deployment mismatch.
      */
-    static Device resolve(Device requested, Set<String> available) {
+    public static Device resolve(Device requested, Set<String> available) {
         boolean gpu = available.contains("GPU");
         return switch (requested) {
             case CPU -> Device.CPU;
             case AUTO -> gpu ? Device.GPU : Device.CPU;
             case GPU -> {
-                if (!gpu) {
+                if (!gpu && WARNED_NO_GPU.compareAndSet(false, true)) {
                     LOG.warn("GPU requested but TensorFlow sees no GPU (devices {}; the GPU build needs mvn -Pgpu "
                             + "and CUDA 12 / cuDNN 9 on the host); running on CPU", available);
                 }
@@ -84,7 +90,7 @@ final class TfDevices {
     }
 
     /** Session config pinning the graph to {@code device}. */
-    static ConfigProto sessionConfig(Device device) {
+    public static ConfigProto sessionConfig(Device device) {
         ConfigProto.Builder config = ConfigProto.newBuilder()
                 // Ops without a GPU kernel (string/assert ops) stay on CPU instead of failing placement.
                 .setAllowSoftPlacement(true)

@@ -8,6 +8,8 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
+import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.ByteArrayInputStream;
@@ -106,12 +108,34 @@ class MiniLmEncoderTest {
     }
 
     @Test
-    void gpuRequestFallsBackToCpuAndClosedEncoderRefusesWork() {
+    void gpuRequestRunsWhereTensorFlowCanAndClosedEncoderRefusesWork() {
         try (MiniLmEncoder gpu = MiniLmEncoder.load(Device.GPU)) {
-            assertThat(gpu.info().device()).isEqualTo(Device.CPU);
+            // The CPU build (default) falls back to the CPU; the -Pgpu build on a CUDA host keeps the GPU.
+            Device expected = TfDevices.available().contains("GPU") ? Device.GPU : Device.CPU;
+            assertThat(gpu.info().device()).isEqualTo(expected);
+            assertThat(gpu.encode(tokenizer.encodeBatch(List.of("hi"))).hidden()).isEqualTo(384);
             gpu.close();
             assertThatThrownBy(() -> gpu.encode(tokenizer.encodeBatch(List.of("hi"))))
                     .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void bareSessionRunsReuseTheirInputsAndStopWithTheEncoder() {
+        EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there", "hi"));
+        try (MiniLmEncoder own = MiniLmEncoder.load(Device.CPU)) {
+            try (SessionBaseline.BareRun bare = own.prepare(batch)) {
+                bare.run();
+                bare.run();
+            }
+            int n = 513;
+            assertThatThrownBy(() -> own.prepare(new EncodedBatch(1, n, new int[n], new int[n], new int[] {n},
+                    new boolean[] {false}))).isInstanceOf(EncoderException.class).hasMessageContaining("513");
+            SessionBaseline.BareRun stale = own.prepare(batch);
+            own.close();
+            // Its session is gone: a run must fail cleanly, not reach freed native memory.
+            assertThatThrownBy(stale::run).isInstanceOf(IllegalStateException.class);
+            stale.close();
         }
     }
 

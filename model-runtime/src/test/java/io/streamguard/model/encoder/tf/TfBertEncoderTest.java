@@ -10,6 +10,7 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import io.streamguard.model.tokenizer.Encoding;
@@ -204,6 +205,17 @@ class TfBertEncoderTest {
         Embeddings none = encoder.encode(tokenizer.encodeBatch(List.of()));
         assertThat(none.batchSize()).isZero();
         assertThat(none.pooled()).isEmpty();
+    }
+
+    @Test
+    void bareSessionRunsReuseTheirInputsAndRejectWhatEncodeRejects() {
+        try (SessionBaseline.BareRun bare = encoder.prepare(tokenizer.encodeBatch(List.of("hello there", "hi")))) {
+            bare.run();
+            bare.run();
+        }
+        int l = 513;
+        EncodedBatch tooLong = new EncodedBatch(1, l, new int[l], new int[l], new int[] {l}, new boolean[1]);
+        assertThatThrownBy(() -> encoder.prepare(tooLong)).isInstanceOf(EncoderException.class).hasMessageContaining("513");
     }
 
     @Test

@@ -1,0 +1,72 @@
+package io.streamguard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs the real minilm-l6 encoder on tiny grids: seconds, not minutes. */
+class BenchCommandTest {
+    private static final String DATASETS =
+            Path.of("../../shared/datasets").toAbsolutePath().normalize().toString();
+
+    @Test
+    void engineTablesHaveOneRowPerCellWithPositiveNumbers() {
+        CliRun run =
+                CliRun.of(
+                        "bench", "engine", "--encoders", "minilm-l6", "--batch-sizes", "1,2",
+                        "--lengths", "8", "--iterations", "2", "--warmup", "1", "--min-seconds", "0",
+                        "--tokenizer-texts", "64", "--device", "cpu", "--datasets", DATASETS);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> rows =
+                run.out().lines().filter(line -> line.startsWith("minilm-l6  ")).toList();
+        assertThat(rows).hasSize(3); // two grid cells, one tokenizer share
+        for (String row : rows.subList(0, 2)) {
+            String[] cells = row.trim().split("\\s+");
+            assertThat(cells).hasSize(12);
+            assertThat(cells[1]).isEqualTo("CPU");
+            assertThat(cells[3]).isEqualTo("8");
+            for (String number : Arrays.copyOfRange(cells, 4, 12)) {
+                assertThat(Double.parseDouble(number)).as(row).isPositive();
+            }
+        }
+        assertThat(rows.get(0).trim().split("\\s+")[2]).isEqualTo("1");
+        assertThat(rows.get(0).trim().split("\\s+")[4]).as("pairs").isEqualTo("2");
+        assertThat(rows.get(1).trim().split("\\s+")[2]).isEqualTo("2");
+        assertThat(rows.get(2)).matches("minilm-l6\\s+64\\s+2\\s+\\d+\\s+[0-9.]+\\s+\\d+\\s+[0-9.]+ %");
+        assertThat(run.out()).contains("Engine benchmark: ", " cores, TensorFlow ", "engine/bare");
+        assertThat(run.err()).contains("bench: minilm-l6 2x8: engine p50");
+    }
+
+    @Test
+    void engineJsonAndMemorySamples() throws Exception {
+        CliRun json =
+                CliRun.of(
+                        "bench", "engine", "--encoders", "minilm-l6", "--batch-sizes", "2",
+                        "--lengths", "8", "--iterations", "2", "--warmup", "0",
+                        "--tokenizer-texts", "0", "--datasets", DATASETS, "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.out());
+        assertThat(report.path("cells")).hasSize(1);
+        assertThat(report.path("cells").get(0).path("ratio").asDouble()).isPositive();
+        assertThat(report.path("tokenizerShares")).isEmpty();
+
+        CliRun memory =
+                CliRun.of(
+                        "bench", "memory", "--texts", "40", "--batch-size", "4", "--device",
+                        "cpu", "--datasets", DATASETS);
+        assertThat(memory.exitCode()).as(memory.err()).isZero();
+        List<String> samples = memory.out().lines().filter(l -> l.startsWith("texts ")).toList();
+        assertThat(samples).hasSize(11);
+        assertThat(samples.get(0)).matches("texts\\s+0\\s+RSS\\s+[\\d,]+ MB\\s+\\+0 KB.*");
+        assertThat(samples.get(10)).startsWith("texts            40");
+        assertThat(memory.out()).contains("minilm-l6 on CPU, batches of 4", "after 40 texts");
+    }
+}
