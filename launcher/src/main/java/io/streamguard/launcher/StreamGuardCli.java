@@ -34,7 +34,9 @@ import java.util.concurrent.Callable;
             ProduceCommand.class,
             ConsumeCommand.class,
             TopicsCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            TrainCommand.class,
+            EvalCommand.class
         },
         footer = {
             "",
@@ -63,7 +65,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, produce, consume, topics, bench; see --help)");
+                "missing command (one of: up, produce, consume, topics, bench, train, eval; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */
@@ -91,7 +93,13 @@ public final class StreamGuardCli implements Callable<Integer> {
                                                // multi-line
             } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
                 message = oneLine(EmbeddedKafka.rootMessage(ex));
-            } else if (ex instanceof EncoderException || ex instanceof BenchmarkException) {
+            } else if (ex instanceof EncoderException
+                    || ex instanceof BenchmarkException
+                    || ex instanceof io.streamguard.model.heads.HeadsFileException
+                    || ex instanceof io.streamguard.model.heads.IncompatibleHeadsException
+                    || ex instanceof io.streamguard.model.training.TrainingException
+                    || ex instanceof io.streamguard.model.training.DatasetFormatException
+                    || ex instanceof java.io.UncheckedIOException) {
                 message = oneLine(ex.getMessage()); // typed model-runtime failures say what and why
             } else {
                 message =

@@ -172,9 +172,9 @@ public final class ModelTrainer {
             report.crossValidatedF1().ifPresent(f1 -> taskMetrics.put("cv5F1", f1));
             taskMetrics.put("bestEpoch", (double) report.result().bestEpoch());
             metrics.put(task.id(), taskMetrics);
-            data.add(new Provenance.DataRef(task.id(), "train", report.train().source(), report.train().sha256(),
-                    report.train().size()));
-            data.add(new Provenance.DataRef(task.id(), "validation", report.validationData().source(),
+            data.add(new Provenance.DataRef(task.id(), "train", relative(report.train().source()),
+                    report.train().sha256(), report.train().size()));
+            data.add(new Provenance.DataRef(task.id(), "validation", relative(report.validationData().source()),
                     report.validationData().sha256(), report.validationData().size()));
         }
         Map<String, String> notes = new TreeMap<>();
@@ -289,6 +289,12 @@ public final class ModelTrainer {
             }
         }
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+    }
+
+    /** A source named relative to the datasets directory, so model files do not record this machine's paths. */
+    private String relative(String source) {
+        String prefix = datasets.dir().toAbsolutePath().normalize() + java.io.File.separator;
+        return source.replace(prefix, "");
     }
 
     private static int[] remap(int[] base, int[] positions) {
