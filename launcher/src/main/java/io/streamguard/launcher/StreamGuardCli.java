@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
         description = "StreamGuard: real-time content moderation on Apache Kafka.",
         subcommands = {
             UpCommand.class,
+            WorkerCommand.class,
+            PolicyCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             TopicsCommand.class
@@ -59,7 +61,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, produce, consume, topics; see --help)");
+                "missing command (one of: up, worker, policy, produce, consume, topics; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */

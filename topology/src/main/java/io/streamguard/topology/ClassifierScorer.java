@@ -59,7 +59,23 @@ public final class ClassifierScorer implements BatchScorer {
         }
         BatchSettings batch = config.batch();
         BatchPolicy policy = new BatchPolicy(batch.maxBatchSize(), batch.maxTokensPerBatch());
-        return new ClassifierScorer(Classifier.load(config.encoderConfig(), heads, policy));
+        ClassifierScorer scorer = new ClassifierScorer(Classifier.load(config.encoderConfig(), heads, policy));
+        try {
+            scorer.warmUp();
+        } catch (RuntimeException e) {
+            scorer.close();
+            throw e;
+        }
+        return scorer;
+    }
+
+    /**
+     * Runs the engine once. TensorFlow optimises the graph on a session's first run, which takes
+     * seconds on a small CPU; done here, before the worker consumes, it does not hold up the first
+     * batch of real traffic.
+     */
+    void warmUp() {
+        classifier.classify(List.of("warm up"));
     }
 
     static ModelInfo modelInfo(HeadsModel heads) {
