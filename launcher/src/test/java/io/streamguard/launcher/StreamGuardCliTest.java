@@ -35,6 +35,17 @@ class StreamGuardCliTest {
       up --partitions 0                                     | --partitions must be at least 1, was 0
       topics create --partitions 0                          | --partitions must be at least 1, was 0
       topics frob                                           | Unmatched argument at index 1: 'frob'
+      up --demo --no-pipeline                               | --demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)
+      up --encoder gpt-2                                    | --encoder must be one of [bert-base-uncased, minilm-l6], was 'gpt-2'
+      up --heads /no/such/heads.json                        | heads file not found: /no/such/heads.json
+      worker --role painter                                 | role must be tokenizer, inference or all, got 'painter'
+      worker --device tpu                                   | --device must be auto, cpu or gpu, was 'tpu'
+      worker --heads /no/such/heads.json                    | heads file not found: /no/such/heads.json
+      worker --config /no/such/worker.properties            | config file not found: /no/such/worker.properties
+      worker --batch-size x                                 | Invalid value for option '--batch-size': 'x' is not an int
+      policy                                                | missing subcommand (set or show; see --help)
+      policy set                                            | nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE
+      policy set --review 0.4                               | Error: Missing required argument(s): --label=LABEL
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
         CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
@@ -83,6 +94,7 @@ class StreamGuardCliTest {
                         "0",
                         "--registry-port",
                         "0",
+                        "--no-pipeline",
                         "--registry-app",
                         tmp.resolve("missing.jar").toString());
 
@@ -94,5 +106,40 @@ class StreamGuardCliTest {
                         "streamguard: schema registry app not found at "
                                 + tmp.resolve("missing.jar"));
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingTrainedModelSaysHowToGetOneBeforeAnythingStarts() {
+        // A checkout without models/v1 (the trained heads may exist in the real one).
+        String home = System.getProperty(EmbeddedRegistry.HOME_PROPERTY);
+        System.setProperty(EmbeddedRegistry.HOME_PROPERTY, tmp.toString());
+        CliRun run;
+        try {
+            run =
+                    CliRun.of(
+                            "up",
+                            "--data-dir",
+                            tmp.resolve("data").toString(),
+                            "--kafka-port",
+                            "0",
+                            "--controller-port",
+                            "0",
+                            "--registry-port",
+                            "0");
+        } finally {
+            if (home == null) {
+                System.clearProperty(EmbeddedRegistry.HOME_PROPERTY);
+            } else {
+                System.setProperty(EmbeddedRegistry.HOME_PROPERTY, home);
+            }
+        }
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("streamguard: no trained model for minilm-l6 at ")
+                .contains(tmp.resolve("models/v1/minilm-l6.json").toString(), "--heads FILE", "--no-pipeline");
+        assertThat(tmp.resolve("data")).doesNotExist();
     }
 }
