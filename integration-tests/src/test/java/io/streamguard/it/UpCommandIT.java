@@ -42,7 +42,11 @@ class UpCommandIT {
                 {"id":"e-3","text":"third"}
                 """);
 
-        try (Up up = Up.start(dataDir.resolve("stack"))) {
+        // Seeded heads (untrained): the pipeline runs for real, the trained v1 is not needed.
+        Path heads = dataDir.resolve("seeded-minilm.json");
+        SeededHeads.minilm("seeded-up", 5, 128, heads);
+
+        try (Up up = Up.start(dataDir.resolve("stack"), "--heads", heads.toString())) {
             Cli produce = Cli.run("produce", "--topic", "text-events", "--bootstrap", up.bootstrap,
                     "--registry", up.registry, events.toString());
             assertThat(produce.exit).as(produce.err).isZero();
@@ -57,12 +61,15 @@ class UpCommandIT {
             assertThat(children).noneMatch(ProcessHandle::isAlive);
         }
 
-        // The README's first command, on the restarted stack: real texts out and back, then a summary.
-        try (Up again = Up.start(dataDir.resolve("stack"), "--demo", "--demo-events", "24", "--demo-rate", "200",
+        // The README's first command, on the restarted stack: real texts labeled live, then a summary.
+        try (Up again = Up.start(dataDir.resolve("stack"), "--heads", heads.toString(), "--demo",
+                "--demo-events", "24", "--demo-rate", "200",
                 "--datasets", System.getProperty("streamguard.home") + "/../shared/datasets")) {
             String summary = again.awaitLine("DEMO SUMMARY", 120);
-            assertThat(summary).contains("produced=24 received=24");
-            assertThat(again.linesSoFar()).filteredOn(l -> l.startsWith("demo-")).hasSize(24);
+            assertThat(summary).contains("produced=24 labeled=24").containsPattern("allow=\\d+ review=\\d+ block=\\d+")
+                    .contains("end-to-end latency p50=");
+            assertThat(again.linesSoFar()).filteredOn(l -> l.startsWith("demo-")).hasSize(24)
+                    .allMatch(l -> l.matches("demo-\\d{4} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
 
             Cli consume = consumeAll(again, 3 + 24);
             assertThat(consume.exit).as(consume.err).isZero();
@@ -126,7 +133,7 @@ class UpCommandIT {
                     "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
                     "-cp", classpath, StreamGuardCli.class.getName(),
                     "up", "--data-dir", dataDir.toString(),
-                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0"));
+                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--metrics-port", "0"));
             command.addAll(List.of(extraArgs));
             Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("up.stderr.log").toFile()))

@@ -1,5 +1,7 @@
 package io.streamguard.launcher;
 
+import io.streamguard.avro.Decision;
+import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,23 +39,33 @@ import java.util.stream.Stream;
 
 /**
  * {@code up --demo}: real texts from {@code ../shared/datasets} produced to {@code text-events} at
- * a steady rate, and the stream shown live as it comes back through the broker and the registry,
- * then a summary. The stream shown is {@code text-events} until the labeling topology exists.
+ * a steady rate, and the labeled stream ({@code text-labeled}) shown live as the pipeline emits it,
+ * then a summary.
  */
 final class DemoTraffic {
     /** One sample text and the dataset it came from. */
     record Sample(String source, String text) {}
 
-    /** What the demo measured; latency is broker append time to our consumer, per event. */
+    /**
+     * What the demo measured. Latency is end to end: from the producer's record timestamp to the
+     * labeled event being visible to a read-committed consumer.
+     */
     record Summary(
-            int produced, int received, double seconds, double p50Ms, double p99Ms, double maxMs) {
+            int produced,
+            int labeled,
+            double seconds,
+            Map<Decision, Integer> decisions,
+            double p50Ms,
+            double p99Ms,
+            double maxMs) {
         double eventsPerSecond() {
-            return seconds > 0 ? received / seconds : 0;
+            return seconds > 0 ? labeled / seconds : 0;
         }
     }
 
-    private static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
-    private static final int TEXT_WIDTH = 72;
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
+    private static final String ID_PREFIX = "demo-";
+    private static final int TEXT_WIDTH = 60;
 
     private DemoTraffic() {}
 
@@ -88,8 +101,9 @@ final class DemoTraffic {
     }
 
     /**
-     * Produces {@code samples} at {@code ratePerSecond} and prints each event as it arrives back.
-     * Only this run's events are shown: the consumer starts at the current end of the topic.
+     * Produces {@code samples} to {@code text-events} at {@code ratePerSecond} and prints each
+     * labeled event as it arrives on {@code text-labeled} (read committed), then returns the
+     * summary. Only this run's events are shown: the consumer starts at the current end.
      */
     static Summary run(
             String bootstrap,
@@ -99,21 +113,24 @@ final class DemoTraffic {
             PrintWriter out) {
         Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
         String topic = Topics.TEXT_EVENTS;
-        try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class)) {
+        String labeledTopic = Topics.TEXT_LABELED;
+        try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class);
+                AvroSerde<LabeledEvent> labeledSerde = AvroSerde.specific(LabeledEvent.class)) {
             serde.configure(registry, false);
-            try (KafkaConsumer<String, TextEvent> consumer =
+            labeledSerde.configure(registry, false);
+            try (KafkaConsumer<String, LabeledEvent> consumer =
                             new KafkaConsumer<>(
                                     consumerConfig(bootstrap),
                                     new StringDeserializer(),
-                                    serde.deserializer());
+                                    labeledSerde.deserializer());
                     KafkaProducer<String, TextEvent> producer =
                             new KafkaProducer<>(
                                     producerConfig(bootstrap),
                                     new StringSerializer(),
                                     serde.serializer())) {
                 List<TopicPartition> partitions =
-                        consumer.partitionsFor(topic).stream()
-                                .map(p -> new TopicPartition(topic, p.partition()))
+                        consumer.partitionsFor(labeledTopic).stream()
+                                .map(p -> new TopicPartition(labeledTopic, p.partition()))
                                 .toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
@@ -121,9 +138,11 @@ final class DemoTraffic {
                         consumer::position); // resolve the end offsets before the first send
 
                 out.printf(
-                        "DEMO producing %d texts from %s at %.0f/s to %s%n",
-                        samples.size(), "../shared/datasets", ratePerSecond, topic);
-                out.printf("%-10s %-20s %9s  %s%n", "id", "source", "latency", "text");
+                        "DEMO producing %d texts from %s at %.0f/s to %s; showing %s%n",
+                        samples.size(), "../shared/datasets", ratePerSecond, topic, labeledTopic);
+                out.printf(
+                        "%-10s %-8s %-15s %-14s %8s  %s%n",
+                        "id", "decision", "top label", "sentiment", "latency", "text");
                 out.flush();
                 AtomicInteger sent = new AtomicInteger();
                 CompletableFuture<Void> producing =
@@ -131,22 +150,37 @@ final class DemoTraffic {
                                 () -> produce(producer, topic, samples, ratePerSecond, sent));
                 long start = System.nanoTime();
                 double[] latencies = new double[samples.size()];
+                Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
                 int received = 0;
                 long lastArrival = System.nanoTime();
                 while (received < samples.size()
                         && System.nanoTime() - lastArrival < IDLE_LIMIT.toNanos()) {
-                    for (ConsumerRecord<String, TextEvent> r :
+                    for (ConsumerRecord<String, LabeledEvent> r :
                             consumer.poll(Duration.ofMillis(200))) {
+                        LabeledEvent e = r.value();
+                        if (e == null || !e.getId().startsWith(ID_PREFIX)) {
+                            continue; // someone else's traffic on the same stack
+                        }
                         double latency = Math.max(0, System.currentTimeMillis() - r.timestamp());
                         if (received < latencies.length) {
                             latencies[received] = latency;
                         }
                         received++;
                         lastArrival = System.nanoTime();
-                        TextEvent e = r.value();
+                        decisions.merge(e.getDecision(), 1, Integer::sum);
                         out.printf(
-                                "%-10s %-20s %6.0f ms  %s%n",
-                                e.getId(), e.getSource(), latency, shorten(e.getText()));
+                                "%-10s %-8s %-15s %-14s %5.0f ms  %s%n",
+                                e.getId(),
+                                e.getDecision(),
+                                topLabel(e),
+                                e.getSentiment() == null
+                                        ? "-"
+                                        : String.format(
+                                                "%s %.2f",
+                                                e.getSentiment().getLabel(),
+                                                e.getSentiment().getScore()),
+                                latency,
+                                shorten(e.getText() == null ? "" : e.getText()));
                     }
                     out.flush();
                     if (producing.isCompletedExceptionally()) {
@@ -161,6 +195,7 @@ final class DemoTraffic {
                         sent.get(),
                         received,
                         seconds,
+                        decisions,
                         percentile(seen, 50),
                         percentile(seen, 99),
                         seen.length == 0 ? 0 : seen[seen.length - 1]);
@@ -168,13 +203,30 @@ final class DemoTraffic {
         }
     }
 
+    /** The highest-scoring label with its score, e.g. {@code hate 0.83}. */
+    static String topLabel(LabeledEvent e) {
+        return e.getScores().entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(t -> String.format("%s %.2f", t.getKey(), t.getValue()))
+                .orElse("-");
+    }
+
     static void print(Summary s, PrintWriter out) {
+        StringBuilder counts = new StringBuilder();
+        for (Decision d : Decision.values()) {
+            counts.append(counts.isEmpty() ? "" : " ")
+                    .append(d.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=')
+                    .append(s.decisions().getOrDefault(d, 0));
+        }
         out.printf(
-                "DEMO SUMMARY produced=%d received=%d in %.1f s: %.1f events/s, latency p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
+                "DEMO SUMMARY produced=%d labeled=%d in %.1f s: %.1f events/s; %s;"
+                        + " end-to-end latency p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
                 s.produced(),
-                s.received(),
+                s.labeled(),
                 s.seconds(),
                 s.eventsPerSecond(),
+                counts,
                 s.p50Ms(),
                 s.p99Ms(),
                 s.maxMs());
@@ -204,7 +256,7 @@ final class DemoTraffic {
                     intervalNanos; // a fixed schedule, so a slow send does not lower the offered
                                    // rate
             Sample s = samples.get(i);
-            String id = String.format("demo-%04d", i);
+            String id = String.format(ID_PREFIX + "%04d", i);
             TextEvent event =
                     TextEvent.newBuilder()
                             .setId(id)

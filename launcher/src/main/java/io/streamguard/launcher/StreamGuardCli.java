@@ -31,6 +31,8 @@ import java.util.concurrent.Callable;
         description = "StreamGuard: real-time content moderation on Apache Kafka.",
         subcommands = {
             UpCommand.class,
+            WorkerCommand.class,
+            PolicyCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
             TopicsCommand.class,
@@ -65,7 +67,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, produce, consume, topics, bench, train, eval; see --help)");
+                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */

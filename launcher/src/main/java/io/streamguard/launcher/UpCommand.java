@@ -1,5 +1,9 @@
 package io.streamguard.launcher;
 
+import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.topology.Worker;
+import io.streamguard.topology.WorkerConfig;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,8 +14,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +29,10 @@ import java.util.concurrent.ExecutionException;
         name = "up",
         mixinStandardHelpOptions = true,
         description = {
-            "Start a Kafka broker (KRaft), a schema registry and the StreamGuard topics, then run until Ctrl-C.",
-            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers."
+            "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics and the labeling pipeline"
+                    + " (a worker with role all), then run until Ctrl-C.",
+            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers"
+                    + " (the pipeline included)."
         })
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -93,8 +103,44 @@ final class UpCommand implements Callable<Integer> {
             names = "--demo",
             description =
                     "After READY, produce real texts from the datasets at a steady rate,"
-                            + " show the stream live, print a summary, then stay up.")
+                            + " show the labeled stream live, print a summary, then stay up.")
     boolean demo;
+
+    @Option(
+            names = "--no-pipeline",
+            description =
+                    "Broker, registry and topics only: no worker (implied by --no-registry).")
+    boolean noPipeline;
+
+    @Option(
+            names = "--encoder",
+            paramLabel = "ID",
+            defaultValue = Pipeline.DEFAULT_ENCODER,
+            description =
+                    "Encoder of the pipeline: minilm-l6 or bert-base-uncased; default: ${DEFAULT-VALUE}.")
+    String encoder;
+
+    @Option(
+            names = "--heads",
+            paramLabel = "FILE",
+            description = "Heads file of the pipeline (default: models/v1/<encoder>.json in the checkout).")
+    Path heads;
+
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "auto",
+            description = "Where the encoder runs; default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "" + WorkerConfig.DEFAULT_METRICS_PORT,
+            description =
+                    "The pipeline's /metrics, /health, /ready port; 0 = any free port, -1 = off. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    int metricsPort;
 
     @Option(
             names = "--demo-events",
@@ -121,17 +167,40 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         EmbeddedStack.Builder builder = configure();
+        boolean pipeline = !noPipeline && !noRegistry;
+        Path headsFile = pipeline ? headsFile() : null;
         // Read the texts before starting anything: a missing dataset should not cost a broker
         // start.
         List<DemoTraffic.Sample> samples =
                 demo ? DemoTraffic.load(datasetsDir(datasets), demoEvents) : List.of();
         EmbeddedStack stack = builder.start();
-        // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the stack is fully
-        // closed (broker controlled shutdown, registry process destroyed) before the process ends.
-        Thread hook = new Thread(stack::close, "streamguard-up-shutdown");
+        AtomicReference<Worker> worker = new AtomicReference<>();
+        // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
+        // stack are fully closed (worker committed, broker controlled shutdown, registry process
+        // destroyed) before the process ends.
+        Thread hook =
+                new Thread(
+                        () -> {
+                            Worker w = worker.get();
+                            if (w != null) {
+                                w.close();
+                            }
+                            stack.close();
+                        },
+                        "streamguard-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         PrintWriter out = spec.commandLine().getOut();
+        if (pipeline) {
+            try {
+                worker.set(Pipeline.startAndAwaitRunning(workerConfig(stack, headsFile)));
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stack.close();
+                throw e;
+            }
+            out.println("PIPELINE " + Pipeline.describe(worker.get()));
+        }
         out.println(
                 "READY bootstrap="
                         + stack.bootstrapServers()
@@ -145,7 +214,8 @@ final class UpCommand implements Callable<Integer> {
                             stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out),
                     out);
             out.println(
-                    "Stack stays up for your own traffic (streamguard produce/consume); Ctrl-C stops it.");
+                    "Stack and pipeline stay up for your own traffic (streamguard produce/consume);"
+                            + " Ctrl-C stops them.");
             out.flush();
         }
 
@@ -169,6 +239,9 @@ final class UpCommand implements Callable<Integer> {
             return 0; // the hook is closing the stack; the JVM exits when it is done
         }
         Path log = stack.embeddedRegistry().map(EmbeddedRegistry::logFile).orElse(null);
+        if (worker.get() != null) {
+            worker.get().close();
+        }
         stack.close();
         throw new LauncherException(
                 "schema registry exited unexpectedly with status " + status + " (see " + log + ")");
@@ -193,6 +266,23 @@ final class UpCommand implements Callable<Integer> {
         }
         if (demo && noRegistry) {
             throw usage("--demo needs a schema registry (drop --no-registry)");
+        }
+        if (demo && noPipeline) {
+            throw usage("--demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)");
+        }
+        if (!device.matches("(?i)auto|cpu|gpu")) {
+            throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
+        }
+        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
+            throw usage(
+                    "--encoder must be one of "
+                            + new java.util.TreeSet<>(EncoderFactory.AVAILABLE)
+                            + ", was '"
+                            + encoder
+                            + "'");
+        }
+        if (metricsPort < -1 || metricsPort > 65_535) {
+            throw usage("--metrics-port must be -1 (off) or between 0 and 65535, was " + metricsPort);
         }
         if (demoEvents < 1) {
             throw usage("--demo-events must be at least 1, was " + demoEvents);
@@ -228,6 +318,38 @@ final class UpCommand implements Callable<Integer> {
             b.registryApp(registryApp);
         }
         return b;
+    }
+
+    /** The pipeline's heads: --heads (must exist: a usage error), else the trained default. */
+    private Path headsFile() {
+        if (heads != null) {
+            if (!Files.isRegularFile(heads)) {
+                throw usage("heads file not found: " + heads);
+            }
+            return heads.toAbsolutePath();
+        }
+        Path trained = Pipeline.defaultHeads(encoder);
+        Pipeline.requireDefaultHeads(trained, encoder);
+        return trained;
+    }
+
+    /** A role-all worker on this stack; its state (the inference buffer) lives beside the broker's. */
+    private WorkerConfig workerConfig(EmbeddedStack stack, Path headsFile) {
+        Map<String, String> overrides = new TreeMap<>();
+        overrides.put("bootstrap.servers", stack.bootstrapServers());
+        overrides.put("schema.registry.url", stack.registryUrl());
+        overrides.put("state.dir", stack.dataDir().resolve("streams").toString());
+        overrides.put(WorkerConfig.ROLE, "all");
+        overrides.put(WorkerConfig.MODEL_ENCODER, encoder);
+        overrides.put(WorkerConfig.MODEL_HEADS, headsFile.toString());
+        overrides.put(WorkerConfig.MODEL_DEVICE, device);
+        overrides.put(WorkerConfig.METRICS_PORT, Integer.toString(metricsPort));
+        try {
+            return WorkerConfig.load(
+                    Map.of(), null, Pipeline.workerEnvironment(System.getenv()), overrides);
+        } catch (IllegalArgumentException e) {
+            throw usage(StreamGuardCli.oneLine(e.getMessage()));
+        }
     }
 
     /**

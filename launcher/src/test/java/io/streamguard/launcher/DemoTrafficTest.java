@@ -55,6 +55,6 @@ class DemoTrafficTest {
     @Test
     void longTextsAreShortenedToOneLine() {
         assertThat(DemoTraffic.shorten("a\nb\tc")).isEqualTo("a b c");
-        assertThat(DemoTraffic.shorten("x".repeat(200))).hasSize(72).endsWith("…");
+        assertThat(DemoTraffic.shorten("x".repeat(200))).hasSize(60).endsWith("…");
     }
 }

@@ -18,7 +18,7 @@ class StreamGuardCliTest {
             delimiter = '|',
             textBlock =
                     """
-      ''                                                    | missing command (one of: up, produce, consume, topics, bench; see --help)
+      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'
@@ -50,6 +50,17 @@ class StreamGuardCliTest {
       bench memory --texts 0                                | --texts must be at least 1, was 0
       bench memory --batch-size 0                           | --batch-size must be at least 1, was 0
       bench memory --encoder bert                           | --encoder: unknown encoder 'bert' (available: bert-base-uncased, minilm-l6)
+      up --demo --no-pipeline                               | --demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)
+      up --encoder gpt-2                                    | --encoder must be one of [bert-base-uncased, minilm-l6], was 'gpt-2'
+      up --heads /no/such/heads.json                        | heads file not found: /no/such/heads.json
+      worker --role painter                                 | role must be tokenizer, inference or all, got 'painter'
+      worker --device tpu                                   | --device must be auto, cpu or gpu, was 'tpu'
+      worker --heads /no/such/heads.json                    | heads file not found: /no/such/heads.json
+      worker --config /no/such/worker.properties            | config file not found: /no/such/worker.properties
+      worker --batch-size x                                 | Invalid value for option '--batch-size': 'x' is not an int
+      policy                                                | missing subcommand (set or show; see --help)
+      policy set                                            | nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE
+      policy set --review 0.4                               | Error: Missing required argument(s): --label=LABEL
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
         CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
@@ -99,6 +110,7 @@ class StreamGuardCliTest {
                         "0",
                         "--registry-port",
                         "0",
+                        "--no-pipeline",
                         "--registry-app",
                         tmp.resolve("missing.jar").toString());
 
@@ -110,5 +122,40 @@ class StreamGuardCliTest {
                         "streamguard: schema registry app not found at "
                                 + tmp.resolve("missing.jar"));
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingTrainedModelSaysHowToGetOneBeforeAnythingStarts() {
+        // A checkout without models/v1 (the trained heads may exist in the real one).
+        String home = System.getProperty(EmbeddedRegistry.HOME_PROPERTY);
+        System.setProperty(EmbeddedRegistry.HOME_PROPERTY, tmp.toString());
+        CliRun run;
+        try {
+            run =
+                    CliRun.of(
+                            "up",
+                            "--data-dir",
+                            tmp.resolve("data").toString(),
+                            "--kafka-port",
+                            "0",
+                            "--controller-port",
+                            "0",
+                            "--registry-port",
+                            "0");
+        } finally {
+            if (home == null) {
+                System.clearProperty(EmbeddedRegistry.HOME_PROPERTY);
+            } else {
+                System.setProperty(EmbeddedRegistry.HOME_PROPERTY, home);
+            }
+        }
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("streamguard: no trained model for minilm-l6 at ")
+                .contains(tmp.resolve("models/v1/minilm-l6.json").toString(), "--heads FILE", "--no-pipeline");
+        assertThat(tmp.resolve("data")).doesNotExist();
     }
 }

@@ -115,8 +115,8 @@ public final class Worker implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("Worker {} started: role {}, application {}, {}", config.workerId(), role,
-                props.get("application.id"), topology.describe());
+        LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
+        LOG.debug("Topology: {}", topology.describe());
         return new Worker(config, streams, meters, streamsMetrics, scorer, http);
     }
 

@@ -82,7 +82,16 @@ public final class WorkerConfig {
      * {@code environment}; later sources win.
      */
     public static WorkerConfig load(Path file, Map<String, String> environment) {
-        Map<String, String> merged = new TreeMap<>();
+        return load(Map.of(), file, environment, Map.of());
+    }
+
+    /**
+     * {@code defaults}, then {@code file} (may be null), then the {@code STREAMGUARD_*} variables of
+     * {@code environment}, then {@code overrides} (e.g. command-line options); later sources win.
+     */
+    public static WorkerConfig load(Map<String, String> defaults, Path file, Map<String, String> environment,
+            Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>(defaults);
         if (file != null) {
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(file)) {
@@ -93,6 +102,7 @@ public final class WorkerConfig {
             p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k).trim()));
         }
         merged.putAll(fromEnvironment(environment));
+        merged.putAll(overrides);
         return new WorkerConfig(merged);
     }
 
@@ -143,6 +153,11 @@ public final class WorkerConfig {
             config = config.withModelPath(Path.of(values.get(MODEL_PATH)));
         }
         return config;
+    }
+
+    /** The value of {@code key} as configured, or null. */
+    public String get(String key) {
+        return values.get(key);
     }
 
     /** The heads file the inference role loads, if configured. */

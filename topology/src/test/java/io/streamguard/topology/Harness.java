@@ -55,7 +55,8 @@ final class Harness implements AutoCloseable {
     /**
      * With {@code guarantee}. TopologyTestDriver 4.3.1 under exactly_once_v2 drops the dead letters the
      * <em>deserialization</em> handler returns (they are sent outside the driver's transaction); tests of
-     * that handler run at_least_once, and the integration tests check it under exactly-once on a broker.
+     * that handler run at_least_once. A driver artifact, not ours: on a real broker under exactly_once_v2
+     * they arrive with the task's transaction (PipelineIT in integration-tests).
      */
     Harness(Path stateDir, String guarantee, Function<Harness, Topology> topology) {
         driver = new TopologyTestDriver(topology.apply(this), properties(stateDir, guarantee), START);

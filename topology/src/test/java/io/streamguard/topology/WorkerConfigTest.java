@@ -85,4 +85,23 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "0")))
                 .hasMessageContaining("maxWait");
     }
+
+    @Test
+    void defaultsFileEnvironmentAndOverridesApplyInThatOrder() throws Exception {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, """
+                streamguard.role=inference
+                streamguard.batch.max.size=16
+                streamguard.batch.max.wait.ms=30
+                """);
+        WorkerConfig config = WorkerConfig.load(
+                Map.of("bootstrap.servers", "default:9092", WorkerConfig.BATCH_MAX_TOKENS, "100",
+                        WorkerConfig.BATCH_MAX_SIZE, "1"),
+                file, Map.of("STREAMGUARD_BATCH_MAX_WAIT_MS", "8", "STREAMGUARD_ROLE", "tokenizer"),
+                Map.of(WorkerConfig.ROLE, "all"));
+
+        assertThat(config.get("bootstrap.servers")).as("default, nothing overrides it").isEqualTo("default:9092");
+        assertThat(config.batch()).isEqualTo(new BatchSettings(16, Duration.ofMillis(8), 100));
+        assertThat(config.role()).as("an override beats the environment").isEqualTo(Role.ALL);
+    }
 }

@@ -1,0 +1,649 @@
+package io.streamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamguard.avro.Decision;
+import io.streamguard.avro.LabeledEvent;
+import io.streamguard.avro.TextEvent;
+import io.streamguard.launcher.StreamGuardCli;
+import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.tokenizer.Encoding;
+import io.streamguard.schemas.Topics;
+import io.streamguard.schemas.serde.AvroSerde;
+import io.streamguard.topology.BatchScorer;
+import io.streamguard.topology.ClassifierScorer;
+import io.streamguard.topology.DeadLetterReason;
+import io.streamguard.topology.ScoredText;
+import io.streamguard.topology.Worker;
+import io.streamguard.topology.WorkerConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The labeling pipeline on the real KRaft broker and Apicurio registry under exactly_once_v2, with
+ * the real MiniLM encoder and seeded (untrained) heads: every text labeled once, in per-key order,
+ * every dead-letter class with its original bytes and coordinates, hot policy changes through the
+ * CLI, and a worker JVM killed mid-batch.
+ *
+ * <p>The topologies use the standard topic names, so tests tell their records apart by id prefix
+ * and by the worker id written into every labeled event.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineIT {
+
+    private static final String MARKER = "this text makes the engine fail";
+    private static final String SHARED_WORKER = "it-shared";
+    private static final int MAX_TEXT_BYTES = 2_000;
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+
+    @TempDir
+    static Path dir;
+
+    private static Path heads;
+    private static ClassifierScorer scorer;
+    private static BertTokenizer tokenizer;
+    private static Worker worker;
+    private static AvroSerde<TextEvent> textEvents;
+    private static AvroSerde<LabeledEvent> labeledEvents;
+
+    @BeforeAll
+    static void start() {
+        SharedStack.get();
+        heads = dir.resolve("seeded-minilm.json");
+        SeededHeads.minilm("seeded-it", 11, 128, heads);
+        WorkerConfig config = workerConfig("it-pipeline-" + UUID.randomUUID(), SHARED_WORKER, dir.resolve("shared"),
+                Map.of(WorkerConfig.BATCH_MAX_SIZE, "16", WorkerConfig.DLQ_MAX_TEXT_BYTES, "" + MAX_TEXT_BYTES));
+        scorer = ClassifierScorer.load(config);
+        tokenizer = EncoderFactory.tokenizer(config.encoderConfig());
+        worker = startWorker(config, failingOn(MARKER));
+        Map<String, String> registry = Map.of("schema.registry.url", SharedStack.registryUrl());
+        textEvents = AvroSerde.specific(TextEvent.class);
+        textEvents.configure(registry, false);
+        labeledEvents = AvroSerde.specific(LabeledEvent.class);
+        labeledEvents.configure(registry, false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (scorer != null) {
+            scorer.close();
+        }
+    }
+
+    private static WorkerConfig workerConfig(String applicationId, String workerId, Path stateDir,
+            Map<String, String> extra) {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "bootstrap.servers", SharedStack.bootstrap(),
+                "schema.registry.url", SharedStack.registryUrl(),
+                "application.id", applicationId,
+                "state.dir", stateDir.toString(),
+                // A killed member must leave the group in seconds, not the default 45.
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1500",
+                WorkerConfig.WORKER_ID, workerId,
+                WorkerConfig.MODEL_HEADS, heads.toString(),
+                WorkerConfig.METRICS_PORT, "-1"));
+        p.putAll(extra);
+        return WorkerConfig.of(p);
+    }
+
+    private static Worker startWorker(WorkerConfig config, BatchScorer model) {
+        Worker started = Worker.start(config, c -> model);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (started.state() != KafkaStreams.State.RUNNING) {
+            assertThat(System.nanoTime()).as("worker RUNNING in time").isLessThan(deadline);
+            sleep(100);
+        }
+        return started;
+    }
+
+    /** The shared MiniLM scorer, failing any call that holds {@code marker}; never closes it. */
+    private static BatchScorer failingOn(String marker) {
+        int[] poison = tokenizer.encode(marker).ids();
+        return new BatchScorer() {
+            @Override
+            public List<ScoredText> score(List<Encoding> encodings) {
+                for (Encoding e : encodings) {
+                    if (Arrays.equals(Arrays.copyOf(e.ids(), e.length()), poison)) {
+                        throw new IllegalStateException("simulated engine failure");
+                    }
+                }
+                return scorer.score(encodings);
+            }
+
+            @Override
+            public String vocabHash() {
+                return scorer.vocabHash();
+            }
+        };
+    }
+
+    @Test
+    @Order(1)
+    void aThousandEventsAreLabeledOnceInPerKeyOrderWithConsistentReviewAndBlockedCopies() throws Exception {
+        String prefix = "thousand-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> texts = sst2Texts();
+        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED);
+                Tail<LabeledEvent> review = Tail.from(Topics.MODERATION_REVIEW);
+                Tail<LabeledEvent> blocked = Tail.from(Topics.MODERATION_BLOCKED);
+                KafkaProducer<String, TextEvent> producer = producer()) {
+            Map<String, Integer> partitionOfKey = new HashMap<>();
+            List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String key = "k" + (i % 12);
+                String id = prefix + "-" + key + "-" + String.format("%04d", i);
+                TextEvent event = TextEvent.newBuilder().setId(id).setText(texts.get(i % texts.size())).build();
+                CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key, event), (m, e) -> {
+                    if (e != null) {
+                        sent.completeExceptionally(e);
+                    } else {
+                        sent.complete(m);
+                    }
+                });
+                sends.add(sent);
+            }
+            producer.flush();
+            for (int i = 0; i < sends.size(); i++) {
+                partitionOfKey.put("k" + (i % 12), sends.get(i).get().partition());
+            }
+            assertThat(Set.copyOf(partitionOfKey.values())).as("keys spread over partitions").hasSizeGreaterThan(1);
+
+            long started = System.nanoTime();
+            List<ConsumerRecord<String, LabeledEvent>> out = labeled.await(r -> r.value().getId().startsWith(prefix),
+                    1000);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("PipelineIT: 1000 events labeled in %.1f s after the last send (%.0f events/s)%n",
+                    seconds, 1000 / seconds);
+            sleep(2_000); // give a duplicate time to show up
+            out = new ArrayList<>(out);
+            out.addAll(labeled.drain(r -> r.value().getId().startsWith(prefix)));
+
+            assertThat(out).hasSize(1000);
+            assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates();
+            Map<String, List<Integer>> seqByKey = new LinkedHashMap<>();
+            for (ConsumerRecord<String, LabeledEvent> r : out) {
+                LabeledEvent e = r.value();
+                assertThat(e.getId()).startsWith(prefix + "-" + r.key() + "-");
+                assertThat(r.partition()).isEqualTo(partitionOfKey.get(r.key()));
+                assertThat(e.getModelVersion()).isEqualTo("seeded-it");
+                assertThat(e.getWorkerId()).isEqualTo(SHARED_WORKER);
+                assertThat(e.getScores()).containsOnlyKeys("offensive", "hate", "spam");
+                assertThat(e.getSentiment()).isNotNull();
+                assertThat(e.getTimings().getBatchSize()).isBetween(1, 16);
+                seqByKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                        .add(Integer.parseInt(e.getId().substring(e.getId().lastIndexOf('-') + 1)));
+            }
+            seqByKey.forEach((key, seqs) -> assertThat(seqs).as("order of key " + key).isSorted());
+            assertThat(out).extracting(r -> r.value().getTimings().getBatchSize())
+                    .as("micro-batches formed under load").anyMatch(size -> size > 1);
+
+            Set<String> shouldReview = ids(out, Decision.REVIEW);
+            Set<String> shouldBlock = ids(out, Decision.BLOCK);
+            assertThat(shouldReview.size() + shouldBlock.size()).as("seeded heads trigger something")
+                    .isPositive();
+            Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix);
+            assertThat(review.await(ours, shouldReview.size())).extracting(r -> r.value().getId())
+                    .containsExactlyInAnyOrderElementsOf(shouldReview);
+            assertThat(blocked.await(ours, shouldBlock.size())).extracting(r -> r.value().getId())
+                    .containsExactlyInAnyOrderElementsOf(shouldBlock);
+            assertThat(review.drain(ours)).as("no extra review copies").isEmpty();
+            assertThat(blocked.drain(ours)).as("no extra blocked copies").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyDeadLetterClassGoesToTheDlqWithItsBytesCoordinatesAndReason() throws Exception {
+        String prefix = "dlq-" + UUID.randomUUID().toString().substring(0, 6);
+        byte[] good = textEvents.serializer().serialize(Topics.TEXT_EVENTS,
+                TextEvent.newBuilder().setId(prefix + "-template").setText("a perfectly fine text").build());
+        byte[] badMagic = good.clone();
+        badMagic[0] = 7;
+        byte[] unknownId = good.clone();
+        unknownId[1] = 0x7f; // schema id 0x7f...: never registered
+        byte[] truncated = Arrays.copyOf(good, good.length - 3);
+
+        Map<String, byte[]> bad = new LinkedHashMap<>();
+        bad.put(prefix + "-magic", badMagic);
+        bad.put(prefix + "-unknown-id", unknownId);
+        bad.put(prefix + "-truncated", truncated);
+        bad.put(prefix + "-null", null);
+        bad.put(prefix + "-empty", event(prefix + "-empty", "   "));
+        bad.put(prefix + "-large", event(prefix + "-large", "x".repeat(MAX_TEXT_BYTES + 1)));
+        bad.put(prefix + "-inference", event(prefix + "-inference", MARKER));
+        Map<String, String> reasons = Map.of(
+                prefix + "-magic", DeadLetterReason.BAD_MAGIC_BYTE.name(),
+                prefix + "-unknown-id", DeadLetterReason.UNKNOWN_SCHEMA_ID.name(),
+                prefix + "-truncated", DeadLetterReason.CORRUPT_AVRO.name(),
+                prefix + "-null", DeadLetterReason.NULL_VALUE.name(),
+                prefix + "-empty", DeadLetterReason.EMPTY_TEXT.name(),
+                prefix + "-large", DeadLetterReason.TEXT_TOO_LARGE.name(),
+                prefix + "-inference", DeadLetterReason.INFERENCE_FAILED.name());
+
+        Map<String, RecordMetadata> where = new HashMap<>();
+        try (Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ); Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED);
+                KafkaProducer<String, byte[]> producer = rawProducer()) {
+            int n = 0;
+            for (Map.Entry<String, byte[]> e : bad.entrySet()) {
+                where.put(e.getKey(), producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, e.getKey(), e.getValue()))
+                        .get());
+                String okId = prefix + "-ok-" + n++;
+                producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, okId, event(okId, "fine text number " + n)))
+                        .get();
+            }
+
+            List<ConsumerRecord<String, byte[]>> dead = dlq.await(r -> r.key() != null
+                    && r.key().startsWith(prefix), bad.size());
+            assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(bad.keySet());
+            for (ConsumerRecord<String, byte[]> d : dead) {
+                RecordMetadata source = where.get(d.key());
+                assertThat(header(d, DeadLetterReason.HEADER)).as(d.key()).isEqualTo(reasons.get(d.key()));
+                assertThat(d.value()).as(d.key() + " original bytes").isEqualTo(bad.get(d.key()));
+                assertThat(header(d, "__streams.errors.topic")).isEqualTo(Topics.TEXT_EVENTS);
+                assertThat(header(d, "__streams.errors.partition")).as(d.key())
+                        .isEqualTo(Integer.toString(source.partition()));
+                assertThat(header(d, "__streams.errors.offset")).as(d.key())
+                        .isEqualTo(Long.toString(source.offset()));
+                assertThat(header(d, "__streams.errors.exception")).isNotBlank();
+            }
+            assertThat(labeled.await(r -> r.value().getId().startsWith(prefix + "-ok-"), bad.size()))
+                    .as("the stream keeps running around bad records").hasSize(bad.size());
+            assertThat(worker.meters().find("streamguard.dlq.records").tag("reason", "CORRUPT_AVRO").counter())
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void policyChangesThroughTheCliApplyWithoutRestartAndAreVersioned() throws Exception {
+        String prefix = "policy-" + UUID.randomUUID().toString().substring(0, 6);
+        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
+            String[] set = cli("policy", "set", "--label", "hate", "--review", "0", "--block", "0",
+                    "--description", "block everything", "--bootstrap", SharedStack.bootstrap(),
+                    "--registry", SharedStack.registryUrl());
+            assertThat(set[0]).as(set[2]).isEqualTo("0");
+            String version = set[1].replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
+            LabeledEvent blocked = awaitVersion(labeled, producer, prefix + "-a", version);
+            assertThat(blocked.getDecision()).isEqualTo(Decision.BLOCK);
+            assertThat(blocked.getTriggeredLabels()).containsExactly("hate");
+
+            String[] off = cli("policy", "set", "--label", "hate", "--disable", "--label", "offensive", "--disable",
+                    "--label", "spam", "--disable", "--bootstrap", SharedStack.bootstrap(),
+                    "--registry", SharedStack.registryUrl());
+            assertThat(off[0]).as(off[2]).isEqualTo("0");
+            String next = off[1].replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
+            assertThat(next).isNotEqualTo(version);
+            LabeledEvent allowed = awaitVersion(labeled, producer, prefix + "-b", next);
+            assertThat(allowed.getDecision()).isEqualTo(Decision.ALLOW);
+
+            String[] show = cli("policy", "show", "--bootstrap", SharedStack.bootstrap(),
+                    "--registry", SharedStack.registryUrl());
+            assertThat(show[1]).contains("\"version\" : \"" + next + "\"").contains("\"enabled\" : false");
+        } finally {
+            // Back to the model's thresholds for whatever runs next on this stack.
+            try (KafkaProducer<String, byte[]> producer = rawProducer()) {
+                producer.send(new ProducerRecord<>(Topics.MODERATION_POLICY, "default", null)).get();
+            }
+        }
+    }
+
+    /** Sends probe events until one is decided under policy {@code version}; returns it. */
+    private static LabeledEvent awaitVersion(Tail<LabeledEvent> labeled, KafkaProducer<String, TextEvent> producer, String prefix,
+            String version) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            String id = prefix + "-" + i;
+            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
+                    TextEvent.newBuilder().setId(id).setText("probe text " + i).build())).get();
+            LabeledEvent e = labeled.await(r -> r.value().getId().equals(id), 1).get(0).value();
+            if (version.equals(e.getPolicyVersion())) {
+                return e;
+            }
+        }
+        throw new AssertionError("policy " + version + " never applied");
+    }
+
+    @Test
+    @Order(4)
+    void aWorkerKilledMidBatchLosesAndDuplicatesNothingForReadCommittedConsumers() throws Exception {
+        worker.close(); // the shared worker would label these events too, under its own group
+        String prefix = "crash-" + UUID.randomUUID().toString().substring(0, 6);
+        String app = "it-crash-" + UUID.randomUUID();
+        Path state = dir.resolve("crash-state");
+        Path properties = dir.resolve("crash-worker.properties");
+        Files.writeString(properties, String.join("\n",
+                "application.id=" + app,
+                "auto.offset.reset=latest",
+                "session.timeout.ms=6000",
+                "heartbeat.interval.ms=1500",
+                // Batches close by time only (every 3 s at 100 events/s): the kill finds one half gathered.
+                "streamguard.batch.max.size=1000",
+                "streamguard.batch.max.tokens=1000000",
+                "streamguard.batch.max.wait.ms=3000",
+                ""));
+        Set<String> crashWorkers = Set.of("crash-a", "crash-b");
+        Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix)
+                && crashWorkers.contains(r.value().getWorkerId());
+        int total = 400;
+        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
+            Process a = workerJvm(properties, state, "crash-a");
+            Worker b = null;
+            try {
+                // "latest" starts wherever the end is once the worker polls: probe until it sees traffic.
+                awaitProbe(labeled, producer, prefix + "-probe");
+                List<String> texts = sst2Texts();
+                CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < total; i++) {
+                        String key = "k" + (i % 8);
+                        String id = prefix + "-" + key + "-" + String.format("%04d", i);
+                        producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key,
+                                TextEvent.newBuilder().setId(id).setText(texts.get(i % texts.size())).build()));
+                        sleep(10);
+                    }
+                    producer.flush();
+                });
+                List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(
+                        r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
+                a.destroyForcibly(); // SIGKILL: no commit, no flush, an open transaction left behind
+                assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                producing.get(2, TimeUnit.MINUTES);
+                int buffered = committedBufferEntries(app);
+                System.out.printf("PipelineIT: worker killed with %d text(s) in its committed buffer%n", buffered);
+                assertThat(buffered).as("the kill left texts buffered but not yet labeled").isPositive();
+
+                // Same state dir: same process id, so B's producer fences A's transaction at once.
+                b = startWorker(workerConfig(app, "crash-b", state, Map.of(
+                        WorkerConfig.BATCH_MAX_SIZE, "64", WorkerConfig.BATCH_MAX_WAIT_MS, "200")),
+                        failingOn(MARKER));
+                Predicate<ConsumerRecord<String, LabeledEvent>> events = r -> ours.test(r)
+                        && !r.value().getId().contains("-probe");
+                out.addAll(labeled.await(events, total - out.size()));
+                sleep(3_000);
+                out.addAll(labeled.drain(events));
+
+                assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
+                assertThat(out).extracting(r -> r.value().getWorkerId()).contains("crash-a", "crash-b");
+                Map<String, List<String>> idsByKey = out.stream().collect(Collectors.groupingBy(
+                        ConsumerRecord::key, LinkedHashMap::new,
+                        Collectors.mapping(r -> r.value().getId(), Collectors.toList())));
+                idsByKey.forEach((key, ids) -> assertThat(ids).as("order of " + key).isSorted());
+            } finally {
+                if (a.isAlive()) {
+                    a.destroyForcibly();
+                }
+                if (b != null) {
+                    b.close();
+                }
+            }
+        }
+    }
+
+    /** Texts in the inference buffer as of the last committed transaction, read from its changelog. */
+    private static int committedBufferEntries(String applicationId) {
+        String topic = applicationId + "-inference-buffer-changelog";
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Set<String> live = new java.util.HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            // Under read_committed the end is the last stable offset: A's open transaction is not read.
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("changelog read in time").isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String key = r.partition() + ":" + Arrays.toString(r.key());
+                    if (r.value() == null) {
+                        live.remove(key);
+                    } else {
+                        live.add(key);
+                    }
+                }
+            }
+        }
+        return live.size();
+    }
+
+    private static void awaitProbe(Tail<LabeledEvent> labeled, KafkaProducer<String, TextEvent> producer, String prefix)
+            throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        for (int i = 0; System.nanoTime() < deadline; i++) {
+            String id = prefix + "-" + i;
+            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
+                    TextEvent.newBuilder().setId(id).setText("probe").build())).get();
+            if (!labeled.poll(r -> r.value().getId().startsWith(prefix), Duration.ofSeconds(3)).isEmpty()) {
+                return;
+            }
+        }
+        throw new AssertionError("the worker JVM never labeled a probe");
+    }
+
+    /** {@code streamguard worker} in its own JVM, as users run it; returns once it printed WORKER READY. */
+    private static Process workerJvm(Path properties, Path state, String workerId) throws Exception {
+        Path home = Path.of(System.getProperty("streamguard.home"));
+        String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + java.io.File.pathSeparator
+                + home.resolve("launcher/target/lib") + "/*";
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dstreamguard.home=" + home, "-cp", classpath, StreamGuardCli.class.getName(),
+                "worker", "--config", properties.toString(), "--bootstrap", SharedStack.bootstrap(),
+                "--registry", SharedStack.registryUrl(), "--heads", heads.toString(), "--worker-id", workerId,
+                "--state-dir", state.toString(), "--metrics-port", "-1");
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(workerId + ".stderr.log").toFile()))
+                .start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.startsWith("WORKER READY")) {
+                        return line;
+                    }
+                }
+            } catch (IOException e) {
+                // ended
+            }
+            return null;
+        });
+        String line = ready.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(line).as("WORKER READY; see " + dir.resolve(workerId + ".stderr.log")).isNotNull()
+                .contains("role=all", "worker=" + workerId);
+        return p;
+    }
+
+    private static String[] cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = StreamGuardCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    }
+
+    private static Set<String> ids(List<ConsumerRecord<String, LabeledEvent>> records, Decision decision) {
+        return records.stream().filter(r -> r.value().getDecision() == decision).map(r -> r.value().getId())
+                .collect(Collectors.toSet());
+    }
+
+    private static byte[] event(String id, String text) {
+        return textEvents.serializer().serialize(Topics.TEXT_EVENTS,
+                TextEvent.newBuilder().setId(id).setText(text).build());
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> sst2Texts() throws IOException {
+        Path file = Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets", "sst2", "dev.tsv");
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.skip(1).map(l -> l.substring(l.indexOf('\t') + 1)).toList();
+        }
+    }
+
+    private static KafkaProducer<String, TextEvent> producer() {
+        Properties p = SharedStack.producerProps();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(p, new StringSerializer(), textEvents.serializer());
+    }
+
+    private static KafkaProducer<String, byte[]> rawProducer() {
+        return new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A read-committed consumer of one topic from its current end, so a test sees only what it
+     * caused; values decoded once on arrival. Records a call does not claim stay for later calls.
+     */
+    private static final class Tail<V> implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Function<byte[], V> decoder;
+        private final List<ConsumerRecord<String, V>> unclaimed = new ArrayList<>();
+
+        private Tail(String topic, Function<byte[], V> decoder) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            this.decoder = decoder;
+        }
+
+        static Tail<LabeledEvent> from(String topic) {
+            return new Tail<>(topic, bytes -> bytes == null ? null
+                    : labeledEvents.deserializer().deserialize(topic, bytes));
+        }
+
+        static Tail<byte[]> raw(String topic) {
+            return new Tail<>(topic, bytes -> bytes);
+        }
+
+        private void fetch(Duration wait) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
+                unclaimed.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                        r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),
+                        decoder.apply(r.value()), r.headers(), r.leaderEpoch()));
+            }
+        }
+
+        /** Waits for {@code count} matching records, in arrival order. */
+        List<ConsumerRecord<String, V>> await(Predicate<ConsumerRecord<String, V>> match, int count) {
+            List<ConsumerRecord<String, V>> found = new ArrayList<>();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            claim(match, found, count);
+            while (found.size() < count) {
+                assertThat(System.nanoTime()).as("only " + found.size() + " of " + count + " records in time")
+                        .isLessThan(deadline);
+                fetch(Duration.ofMillis(200));
+                claim(match, found, count);
+            }
+            return found;
+        }
+
+        /** Matching records arriving within {@code wait} (stops at the first poll that brings some). */
+        List<ConsumerRecord<String, V>> poll(Predicate<ConsumerRecord<String, V>> match, Duration wait) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            List<ConsumerRecord<String, V>> found = new ArrayList<>();
+            claim(match, found, Integer.MAX_VALUE);
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                fetch(Duration.ofMillis(200));
+                claim(match, found, Integer.MAX_VALUE);
+            }
+            return found;
+        }
+
+        /** Whatever matching arrived by now. */
+        List<ConsumerRecord<String, V>> drain(Predicate<ConsumerRecord<String, V>> match) {
+            fetch(Duration.ofMillis(500));
+            List<ConsumerRecord<String, V>> found = new ArrayList<>();
+            claim(match, found, Integer.MAX_VALUE);
+            return found;
+        }
+
+        private void claim(Predicate<ConsumerRecord<String, V>> match, List<ConsumerRecord<String, V>> into,
+                int count) {
+            var it = unclaimed.iterator();
+            while (it.hasNext() && into.size() < count) {
+                ConsumerRecord<String, V> r = it.next();
+                if (match.test(r)) {
+                    into.add(r);
+                    it.remove();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
