@@ -291,10 +291,15 @@ public final class ModelTrainer {
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
     }
 
-    /** A source named relative to the datasets directory, so model files do not record this machine's paths. */
+    /**
+     * A source named relative to the datasets directory, so model files do not record this machine's paths.
+     * Sources start with the directory exactly as {@link BuiltinDatasets} was given it (it resolves every file
+     * from it), so a leading-prefix match is enough, and is right for relative or unnormalised spellings too.
+     */
     private String relative(String source) {
-        String prefix = datasets.dir().toAbsolutePath().normalize() + java.io.File.separator;
-        return source.replace(prefix, "");
+        String dir = datasets.dir().toString();
+        String prefix = dir.endsWith(java.io.File.separator) ? dir : dir + java.io.File.separator;
+        return !dir.isEmpty() && source.startsWith(prefix) ? source.substring(prefix.length()) : source;
     }
 
     private static int[] remap(int[] base, int[] positions) {
