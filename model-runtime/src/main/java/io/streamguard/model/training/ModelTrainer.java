@@ -88,6 +88,15 @@ public final class ModelTrainer {
             return new Settings(version, feature, newTasks, options, thresholds, seed);
         }
 
+        /**
+         * Every task trained with {@code newSeed}, and the model recording it: changing only the options' seeds
+         * would leave provenance and report naming the old one.
+         */
+        public Settings withSeed(long newSeed) {
+            Settings reseeded = withOptions(o -> o.withSeed(newSeed));
+            return new Settings(version, feature, tasks, reseeded.options(), thresholds, newSeed);
+        }
+
         public Settings withOptions(Function<TrainingOptions, TrainingOptions> change) {
             Map<Task, TrainingOptions> changed = new EnumMap<>(Task.class);
             options.forEach((task, o) -> changed.put(task, change.apply(o)));
