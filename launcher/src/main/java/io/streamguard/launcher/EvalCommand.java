@@ -103,22 +103,23 @@ final class EvalCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw usage("--threshold must lie in [0, 1], was " + threshold);
         }
+        if (threshold != null && parsedTask.headKind() == HeadKind.SOFTMAX) {
+            // The softmax head decides by its most probable class; silently ignoring the option would mislead.
+            throw usage("--threshold applies to the moderation tasks (offensive, hate, spam), not " + parsedTask.id());
+        }
         if (!Files.isRegularFile(file)) {
             throw usage("no such file: " + file);
         }
         Path headsPath = ModelFiles.resolve(model, encoder);
-        if (headsPath == null || !Files.isRegularFile(headsPath)) {
-            throw usage("--model: no heads file " + (headsPath == null ? model : headsPath)
-                    + " (train one with: streamguard train --encoder " + encoder + " --version " + model + ")");
+        if (!Files.isRegularFile(headsPath)) {
+            throw usage("--model: no heads file " + headsPath + " (train one with: streamguard train --encoder "
+                    + encoder + (ModelFiles.isVersion(model) ? " --version " + model : " --out " + model) + ")");
         }
         Dataset data;
         try {
             data = DatasetReader.read(file, parsedTask);
         } catch (io.streamguard.model.training.DatasetFormatException e) {
             throw usage(e.getMessage());
-        }
-        if (data.size() == 0) {
-            throw usage(file + ": no examples");
         }
         HeadsModel heads = HeadsFile.read(headsPath);
         if (heads.heads().stream().noneMatch(h -> h.name().equals(parsedTask.headName()))) {

@@ -31,17 +31,18 @@ final class ModelFiles {
     }
 
     /**
-     * {@code model} as given on the command line: an existing file, else a version name resolved with
-     * {@link #headsFile}; {@code null} if it is neither a file nor a plausible version name.
+     * {@code model} as given on the command line: a version name resolved with {@link #headsFile}, else a
+     * heads file path (which may not exist).
      */
     static Path resolve(String model, String encoderId) {
-        Path asFile = Path.of(model);
-        if (Files.isRegularFile(asFile)) {
-            return asFile;
-        }
-        if (VERSION.matcher(model).matches()) {
-            return headsFile(model, encoderId);
-        }
-        return null;
+        return isVersion(model) ? headsFile(model, encoderId) : Path.of(model);
+    }
+
+    /**
+     * Whether {@code model} names a version under {@code models/} rather than a file: a plain name (no
+     * directory, not ending in {@code .json}) that is not an existing file.
+     */
+    static boolean isVersion(String model) {
+        return VERSION.matcher(model).matches() && !model.endsWith(".json") && !Files.isRegularFile(Path.of(model));
     }
 }

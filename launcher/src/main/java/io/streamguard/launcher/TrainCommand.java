@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
@@ -111,7 +112,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage("--encoder: unknown encoder '" + encoder + "' (available: " + EncoderFactory.AVAILABLE + ")");
+            // Sorted: Set.of iterates in a per-JVM random order, and bench words this message the same way.
+            throw usage("--encoder: unknown encoder '" + encoder + "' (available: "
+                    + String.join(", ", new TreeSet<>(EncoderFactory.AVAILABLE)) + ")");
         }
         List<Task> selected;
         try {
@@ -122,8 +125,8 @@ final class TrainCommand implements Callable<Integer> {
         if (hidden != null && hidden < 0) {
             throw usage("--hidden must be at least 0, was " + hidden);
         }
-        if (learningRate != null && !(learningRate > 0)) {
-            throw usage("--learning-rate must be positive, was " + learningRate);
+        if (learningRate != null && !(learningRate > 0 && learningRate < Float.POSITIVE_INFINITY)) {
+            throw usage("--learning-rate must be a positive number, was " + learningRate);
         }
         if (maxEpochs != null && maxEpochs < 1) {
             throw usage("--max-epochs must be at least 1, was " + maxEpochs);
@@ -136,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelTrainer.Settings settings = settings(encoder, version);
         if (selected != null) {
             settings = settings.withTasks(selected);
+        }
+        if (seed != null) {
+            settings = settings.withSeed(seed); // also the seed the model and report record
         }
         settings = settings.withOptions(overrides());
         Path headsFile = out != null ? out : ModelFiles.headsFile(version, encoder);
@@ -192,9 +198,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (maxEpochs != null) {
                 changed = changed.withEpochs(maxEpochs, changed.patience());
-            }
-            if (seed != null) {
-                changed = changed.withSeed(seed);
             }
             return changed;
         };

@@ -88,6 +88,15 @@ public final class ModelTrainer {
             return new Settings(version, feature, newTasks, options, thresholds, seed);
         }
 
+        /**
+         * Every task trained with {@code newSeed}, and the model recording it: changing only the options' seeds
+         * would leave provenance and report naming the old one.
+         */
+        public Settings withSeed(long newSeed) {
+            Settings reseeded = withOptions(o -> o.withSeed(newSeed));
+            return new Settings(version, feature, tasks, reseeded.options(), thresholds, newSeed);
+        }
+
         public Settings withOptions(Function<TrainingOptions, TrainingOptions> change) {
             Map<Task, TrainingOptions> changed = new EnumMap<>(Task.class);
             options.forEach((task, o) -> changed.put(task, change.apply(o)));
@@ -291,10 +300,15 @@ public final class ModelTrainer {
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
     }
 
-    /** A source named relative to the datasets directory, so model files do not record this machine's paths. */
+    /**
+     * A source named relative to the datasets directory, so model files do not record this machine's paths.
+     * Sources start with the directory exactly as {@link BuiltinDatasets} was given it (it resolves every file
+     * from it), so a leading-prefix match is enough, and is right for relative or unnormalised spellings too.
+     */
     private String relative(String source) {
-        String prefix = datasets.dir().toAbsolutePath().normalize() + java.io.File.separator;
-        return source.replace(prefix, "");
+        String dir = datasets.dir().toString();
+        String prefix = dir.endsWith(java.io.File.separator) ? dir : dir + java.io.File.separator;
+        return !dir.isEmpty() && source.startsWith(prefix) ? source.substring(prefix.length()) : source;
     }
 
     private static int[] remap(int[] base, int[] positions) {

@@ -50,9 +50,10 @@ public final class TrainingReport {
         md.append("\n");
         for (ModelTrainer.TaskReport r : run.reports()) {
             md.append("## ").append(r.task().id()).append("\n\n");
-            md.append("- Train: ").append(r.train().summary()).append(" — `").append(r.train().source()).append("`\n");
+            md.append("- Train: ").append(r.train().summary()).append(" — `")
+                    .append(path(model, r.task(), "train", r.train())).append("`\n");
             md.append("- Validation: ").append(r.validationData().summary()).append(" — `")
-                    .append(r.validationData().source()).append("`\n");
+                    .append(path(model, r.task(), "validation", r.validationData())).append("`\n");
             md.append("- Trainer: ").append(settings.options().get(r.task())).append("\n");
             md.append(String.format(Locale.ROOT, "- Features %.1f s, training %.1f s%n",
                     r.featureTime().toMillis() / 1000.0, r.trainTime().toMillis() / 1000.0));
@@ -76,6 +77,19 @@ public final class TrainingReport {
                     .append(ref.rows()).append(" |\n");
         }
         return md.toString();
+    }
+
+    /**
+     * The file as the model's provenance names it (relative to the datasets directory): the report is committed
+     * beside the model, so it should not carry this machine's paths either.
+     */
+    private static String path(HeadsModel model, Task task, String split, Dataset data) {
+        for (Provenance.DataRef ref : model.provenance().trainingData()) {
+            if (ref.task().equals(task.id()) && ref.split().equals(split)) {
+                return ref.path();
+            }
+        }
+        return data.source();
     }
 
     private static String metricName(ModelTrainer.TaskReport r) {
