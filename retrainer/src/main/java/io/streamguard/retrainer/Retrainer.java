@@ -182,6 +182,12 @@ public final class Retrainer implements AutoCloseable {
     private void init() {
         Map<String, ModelVersion> versions = readVersions();
         live = liveHeads(versions);
+        if (ModelVersions.live(versions.values(), config.encoder().encoderId()).isEmpty()) {
+            // The first version goes on the topic too, so `models` shows it and a rollback can return to it.
+            publish(ModelVersions.toAvro(live, VersionStatus.PROMOTED, "base version from " + config.baseHeads()
+                    .getFileName(), Map.of("source", config.baseHeads().toString()), publishTime(versions)));
+            LOG.info("Published base version {} from {}", live.version(), config.baseHeads());
+        }
         // Verdicts an earlier run already trained on do not trigger again.
         ModelVersions.byPublication(versions.values()).stream()
                 .filter(v -> v.getLineage().containsKey(LINEAGE_FEEDBACK_OFFSETS)
