@@ -38,7 +38,10 @@ import java.util.concurrent.Callable;
             TopicsCommand.class,
             BenchCommand.class,
             TrainCommand.class,
-            EvalCommand.class
+            EvalCommand.class,
+            RetrainerCommand.class,
+            ModelsCommand.class,
+            FeedbackCommand.class
         },
         footer = {
             "",
@@ -67,7 +70,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval; see --help)");
+                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */

@@ -1,5 +1,6 @@
 package io.streamguard.launcher;
 
+import io.streamguard.retrainer.Retrainer;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.Topics.TopicSpec;
 
@@ -36,6 +37,11 @@ public final class StreamGuardTopics {
      * defaults.
      */
     public static Map<String, String> configs(TopicSpec spec) {
+        if (spec.name().equals(Topics.MODEL_VERSIONS)) {
+            // One record is a whole heads file: larger than the broker's default 1 MB limit.
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Retrainer.MAX_VERSION_BYTES));
+        }
         return spec.compacted()
                 ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
                 : Map.of();

@@ -79,9 +79,13 @@ class EmbeddedStackCliTest {
                                 boolean compacted =
                                         t.name().equals("model-versions")
                                                 || t.name().equals("moderation-policy");
+                                // model-versions records are whole heads files, over the 1 MB default.
                                 assertThat(t.nonDefaultConfigs())
                                         .isEqualTo(
-                                                compacted
+                                                t.name().equals("model-versions")
+                                                        ? Map.of("cleanup.policy", "compact",
+                                                                "max.message.bytes", "33554432")
+                                                        : compacted
                                                         ? Map.of("cleanup.policy", "compact")
                                                         : Map.of());
                             });
@@ -105,11 +109,11 @@ class EmbeddedStackCliTest {
                 .matches("TOPIC\\s+PARTITIONS\\s+RF\\s+CONFIG");
         assertThat(list.out())
                 .containsPattern("(?m)^text-events\\s+2\\s+1$")
-                .containsPattern("(?m)^model-versions\\s+2\\s+1\\s+cleanup.policy=compact$");
+                .containsPattern("(?m)^model-versions\\s+2\\s+1\\s+cleanup.policy=compact,\\s*max.message.bytes=33554432$");
 
         CliRun create = CliRun.of("topics", "create", "-b", stack.bootstrapServers());
         assertThat(create.exitCode()).isZero();
-        assertThat(create.out().lines()).hasSize(8).allMatch(line -> line.startsWith("exists "));
+        assertThat(create.out().lines()).hasSize(StreamGuardTopics.standard().size()).allMatch(line -> line.startsWith("exists "));
 
         CliRun byDefault = CliRun.of("topics", "-b", stack.bootstrapServers());
         assertThat(byDefault.out()).isEqualTo(list.out());

@@ -18,7 +18,7 @@ class StreamGuardCliTest {
             delimiter = '|',
             textBlock =
                     """
-      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval; see --help)
+      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'

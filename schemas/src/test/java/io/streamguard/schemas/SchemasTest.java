@@ -104,6 +104,32 @@ class SchemasTest {
     }
 
     @Test
+    void modelVersionsWrittenBeforeStatusExistedReadAsPromoted() throws Exception {
+        // The schema as it was before status/reason/publishedAt: its records are all promoted versions.
+        Schema before = new Schema.Parser().parse(ModelVersion.getClassSchema().toString()
+                .replaceAll(",\\{\"name\":\"status\".*\\]\\}$", "]}"));
+        assertThat(before.getField("status")).isNull();
+        assertThat(before.getField("publishedAt")).isNull();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModelVersion.getClassSchema(), before)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(before)
+                .set("version", "v1").set("encoderName", "minilm-l6").set("createdAt", 1L)
+                .set("labels", List.of("spam")).set("thresholds", java.util.Map.of())
+                .set("heads", java.nio.ByteBuffer.wrap(new byte[] {1})).set("metrics", java.util.Map.of()).build();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(before).write(old, encoder);
+        encoder.flush();
+        ModelVersion read = new org.apache.avro.specific.SpecificDatumReader<ModelVersion>(before,
+                ModelVersion.getClassSchema()).read(null,
+                org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(read.getStatus()).isEqualTo(io.streamguard.avro.VersionStatus.PROMOTED);
+        assertThat(read.getReason()).isNull();
+        assertThat(read.getPublishedAt()).isNull();
+    }
+
+    @Test
     void topicsAndSubjects() {
         assertThat(Topics.valueSubject(Topics.TEXT_EVENTS)).isEqualTo("text-events-value");
         assertThat(Topics.keySubject(Topics.MODEL_VERSIONS)).isEqualTo("model-versions-key");

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Worker.start(config, ClassifierScorer::load);
  * }</pre>
  */
-public final class ClassifierScorer implements BatchScorer {
+public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
 
     private final Classifier classifier;
     private final String vocabHash;
@@ -109,6 +109,7 @@ public final class ClassifierScorer implements BatchScorer {
      * @throws IncompatibleHeadsException if {@code next} does not fit the loaded encoder; the current
      *     heads stay
      */
+    @Override
     public HeadsModel swapHeads(HeadsModel next) {
         // Known before any batch can use them.
         ModelInfo previous = models.put(next.version(), modelInfo(next));
@@ -125,6 +126,7 @@ public final class ClassifierScorer implements BatchScorer {
     }
 
     /** The heads new batches use. */
+    @Override
     public HeadsModel heads() {
         return classifier.heads();
     }

@@ -85,4 +85,13 @@ public final class PipelineMetrics {
     void endToEnd(long millis) {
         endToEnd.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
+
+    void modelSwapped() {
+        registry.counter("streamguard.model.swaps").increment();
+    }
+
+    /** A model version this worker will not serve: other-encoder, incompatible, unreadable or undecodable. */
+    void modelVersionRefused(String reason) {
+        registry.counter("streamguard.model.versions.refused", "reason", reason).increment();
+    }
 }

@@ -5,10 +5,12 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamguard.avro.ModelVersion;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
+import io.streamguard.schemas.serde.AvroDeserializer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -48,6 +54,7 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FOLLOW_CATCH_UP = Duration.ofSeconds(60);
 
     private final WorkerConfig config;
     private final KafkaStreams streams;
@@ -55,16 +62,18 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final BatchScorer scorer;
     private final HttpServer http;
+    private final ModelVersionFollower follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Worker(WorkerConfig config, KafkaStreams streams, PrometheusMeterRegistry meters,
-            KafkaStreamsMetrics streamsMetrics, BatchScorer scorer, HttpServer http) {
+            KafkaStreamsMetrics streamsMetrics, BatchScorer scorer, HttpServer http, ModelVersionFollower follower) {
         this.config = config;
         this.streams = streams;
         this.meters = meters;
         this.streamsMetrics = streamsMetrics;
         this.scorer = scorer;
         this.http = http;
+        this.follower = follower;
     }
 
     /**
@@ -89,6 +98,15 @@ public final class Worker implements AutoCloseable {
                     + " and the model disagree on the vocabulary (" + tokenizer.vocabulary().vocabHash() + " vs "
                     + scorer.vocabHash() + ")");
         }
+        ModelVersionFollower follower = null;
+        if (scorer instanceof HeadsSwapper swapper && config.followModelVersions()) {
+            try {
+                follower = follower(config, registry, swapper, metrics);
+            } catch (RuntimeException e) {
+                scorer.close();
+                throw e;
+            }
+        }
         Topology topology = topology(role, config.pipelineSettings(), serdes, metrics,
                 config.encoderConfig().encoderId(), tokenizer, scorer);
         Properties props = config.streamsProperties();
@@ -104,9 +122,15 @@ public final class Worker implements AutoCloseable {
         try {
             http = config.metricsPort() < 0 ? null : serve(config.metricsPort(), meters, streams);
             streams.start();
+            if (follower != null) {
+                follower.start();
+            }
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop(0);
+            }
+            if (follower != null) {
+                follower.close();
             }
             streams.close(CLOSE_TIMEOUT);
             streamsMetrics.close();
@@ -117,7 +141,38 @@ public final class Worker implements AutoCloseable {
         }
         LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
         LOG.debug("Topology: {}", topology.describe());
-        return new Worker(config, streams, meters, streamsMetrics, scorer, http);
+        return new Worker(config, streams, meters, streamsMetrics, scorer, http, follower);
+    }
+
+    /**
+     * A follower of the model versions topic, caught up: the worker starts on the live version of its
+     * encoder if one was published, else on the heads the scorer was loaded with.
+     */
+    private static ModelVersionFollower follower(WorkerConfig config, RegistryClient registry, HeadsSwapper scorer,
+            PipelineMetrics metrics) {
+        Properties props = new Properties();
+        config.registryProperties().forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-model-follower");
+        var deserializer = AvroDeserializer.specific(ModelVersion.class, registry);
+        String topic = config.modelVersionsTopic();
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        ModelVersionFollower follower = new ModelVersionFollower(consumer, topic,
+                bytes -> deserializer.deserialize(topic, bytes), scorer, config.encoderConfig().encoderId(), metrics);
+        try {
+            follower.catchUp(FOLLOW_CATCH_UP);
+        } catch (RuntimeException e) {
+            follower.close();
+            throw e;
+        }
+        return follower;
     }
 
     /** The topology a role runs. */
@@ -199,6 +254,9 @@ public final class Worker implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (follower != null) {
+            follower.close();
         }
         streams.close(CLOSE_TIMEOUT);
         if (http != null) {

@@ -48,10 +48,14 @@ public final class WorkerConfig {
     public static final String DLQ_MAX_TEXT_BYTES = PREFIX + "dlq.max.text.bytes";
     public static final String METRICS_PORT = PREFIX + "metrics.port";
     public static final String POLICY_KEY = PREFIX + "policy.key";
+    /** Whether the inference role follows published model versions (default true). */
+    public static final String MODEL_FOLLOW = PREFIX + "model.follow";
+    /** The compacted topic of model versions to follow (default {@code model-versions}). */
+    public static final String MODEL_VERSIONS_TOPIC = PREFIX + "model.versions.topic";
 
     private static final Set<String> OWN_KEYS = Set.of(ROLE, WORKER_ID, BATCH_MAX_SIZE, BATCH_MAX_WAIT_MS,
             BATCH_MAX_TOKENS, MODEL_ENCODER, MODEL_HEADS, MODEL_DEVICE, MODEL_MAX_LENGTH, MODEL_CACHE_DIR, MODEL_PATH,
-            DLQ_MAX_TEXT_BYTES, METRICS_PORT, POLICY_KEY);
+            DLQ_MAX_TEXT_BYTES, METRICS_PORT, POLICY_KEY, MODEL_FOLLOW, MODEL_VERSIONS_TOPIC);
     private static final Map<String, String> ENV_ALIASES = Map.of(
             "STREAMGUARD_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
             "STREAMGUARD_REGISTRY_URL", "schema.registry.url");
@@ -67,6 +71,7 @@ public final class WorkerConfig {
         pipelineSettings();
         encoderConfig();
         metricsPort();
+        followModelVersions();
         if (!values.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("bootstrap.servers is not set (properties file or STREAMGUARD_BOOTSTRAP_SERVERS)");
         }
@@ -164,6 +169,19 @@ public final class WorkerConfig {
     public Path headsFile() {
         String value = values.get(MODEL_HEADS);
         return value == null ? null : Path.of(value);
+    }
+
+    /** Whether inference follows {@link #modelVersionsTopic()}; off only if set to {@code false}. */
+    public boolean followModelVersions() {
+        String value = get(MODEL_FOLLOW, "true");
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(MODEL_FOLLOW + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    public String modelVersionsTopic() {
+        return get(MODEL_VERSIONS_TOPIC, Topics.MODEL_VERSIONS);
     }
 
     /** Port of /metrics, /health, /ready; 0 picks a free one, -1 disables the endpoint. */

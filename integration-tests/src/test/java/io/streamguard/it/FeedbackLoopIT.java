@@ -1,0 +1,479 @@
+package io.streamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamguard.avro.Decision;
+import io.streamguard.avro.Feedback;
+import io.streamguard.avro.LabeledEvent;
+import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.TextEvent;
+import io.streamguard.avro.VersionStatus;
+import io.streamguard.launcher.StreamGuardCli;
+import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.training.BuiltinDatasets;
+import io.streamguard.model.training.FeatureCache;
+import io.streamguard.retrainer.Gate;
+import io.streamguard.retrainer.RetrainTrigger;
+import io.streamguard.retrainer.Retrainer;
+import io.streamguard.retrainer.RetrainerSettings;
+import io.streamguard.schemas.Topics;
+import io.streamguard.schemas.serde.AvroSerde;
+import io.streamguard.topology.ClassifierScorer;
+import io.streamguard.topology.ModelVersions;
+import io.streamguard.topology.Worker;
+import io.streamguard.topology.WorkerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The feedback loop on the real broker and registry with the trained MiniLM v1: moderators' verdicts
+ * teach a spam pattern v1 lets through, the retrainer promotes a new version and the running worker
+ * labels the pattern with it; a poisoned batch is rejected by the gate; a swap (a rollback) under
+ * traffic loses, duplicates and fails nothing.
+ *
+ * <p>Feedback and versions go to topics of their own (so other tests' workers never see these
+ * versions); events flow through the standard pipeline topics, told apart by id prefix.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FeedbackLoopIT {
+
+    private static final Duration PATIENCE = Duration.ofMinutes(5);
+    private static final int BATCH_VERDICTS = 50;
+    private static final String[] TRAIN_NAMES = {"Mia", "Jonas", "Priya", "Carlos", "Wen", "Olga", "Tariq", "Lena",
+        "Sven", "Aiko", "Bruno", "Chloe", "Dmitri", "Esther", "Farah", "Goran", "Hana", "Ivan", "Jade", "Kofi"};
+    private static final String[] TEST_NAMES = {"Rosa", "Yusuf", "Nadia", "Pedro", "Ingrid", "Omar", "Keiko",
+        "Luca", "Zara", "Felix"};
+    private static final String[] COINS = {"solana", "dogecoin", "ether", "bitcoin", "cardano", "ripple"};
+    private static final String[] DEADLINES = {"until midnight", "this weekend only", "for the next hour",
+        "until Sunday"};
+
+    @TempDir
+    static Path dir;
+
+    private static String feedbackTopic;
+    private static String versionsTopic;
+    private static Worker worker;
+    private static volatile ClassifierScorer scorer;
+    private static Retrainer retrainer;
+    private static AvroSerde<TextEvent> textEvents;
+    private static AvroSerde<LabeledEvent> labeledEvents;
+    private static AvroSerde<Feedback> feedback;
+    private static AvroSerde<ModelVersion> versions;
+
+    @BeforeAll
+    static void start() {
+        SharedStack.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        feedbackTopic = SharedStack.newTopic("it-feedback", 3);
+        versionsTopic = "it-model-versions-" + run; // created by the retrainer, as on a fresh cluster
+        Map<String, String> registry = Map.of("schema.registry.url", SharedStack.registryUrl());
+        textEvents = AvroSerde.specific(TextEvent.class);
+        textEvents.configure(registry, false);
+        labeledEvents = AvroSerde.specific(LabeledEvent.class);
+        labeledEvents.configure(registry, false);
+        feedback = AvroSerde.specific(Feedback.class);
+        feedback.configure(registry, false);
+        versions = AvroSerde.specific(ModelVersion.class);
+        versions.configure(registry, false);
+
+        Path home = Path.of(System.getProperty("streamguard.home"));
+        Path v1 = home.resolve("models/v1/minilm-l6.json");
+        RetrainerSettings settings = RetrainerSettings.defaults()
+                .withTopics(feedbackTopic, Topics.TEXT_LABELED, versionsTopic)
+                .withTrigger(new RetrainTrigger(BATCH_VERDICTS, Duration.ofHours(1)))
+                .withTraining(20, 5, 1_500, 5, 1e-3f, 42)
+                .withGate(new Gate(0.02, 0.0));
+        long t0 = System.nanoTime();
+        retrainer = Retrainer.start(new Retrainer.Config(Map.of("bootstrap.servers", SharedStack.bootstrap(),
+                "schema.registry.url", SharedStack.registryUrl()), EncoderConfig.of(EncoderConfig.MINILM_L6), v1,
+                new BuiltinDatasets(home.resolve("../shared/datasets").normalize()),
+                new FeatureCache(FeatureCache.defaultDir()), settings));
+        System.out.printf("FeedbackLoopIT: retrainer ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        Map<String, String> p = new HashMap<>(Map.of(
+                "bootstrap.servers", SharedStack.bootstrap(),
+                "schema.registry.url", SharedStack.registryUrl(),
+                "application.id", "it-loop-" + run,
+                "state.dir", dir.resolve("state").toString(),
+                WorkerConfig.WORKER_ID, "it-loop",
+                WorkerConfig.MODEL_HEADS, v1.toString(),
+                WorkerConfig.MODEL_VERSIONS_TOPIC, versionsTopic,
+                WorkerConfig.BATCH_MAX_SIZE, "16",
+                WorkerConfig.METRICS_PORT, "-1"));
+        worker = Worker.start(WorkerConfig.of(p), c -> {
+            scorer = ClassifierScorer.load(c);
+            return scorer;
+        });
+        await("worker RUNNING", () -> worker.state() == KafkaStreams.State.RUNNING);
+        await("worker on v1 from the topic", () -> scorer.heads().version().equals("v1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (retrainer != null) {
+            retrainer.close();
+        }
+    }
+
+    /** The new pattern: fake "foundation mirrors your deposit" crypto giveaways. */
+    private static String crypto(String name, int i) {
+        return "quick heads up from " + name + ", the " + COINS[i % COINS.length] + " foundation is mirroring every"
+                + " deposit " + (2 + i % 2) + "x " + DEADLINES[i % DEADLINES.length]
+                + ", just transfer to the pinned address and keep the receipt";
+    }
+
+    @Test
+    @Order(1)
+    void feedbackTeachesANewSpamPatternThatIsThenLabeledWithTheNewVersion() throws Exception {
+        String prefix = "loop-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> unseen = new ArrayList<>();
+        for (int i = 0; i < TEST_NAMES.length; i++) {
+            unseen.add(crypto(TEST_NAMES[i], i + 3));
+        }
+        try (Tail labeled = new Tail(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> events = producer();
+                KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
+            // Before: v1 lets the pattern through.
+            Map<String, String> before = send(events, prefix + "-before", unseen);
+            List<LabeledEvent> v1Labels = labeled.await(r -> before.containsKey(r.value().getId()), unseen.size());
+            long allowedByV1 = v1Labels.stream().filter(e -> !e.getTriggeredLabels().contains("spam")).count();
+            System.out.printf("FeedbackLoopIT: v1 lets %d of %d unseen crypto texts through (spam scores %s)%n",
+                    allowedByV1, unseen.size(), v1Labels.stream().map(e -> String.format("%.2f",
+                            e.getScores().get("spam"))).toList());
+            assertThat(v1Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v1");
+            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 1);
+
+            // Half the verdicts judge events that went through the pipeline and carry no text (joined by id).
+            List<String> taught = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                taught.add(crypto(TRAIN_NAMES[i % TRAIN_NAMES.length], i));
+            }
+            Map<String, String> flowing = send(events, prefix + "-seen", taught.subList(0, 20));
+            labeled.await(r -> flowing.containsKey(r.value().getId()), 20);
+            List<Feedback> batch = new ArrayList<>();
+            flowing.keySet().forEach(id -> batch.add(verdict(id, Map.of("spam", true), null)));
+            for (int i = 20; i < 40; i++) {
+                batch.add(verdict(prefix + "-fb-" + i, Map.of("spam", true), taught.get(i)));
+            }
+            List<String> benign = sst2(10);
+            for (int i = 0; i < benign.size(); i++) {
+                batch.add(verdict(prefix + "-ham-" + i, Map.of("spam", false), benign.get(i)));
+            }
+            assertThat(batch).hasSize(BATCH_VERDICTS);
+            long sent = System.nanoTime();
+            sendVerdicts(verdicts, batch);
+
+            Retrainer.Outcome outcome = awaitOutcome(1);
+            double seconds = (System.nanoTime() - sent) / 1e9;
+            System.out.printf("FeedbackLoopIT: %s %s %.1f s after the feedback (retrain %d ms): %s%n",
+                    outcome.version(), outcome.promoted() ? "PROMOTED" : "REJECTED", seconds, outcome.took().toMillis(),
+                    outcome.reason());
+            assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
+            assertThat(outcome.version()).isEqualTo("v2");
+            await("worker swapped to v2", () -> scorer.heads().version().equals("v2"));
+            System.out.printf("FeedbackLoopIT: worker serves v2 %.1f s after the feedback%n",
+                    (System.nanoTime() - sent) / 1e9);
+
+            ModelVersion v2 = readVersions().get("v2");
+            assertThat(v2.getStatus()).isEqualTo(VersionStatus.PROMOTED);
+            assertThat(v2.getParentVersion()).isEqualTo("v1");
+            assertThat(v2.getLineage()).containsEntry("parent", "v1").containsKeys("feedback.offsets",
+                    "feedback.sha256", "data.spam.train.sha256").containsEntry("retrained", "spam");
+            assertThat(v2.getMetrics()).containsKeys("spam.f1", "hate.macroF1", "feedback.accuracy");
+
+            // After: the same unseen texts again, now with v2.
+            Map<String, String> after = send(events, prefix + "-after", unseen);
+            List<LabeledEvent> v2Labels = labeled.await(r -> after.containsKey(r.value().getId()), unseen.size());
+            long caught = v2Labels.stream().filter(e -> e.getDecision() != Decision.ALLOW
+                    && e.getTriggeredLabels().contains("spam")).count();
+            System.out.printf("FeedbackLoopIT: v2 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
+                    caught, unseen.size(), v2Labels.stream().map(e -> String.format("%.2f",
+                            e.getScores().get("spam"))).toList());
+            assertThat(v2Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
+            assertThat(caught).as("v2 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPoisonedBatchIsRejectedAndTheRunningVersionStays() throws Exception {
+        String prefix = "poison-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> sms = new BuiltinDatasets(Path.of(System.getProperty("streamguard.home"))
+                .resolve("../shared/datasets").normalize()).train(io.streamguard.model.training.Task.SPAM).texts();
+        Random random = new Random(7);
+        List<Feedback> batch = new ArrayList<>();
+        for (int i = 0; i < BATCH_VERDICTS; i++) {
+            batch.add(verdict(prefix + "-" + i, Map.of("spam", random.nextBoolean(), "hate", random.nextBoolean(),
+                    "offensive", random.nextBoolean()), sms.get(100 + i * 7)));
+        }
+        try (KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
+            sendVerdicts(verdicts, batch);
+        }
+        Retrainer.Outcome outcome = awaitOutcome(2);
+        System.out.printf("FeedbackLoopIT: poisoned candidate %s: %s%n", outcome.version(), outcome.reason());
+        assertThat(outcome.promoted()).isFalse();
+        assertThat(outcome.reason()).startsWith("rejected:");
+        ModelVersion rejected = readVersions().get(outcome.version());
+        assertThat(rejected.getStatus()).isEqualTo(VersionStatus.REJECTED);
+        assertThat(rejected.getReason()).isEqualTo(outcome.reason());
+        Thread.sleep(2_000); // a wrong swap would have happened by now
+        assertThat(scorer.heads().version()).isEqualTo("v2");
+        assertThat(retrainer.live().version()).isEqualTo("v2");
+
+        String[] models = cli("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
+                SharedStack.registryUrl(), "--versions-topic", versionsTopic);
+        assertThat(models[0]).as(models[2]).isEqualTo("0");
+        assertThat(models[1]).contains("* v2", "PROMOTED", outcome.version() + "       REJECTED", "rejected:");
+        System.out.println("FeedbackLoopIT: streamguard models\n" + models[1]);
+    }
+
+    @Test
+    @Order(3)
+    void eventsFlowingThroughARollbackAreLabeledOnceEachWithoutErrors() throws Exception {
+        String prefix = "swap-" + UUID.randomUUID().toString().substring(0, 6);
+        int total = 300;
+        List<String> texts = sst2(total);
+        try (Tail labeled = new Tail(Topics.TEXT_LABELED); Tail dlq = new Tail(Topics.TEXT_EVENTS_DLQ);
+                KafkaProducer<String, TextEvent> events = producer()) {
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < total; i++) {
+                    String key = "k" + (i % 6);
+                    String id = prefix + "-" + key + "-" + String.format("%04d", i);
+                    events.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key,
+                            TextEvent.newBuilder().setId(id).setText(texts.get(i)).build()));
+                    sleepQuietly(20);
+                }
+                events.flush();
+            });
+            Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value() != null
+                    && r.value().getId().startsWith(prefix);
+            List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.awaitRecords(ours, 60));
+            String[] rollback = cli("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
+                    SharedStack.registryUrl(), "--versions-topic", versionsTopic, "rollback", "v1");
+            assertThat(rollback[0]).as(rollback[2]).isEqualTo("0");
+            assertThat(rollback[1]).contains("Rolled back minilm-l6 to v1 (was v2)");
+            producing.get(2, TimeUnit.MINUTES);
+            out.addAll(labeled.awaitRecords(ours, total - out.size()));
+            Thread.sleep(3_000); // a duplicate would show up by now
+            out.addAll(labeled.drainRecords(ours));
+
+            assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
+            assertThat(dlq.drainRaw(r -> r.key() != null && r.key().startsWith(prefix))).as("dead letters").isEmpty();
+            Map<String, Long> byVersion = out.stream().collect(Collectors.groupingBy(r -> r.value().getModelVersion(),
+                    Collectors.counting()));
+            System.out.printf("FeedbackLoopIT: %d events through the swap, by version %s%n", out.size(), byVersion);
+            assertThat(byVersion.keySet()).containsExactlyInAnyOrder("v1", "v2");
+            Map<String, List<String>> versionsByKey = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
+                    LinkedHashMap::new, Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
+            versionsByKey.forEach((key, seq) -> {
+                int switches = 0;
+                for (int i = 1; i < seq.size(); i++) {
+                    if (!seq.get(i).equals(seq.get(i - 1))) {
+                        switches++;
+                    }
+                }
+                assertThat(switches).as("key " + key + " swaps once, v2 -> v1: " + seq).isLessThanOrEqualTo(1);
+                assertThat(seq.get(seq.size() - 1)).isEqualTo("v1");
+            });
+            assertThat(worker.meters().counter("streamguard.batch.failures").count()).isZero();
+        }
+    }
+
+    private static Retrainer.Outcome awaitOutcome(int n) {
+        await(n + " retrain outcome(s)", () -> retrainer.outcomes().size() >= n);
+        return retrainer.outcomes().get(n - 1);
+    }
+
+    private static Feedback verdict(String id, Map<String, Boolean> labels, String text) {
+        return Feedback.newBuilder().setEventId(id).setVerdicts(labels).setModerator("it").setTime(Instant.now())
+                .setText(text).build();
+    }
+
+    private static Map<String, String> send(KafkaProducer<String, TextEvent> producer, String prefix,
+            List<String> texts) throws Exception {
+        Map<String, String> sent = new LinkedHashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String id = prefix + "-" + i;
+            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
+                    TextEvent.newBuilder().setId(id).setText(texts.get(i)).build())).get();
+            sent.put(id, texts.get(i));
+        }
+        return sent;
+    }
+
+    private static void sendVerdicts(KafkaProducer<String, Feedback> producer, List<Feedback> batch)
+            throws Exception {
+        for (Feedback f : batch) {
+            producer.send(new ProducerRecord<>(feedbackTopic, f.getEventId(), f));
+        }
+        producer.flush();
+    }
+
+    private static Map<String, ModelVersion> readVersions() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Retrainer.MAX_VERSION_BYTES);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            return ModelVersions.readAll(c, versionsTopic, b -> versions.deserializer().deserialize(versionsTopic, b),
+                    Duration.ofSeconds(30));
+        }
+    }
+
+    private static List<String> sst2(int n) throws Exception {
+        Path file = Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets", "sst2", "dev.tsv");
+        try (var lines = Files.lines(file)) {
+            return lines.skip(1).map(l -> l.substring(l.indexOf('\t') + 1)).limit(n).toList();
+        }
+    }
+
+    private static String[] cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cli = StreamGuardCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+    }
+
+    private static KafkaProducer<String, TextEvent> producer() {
+        Properties p = SharedStack.producerProps();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(p, new StringSerializer(), textEvents.serializer());
+    }
+
+    private static KafkaProducer<String, Feedback> feedbackProducer() {
+        return new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), feedback.serializer());
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " in time").isLessThan(deadline);
+            sleepQuietly(100);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A read-committed consumer of one topic from its current end; records a call does not claim stay. */
+    private static final class Tail implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final String topic;
+        private final List<ConsumerRecord<String, byte[]>> unclaimed = new ArrayList<>();
+
+        Tail(String topic) {
+            this.topic = topic;
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        }
+
+        private ConsumerRecord<String, LabeledEvent> decode(ConsumerRecord<String, byte[]> r) {
+            LabeledEvent value = r.value() == null ? null : labeledEvents.deserializer().deserialize(topic, r.value());
+            return new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), value);
+        }
+
+        List<LabeledEvent> await(Predicate<ConsumerRecord<String, LabeledEvent>> match, int count) {
+            return awaitRecords(match, count).stream().map(ConsumerRecord::value).toList();
+        }
+
+        List<ConsumerRecord<String, LabeledEvent>> awaitRecords(Predicate<ConsumerRecord<String, LabeledEvent>> match,
+                int count) {
+            List<ConsumerRecord<String, LabeledEvent>> found = new ArrayList<>();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (true) {
+                var it = unclaimed.iterator();
+                while (it.hasNext() && found.size() < count) {
+                    ConsumerRecord<String, LabeledEvent> r = decode(it.next());
+                    if (match.test(r)) {
+                        found.add(r);
+                        it.remove();
+                    }
+                }
+                if (found.size() >= count) {
+                    return found;
+                }
+                assertThat(System.nanoTime()).as("only " + found.size() + " of " + count + " in time")
+                        .isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(unclaimed::add);
+            }
+        }
+
+        List<ConsumerRecord<String, LabeledEvent>> drainRecords(Predicate<ConsumerRecord<String, LabeledEvent>> match) {
+            consumer.poll(Duration.ofMillis(500)).forEach(unclaimed::add);
+            List<ConsumerRecord<String, LabeledEvent>> found = new ArrayList<>();
+            var it = unclaimed.iterator();
+            while (it.hasNext()) {
+                ConsumerRecord<String, LabeledEvent> r = decode(it.next());
+                if (match.test(r)) {
+                    found.add(r);
+                    it.remove();
+                }
+            }
+            return found;
+        }
+
+        List<ConsumerRecord<String, byte[]>> drainRaw(Predicate<ConsumerRecord<String, byte[]>> match) {
+            consumer.poll(Duration.ofMillis(1_000)).forEach(unclaimed::add);
+            return unclaimed.stream().filter(match).toList();
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.streamguard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage errors of retrainer, models and feedback: exit 2 and one line, before any broker is contacted. */
+class FeedbackLoopCliTest {
+
+    @TempDir
+    Path dir;
+
+    private static void assertUsage(CliRun run, String fragment) {
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("streamguard: ").contains(fragment).doesNotContain("\n");
+    }
+
+    @Test
+    void feedbackNeedsAnIdWithVerdictsOrAFile() {
+        assertUsage(CliRun.of("feedback"), "give --id ID --label LABEL=true|false, or --file FILE");
+        assertUsage(CliRun.of("feedback", "--id", "e1"), "needs at least one --label");
+        assertUsage(CliRun.of("feedback", "--id", "e1", "--label", "spam=maybe"), "must be true or false");
+        assertUsage(CliRun.of("feedback", "--file", dir.resolve("missing.jsonl").toString()), "file not found");
+    }
+
+    @Test
+    void feedbackFilesAreCheckedLineByLine() throws Exception {
+        Path file = dir.resolve("verdicts.jsonl");
+        Files.writeString(file, "{\"id\": \"e1\", \"labels\": {\"spam\": true}}\n{\"id\": \"e2\", \"labels\": {\"spam\": 1}}\n");
+        assertUsage(CliRun.of("feedback", "--file", file.toString()), "line 2: label spam must be true or false");
+        Files.writeString(file, "not json\n");
+        assertUsage(CliRun.of("feedback", "--file", file.toString()), "line 1: not JSON");
+        assertUsage(CliRun.of("feedback", "--file", file.toString(), "--id", "x"), "--file excludes");
+    }
+
+    @Test
+    void retrainerChecksItsOptionsBeforeLoadingAnything() {
+        assertUsage(CliRun.of("retrainer", "--heads", dir.resolve("nope.json").toString()), "heads file not found");
+        assertUsage(CliRun.of("retrainer", "--encoder", "gpt-9"), "--encoder must be one of");
+        assertUsage(CliRun.of("retrainer", "--datasets", dir.toString(), "--heads", "../models/v1/minilm-l6.json"),
+                "training data not found");
+    }
+
+    @Test
+    void rollbackNeedsAVersion() {
+        assertUsage(CliRun.of("models", "rollback"), "Missing required parameter: 'VERSION'");
+    }
+}

@@ -1,0 +1,189 @@
+package io.streamguard.topology;
+
+import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.VersionStatus;
+import io.streamguard.model.heads.HeadsFileException;
+import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.heads.IncompatibleHeadsException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an inference worker on the live model version of its encoder: reads the compacted
+ * {@code model-versions} topic from the beginning, then follows it on a background thread, and swaps
+ * the scorer's heads whenever the live version ({@link ModelVersions#live}) changes, a rollback
+ * included.
+ *
+ * <p>The swap is one atomic reference change in the classifier: a batch scores entirely with the
+ * heads it started with, the next one with the new heads, and every labeled event names the version
+ * that scored it. Nothing stops or restarts, so no event is dropped, failed or duplicated.
+ *
+ * <p>A version trained for another encoder is ignored, one whose heads do not fit this worker's
+ * encoder (vocabulary, hidden size, maximum length) or cannot be decoded is refused; both are logged
+ * and counted ({@code streamguard.model.versions.refused}), and the current heads stay.
+ */
+public final class ModelVersionFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVersionFollower.class);
+
+    private final Consumer<String, byte[]> consumer;
+    private final String topic;
+    private final Function<byte[], ModelVersion> decode;
+    private final HeadsSwapper scorer;
+    private final String encoderId;
+    private final PipelineMetrics metrics;
+    private final Map<String, ModelVersion> versions = new HashMap<>();
+    /** version@publishedAt of records already refused or ignored, so each is reported once. */
+    private final Set<String> reported = new HashSet<>();
+    private volatile boolean running;
+    private Thread thread;
+    /** version@publishedAt of the record being served; null while the startup heads serve. */
+    private volatile String serving;
+
+    /**
+     * @param consumer used only by this follower (it assigns, seeks and closes it); read_committed
+     * @param decode the topic's value bytes to a record; null or an exception skips the record
+     */
+    public ModelVersionFollower(Consumer<String, byte[]> consumer, String topic, Function<byte[], ModelVersion> decode,
+            HeadsSwapper scorer, String encoderId, PipelineMetrics metrics) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.decode = decode;
+        this.scorer = scorer;
+        this.encoderId = encoderId;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Reads the topic to its current end and switches to the live version, if there is one, before
+     * the worker consumes: a restarted worker starts on the latest promoted version, not on its
+     * configured heads file. A missing topic leaves the configured heads.
+     */
+    public void catchUp(Duration timeout) {
+        Map<String, ModelVersion> all = ModelVersions.readAll(consumer, topic, this::safeDecode, timeout);
+        all.values().forEach(this::remember);
+        applyLive();
+    }
+
+    /** Follows the topic from where {@link #catchUp} stopped on a daemon thread. */
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "streamguard-model-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                boolean changed = false;
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.key() == null || r.value() == null) {
+                        continue;
+                    }
+                    ModelVersion v = safeDecode(r.value());
+                    if (v != null) {
+                        remember(v);
+                        changed = true;
+                    }
+                }
+                if (changed) {
+                    applyLive();
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("Model version follower stopped; the worker keeps serving {}", scorer.heads().version(), e);
+        }
+    }
+
+    /** Records one topic record; the latest record per version key wins, as compaction keeps it. */
+    void remember(ModelVersion v) {
+        versions.put(v.getVersion(), v);
+        if (v.getStatus() == VersionStatus.PROMOTED && !encoderId.equals(v.getEncoderName())
+                && reported.add(id(v))) {
+            LOG.info("Ignoring model version {}: trained for encoder {}, this worker runs {}", v.getVersion(),
+                    v.getEncoderName(), encoderId);
+            metrics.modelVersionRefused("other-encoder");
+        }
+    }
+
+    /** Swaps to the live version if it is not the one served; returns whether it swapped. */
+    boolean applyLive() {
+        Optional<ModelVersion> live = ModelVersions.live(versions.values(), encoderId);
+        if (live.isEmpty()) {
+            return false;
+        }
+        ModelVersion v = live.get();
+        String id = id(v);
+        if (id.equals(serving) || reported.contains(id)) {
+            return false;
+        }
+        HeadsModel next;
+        try {
+            next = ModelVersions.heads(v);
+            if (!next.version().equals(v.getVersion())) {
+                throw new HeadsFileException(null, "record " + v.getVersion() + " carries heads of version "
+                        + next.version());
+            }
+            HeadsModel previous = scorer.swapHeads(next);
+            serving = id;
+            metrics.modelSwapped();
+            LOG.info("Model version {} live (published {}, was {}){}", v.getVersion(), ModelVersions.publishedAt(v),
+                    previous.version(), v.getReason() == null ? "" : ": " + v.getReason());
+            return true;
+        } catch (IncompatibleHeadsException | HeadsFileException e) {
+            reported.add(id);
+            metrics.modelVersionRefused(e instanceof IncompatibleHeadsException ? "incompatible" : "unreadable");
+            LOG.warn("Refusing model version {}: {}; keeping {}", v.getVersion(), e.getMessage(),
+                    scorer.heads().version());
+            return false;
+        }
+    }
+
+    private ModelVersion safeDecode(byte[] bytes) {
+        try {
+            return decode.apply(bytes);
+        } catch (RuntimeException e) {
+            LOG.warn("Skipping an undecodable record on {}: {}", topic, e.toString());
+            metrics.modelVersionRefused("undecodable");
+            return null;
+        }
+    }
+
+    private static String id(ModelVersion v) {
+        return v.getVersion() + "@" + ModelVersions.publishedAt(v).toEpochMilli();
+    }
+
+    /** The partitions followed (for tests). */
+    List<TopicPartition> assignment() {
+        return List.copyOf(consumer.assignment());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

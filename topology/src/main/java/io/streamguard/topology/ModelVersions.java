@@ -1,0 +1,152 @@
+package io.streamguard.topology;
+
+import io.streamguard.avro.LabelThresholds;
+import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.VersionStatus;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.heads.Thresholds;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ModelVersion} records of the compacted {@code model-versions} topic: converting a
+ * {@link HeadsModel} to and from one, and which record is live.
+ *
+ * <p>The topic is keyed by version. The live version of an encoder is its {@code PROMOTED} record
+ * with the latest {@code publishedAt}: versions sit on different partitions, so offsets cannot order
+ * them, and republishing an old version under its own key (a rollback) makes it live again.
+ */
+public final class ModelVersions {
+
+    private ModelVersions() {
+    }
+
+    /**
+     * A record carrying {@code heads} (as {@link HeadsFile} JSON), its thresholds and flattened metrics
+     * ({@code <task>.<metric>}).
+     */
+    public static ModelVersion toAvro(HeadsModel heads, VersionStatus status, String reason,
+            Map<String, String> lineage, Instant publishedAt) {
+        Map<String, LabelThresholds> thresholds = new TreeMap<>();
+        heads.thresholds().forEach((label, t) -> thresholds.put(label, new LabelThresholds(t.review(), t.block())));
+        Map<String, Double> metrics = new TreeMap<>();
+        heads.metrics().forEach((task, values) -> values.forEach((metric, value) -> metrics.put(task + "." + metric,
+                value)));
+        Instant created;
+        try {
+            created = Instant.parse(heads.provenance().createdAt());
+        } catch (RuntimeException e) {
+            created = publishedAt;
+        }
+        return ModelVersion.newBuilder()
+                .setVersion(heads.version())
+                .setEncoderName(heads.encoderId())
+                .setCreatedAt(created)
+                .setParentVersion(heads.provenance().parentVersion())
+                .setLabels(new ArrayList<>(heads.moderationLabels()))
+                .setThresholds(new LinkedHashMap<>(thresholds))
+                .setHeads(ByteBuffer.wrap(HeadsFile.toJson(heads).getBytes(StandardCharsets.UTF_8)))
+                .setMetrics(new LinkedHashMap<>(metrics))
+                .setLineage(new LinkedHashMap<>(new TreeMap<>(lineage)))
+                .setStatus(status)
+                .setReason(reason)
+                .setPublishedAt(publishedAt)
+                .build();
+    }
+
+    /**
+     * The heads a record carries.
+     *
+     * @throws io.streamguard.model.heads.HeadsFileException if the bytes are not a heads file
+     */
+    public static HeadsModel heads(ModelVersion version) {
+        ByteBuffer bytes = version.getHeads().duplicate();
+        byte[] array = new byte[bytes.remaining()];
+        bytes.get(array);
+        return HeadsFile.fromJson(new String(array, StandardCharsets.UTF_8));
+    }
+
+    /** When the record was published: {@code publishedAt}, else (older records) {@code createdAt}. */
+    public static Instant publishedAt(ModelVersion version) {
+        return version.getPublishedAt() != null ? version.getPublishedAt() : version.getCreatedAt();
+    }
+
+    /** The live version of {@code encoderId} among {@code versions} (latest promoted), if any. */
+    public static Optional<ModelVersion> live(Collection<ModelVersion> versions, String encoderId) {
+        return versions.stream()
+                .filter(v -> v.getStatus() == VersionStatus.PROMOTED && encoderId.equals(v.getEncoderName()))
+                .max(Comparator.comparing(ModelVersions::publishedAt));
+    }
+
+    /** Every record in {@code versions}, ordered by publication. */
+    public static List<ModelVersion> byPublication(Collection<ModelVersion> versions) {
+        List<ModelVersion> out = new ArrayList<>(versions);
+        out.sort(Comparator.comparing(ModelVersions::publishedAt));
+        return out;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning to its current end with {@code consumer} (assigned here;
+     * should be read_committed) and returns the latest record per key, as compaction would leave it.
+     * Records {@code decode} rejects (returns null for) are skipped.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException if the end is not reached within {@code timeout}
+     */
+    public static Map<String, ModelVersion> readAll(Consumer<String, byte[]> consumer, String topic,
+            Function<byte[], ModelVersion> decode, Duration timeout) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        Map<String, ModelVersion> latest = new LinkedHashMap<>();
+        if (infos == null || infos.isEmpty()) {
+            return latest;
+        }
+        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw new org.apache.kafka.common.errors.TimeoutException("timed out reading " + topic);
+            }
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.key() == null) {
+                    continue;
+                }
+                if (r.value() == null) {
+                    latest.remove(r.key());
+                    continue;
+                }
+                ModelVersion v = decode.apply(r.value());
+                if (v != null) {
+                    latest.remove(r.key()); // re-insert: the map stays in arrival order
+                    latest.put(r.key(), v);
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** {@code review}/{@code block} per label of a record, for display. */
+    public static Map<String, Thresholds> thresholds(ModelVersion version) {
+        Map<String, Thresholds> out = new TreeMap<>();
+        version.getThresholds().forEach((label, t) -> out.put(label.toString(), new Thresholds(t.getReview(),
+                t.getBlock())));
+        return out;
+    }
+}
