@@ -5,6 +5,7 @@ import io.streamguard.model.bench.MemoryBenchmark;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.topology.WorkerConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,12 +21,17 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-/** {@code streamguard bench engine|memory}: the model runtime measured on this machine, no Kafka. */
+/**
+ * {@code streamguard bench engine|memory|pipeline}: the model runtime measured on this machine (no
+ * Kafka), and the whole pipeline on an embedded stack.
+ */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure the model runtime on this machine (no broker needed).",
-        subcommands = {BenchCommand.Engine.class, BenchCommand.Memory.class})
+        description =
+                "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
+                        + " pipeline on an embedded broker and registry (pipeline).",
+        subcommands = {BenchCommand.Engine.class, BenchCommand.Memory.class, BenchCommand.PipelineBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -33,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: engine, memory; see streamguard bench --help)");
+                "missing command (one of: engine, memory, pipeline; see streamguard bench --help)");
     }
 
     /** Throughput and latency per batch size x length against a bare TensorFlow session. */
@@ -249,7 +255,148 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Options both benchmarks take. */
+    /** End to end through the real broker, beside the engine's ceiling and batches of one. */
+    @Command(
+            name = "pipeline",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Starts an embedded broker and registry and a labeling worker (role all), then measures"
+                        + " end-to-end throughput and latency p50/p99 (text-events timestamp to a"
+                        + " read_committed consumer of text-labeled) at --rate and at saturation, with"
+                        + " --batch-size and with batches of 1, beside the engine alone on the same texts"
+                        + " and batch sizes (ratios against the targets: >= 80 % of the engine, >= 3x"
+                        + " batch size 1).",
+                "The table goes to stdout, progress to stderr. About a minute with the defaults on"
+                        + " minilm-l6."
+            })
+    static final class PipelineBench implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--encoder",
+                paramLabel = "ID",
+                defaultValue = Pipeline.DEFAULT_ENCODER,
+                description = "Encoder of the pipeline; default: ${DEFAULT-VALUE}.")
+        String encoder;
+
+        @Option(
+                names = "--heads",
+                paramLabel = "FILE",
+                description = "Heads file (default: models/v1/<encoder>.json in the checkout).")
+        Path heads;
+
+        @Option(
+                names = "--events",
+                paramLabel = "N",
+                defaultValue = "" + PipelineBenchmark.DEFAULT_EVENTS,
+                description = "Real texts per run; default: ${DEFAULT-VALUE}.")
+        int events;
+
+        @Option(
+                names = "--rate",
+                paramLabel = "PER_SECOND",
+                defaultValue = "" + PipelineBenchmark.DEFAULT_RATE,
+                description = "Offered rate of the fixed-rate runs; default: ${DEFAULT-VALUE} events/s.")
+        double rate;
+
+        @Option(
+                names = "--batch-size",
+                paramLabel = "N",
+                defaultValue = "256",
+                description =
+                        "streamguard.batch.max.size of the batched runs (texts per micro-batch);"
+                                + " default: ${DEFAULT-VALUE}.")
+        int batchSize;
+
+        @Option(
+                names = "--engine-batch",
+                paramLabel = "N",
+                defaultValue = "" + WorkerConfig.DEFAULT_ENGINE_BATCH_SIZE,
+                description =
+                        "streamguard.batch.engine.size: texts per encoder call, cut by length from each"
+                                + " micro-batch; default: ${DEFAULT-VALUE}.")
+        int engineBatch;
+
+        @Option(
+                names = "--batch-wait-ms",
+                paramLabel = "MS",
+                defaultValue = "20",
+                description = "streamguard.batch.max.wait.ms; default: ${DEFAULT-VALUE}.")
+        int batchWaitMs;
+
+        @Option(
+                names = "--partitions",
+                paramLabel = "N",
+                defaultValue = "" + StreamGuardTopics.DEFAULT_PARTITIONS,
+                description = "Partitions of the topics; default: ${DEFAULT-VALUE}.")
+        int partitions;
+
+        @Option(
+                names = "--guarantee",
+                paramLabel = "exactly_once_v2|at_least_once",
+                defaultValue = "exactly_once_v2",
+                description = "Kafka Streams processing guarantee; default: ${DEFAULT-VALUE}.")
+        String guarantee;
+
+        @Mixin Common common;
+
+        @Option(names = "--json", description = "Print the report as JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            checkEncoder(spec, "--encoder", encoder);
+            atLeast(spec, "--events", events, 1);
+            if (!(rate > 0) || Double.isInfinite(rate)) {
+                throw new ParameterException(spec.commandLine(), "--rate must be positive, was " + rate);
+            }
+            atLeast(spec, "--batch-size", batchSize, 1);
+            atLeast(spec, "--engine-batch", engineBatch, 1);
+            atLeast(spec, "--batch-wait-ms", batchWaitMs, 1);
+            atLeast(spec, "--partitions", partitions, 1);
+            PipelineBenchmark.Guarantee processing;
+            try {
+                processing = PipelineBenchmark.Guarantee.parse(guarantee);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--guarantee " + e.getMessage());
+            }
+            Path datasets = common.datasets(spec);
+            Path headsFile;
+            if (heads != null) {
+                if (!Files.isRegularFile(heads)) {
+                    throw new ParameterException(spec.commandLine(), "heads file not found: " + heads);
+                }
+                headsFile = heads.toAbsolutePath();
+            } else {
+                headsFile = Pipeline.defaultHeads(encoder);
+                Pipeline.requireDefaultHeads(headsFile, encoder);
+            }
+
+            PrintWriter err = spec.commandLine().getErr();
+            PipelineBenchmark.Report report =
+                    PipelineBenchmark.run(
+                            new PipelineBenchmark.Options(
+                                    encoder,
+                                    headsFile,
+                                    datasets,
+                                    events,
+                                    rate,
+                                    batchSize,
+                                    engineBatch,
+                                    batchWaitMs,
+                                    partitions,
+                                    processing,
+                                    common.device.name().toLowerCase(java.util.Locale.ROOT),
+                                    Files.createTempDirectory("streamguard-bench-")),
+                            line -> progress(err, line));
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? PipelineBenchmark.toJson(report) + "\n" : PipelineBenchmark.renderTable(report));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Options every benchmark takes. */
     static final class Common {
         @Option(
                 names = "--device",

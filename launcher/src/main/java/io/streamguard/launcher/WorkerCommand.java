@@ -96,7 +96,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--worker-id", paramLabel = "ID", description = "Written into every labeled event (default: host-pid).")
     String workerId;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Most texts per engine call (default: 32).")
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            description =
+                    "Most texts per micro-batch (default: 256); the engine runs them in calls of"
+                            + " streamguard.batch.engine.size (32) texts of similar length.")
     Integer batchSize;
 
     @Option(

@@ -7,10 +7,15 @@ import java.util.Objects;
  * When the inference processor runs a micro-batch: as soon as it holds {@code maxBatchSize} texts, or
  * before a text would push the padded batch ({@code texts x longest}) past {@code maxTokensPerBatch},
  * or when its oldest text has waited {@code maxWait} (wall-clock).
+ *
+ * <p>A micro-batch is one scorer call; the model runtime sorts it by length and cuts it into encoder
+ * calls ({@link WorkerConfig#engineBatchSize()}). Hence the large default: under a backlog, 256 texts
+ * sorted by length pad far less than 32 in arrival order; at low rates the wait closes batches long
+ * before they fill.
  */
 public record BatchSettings(int maxBatchSize, Duration maxWait, int maxTokensPerBatch) {
 
-    public static final BatchSettings DEFAULTS = new BatchSettings(32, Duration.ofMillis(20), 8192);
+    public static final BatchSettings DEFAULTS = new BatchSettings(256, Duration.ofMillis(20), 256 * 128);
 
     public BatchSettings {
         Objects.requireNonNull(maxWait, "maxWait");

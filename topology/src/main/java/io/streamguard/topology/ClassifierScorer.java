@@ -41,7 +41,8 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
 
     /**
      * Loads the worker's model: the encoder of {@link WorkerConfig#encoderConfig()} and the heads file
-     * {@link WorkerConfig#headsFile()}, batching as the worker's batch settings allow. Usable as a
+     * {@link WorkerConfig#headsFile()}; each micro-batch is cut by length into encoder calls of at most
+     * {@link WorkerConfig#engineBatchSize()} texts within the worker's token budget. Usable as a
      * {@link Worker.ScorerFactory}.
      *
      * @throws IllegalArgumentException if no heads file is configured or it does not exist
@@ -58,7 +59,7 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
             throw new IllegalArgumentException("heads file " + heads + " does not exist");
         }
         BatchSettings batch = config.batch();
-        BatchPolicy policy = new BatchPolicy(batch.maxBatchSize(), batch.maxTokensPerBatch());
+        BatchPolicy policy = new BatchPolicy(config.engineBatchSize(), batch.maxTokensPerBatch());
         ClassifierScorer scorer = new ClassifierScorer(Classifier.load(config.encoderConfig(), heads, policy));
         try {
             scorer.warmUp();

@@ -39,6 +39,7 @@ public final class WorkerConfig {
     public static final String BATCH_MAX_SIZE = PREFIX + "batch.max.size";
     public static final String BATCH_MAX_WAIT_MS = PREFIX + "batch.max.wait.ms";
     public static final String BATCH_MAX_TOKENS = PREFIX + "batch.max.tokens";
+    public static final String BATCH_ENGINE_SIZE = PREFIX + "batch.engine.size";
     public static final String MODEL_ENCODER = PREFIX + "model.encoder";
     public static final String MODEL_HEADS = PREFIX + "model.heads";
     public static final String MODEL_DEVICE = PREFIX + "model.device";
@@ -54,12 +55,14 @@ public final class WorkerConfig {
     public static final String MODEL_VERSIONS_TOPIC = PREFIX + "model.versions.topic";
 
     private static final Set<String> OWN_KEYS = Set.of(ROLE, WORKER_ID, BATCH_MAX_SIZE, BATCH_MAX_WAIT_MS,
-            BATCH_MAX_TOKENS, MODEL_ENCODER, MODEL_HEADS, MODEL_DEVICE, MODEL_MAX_LENGTH, MODEL_CACHE_DIR, MODEL_PATH,
-            DLQ_MAX_TEXT_BYTES, METRICS_PORT, POLICY_KEY, MODEL_FOLLOW, MODEL_VERSIONS_TOPIC);
+            BATCH_MAX_TOKENS, BATCH_ENGINE_SIZE, MODEL_ENCODER, MODEL_HEADS, MODEL_DEVICE, MODEL_MAX_LENGTH,
+            MODEL_CACHE_DIR, MODEL_PATH, DLQ_MAX_TEXT_BYTES, METRICS_PORT, POLICY_KEY, MODEL_FOLLOW,
+            MODEL_VERSIONS_TOPIC);
     private static final Map<String, String> ENV_ALIASES = Map.of(
             "STREAMGUARD_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
             "STREAMGUARD_REGISTRY_URL", "schema.registry.url");
     public static final int DEFAULT_METRICS_PORT = 9464;
+    public static final int DEFAULT_ENGINE_BATCH_SIZE = 32;
 
     private final Map<String, String> values;
 
@@ -68,6 +71,7 @@ public final class WorkerConfig {
         // Fail at startup, not at first use.
         role();
         batch();
+        engineBatchSize();
         pipelineSettings();
         encoderConfig();
         metricsPort();
@@ -139,6 +143,21 @@ public final class WorkerConfig {
         return new BatchSettings(intValue(BATCH_MAX_SIZE, BatchSettings.DEFAULTS.maxBatchSize()),
                 Duration.ofMillis(intValue(BATCH_MAX_WAIT_MS, (int) BatchSettings.DEFAULTS.maxWait().toMillis())),
                 intValue(BATCH_MAX_TOKENS, BatchSettings.DEFAULTS.maxTokensPerBatch()));
+    }
+
+    /**
+     * Texts per encoder call ({@code streamguard.batch.engine.size}, default 32, at most the
+     * micro-batch size): the model runtime sorts each micro-batch by length and cuts it into engine
+     * batches of this many texts, so texts are padded only to neighbours of similar length. On a CPU,
+     * one batch of 32 texts in arrival order is padded to its longest and runs no faster per text than
+     * 32 single calls; a micro-batch several times larger, cut by length, runs 2-4x faster.
+     */
+    public int engineBatchSize() {
+        int rows = intValue(BATCH_ENGINE_SIZE, DEFAULT_ENGINE_BATCH_SIZE);
+        if (rows < 1) {
+            throw new IllegalArgumentException(BATCH_ENGINE_SIZE + " must be at least 1, got " + rows);
+        }
+        return Math.min(rows, batch().maxBatchSize());
     }
 
     public PipelineSettings pipelineSettings() {

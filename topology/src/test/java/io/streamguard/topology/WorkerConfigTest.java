@@ -23,6 +23,7 @@ class WorkerConfigTest {
 
         assertThat(config.role()).isEqualTo(Role.ALL);
         assertThat(config.batch()).isEqualTo(BatchSettings.DEFAULTS);
+        assertThat(config.engineBatchSize()).isEqualTo(32);
         assertThat(config.pipelineSettings().maxTextBytes()).isEqualTo(65_536);
         assertThat(config.encoderConfig().encoderId()).isEqualTo("minilm-l6");
         assertThat(config.metricsPort()).isEqualTo(9464);
@@ -35,6 +36,19 @@ class WorkerConfigTest {
                 .containsEntry("processing.exception.handler", DeadLetterHandlers.Processing.class.getName())
                 .containsEntry("poll.ms", "10")
                 .containsEntry("bootstrap.servers", "b:9092");
+    }
+
+    @Test
+    void engineBatchesAreCutFromTheMicroBatchAndNeverLargerThanIt() {
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", WorkerConfig.BATCH_ENGINE_SIZE, "8"))
+                .engineBatchSize()).isEqualTo(8);
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", WorkerConfig.BATCH_MAX_SIZE, "4"))
+                .engineBatchSize()).as("capped by batch.max.size").isEqualTo(4);
+        assertThat(WorkerConfig.load(null, Map.of("STREAMGUARD_BOOTSTRAP", "b:9092",
+                "STREAMGUARD_BATCH_ENGINE_SIZE", "16")).engineBatchSize()).isEqualTo(16);
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b:9092",
+                WorkerConfig.BATCH_ENGINE_SIZE, "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streamguard.batch.engine.size");
     }
 
     @Test
@@ -58,7 +72,7 @@ class WorkerConfigTest {
                 "PATH", "/usr/bin"));
 
         assertThat(config.role()).isEqualTo(Role.INFERENCE);
-        assertThat(config.batch()).isEqualTo(new BatchSettings(64, Duration.ofMillis(8), 8192));
+        assertThat(config.batch()).isEqualTo(new BatchSettings(64, Duration.ofMillis(8), BatchSettings.DEFAULTS.maxTokensPerBatch()));
         assertThat(config.encoderConfig().device()).isEqualTo(Device.CPU);
         Properties streams = config.streamsProperties();
         assertThat(streams).containsEntry("application.id", "streamguard-inference")
