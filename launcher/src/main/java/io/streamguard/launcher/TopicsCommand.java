@@ -106,7 +106,9 @@ final class TopicsCommand implements Callable<Integer> {
                                         name,
                                         String.valueOf(info.partitions()),
                                         String.valueOf(info.replicationFactor()),
+                                        // sorted: the admin client's map order varies between calls
                                         info.nonDefaultConfigs().entrySet().stream()
+                                                .sorted(java.util.Map.Entry.comparingByKey())
                                                 .map(e -> e.getKey() + "=" + e.getValue())
                                                 .collect(Collectors.joining(","))
                                     });
