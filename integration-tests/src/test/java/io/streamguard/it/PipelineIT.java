@@ -392,6 +392,12 @@ class PipelineIT {
                 });
                 List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(
                         r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
+                // Kill only once the buffer holds committed, unlabeled texts: right after a flush it may be
+                // empty, and a kill then would prove nothing (batches close by time, every 3 s).
+                long bufferDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (committedBufferEntries(app) == 0 && System.nanoTime() < bufferDeadline) {
+                    sleep(100);
+                }
                 a.destroyForcibly(); // SIGKILL: no commit, no flush, an open transaction left behind
                 assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 producing.get(2, TimeUnit.MINUTES);
