@@ -1,5 +1,7 @@
 package io.streamguard.topology;
 
+import io.streamguard.schemas.testing.InMemoryRegistry;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModerationPolicy;

@@ -1,5 +1,7 @@
 package io.streamguard.topology;
 
+import io.streamguard.schemas.testing.InMemoryRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
