@@ -37,6 +37,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -372,37 +374,44 @@ class PipelineIT {
         Set<String> crashWorkers = Set.of("crash-a", "crash-b");
         Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix)
                 && crashWorkers.contains(r.value().getWorkerId());
-        int total = 400;
         try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
             Process a = workerJvm(properties, state, "crash-a");
             Worker b = null;
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger produced = new AtomicInteger();
             try {
                 // "latest" starts wherever the end is once the worker polls: probe until it sees traffic.
                 awaitProbe(labeled, producer, prefix + "-probe");
                 List<String> texts = sst2Texts();
+                // Traffic flows until after the kill, so the buffer is never drained for want of input: a kill
+                // after the last text arrived would find every text already labeled and prove nothing.
                 CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < total; i++) {
+                    for (int i = 0; !stop.get() && i < 10_000; i++) {
                         String key = "k" + (i % 8);
-                        String id = prefix + "-" + key + "-" + String.format("%04d", i);
+                        String id = prefix + "-" + key + "-" + String.format("%05d", i);
                         producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key,
                                 TextEvent.newBuilder().setId(id).setText(texts.get(i % texts.size())).build()));
+                        produced.incrementAndGet();
                         sleep(10);
                     }
                     producer.flush();
                 });
                 List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(
                         r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
-                // Kill only once the buffer holds committed, unlabeled texts: right after a flush it may be
-                // empty, and a kill then would prove nothing (batches close by time, every 3 s).
-                long bufferDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                // Kill once the buffer holds committed, unlabeled texts (batches close by time, every 3 s).
+                long bufferDeadline = System.nanoTime() + PATIENCE.toNanos();
                 while (committedBufferEntries(app) == 0 && System.nanoTime() < bufferDeadline) {
                     sleep(100);
                 }
                 a.destroyForcibly(); // SIGKILL: no commit, no flush, an open transaction left behind
                 assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                producing.get(2, TimeUnit.MINUTES);
                 int buffered = committedBufferEntries(app);
-                System.out.printf("PipelineIT: worker killed with %d text(s) in its committed buffer%n", buffered);
+                sleep(1_000); // some texts arrive while no worker runs
+                stop.set(true);
+                producing.get(2, TimeUnit.MINUTES);
+                int total = produced.get();
+                System.out.printf("PipelineIT: worker killed with %d text(s) in its committed buffer, %d produced%n",
+                        buffered, total);
                 assertThat(buffered).as("the kill left texts buffered but not yet labeled").isPositive();
 
                 // Same state dir: same process id, so B's producer fences A's transaction at once.
