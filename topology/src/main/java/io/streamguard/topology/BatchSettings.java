@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * When the inference processor runs a micro-batch: as soon as it holds {@code maxBatchSize} texts, or
  * before a text would push the padded batch ({@code texts x longest}) past {@code maxTokensPerBatch},
- * or when its oldest text has waited {@code maxWait} (wall-clock).
+ * or when its oldest text has waited {@code maxWait} (wall-clock, not counting the time its stream thread
+ * spent in the engine, when it could not gather more).
  *
  * <p>A micro-batch is one scorer call; the model runtime sorts it by length and cuts it into encoder
  * calls ({@link WorkerConfig#engineBatchSize()}). Hence the large default: under a backlog, 256 texts

@@ -45,7 +45,11 @@ import org.slf4j.LoggerFactory;
  * Records after it keep their order.
  *
  * <p>Batches are per task (input partition): a stream task's records, store and transaction go
- * together.
+ * together. A batch closes by time once its oldest text has waited {@code maxWait} <em>while its
+ * stream thread could gather more</em>: time the thread spends in the engine (for this task or
+ * another) does not count, since no record is polled meanwhile. Otherwise, under a backlog, every
+ * size-closed batch would be followed by a small one: the rest of the same poll, aged by the engine
+ * calls of the thread's other tasks, would be "late" before the next poll could fill it.
  */
 final class InferenceProcessor implements Processor<String, TokenizedEvent, String, Object> {
 
@@ -55,6 +59,12 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     static final String DEAD_LETTERS = "dead-letters";
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceProcessor.class);
+
+    /**
+     * Nanoseconds the current stream thread has spent in scorer calls, over all its tasks: a thread's
+     * tasks are separate processor instances, and only the thread is busy or not.
+     */
+    private static final ThreadLocal<long[]> ENGINE_NANOS = ThreadLocal.withInitial(() -> new long[1]);
 
     private final BatchScorer scorer;
     private final BatchSettings batch;
@@ -71,6 +81,8 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     private int pending;
     private int longest;
     private long oldestQueuedAt;
+    /** The thread's {@link #ENGINE_NANOS} when the oldest text was queued. */
+    private long engineNanosAtOldest;
     private ModerationPolicy lastPolicyRecord;
     private Policy lastPolicy;
 
@@ -134,7 +146,11 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     }
 
     private void onTick(long now) {
-        if (pending > 0 && now - oldestQueuedAt >= batch.maxWait().toMillis()) {
+        if (pending == 0) {
+            return;
+        }
+        long engineMillis = (ENGINE_NANOS.get()[0] - engineNanosAtOldest) / 1_000_000;
+        if (now - oldestQueuedAt - engineMillis >= batch.maxWait().toMillis()) {
             flush();
         }
     }
@@ -142,6 +158,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     private void track(PendingInference entry) {
         if (pending == 0) {
             oldestQueuedAt = entry.getQueuedAt().toEpochMilli();
+            engineNanosAtOldest = ENGINE_NANOS.get()[0];
         }
         pending++;
         longest = Math.max(longest, entry.getEvent().getTokenIds().size());
@@ -193,6 +210,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
             results = null;
         }
         long nanos = System.nanoTime() - t0;
+        ENGINE_NANOS.get()[0] += nanos;
         if (results != null) {
             metrics.batch(entries.size(), nanos);
             for (int i = 0; i < entries.size(); i++) {
@@ -203,7 +221,12 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
                 PendingInference entry = entries.get(i).value;
                 long single = System.nanoTime();
                 try {
-                    List<ScoredText> one = scorer.score(List.of(encodings.get(i)));
+                    List<ScoredText> one;
+                    try {
+                        one = scorer.score(List.of(encodings.get(i)));
+                    } finally {
+                        ENGINE_NANOS.get()[0] += System.nanoTime() - single;
+                    }
                     if (one.size() != 1) {
                         throw new IllegalStateException("scorer returned " + one.size() + " results for 1 text");
                     }

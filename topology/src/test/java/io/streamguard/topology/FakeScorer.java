@@ -29,6 +29,7 @@ final class FakeScorer implements BatchScorer {
     private final Set<Integer> poison = new HashSet<>();
     private ModelInfo model = new ModelInfo("fake-1", THRESHOLDS);
     private boolean failBatches;
+    private long delayMillis;
     final List<Integer> batchSizes = new ArrayList<>();
 
     FakeScorer(BertTokenizer tokenizer) {
@@ -53,6 +54,12 @@ final class FakeScorer implements BatchScorer {
         return this;
     }
 
+    /** Every call takes at least {@code millis} of real time, like an engine under load. */
+    FakeScorer delay(long millis) {
+        delayMillis = millis;
+        return this;
+    }
+
     FakeScorer model(ModelInfo newModel) {
         model = newModel;
         return this;
@@ -65,6 +72,14 @@ final class FakeScorer implements BatchScorer {
     @Override
     public synchronized List<ScoredText> score(List<Encoding> encodings) {
         batchSizes.add(encodings.size());
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         if (failBatches && encodings.size() > 1) {
             throw new IllegalStateException("simulated engine failure for a batch of " + encodings.size());
         }

@@ -149,6 +149,31 @@ class LabelingTopologyTest {
         assertThat(scorer.batchSizes).containsExactly(2);
     }
 
+    /**
+     * Two drivers on one thread stand for two tasks of one stream thread: while the other task's batch
+     * holds the thread in the engine, nothing can be polled, so that time does not count as waiting.
+     */
+    @Test
+    void timeTheThreadSpendsInTheEngineDoesNotCountAsWaiting(@TempDir Path otherStateDir) {
+        start(batch(32, 20, 8192));
+        FakeScorer slow = new FakeScorer(Harness.TOKENIZER).delay(300);
+        try (Harness other = new Harness(otherStateDir, org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2,
+                self -> LabelingTopology.build(Harness.settings(batch(1, 20, 8192)), self.serdes, self.metrics,
+                        "minilm-l6", Harness.TOKENIZER, slow))) {
+            h.send("a", "hello there");
+            long started = System.nanoTime();
+            other.send("x", "a batch of one, closed by size, 300 ms in the engine");
+            long engineMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(slow.batchSizes).containsExactly(1);
+
+            // 20 ms of the clock have passed, but the thread was in the engine for >= 300 of them.
+            h.advance(20);
+            assertThat(h.labeled.isEmpty()).as("engine time is not waiting time").isTrue();
+            h.advance(engineMillis);
+            assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("a");
+        }
+    }
+
     @Test
     void aTextThatWouldOverflowTheTokenBudgetClosesTheBatchFirst() {
         // "a b c d e f" is 8 tokens with [CLS] and [SEP]; 3 x 8 = 24 > 20.
