@@ -30,8 +30,9 @@ import java.util.UUID;
 
 /**
  * Reads and writes {@link HeadsModel}s as JSON: readable metadata (version, encoder, labels,
- * thresholds, metrics, provenance) with weights as base64 little-endian float32, so a file round
- * trips bit for bit and stays small enough to commit (a few hundred KB).
+ * thresholds, metrics, provenance) with weights as base64 little-endian float32, or float16 where a
+ * layer's weights are all exact halves ({@code "weightsDtype": "float16"}; the trainer rounds them so),
+ * which halves the file. Either way a file round trips bit for bit.
  *
  * <pre>{@code
  * {"format": "streamguard-heads", "formatVersion": 1, "version": "v1",
@@ -39,7 +40,8 @@ import java.util.UUID;
  *  "feature": "POOLED_AND_MEAN",
  *  "heads": [{"name": "moderation", "kind": "SIGMOID", "labels": ["offensive", "hate", "spam"],
  *             "inputMean": "<b64>", "inputScale": "<b64>",
- *             "layers": [{"inputs": 1536, "outputs": 3, "activation": "NONE", "weights": "<b64>", "bias": "<b64>"}]}],
+ *             "layers": [{"inputs": 1536, "outputs": 3, "activation": "NONE", "weightsDtype": "float16",
+ *                         "weights": "<b64>", "bias": "<b64>"}]}],
  *  "thresholds": {"hate": {"review": 0.41, "block": 0.83}, ...},
  *  "metrics": {"hate": {"macroF1": 0.72}, ...},
  *  "provenance": {"createdAt": "...", "parentVersion": null, "seed": 42, "trainingData": [...], "notes": {...}}}
@@ -50,6 +52,9 @@ public final class HeadsFile {
 
     public static final String FORMAT = "streamguard-heads";
     public static final int FORMAT_VERSION = 1;
+
+    private static final String FLOAT32 = "float32";
+    private static final String FLOAT16 = "float16";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -137,7 +142,12 @@ public final class HeadsFile {
                 l.put("inputs", layer.inputs());
                 l.put("outputs", layer.outputs());
                 l.put("activation", layer.activation().name());
-                l.put("weights", encode(layer.weights()));
+                if (Float16.allExact(layer.weights())) {
+                    l.put("weightsDtype", FLOAT16);
+                    l.put("weights", encodeHalves(layer.weights()));
+                } else {
+                    l.put("weights", encode(layer.weights()));
+                }
                 l.put("bias", encode(layer.bias()));
             }
         }
@@ -222,7 +232,7 @@ public final class HeadsFile {
                     Reader rl = rh.in("layers[" + layers.size() + "]");
                     Dense layer;
                     try {
-                        layer = new Dense(rl.integer(l, "inputs"), rl.integer(l, "outputs"), rl.floats(l, "weights"),
+                        layer = new Dense(rl.integer(l, "inputs"), rl.integer(l, "outputs"), rl.weights(l),
                                 rl.floats(l, "bias"), rl.enumValue(l, "activation", Activation.class));
                     } catch (IllegalArgumentException e) {
                         // Dense says what is wrong but not where.
@@ -273,6 +283,14 @@ public final class HeadsFile {
         } catch (IllegalArgumentException e) {
             throw new HeadsFileException(file, "invalid model: " + e.getMessage(), e);
         }
+    }
+
+    static String encodeHalves(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            bytes.putShort(Float16.fromFloat(v));
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     static String encode(float[] values) {
@@ -357,13 +375,39 @@ public final class HeadsFile {
             }
         }
 
-        float[] floats(JsonNode node, String name) {
-            byte[] bytes;
+        /** A layer's weights: float32 unless its optional {@code weightsDtype} says float16. */
+        float[] weights(JsonNode layer) {
+            JsonNode dtype = layer.get("weightsDtype");
+            if (dtype == null || dtype.isNull() || FLOAT32.equals(dtype.asText())) {
+                return floats(layer, "weights");
+            }
+            if (!FLOAT16.equals(dtype.asText())) {
+                throw new HeadsFileException(file, "field '" + prefix + "weightsDtype' is '" + dtype.asText()
+                        + "', expected " + FLOAT32 + " or " + FLOAT16);
+            }
+            byte[] bytes = base64(layer, "weights");
+            if (bytes.length % Short.BYTES != 0) {
+                throw new HeadsFileException(file, "field '" + prefix + "weights' holds " + bytes.length
+                        + " bytes, not a whole number of float16");
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[bytes.length / Short.BYTES];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Float16.toFloat(buffer.getShort());
+            }
+            return values;
+        }
+
+        private byte[] base64(JsonNode node, String name) {
             try {
-                bytes = Base64.getDecoder().decode(text(node, name));
+                return Base64.getDecoder().decode(text(node, name));
             } catch (IllegalArgumentException e) {
                 throw new HeadsFileException(file, "field '" + prefix + name + "' is not base64: " + e.getMessage());
             }
+        }
+
+        float[] floats(JsonNode node, String name) {
+            byte[] bytes = base64(node, name);
             if (bytes.length % Float.BYTES != 0) {
                 throw new HeadsFileException(file, "field '" + prefix + name + "' holds " + bytes.length
                         + " bytes, not a whole number of float32");

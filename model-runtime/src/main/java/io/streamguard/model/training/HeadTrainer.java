@@ -2,6 +2,7 @@ package io.streamguard.model.training;
 
 import io.streamguard.model.heads.Activation;
 import io.streamguard.model.heads.Dense;
+import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadKind;
 import java.util.ArrayList;
@@ -155,8 +156,35 @@ public final class HeadTrainer {
             }
         }
         boolean stoppedEarly = history.size() < options.maxEpochs();
-        return new TrainingResult(toHead(spec, mean, scale, best), history, bestEpoch, bestMetric, bestProbabilities,
-                stoppedEarly);
+        Head head = toHead(spec, mean, scale, best);
+        if (options.halfPrecisionWeights()) {
+            // The best epoch is chosen at full precision; what is measured and returned is what will be stored.
+            head = roundedKernels(head);
+            bestProbabilities = probabilities(head, spec.outputs(), validation);
+            bestMetric = metric.evaluate(bestProbabilities, validation.y(), spec.outputs());
+        }
+        return new TrainingResult(head, history, bestEpoch, bestMetric, bestProbabilities, stoppedEarly);
+    }
+
+    private static Head roundedKernels(Head head) {
+        List<Dense> layers = new ArrayList<>();
+        for (Dense layer : head.layers()) {
+            layers.add(new Dense(layer.inputs(), layer.outputs(), Float16.round(layer.weights()), layer.bias(),
+                    layer.activation()));
+        }
+        return new Head(head.name(), head.kind(), head.labels(), head.inputMean(), head.inputScale(), layers);
+    }
+
+    /** {@code head}'s outputs for every row, row-major like {@link TrainingGraph#probabilities}. */
+    private static float[] probabilities(Head head, int outputs, LabelledFeatures data) {
+        int width = data.width();
+        float[] all = new float[data.rows() * outputs];
+        float[] x = data.x();
+        for (int r = 0; r < data.rows(); r++) {
+            float[] p = head.probabilities(Arrays.copyOfRange(x, r * width, (r + 1) * width));
+            System.arraycopy(p, 0, all, r * outputs, outputs);
+        }
+        return all;
     }
 
     private static Head toHead(HeadSpec spec, float[] mean, float[] scale, List<float[][]> weights) {

@@ -65,6 +65,61 @@ class HeadsFileTest {
         }
     }
 
+    /** {@link #model()} with every kernel rounded to float16, as the trainer leaves them by default. */
+    private static HeadsModel halfModel() {
+        HeadsModel m = model();
+        List<Head> heads = new ArrayList<>();
+        for (Head h : m.heads()) {
+            List<Dense> layers = new ArrayList<>();
+            for (Dense l : h.layers()) {
+                float[] w = Float16.round(l.weights());
+                w[0] = -0f; // a sign a careless codec loses
+                w[1] = 0x1p-24f; // the smallest subnormal half
+                layers.add(new Dense(l.inputs(), l.outputs(), w, l.bias(), l.activation()));
+            }
+            heads.add(new Head(h.name(), h.kind(), h.labels(), h.inputMean(), h.inputScale(), layers));
+        }
+        return new HeadsModel(m.version(), m.encoderId(), m.vocabHash(), m.maxLength(), m.feature(), heads,
+                m.thresholds(), m.metrics(), m.provenance());
+    }
+
+    @Test
+    void kernelsThatAreAllHalvesAreStoredAsFloat16AndStillRoundTripBitForBit() throws Exception {
+        HeadsModel m = halfModel();
+        Path file = dir.resolve("half.json");
+        HeadsFile.write(m, file);
+        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(file));
+        assertThat(root.at("/heads/0/layers/0/weightsDtype").asText()).isEqualTo("float16");
+        // 12 x 16 halves = 384 bytes = 512 base64 characters, half of float32's 1024
+        assertThat(root.at("/heads/0/layers/0/weights").asText()).hasSize(512);
+        // 16 float32 biases = 64 bytes = 88 base64 characters
+        assertThat(root.at("/heads/0/layers/0/bias").asText()).as("biases stay float32").hasSize(88);
+        HeadsModel back = HeadsFile.read(file);
+        assertThat(back).isEqualTo(m);
+        float[] expected = m.heads().get(0).layers().get(0).weights();
+        float[] actual = back.heads().get(0).layers().get(0).weights();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Float.floatToRawIntBits(actual[i])).isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        // One weight that is not a half keeps its layer in float32: the writer never rounds.
+        assertThat(JSON.readTree(HeadsFile.toJson(model())).at("/heads/0/layers/0/weightsDtype").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void aBadWeightsDtypeOrAnOddNumberOfHalfBytesIsNamed() {
+        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
+                .put("weightsDtype", "bfloat16")))
+                .isInstanceOf(HeadsFileException.class)
+                .hasMessage("heads file: field 'heads[0].layers[0].weightsDtype' is 'bfloat16', expected float32 or float16");
+        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
+                .put("weightsDtype", "float16").put("weights", "AAAAAAA=")))
+                .hasMessage("heads file: field 'heads[0].layers[0].weights' holds 5 bytes, not a whole number of float16");
+        // float32 bytes read as float16 are twice as many weights: the layer's shape check catches it.
+        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
+                .put("weightsDtype", "float16")))
+                .hasMessage("heads file: invalid layer 'heads[0].layers[0]': expected 12x16 weights, got 384");
+    }
+
     @Test
     void jsonDoesNotDependOnMapInsertionOrder() {
         HeadsModel m = awkwardModel();

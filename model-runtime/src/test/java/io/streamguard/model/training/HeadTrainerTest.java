@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamguard.model.heads.Activation;
+import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadKind;
 import java.util.ArrayList;
@@ -15,13 +16,15 @@ class HeadTrainerTest {
 
     private static final double[] BALANCED = {0.5, 0.5};
     private static final HeadSpec SPAM = HeadSpec.binary("spam", "spam");
+    /** Tests that compare the copied-out head with the TF graph keep the graph's own float32 weights. */
+    private static final TrainingOptions FULL_PRECISION = TrainingOptions.defaults().withHalfPrecisionWeights(false);
 
     @Test
     void linearlySeparableBlobsAreLearnedAlmostPerfectly() {
         LabelledFeatures train = Synthetic.blobs(2000, 16, BALANCED, 8, 1);
         LabelledFeatures validation = Synthetic.blobs(500, 16, BALANCED, 8, 2);
 
-        TrainingResult result = new HeadTrainer(TrainingOptions.defaults().withLearningRate(1e-2f).withEpochs(10, 3))
+        TrainingResult result = new HeadTrainer(FULL_PRECISION.withLearningRate(1e-2f).withEpochs(10, 3))
                 .train(SPAM, train, validation, ValidationMetric.accuracy(), stats -> { });
 
         assertThat(result.bestMetric()).isGreaterThanOrEqualTo(0.998);
@@ -81,7 +84,7 @@ class HeadTrainerTest {
     void hiddenLayerLearnsXorWhereLogisticCannot() {
         LabelledFeatures train = Synthetic.xor(3000, 4, 7);
         LabelledFeatures validation = Synthetic.xor(1000, 4, 8);
-        TrainingOptions options = TrainingOptions.defaults().withLearningRate(3e-3f).withEpochs(20, 5);
+        TrainingOptions options = FULL_PRECISION.withLearningRate(3e-3f).withEpochs(20, 5);
 
         TrainingResult logistic = new HeadTrainer(options).train(SPAM, train, validation, ValidationMetric.accuracy(),
                 stats -> { });
@@ -103,7 +106,7 @@ class HeadTrainerTest {
         LabelledFeatures validation = Synthetic.blobs(300, 32, BALANCED, 0, 10);
         List<EpochStats> reported = new ArrayList<>();
 
-        TrainingResult result = new HeadTrainer(TrainingOptions.defaults().withHiddenUnits(64).withEpochs(200, 3))
+        TrainingResult result = new HeadTrainer(FULL_PRECISION.withHiddenUnits(64).withEpochs(200, 3))
                 .train(SPAM, train, validation, ValidationMetric.accuracy(), reported::add);
 
         assertThat(result.stoppedEarly()).isTrue();
@@ -176,7 +179,7 @@ class HeadTrainerTest {
         LabelledFeatures validation = Synthetic.blobs(600, 12, three, 4, 18);
         HeadSpec sentiment = HeadSpec.softmax("sentiment", List.of("negative", "neutral", "positive"));
 
-        TrainingResult result = new HeadTrainer(TrainingOptions.defaults().withHiddenUnits(24).withEpochs(10, 3))
+        TrainingResult result = new HeadTrainer(FULL_PRECISION.withHiddenUnits(24).withEpochs(10, 3))
                 .train(sentiment, train, validation);
 
         assertThat(result.bestMetric()).isGreaterThan(0.95); // default metric for softmax: accuracy
@@ -203,6 +206,31 @@ class HeadTrainerTest {
         LabelledFeatures onlyNegatives = new LabelledFeatures(new float[] {1, 2}, new int[] {0, 0}, 1);
         assertThatThrownBy(() -> trainer.train(SPAM, onlyNegatives, onlyNegatives))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows of class 1");
+    }
+
+    @Test
+    void halfPrecisionKernelsAreWhatIsReturnedMeasuredAndStored() {
+        LabelledFeatures train = Synthetic.blobs(2000, 32, BALANCED, 1, 21);
+        LabelledFeatures validation = Synthetic.blobs(500, 32, BALANCED, 1, 22);
+        TrainingOptions options = TrainingOptions.defaults().withHiddenUnits(24).withEpochs(8, 3);
+
+        TrainingResult full = new HeadTrainer(options.withHalfPrecisionWeights(false)).train(SPAM, train, validation);
+        TrainingResult half = new HeadTrainer(options).train(SPAM, train, validation);
+
+        assertThat(half.bestEpoch()).as("the epoch is chosen at full precision").isEqualTo(full.bestEpoch());
+        for (int l = 0; l < 2; l++) {
+            assertThat(Float16.allExact(half.head().layers().get(l).weights())).as("layer %d kernel", l).isTrue();
+            assertThat(Float16.allExact(full.head().layers().get(l).weights())).isFalse();
+            assertThat(half.head().layers().get(l).bias()).isEqualTo(full.head().layers().get(l).bias());
+        }
+        // Probabilities and metric are the rounded head's own, and rounding moves them only a little.
+        float[] expected = headProbabilities(half.head(), validation);
+        assertThat(half.validationProbabilities()).containsExactly(expected);
+        assertThat(half.bestMetric()).isEqualTo(ValidationMetric.defaultFor(SPAM)
+                .evaluate(expected, validation.y(), SPAM.outputs()));
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(expected[i]).isCloseTo(full.validationProbabilities()[i], within(5e-3f));
+        }
     }
 
     /** The head copied out of TF computes what the graph computed on the validation rows. */
