@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * another) does not count, since no record is polled meanwhile. Otherwise, under a backlog, every
  * size-closed batch would be followed by a small one: the rest of the same poll, aged by the engine
  * calls of the thread's other tasks, would be "late" before the next poll could fill it.
+ *
+ * <p><b>Backlogs.</b> When the task reads a backlog (its newest text was already more than
+ * {@code maxWait} old when it arrived) and texts keep arriving, the wait is stretched up to
+ * {@value #BACKLOG_WAIT_FACTOR} x {@code maxWait}: Kafka Streams hands a task its polled records a slice
+ * at a time, so a batch closed at {@code maxWait} would run half full although more texts sit right
+ * behind it, and those texts' latency is lost already. A full batch is cheaper per text.
  */
 final class InferenceProcessor implements Processor<String, TokenizedEvent, String, Object> {
 
@@ -65,6 +71,9 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
      * tasks are separate processor instances, and only the thread is busy or not.
      */
     private static final ThreadLocal<long[]> ENGINE_NANOS = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** How far a backlog may stretch the wait, in multiples of {@code maxWait}. */
+    static final int BACKLOG_WAIT_FACTOR = 5;
 
     private final BatchScorer scorer;
     private final BatchSettings batch;
@@ -83,6 +92,9 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     private long oldestQueuedAt;
     /** The thread's {@link #ENGINE_NANOS} when the oldest text was queued. */
     private long engineNanosAtOldest;
+    /** Whether a text arrived since the last tick, and whether the newest was late on arrival. */
+    private boolean arrivedSinceTick;
+    private boolean newestWasLate;
     private ModerationPolicy lastPolicyRecord;
     private Policy lastPolicy;
 
@@ -136,6 +148,8 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
             flush(); // this text would push the padded batch over the token budget
         }
         long now = context.currentSystemTimeMs();
+        arrivedSinceTick = true;
+        newestWasLate = now - record.timestamp() > batch.maxWait().toMillis();
         PendingInference entry = new PendingInference(record.key(), Instant.ofEpochMilli(record.timestamp()),
                 Instant.ofEpochMilli(now), event);
         buffer.put(nextSequence++, entry);
@@ -146,11 +160,16 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     }
 
     private void onTick(long now) {
+        boolean arriving = arrivedSinceTick;
+        arrivedSinceTick = false;
         if (pending == 0) {
             return;
         }
         long engineMillis = (ENGINE_NANOS.get()[0] - engineNanosAtOldest) / 1_000_000;
-        if (now - oldestQueuedAt - engineMillis >= batch.maxWait().toMillis()) {
+        long gathering = now - oldestQueuedAt - engineMillis;
+        long maxWait = batch.maxWait().toMillis();
+        boolean backlog = arriving && newestWasLate;
+        if (gathering >= (backlog ? BACKLOG_WAIT_FACTOR * maxWait : maxWait)) {
             flush();
         }
     }

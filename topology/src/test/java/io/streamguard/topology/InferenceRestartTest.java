@@ -71,7 +71,7 @@ class InferenceRestartTest {
         processor.init(context);
 
         processor.process(new org.apache.kafka.streams.processor.api.Record<>("b", pending("b", "second", 0).getEvent(),
-                5_000));
+                9_995));
         assertThat(buffer.get(41L).getEvent().getEvent().getId()).isEqualTo("a");
         assertThat(buffer.get(42L).getEvent().getEvent().getId()).isEqualTo("b");
 
@@ -88,6 +88,47 @@ class InferenceRestartTest {
         assertThat(labeled()).isEmpty();
         fire(10_015);
         assertThat(labeled()).hasSize(1);
+    }
+
+    @Test
+    void aBacklogStretchesTheWaitWhileTextsKeepArrivingUpToItsLimit() {
+        processor.init(context);
+        long cap = InferenceProcessor.BACKLOG_WAIT_FACTOR * 20L;
+        // Texts produced a second before they arrive: the task is reading a backlog.
+        arrive("late-0", 10_000, 9_000);
+        for (long t = 10_020; t < 10_000 + cap; t += 20) {
+            fire(t);
+            assertThat(labeled()).as("still arriving at %d", t).isEmpty();
+            arrive("late-" + t, t + 1, t - 1_000);
+        }
+        fire(10_000 + cap);
+        assertThat(labeled()).as("the oldest gathered %d ms, the limit", cap).hasSize(5);
+
+        // A pause in the backlog closes the batch at the usual wait.
+        context.resetForwards();
+        arrive("late-x", 20_000, 19_000);
+        fire(20_005);
+        arrive("late-y", 20_006, 19_006);
+        fire(20_020);
+        assertThat(labeled()).as("still arriving").isEmpty();
+        fire(20_025);
+        assertThat(labeled()).extracting(LabeledEvent::getId).containsExactly("late-x", "late-y");
+    }
+
+    @Test
+    void textsArrivingOnTimeCloseAtTheUsualWaitEvenWhileMoreKeepComing() {
+        processor.init(context);
+        arrive("t0", 10_000, 9_995);
+        fire(10_010);
+        arrive("t1", 10_011, 10_006);
+        fire(10_020);
+        assertThat(labeled()).extracting(LabeledEvent::getId).containsExactly("t0", "t1");
+    }
+
+    private void arrive(String id, long now, long timestamp) {
+        context.setCurrentSystemTimeMs(now);
+        processor.process(new org.apache.kafka.streams.processor.api.Record<>(id, pending(id, "text " + id, timestamp)
+                .getEvent(), timestamp));
     }
 
     private void fire(long now) {

@@ -73,13 +73,13 @@ class LabelingTopologyTest {
         assertThat(first.getTruncated()).isFalse();
         assertThat(first.getWorkerId()).isEqualTo("worker-test");
         assertThat(first.getText()).isEqualTo("what a lovely day");
-        assertThat(first.getEventTime()).isEqualTo(Harness.START.minusMillis(100));
+        assertThat(first.getEventTime()).isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS));
         assertThat(first.getTimings().getBatchSize()).isEqualTo(2);
         assertThat(first.getTimings().getQueueWaitMs()).isEqualTo(5);
-        assertThat(first.getTimings().getEndToEndMs()).isEqualTo(105);
+        assertThat(first.getTimings().getEndToEndMs()).isEqualTo(Harness.SEND_AGE_MS + 5);
         assertThat(first.getTimings().getTokenizeMs()).isPositive();
         assertThat(first.getTimings().getModelMs()).isPositive();
-        assertThat(out.get(0).timestamp()).isEqualTo(Harness.START.minusMillis(100).toEpochMilli());
+        assertThat(out.get(0).timestamp()).isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
 
         LabeledEvent second = out.get(1).value();
         assertThat(second.getDecision()).isEqualTo(Decision.BLOCK);
@@ -324,7 +324,7 @@ class LabelingTopologyTest {
         assertThat(header(dead, "__streams.errors.partition")).isEqualTo("0");
         assertThat(header(dead, "__streams.errors.offset")).isEqualTo("1");
         assertThat(header(dead, "__streams.errors.message")).contains("event b").contains("simulated engine failure");
-        assertThat(dead.timestamp()).isEqualTo(Harness.START.plusMillis(1).minusMillis(100).toEpochMilli());
+        assertThat(dead.timestamp()).isEqualTo(Harness.START.plusMillis(1).minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
         assertThat(h.counter("streamguard.dlq.records", "reason", "INFERENCE_FAILED")).isEqualTo(1);
     }
 

@@ -41,9 +41,9 @@ class SplitTopologiesTest {
             assertThat(t.getIngestTime()).isEqualTo(Harness.START);
             assertThat(t.getSource().getTopic()).isEqualTo(Topics.TEXT_EVENTS);
             assertThat(t.getSource().getOffset()).isZero();
-            assertThat(t.getSource().getTimestamp()).isEqualTo(Harness.START.minusMillis(100));
+            assertThat(t.getSource().getTimestamp()).isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS));
             assertThat(t.getSource().getValue()).isEqualTo(ByteBuffer.wrap(bytes));
-            assertThat(out.timestamp()).isEqualTo(Harness.START.minusMillis(100).toEpochMilli());
+            assertThat(out.timestamp()).isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
             assertThat(h.tokenizedOut.isEmpty()).isTrue();
             assertThat(header(h.dlq.readRecord(), DeadLetterReason.HEADER)).isEqualTo("EMPTY_TEXT");
         }
