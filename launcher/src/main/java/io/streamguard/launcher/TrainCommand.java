@@ -38,7 +38,6 @@ import java.util.function.UnaryOperator;
  */
 @Command(
         name = "train",
-        mixinStandardHelpOptions = true,
         description = {
             "Train the moderation (offensive, hate, spam) and sentiment heads on an encoder's features"
                     + " and write models/<version>/<encoder>.json plus its evaluation report (.md).",
@@ -46,6 +45,11 @@ import java.util.function.UnaryOperator;
                     + " minutes. Same data, settings and seed give the same weights."
         })
 final class TrainCommand implements Callable<Integer> {
+    // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
+    // picocli then drops the mixin's --help as well.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -89,6 +93,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "N", description = "Training seed (default 42).")
     Long seed;
+
+    /** How the heads file stores kernels. */
+    enum Weights { FLOAT16, FLOAT32 }
+
+    @Option(
+            names = "--weights",
+            paramLabel = "TYPE",
+            defaultValue = "float16",
+            description = "float16 (kernels rounded, half the file; metrics are the rounded model's) or float32;"
+                    + " default: ${DEFAULT-VALUE}.")
+    Weights weights;
 
     @Option(
             names = "--device",
@@ -179,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
     static ModelTrainer.Settings settings(String encoderId, String version) {
         if (EncoderConfig.BERT_BASE_UNCASED.equals(encoderId)) {
             return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
-                    .withOptions(o -> o.withDropout(0.3f, 0.5f).withHiddenUnits(512).withLearningRate(3e-4f)
+                    .withOptions(o -> o.withDropout(0.3f, 0.5f).withHiddenUnits(1024).withLearningRate(3e-4f)
                             .withL2(3e-4f).withEpochs(60, 5));
         }
         // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
@@ -199,7 +214,7 @@ final class TrainCommand implements Callable<Integer> {
             if (maxEpochs != null) {
                 changed = changed.withEpochs(maxEpochs, changed.patience());
             }
-            return changed;
+            return changed.withHalfPrecisionWeights(weights == Weights.FLOAT16);
         };
     }
 
