@@ -264,7 +264,7 @@ final class BenchCommand implements Callable<Integer> {
                         + " end-to-end throughput and latency p50/p99 (text-events timestamp to a"
                         + " read_committed consumer of text-labeled) at --rate and at saturation, with"
                         + " --batch-size and with batches of 1, beside the engine alone on the same texts"
-                        + " and batch sizes (ratios against the targets: >= 80 % of the engine, >= 3x"
+                        + " and batch sizes (ratios against the targets: >= 80 %% of the engine, >= 3x"
                         + " batch size 1).",
                 "The table goes to stdout, progress to stderr. About a minute with the defaults on"
                         + " minilm-l6."

@@ -81,7 +81,6 @@ final class PolicyCommand implements Callable<Integer> {
 
     @Command(
             name = "set",
-            mixinStandardHelpOptions = true,
             description = {
                 "Write a new version of the policy. Label groups change only the labels they name (other labels"
                         + " and unnamed thresholds keep their current values); --file or --replace start from"
@@ -89,6 +88,11 @@ final class PolicyCommand implements Callable<Integer> {
                 "e.g. policy set --label hate --review 0.4 --block 0.8 --label spam --block 0.97"
             })
     static final class Set implements Callable<Integer> {
+        // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
+        // picocli then drops the mixin's --help as well.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Mixin Target target;
         @Spec CommandSpec spec;
 

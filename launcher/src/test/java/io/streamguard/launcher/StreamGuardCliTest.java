@@ -8,6 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Argument handling only: none of these reach a broker or registry. */
 class StreamGuardCliTest {
@@ -94,6 +96,36 @@ class StreamGuardCliTest {
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("streamguard ").contains("Apache Kafka 4.3.1");
         assertThat(version.err()).isEmpty();
+    }
+
+    /** Every command and subcommand, however deep: {@code --help} prints its usage and nothing on stderr. */
+    @Test
+    void everyCommandAnswersHelp() {
+        List<List<String>> paths = new ArrayList<>();
+        collect(StreamGuardCli.newCommandLine(), new ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(12);
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as("%s --help: %s", path, run.err()).isZero();
+            assertThat(run.out()).as("%s --help", path).startsWith("Usage: streamguard " + String.join(" ", path));
+            assertThat(run.err()).as("%s --help", path).isEmpty();
+            // A lone % in a description makes picocli print it raw, %n and all (and warn on System.err).
+            assertThat(run.out()).as("%s --help", path).doesNotContain("%n");
+        }
+    }
+
+    private static void collect(picocli.CommandLine command, List<String> path, List<List<String>> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().aliases().length > 0 && !sub.getCommandName().equals(name)) {
+                return; // an alias of a command already listed
+            }
+            List<String> child = new ArrayList<>(path);
+            child.add(name);
+            paths.add(child);
+            collect(sub, child, paths);
+        });
     }
 
     @Test
