@@ -95,6 +95,9 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     /** Whether a text arrived since the last tick, and whether the newest was late on arrival. */
     private boolean arrivedSinceTick;
     private boolean newestWasLate;
+    /** The last cached time Kafka Streams gave, and the thread's engine time when it was first seen. */
+    private long cachedTime = Long.MIN_VALUE;
+    private long engineNanosAtCachedTime;
     private ModerationPolicy lastPolicyRecord;
     private Policy lastPolicy;
 
@@ -147,7 +150,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         if (pending > 0 && (long) (pending + 1) * Math.max(longest, length) > batch.maxTokensPerBatch()) {
             flush(); // this text would push the padded batch over the token budget
         }
-        long now = context.currentSystemTimeMs();
+        long now = now();
         arrivedSinceTick = true;
         newestWasLate = now - record.timestamp() > batch.maxWait().toMillis();
         PendingInference entry = new PendingInference(record.key(), Instant.ofEpochMilli(record.timestamp()),
@@ -172,6 +175,23 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         if (gathering >= (backlog ? BACKLOG_WAIT_FACTOR * maxWait : maxWait)) {
             flush();
         }
+    }
+
+    /**
+     * The wall clock. Kafka Streams gives a task one cached time for a whole slice of records, taken
+     * before the slice; a batch closed by size inside the slice holds the thread in the engine, and the
+     * slice's later records would look that much older than they are (and close the next batch at
+     * once, small). So the engine time since that cached value was first seen is added back: a lower
+     * bound of the real time, exact when the engine is what delayed the slice.
+     */
+    private long now() {
+        long cached = context.currentSystemTimeMs();
+        long engine = ENGINE_NANOS.get()[0];
+        if (cached != cachedTime) {
+            cachedTime = cached;
+            engineNanosAtCachedTime = engine;
+        }
+        return cached + (engine - engineNanosAtCachedTime) / 1_000_000;
     }
 
     private void track(PendingInference entry) {
@@ -209,7 +229,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     }
 
     private void run(List<KeyValue<Long, PendingInference>> entries) {
-        long started = context.currentSystemTimeMs();
+        long started = now();
         List<Encoding> encodings = new ArrayList<>(entries.size());
         for (KeyValue<Long, PendingInference> entry : entries) {
             encodings.add(encoding(entry.value.getEvent()));
@@ -272,7 +292,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         scored.scores().labels().forEach((label, p) -> scores.put(label, p.doubleValue()));
         Decisions.Verdict verdict = Decisions.decide(scored.scores().labels(), policy, scored.model());
         Classification sentiment = scored.scores().classes().get("sentiment");
-        long now = context.currentSystemTimeMs();
+        long now = now();
         long sourceTimestamp = tokenized.getSource().getTimestamp().toEpochMilli();
         long queueWait = batchStarted - entry.getQueuedAt().toEpochMilli();
         long endToEnd = now - sourceTimestamp;

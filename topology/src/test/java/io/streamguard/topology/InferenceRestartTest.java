@@ -125,6 +125,33 @@ class InferenceRestartTest {
         assertThat(labeled()).extracting(LabeledEvent::getId).containsExactly("t0", "t1");
     }
 
+    /**
+     * Kafka Streams gives every record of a slice the time taken before the slice. After a batch closed
+     * by size inside the slice, the rest of it arrived when the engine call ended, not before it.
+     */
+    @Test
+    void recordsAfterASizeClosedBatchInOneSliceAreNotAgedByItsEngineTime() {
+        FakeScorer slow = new FakeScorer(Harness.TOKENIZER).delay(200);
+        InferenceProcessor sized = new InferenceProcessor(slow, Harness.batch(2, 20, 8192),
+                new PipelineMetrics(new SimpleMeterRegistry()), "w1", Stages.BUFFER_STORE, Stages.POLICY_STORE,
+                "default");
+        sized.init(context);
+        context.setCurrentSystemTimeMs(10_000); // one slice: the cached time does not move
+        for (String id : List.of("a", "b", "c")) {
+            sized.process(new org.apache.kafka.streams.processor.api.Record<>(id, pending(id, "text " + id, 9_995)
+                    .getEvent(), 9_995));
+        }
+        assertThat(slow.batchSizes).as("a and b closed by size").containsExactly(2);
+
+        // c arrived at 10,200 or later; at 10,020 it has not waited 20 ms.
+        context.setCurrentSystemTimeMs(10_020);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_020);
+        assertThat(slow.batchSizes).containsExactly(2);
+        context.setCurrentSystemTimeMs(10_230);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_230);
+        assertThat(slow.batchSizes).containsExactly(2, 1);
+    }
+
     private void arrive(String id, long now, long timestamp) {
         context.setCurrentSystemTimeMs(now);
         processor.process(new org.apache.kafka.streams.processor.api.Record<>(id, pending(id, "text " + id, timestamp)
