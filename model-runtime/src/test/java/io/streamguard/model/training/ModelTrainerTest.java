@@ -19,6 +19,7 @@ import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
 import io.streamguard.model.heads.Thresholds;
+import io.streamguard.model.testing.TinyDatasets;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
 import java.nio.file.Files;

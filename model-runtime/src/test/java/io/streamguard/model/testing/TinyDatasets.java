@@ -1,5 +1,6 @@
-package io.streamguard.launcher;
+package io.streamguard.model.testing;
 
+import io.streamguard.model.training.BuiltinDatasets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,17 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A datasets directory laid out like {@code shared/datasets} ({@code BuiltinDatasets}), a few dozen rows
- * per task, with texts an encoder separates easily. A copy of model-runtime's
- * {@code io.streamguard.model.training.TinyDatasets} (test sources are not shared between modules): keep
- * the two alike.
+ * A datasets directory laid out like {@code shared/datasets} ({@link BuiltinDatasets}), a few dozen
+ * rows per task, with texts an encoder separates easily, so a head trained in seconds must clearly
+ * beat chance. Published in model-runtime's test-jar, so the launcher's {@code train}/{@code eval} tests
+ * train on the same rows.
  */
-final class TinyDatasets {
+public final class TinyDatasets {
 
-    private static final int TRAIN_PER_CLASS = 12;
-    private static final int VALIDATION_PER_CLASS = 6;
-    private static final int HAM = 60;
-    private static final int SPAM = 30;
+    /** Rows per class of each split; spam has {@link #HAM} + {@link #SPAM} rows. */
+    public static final int TRAIN_PER_CLASS = 12;
+    public static final int VALIDATION_PER_CLASS = 6;
+    public static final int HAM = 60;
+    public static final int SPAM = 30;
 
     private static final String[] GOOD = {"wonderful", "delightful", "brilliant", "moving", "charming", "superb"};
     private static final String[] BAD = {"dreadful", "boring", "awful", "tedious", "clumsy", "terrible"};
@@ -34,7 +36,7 @@ final class TinyDatasets {
     private TinyDatasets() {}
 
     /** Writes every task's files under {@code dir} (created if needed) and returns {@code dir}. */
-    static Path write(Path dir) {
+    public static Path write(Path dir) {
         try {
             tsv(dir.resolve("sst2/train.tsv"), "label\tsentence", sentiment(TRAIN_PER_CLASS, 0), "1", "0");
             tsv(dir.resolve("sst2/dev.tsv"), "label\tsentence", sentiment(VALIDATION_PER_CLASS, 3), "1", "0");
