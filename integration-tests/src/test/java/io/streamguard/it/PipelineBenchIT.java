@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamguard.launcher.StreamGuardCli;
+import io.streamguard.topology.testing.SeededHeads;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -17,6 +17,7 @@ import io.streamguard.topology.DeadLetterReason;
 import io.streamguard.topology.ScoredText;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
+import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,6 +3,7 @@ package io.streamguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.launcher.StreamGuardCli;
+import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;

@@ -12,6 +12,7 @@ import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.model.heads.Thresholds;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.Encoding;
+import io.streamguard.topology.testing.SeededHeads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,7 @@ import io.streamguard.avro.VersionStatus;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.encoder.Device;
+import io.streamguard.topology.testing.SeededHeads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.streamguard.it;
+package io.streamguard.topology.testing;
 
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
@@ -18,28 +18,31 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Seeded random heads (after model-runtime's TestHeads, which test sources cannot share): a sigmoid
- * {@code moderation} head (offensive, hate, spam) and a softmax {@code sentiment} head. Untrained:
- * for plumbing tests only, never a model.
+ * Seeded random heads (after model-runtime's TestHeads): a sigmoid {@code moderation} head (offensive,
+ * hate, spam) and a softmax {@code sentiment} head. Untrained: for plumbing tests only, never a model.
+ * Published in topology's test-jar for the integration tests.
  */
-final class SeededHeads {
+public final class SeededHeads {
 
-    static final Map<String, Thresholds> THRESHOLDS = Map.of("offensive", new Thresholds(0.5, 0.9),
+    /** Every model's thresholds, so a test can tell which decision a score must give. */
+    public static final Map<String, Thresholds> THRESHOLDS = Map.of("offensive", new Thresholds(0.5, 0.9),
             "hate", new Thresholds(0.4, 0.8), "spam", new Thresholds(0.6, 0.95));
-    static final int MINILM_HIDDEN = 384;
+    /** MiniLM-L6's hidden size: the width of its embeddings. */
+    public static final int MINILM_HIDDEN = 384;
 
     private SeededHeads() {
     }
 
     /** Heads for the real MiniLM vocabulary at {@code maxLength} tokens, written to {@code file}. */
-    static HeadsModel minilm(String version, long seed, int maxLength, Path file) {
+    public static HeadsModel minilm(String version, long seed, int maxLength, Path file) {
         String vocabHash = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.MINILM_L6)).vocabulary().vocabHash();
         HeadsModel model = random(version, seed, EncoderConfig.MINILM_L6, vocabHash, MINILM_HIDDEN, maxLength);
         HeadsFile.write(model, file);
         return model;
     }
 
-    static HeadsModel random(String version, long seed, String encoderId, String vocabHash, int hidden, int maxLength) {
+    /** Heads over {@link Feature#MEAN} of a {@code hidden}-wide encoder; same seed, same weights. */
+    public static HeadsModel random(String version, long seed, String encoderId, String vocabHash, int hidden, int maxLength) {
         Random random = new Random(seed);
         Feature feature = Feature.MEAN;
         int width = feature.width(hidden);
