@@ -8,7 +8,6 @@ import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.VersionStatus;
-import io.streamguard.launcher.StreamGuardCli;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
@@ -22,8 +21,6 @@ import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.ModelVersions;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -256,11 +253,11 @@ class FeedbackLoopIT {
         assertThat(scorer.heads().version()).isEqualTo("v2");
         assertThat(retrainer.live().version()).isEqualTo("v2");
 
-        String[] models = cli("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
+        Cli models = Cli.run("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
                 SharedStack.registryUrl(), "--versions-topic", versionsTopic);
-        assertThat(models[0]).as(models[2]).isEqualTo("0");
-        assertThat(models[1]).contains("* v2", "PROMOTED", outcome.version() + "       REJECTED", "rejected:");
-        System.out.println("FeedbackLoopIT: streamguard models\n" + models[1]);
+        assertThat(models.exit()).as(models.err()).isZero();
+        assertThat(models.out()).contains("* v2", "PROMOTED", outcome.version() + "       REJECTED", "rejected:");
+        System.out.println("FeedbackLoopIT: streamguard models\n" + models.out());
     }
 
     @Test
@@ -284,10 +281,10 @@ class FeedbackLoopIT {
             Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value() != null
                     && r.value().getId().startsWith(prefix);
             List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.awaitRecords(ours, 60));
-            String[] rollback = cli("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
+            Cli rollback = Cli.run("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
                     SharedStack.registryUrl(), "--versions-topic", versionsTopic, "rollback", "v1");
-            assertThat(rollback[0]).as(rollback[2]).isEqualTo("0");
-            assertThat(rollback[1]).contains("Rolled back minilm-l6 to v1 (was v2)");
+            assertThat(rollback.exit()).as(rollback.err()).isZero();
+            assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
             producing.get(2, TimeUnit.MINUTES);
             out.addAll(labeled.awaitRecords(ours, total - out.size()));
             Thread.sleep(3_000); // a duplicate would show up by now
@@ -362,16 +359,6 @@ class FeedbackLoopIT {
         try (var lines = Files.lines(file)) {
             return lines.skip(1).map(l -> l.substring(l.indexOf('\t') + 1)).limit(n).toList();
         }
-    }
-
-    private static String[] cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = StreamGuardCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
     }
 
     private static KafkaProducer<String, TextEvent> producer() {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamguard.launcher.StreamGuardCli;
 import io.streamguard.topology.testing.SeededHeads;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +25,12 @@ class PipelineBenchIT {
     void aTinyRunLabelsEveryTextInEveryRunAndReportsBothRatios() throws Exception {
         Path heads = dir.resolve("seeded-minilm.json");
         SeededHeads.minilm("seeded-bench", 3, 128, heads);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = StreamGuardCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("bench", "pipeline", "--events", "24", "--rate", "100", "--batch-size", "8",
+        Cli bench = Cli.run("bench", "pipeline", "--events", "24", "--rate", "100", "--batch-size", "8",
                 "--engine-batch", "4", "--partitions", "2", "--heads", heads.toString(), "--datasets",
                 Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets").toString(), "--json");
 
-        assertThat(exit).as(err.toString()).isZero();
-        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(bench.out());
         assertThat(report.path("modelVersion").asText()).isEqualTo("seeded-bench");
         assertThat(report.path("guarantee").asText()).isEqualTo("exactly_once_v2");
         List<String> runs = new ArrayList<>();
@@ -61,6 +53,6 @@ class PipelineBenchIT {
                 "pipeline 8/4 0.0", "pipeline 1/1 100.0", "pipeline 1/1 0.0");
         assertThat(report.path("pipelineVsEngine").asDouble()).isPositive();
         assertThat(report.path("batchedVsSingle").asDouble()).isPositive();
-        assertThat(err.toString()).contains("bench: pipeline batch 8 at saturation: ");
+        assertThat(bench.err()).contains("bench: pipeline batch 8 at saturation: ");
     }
 }

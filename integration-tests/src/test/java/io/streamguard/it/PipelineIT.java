@@ -21,8 +21,6 @@ import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,27 +307,27 @@ class PipelineIT {
     void policyChangesThroughTheCliApplyWithoutRestartAndAreVersioned() throws Exception {
         String prefix = "policy-" + UUID.randomUUID().toString().substring(0, 6);
         try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
-            String[] set = cli("policy", "set", "--label", "hate", "--review", "0", "--block", "0",
+            Cli set = Cli.run("policy", "set", "--label", "hate", "--review", "0", "--block", "0",
                     "--description", "block everything", "--bootstrap", SharedStack.bootstrap(),
                     "--registry", SharedStack.registryUrl());
-            assertThat(set[0]).as(set[2]).isEqualTo("0");
-            String version = set[1].replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
+            assertThat(set.exit()).as(set.err()).isZero();
+            String version = set.out().replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
             LabeledEvent blocked = awaitVersion(labeled, producer, prefix + "-a", version);
             assertThat(blocked.getDecision()).isEqualTo(Decision.BLOCK);
             assertThat(blocked.getTriggeredLabels()).containsExactly("hate");
 
-            String[] off = cli("policy", "set", "--label", "hate", "--disable", "--label", "offensive", "--disable",
+            Cli off = Cli.run("policy", "set", "--label", "hate", "--disable", "--label", "offensive", "--disable",
                     "--label", "spam", "--disable", "--bootstrap", SharedStack.bootstrap(),
                     "--registry", SharedStack.registryUrl());
-            assertThat(off[0]).as(off[2]).isEqualTo("0");
-            String next = off[1].replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
+            assertThat(off.exit()).as(off.err()).isZero();
+            String next = off.out().replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
             assertThat(next).isNotEqualTo(version);
             LabeledEvent allowed = awaitVersion(labeled, producer, prefix + "-b", next);
             assertThat(allowed.getDecision()).isEqualTo(Decision.ALLOW);
 
-            String[] show = cli("policy", "show", "--bootstrap", SharedStack.bootstrap(),
+            Cli show = Cli.run("policy", "show", "--bootstrap", SharedStack.bootstrap(),
                     "--registry", SharedStack.registryUrl());
-            assertThat(show[1]).contains("\"version\" : \"" + next + "\"").contains("\"enabled\" : false");
+            assertThat(show.out()).contains("\"version\" : \"" + next + "\"").contains("\"enabled\" : false");
         } finally {
             // Back to the model's thresholds for whatever runs next on this stack.
             try (KafkaProducer<String, byte[]> producer = rawProducer()) {
@@ -518,16 +516,6 @@ class PipelineIT {
         assertThat(line).as("WORKER READY; see " + dir.resolve(workerId + ".stderr.log")).isNotNull()
                 .contains("role=all", "worker=" + workerId);
         return p;
-    }
-
-    private static String[] cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = StreamGuardCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
     }
 
     private static Set<String> ids(List<ConsumerRecord<String, LabeledEvent>> records, Decision decision) {

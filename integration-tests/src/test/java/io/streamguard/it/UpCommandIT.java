@@ -6,8 +6,6 @@ import io.streamguard.launcher.StreamGuardCli;
 import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
@@ -50,11 +47,11 @@ class UpCommandIT {
         try (Up up = Up.start(dataDir.resolve("stack"), "--heads", heads.toString())) {
             Cli produce = Cli.run("produce", "--topic", "text-events", "--bootstrap", up.bootstrap,
                     "--registry", up.registry, events.toString());
-            assertThat(produce.exit).as(produce.err).isZero();
-            assertThat(produce.out).contains("Produced 3 records");
+            assertThat(produce.exit()).as(produce.err()).isZero();
+            assertThat(produce.out()).contains("Produced 3 records");
 
             Cli consume = consumeAll(up, 3);
-            assertThat(consume.out).contains("e-1", "first event", "e-2", "naïve café 🙂", "e-3");
+            assertThat(consume.out()).contains("e-1", "first event", "e-2", "naïve café 🙂", "e-3");
 
             List<ProcessHandle> children = up.process.descendants().toList();
             assertThat(children).as("the registry runs as a child process").isNotEmpty();
@@ -73,8 +70,8 @@ class UpCommandIT {
                     .allMatch(l -> l.matches("demo-\\d{4} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
 
             Cli consume = consumeAll(again, 3 + 24);
-            assertThat(consume.exit).as(consume.err).isZero();
-            assertThat(consume.out).as("records and their schemas survive a restart")
+            assertThat(consume.exit()).as(consume.err()).isZero();
+            assertThat(consume.out()).as("records and their schemas survive a restart")
                     .contains("e-1", "first event", "e-3", "demo-0000", "demo-0023");
         }
     }
@@ -82,31 +79,18 @@ class UpCommandIT {
     @Test
     void badArgumentsGetOneLineAndNonZeroExit() {
         Cli unknown = Cli.run("up", "--no-such-flag");
-        assertThat(unknown.exit).isEqualTo(2);
-        assertThat(unknown.err.strip()).startsWith("streamguard: ").doesNotContain("\n");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err().strip()).startsWith("streamguard: ").doesNotContain("\n");
 
         Cli missingFile = Cli.run("produce", "--topic", "text-events", "/no/such/file.jsonl");
-        assertThat(missingFile.exit).isNotZero();
-        assertThat(missingFile.err.strip()).startsWith("streamguard: ").contains("/no/such/file.jsonl")
+        assertThat(missingFile.exit()).isNotZero();
+        assertThat(missingFile.err().strip()).startsWith("streamguard: ").contains("/no/such/file.jsonl")
                 .doesNotContain("\n");
     }
 
     private static Cli consumeAll(Up up, int count) {
         return Cli.run("consume", "--topic", "text-events", "--from-beginning", "--max", String.valueOf(count),
                 "--timeout-ms", "30000", "--bootstrap", up.bootstrap, "--registry", up.registry);
-    }
-
-    /** The CLI in this JVM, as the {@code streamguard} script would run it. */
-    record Cli(int exit, String out, String err) {
-        static Cli run(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cli = StreamGuardCli.newCommandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int exit = cli.execute(args);
-            return new Cli(exit, out.toString(), err.toString());
-        }
     }
 
     /** {@code streamguard up} in its own JVM on free ports. */
