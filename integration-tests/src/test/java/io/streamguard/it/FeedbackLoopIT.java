@@ -43,7 +43,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -164,11 +163,13 @@ class FeedbackLoopIT {
         for (int i = 0; i < TEST_NAMES.length; i++) {
             unseen.add(crypto(TEST_NAMES[i], i + 3));
         }
-        try (Tail labeled = new Tail(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> events = producer();
+        try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
+                KafkaProducer<String, TextEvent> events = producer();
                 KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
             // Before: v1 lets the pattern through.
             Map<String, String> before = send(events, prefix + "-before", unseen);
-            List<LabeledEvent> v1Labels = labeled.await(r -> before.containsKey(r.value().getId()), unseen.size());
+            List<LabeledEvent> v1Labels = labeled.awaitValues(r -> before.containsKey(r.value().getId()),
+                    unseen.size());
             long allowedByV1 = v1Labels.stream().filter(e -> !e.getTriggeredLabels().contains("spam")).count();
             System.out.printf("FeedbackLoopIT: v1 lets %d of %d unseen crypto texts through (spam scores %s)%n",
                     allowedByV1, unseen.size(), v1Labels.stream().map(e -> String.format("%.2f",
@@ -216,7 +217,8 @@ class FeedbackLoopIT {
 
             // After: the same unseen texts again, now with v2.
             Map<String, String> after = send(events, prefix + "-after", unseen);
-            List<LabeledEvent> v2Labels = labeled.await(r -> after.containsKey(r.value().getId()), unseen.size());
+            List<LabeledEvent> v2Labels = labeled.awaitValues(r -> after.containsKey(r.value().getId()),
+                    unseen.size());
             long caught = v2Labels.stream().filter(e -> e.getDecision() != Decision.ALLOW
                     && e.getTriggeredLabels().contains("spam")).count();
             System.out.printf("FeedbackLoopIT: v2 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
@@ -266,7 +268,8 @@ class FeedbackLoopIT {
         String prefix = "swap-" + UUID.randomUUID().toString().substring(0, 6);
         int total = 300;
         List<String> texts = sst2(total);
-        try (Tail labeled = new Tail(Topics.TEXT_LABELED); Tail dlq = new Tail(Topics.TEXT_EVENTS_DLQ);
+        try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
+                Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ);
                 KafkaProducer<String, TextEvent> events = producer()) {
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < total; i++) {
@@ -280,18 +283,18 @@ class FeedbackLoopIT {
             });
             Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value() != null
                     && r.value().getId().startsWith(prefix);
-            List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.awaitRecords(ours, 60));
+            List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(ours, 60));
             Cli rollback = Cli.run("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
                     SharedStack.registryUrl(), "--versions-topic", versionsTopic, "rollback", "v1");
             assertThat(rollback.exit()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
             producing.get(2, TimeUnit.MINUTES);
-            out.addAll(labeled.awaitRecords(ours, total - out.size()));
+            out.addAll(labeled.await(ours, total - out.size()));
             Thread.sleep(3_000); // a duplicate would show up by now
-            out.addAll(labeled.drainRecords(ours));
+            out.addAll(labeled.drain(ours));
 
             assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
-            assertThat(dlq.drainRaw(r -> r.key() != null && r.key().startsWith(prefix))).as("dead letters").isEmpty();
+            assertThat(dlq.drain(r -> r.key() != null && r.key().startsWith(prefix))).as("dead letters").isEmpty();
             Map<String, Long> byVersion = out.stream().collect(Collectors.groupingBy(r -> r.value().getModelVersion(),
                     Collectors.counting()));
             System.out.printf("FeedbackLoopIT: %d events through the swap, by version %s%n", out.size(), byVersion);
@@ -343,9 +346,7 @@ class FeedbackLoopIT {
     }
 
     private static Map<String, ModelVersion> readVersions() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = SharedStack.readCommittedProps();
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Retrainer.MAX_VERSION_BYTES);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -385,82 +386,6 @@ class FeedbackLoopIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A read-committed consumer of one topic from its current end; records a call does not claim stay. */
-    private static final class Tail implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final String topic;
-        private final List<ConsumerRecord<String, byte[]>> unclaimed = new ArrayList<>();
-
-        Tail(String topic) {
-            this.topic = topic;
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-        }
-
-        private ConsumerRecord<String, LabeledEvent> decode(ConsumerRecord<String, byte[]> r) {
-            LabeledEvent value = r.value() == null ? null : labeledEvents.deserializer().deserialize(topic, r.value());
-            return new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), value);
-        }
-
-        List<LabeledEvent> await(Predicate<ConsumerRecord<String, LabeledEvent>> match, int count) {
-            return awaitRecords(match, count).stream().map(ConsumerRecord::value).toList();
-        }
-
-        List<ConsumerRecord<String, LabeledEvent>> awaitRecords(Predicate<ConsumerRecord<String, LabeledEvent>> match,
-                int count) {
-            List<ConsumerRecord<String, LabeledEvent>> found = new ArrayList<>();
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (true) {
-                var it = unclaimed.iterator();
-                while (it.hasNext() && found.size() < count) {
-                    ConsumerRecord<String, LabeledEvent> r = decode(it.next());
-                    if (match.test(r)) {
-                        found.add(r);
-                        it.remove();
-                    }
-                }
-                if (found.size() >= count) {
-                    return found;
-                }
-                assertThat(System.nanoTime()).as("only " + found.size() + " of " + count + " in time")
-                        .isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(unclaimed::add);
-            }
-        }
-
-        List<ConsumerRecord<String, LabeledEvent>> drainRecords(Predicate<ConsumerRecord<String, LabeledEvent>> match) {
-            consumer.poll(Duration.ofMillis(500)).forEach(unclaimed::add);
-            List<ConsumerRecord<String, LabeledEvent>> found = new ArrayList<>();
-            var it = unclaimed.iterator();
-            while (it.hasNext()) {
-                ConsumerRecord<String, LabeledEvent> r = decode(it.next());
-                if (match.test(r)) {
-                    found.add(r);
-                    it.remove();
-                }
-            }
-            return found;
-        }
-
-        List<ConsumerRecord<String, byte[]>> drainRaw(Predicate<ConsumerRecord<String, byte[]>> match) {
-            consumer.poll(Duration.ofMillis(1_000)).forEach(unclaimed::add);
-            return unclaimed.stream().filter(match).toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -38,11 +38,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,7 +51,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -171,9 +168,9 @@ class PipelineIT {
     void aThousandEventsAreLabeledOnceInPerKeyOrderWithConsistentReviewAndBlockedCopies() throws Exception {
         String prefix = "thousand-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> texts = sst2Texts();
-        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED);
-                Tail<LabeledEvent> review = Tail.from(Topics.MODERATION_REVIEW);
-                Tail<LabeledEvent> blocked = Tail.from(Topics.MODERATION_BLOCKED);
+        try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
+                Tail<LabeledEvent> review = Tail.of(Topics.MODERATION_REVIEW, labeledEvents);
+                Tail<LabeledEvent> blocked = Tail.of(Topics.MODERATION_BLOCKED, labeledEvents);
                 KafkaProducer<String, TextEvent> producer = producer()) {
             Map<String, Integer> partitionOfKey = new HashMap<>();
             List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
@@ -270,7 +267,8 @@ class PipelineIT {
                 prefix + "-inference", DeadLetterReason.INFERENCE_FAILED.name());
 
         Map<String, RecordMetadata> where = new HashMap<>();
-        try (Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ); Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED);
+        try (Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ);
+                Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 KafkaProducer<String, byte[]> producer = rawProducer()) {
             int n = 0;
             for (Map.Entry<String, byte[]> e : bad.entrySet()) {
@@ -306,7 +304,8 @@ class PipelineIT {
     @Order(3)
     void policyChangesThroughTheCliApplyWithoutRestartAndAreVersioned() throws Exception {
         String prefix = "policy-" + UUID.randomUUID().toString().substring(0, 6);
-        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
+        try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
+                KafkaProducer<String, TextEvent> producer = producer()) {
             Cli set = Cli.run("policy", "set", "--label", "hate", "--review", "0", "--block", "0",
                     "--description", "block everything", "--bootstrap", SharedStack.bootstrap(),
                     "--registry", SharedStack.registryUrl());
@@ -373,7 +372,8 @@ class PipelineIT {
         Set<String> crashWorkers = Set.of("crash-a", "crash-b");
         Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix)
                 && crashWorkers.contains(r.value().getWorkerId());
-        try (Tail<LabeledEvent> labeled = Tail.from(Topics.TEXT_LABELED); KafkaProducer<String, TextEvent> producer = producer()) {
+        try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
+                KafkaProducer<String, TextEvent> producer = producer()) {
             Process a = workerJvm(properties, state, "crash-a");
             Worker b = null;
             AtomicBoolean stop = new AtomicBoolean();
@@ -443,13 +443,9 @@ class PipelineIT {
     /** Texts in the inference buffer as of the last committed transaction, read from its changelog. */
     private static int committedBufferEntries(String applicationId) {
         String topic = applicationId + "-inference-buffer-changelog";
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Set<String> live = new java.util.HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedStack.readCommittedProps(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
@@ -556,98 +552,6 @@ class PipelineIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * A read-committed consumer of one topic from its current end, so a test sees only what it
-     * caused; values decoded once on arrival. Records a call does not claim stay for later calls.
-     */
-    private static final class Tail<V> implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Function<byte[], V> decoder;
-        private final List<ConsumerRecord<String, V>> unclaimed = new ArrayList<>();
-
-        private Tail(String topic, Function<byte[], V> decoder) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.bootstrap());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            this.decoder = decoder;
-        }
-
-        static Tail<LabeledEvent> from(String topic) {
-            return new Tail<>(topic, bytes -> bytes == null ? null
-                    : labeledEvents.deserializer().deserialize(topic, bytes));
-        }
-
-        static Tail<byte[]> raw(String topic) {
-            return new Tail<>(topic, bytes -> bytes);
-        }
-
-        private void fetch(Duration wait) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
-                unclaimed.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                        r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),
-                        decoder.apply(r.value()), r.headers(), r.leaderEpoch()));
-            }
-        }
-
-        /** Waits for {@code count} matching records, in arrival order. */
-        List<ConsumerRecord<String, V>> await(Predicate<ConsumerRecord<String, V>> match, int count) {
-            List<ConsumerRecord<String, V>> found = new ArrayList<>();
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            claim(match, found, count);
-            while (found.size() < count) {
-                assertThat(System.nanoTime()).as("only " + found.size() + " of " + count + " records in time")
-                        .isLessThan(deadline);
-                fetch(Duration.ofMillis(200));
-                claim(match, found, count);
-            }
-            return found;
-        }
-
-        /** Matching records arriving within {@code wait} (stops at the first poll that brings some). */
-        List<ConsumerRecord<String, V>> poll(Predicate<ConsumerRecord<String, V>> match, Duration wait) {
-            long deadline = System.nanoTime() + wait.toNanos();
-            List<ConsumerRecord<String, V>> found = new ArrayList<>();
-            claim(match, found, Integer.MAX_VALUE);
-            while (found.isEmpty() && System.nanoTime() < deadline) {
-                fetch(Duration.ofMillis(200));
-                claim(match, found, Integer.MAX_VALUE);
-            }
-            return found;
-        }
-
-        /** Whatever matching arrived by now. */
-        List<ConsumerRecord<String, V>> drain(Predicate<ConsumerRecord<String, V>> match) {
-            fetch(Duration.ofMillis(500));
-            List<ConsumerRecord<String, V>> found = new ArrayList<>();
-            claim(match, found, Integer.MAX_VALUE);
-            return found;
-        }
-
-        private void claim(Predicate<ConsumerRecord<String, V>> match, List<ConsumerRecord<String, V>> into,
-                int count) {
-            var it = unclaimed.iterator();
-            while (it.hasNext() && into.size() < count) {
-                ConsumerRecord<String, V> r = it.next();
-                if (match.test(r)) {
-                    into.add(r);
-                    it.remove();
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -77,4 +77,16 @@ final class SharedStack {
                 "schema.registry.url", registryUrl()));
         return p;
     }
+
+    /**
+     * A consumer without a group that reads only committed transactions: what a downstream reader of the
+     * exactly-once pipeline sees. Callers assign partitions themselves.
+     */
+    static Properties readCommittedProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return p;
+    }
 }
