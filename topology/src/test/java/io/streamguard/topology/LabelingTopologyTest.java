@@ -126,7 +126,7 @@ class LabelingTopologyTest {
         assertThat(scorer.batchSizes).containsExactly(4, 4);
         assertThat(h.labeled.getQueueSize()).isEqualTo(8);
 
-        h.advance(20);
+        h.advance(20 + Harness.ENGINE_MARGIN_MS);
         assertThat(scorer.batchSizes).containsExactly(4, 4, 2);
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId)
                 .containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
@@ -187,7 +187,7 @@ class LabelingTopologyTest {
         // 15 tokens: 2 x 15 > 20, so t3 runs alone and t4 waits for its own batch.
         h.send("t4", "one two three four five six seven eight nine ten eleven twelve thirteen");
         assertThat(scorer.batchSizes).containsExactly(2, 1);
-        h.advance(20);
+        h.advance(20 + Harness.ENGINE_MARGIN_MS);
         assertThat(scorer.batchSizes).containsExactly(2, 1, 1);
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("t1", "t2", "t3", "t4");
     }
@@ -202,7 +202,7 @@ class LabelingTopologyTest {
             h.textEvents.pipeInput(new TestRecord<>(key, h.bytes(Harness.event(id, "text " + i)), h.wallClock()));
             sent.add(id);
         }
-        h.advance(20);
+        h.advance(20 + Harness.ENGINE_MARGIN_MS);
 
         List<TestRecord<String, LabeledEvent>> out = h.labeled.readRecordsToList();
         assertThat(out).extracting(r -> r.value().getId()).containsExactlyElementsOf(sent);
