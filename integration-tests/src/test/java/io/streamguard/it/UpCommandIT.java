@@ -152,8 +152,11 @@ class UpCommandIT {
                 throw new AssertionError("no READY line within 180 s", e);
             }
             if (m == null) {
-                throw new AssertionError("up exited with " + p.waitFor() + " before READY; see "
-                        + dataDir.resolveSibling("up.stderr.log"));
+                // The temporary directory is gone by the time anyone reads a CI log: quote its end here.
+                Path log = dataDir.resolveSibling("up.stderr.log");
+                List<String> stderr = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                throw new AssertionError("up exited with " + p.waitFor() + " before READY; the end of its stderr:\n"
+                        + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size())));
             }
             return new Up(p, m.group(1), m.group(2), after);
         }
