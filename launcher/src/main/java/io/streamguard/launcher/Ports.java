@@ -1,9 +1,13 @@
 package io.streamguard.launcher;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Loopback port helpers shared by the embedded broker and registry. */
 final class Ports {
@@ -30,7 +34,7 @@ final class Ports {
             return requested;
         }
         int below = ephemeralLow();
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; below > LOWEST && attempt < 100; attempt++) {
             int candidate = random.nextInt(LOWEST, below);
             if (isFree(candidate)) {
@@ -48,8 +52,7 @@ final class Ports {
     static int ephemeralLow() {
         try {
             // A reader, not Files.readString: /proc files report size 0, and readString returned "3" of "32768 60999".
-            try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(
-                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
                 return Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
             }
         } catch (IOException | RuntimeException e) {

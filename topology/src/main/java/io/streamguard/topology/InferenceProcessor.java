@@ -238,18 +238,12 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         long t0 = System.nanoTime();
         List<ScoredText> results = null;
         try {
-            results = scorer.score(encodings);
-            if (results.size() != entries.size()) {
-                throw new IllegalStateException("scorer returned " + results.size() + " results for "
-                        + entries.size() + " texts");
-            }
+            results = score(encodings);
         } catch (RuntimeException e) {
             metrics.batchFailed();
             LOG.warn("Batch of {} failed ({}); scoring its texts one by one", entries.size(), e.toString());
-            results = null;
         }
         long nanos = System.nanoTime() - t0;
-        ENGINE_NANOS.get()[0] += nanos;
         if (results != null) {
             metrics.batch(entries.size(), nanos);
             for (int i = 0; i < entries.size(); i++) {
@@ -260,18 +254,10 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
                 PendingInference entry = entries.get(i).value;
                 long single = System.nanoTime();
                 try {
-                    List<ScoredText> one;
-                    try {
-                        one = scorer.score(List.of(encodings.get(i)));
-                    } finally {
-                        ENGINE_NANOS.get()[0] += System.nanoTime() - single;
-                    }
-                    if (one.size() != 1) {
-                        throw new IllegalStateException("scorer returned " + one.size() + " results for 1 text");
-                    }
+                    ScoredText one = score(List.of(encodings.get(i))).get(0);
                     long singleNanos = System.nanoTime() - single;
                     metrics.batch(1, singleNanos);
-                    emit(entry, one.get(0), policy, started, singleNanos, 1);
+                    emit(entry, one, policy, started, singleNanos, 1);
                 } catch (RuntimeException e) {
                     deadLetter(entry.getKey(), entry.getTimestamp().toEpochMilli(), new RejectedRecordException(
                             DeadLetterReason.INFERENCE_FAILED, "inference failed for event "
@@ -282,6 +268,21 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         }
         for (KeyValue<Long, PendingInference> entry : entries) {
             buffer.delete(entry.key);
+        }
+    }
+
+    /** One scorer call, checked to return a result per text; its time counts as the thread's engine time. */
+    private List<ScoredText> score(List<Encoding> encodings) {
+        long t0 = System.nanoTime();
+        try {
+            List<ScoredText> results = scorer.score(encodings);
+            if (results.size() != encodings.size()) {
+                throw new IllegalStateException("scorer returned " + results.size() + " results for "
+                        + encodings.size() + " text(s)");
+            }
+            return results;
+        } finally {
+            ENGINE_NANOS.get()[0] += System.nanoTime() - t0;
         }
     }
 

@@ -177,12 +177,9 @@ public final class HeadTrainer {
 
     /** {@code head}'s outputs for every row, row-major like {@link TrainingGraph#probabilities}. */
     private static float[] probabilities(Head head, int outputs, LabelledFeatures data) {
-        int width = data.width();
         float[] all = new float[data.rows() * outputs];
-        float[] x = data.x();
         for (int r = 0; r < data.rows(); r++) {
-            float[] p = head.probabilities(Arrays.copyOfRange(x, r * width, (r + 1) * width));
-            System.arraycopy(p, 0, all, r * outputs, outputs);
+            System.arraycopy(head.probabilities(data.row(r)), 0, all, r * outputs, outputs);
         }
         return all;
     }
