@@ -4,12 +4,14 @@ import io.streamguard.model.batch.BatchPlanner;
 import io.streamguard.model.batch.BatchPolicy;
 import io.streamguard.model.batch.PlannedBatch;
 import io.streamguard.model.encoder.Embeddings;
+import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.model.heads.Scores;
@@ -71,7 +73,7 @@ public final class Classifier implements AutoCloseable {
      *
      * @param config the encoder to load; its id and maxLength must be the heads file's (checked before
      *     the encoder, which takes seconds, is loaded)
-     * @throws io.streamguard.model.heads.HeadsFileException if the heads file cannot be read
+     * @throws HeadsFileException if the heads file cannot be read
      * @throws IncompatibleHeadsException if the heads do not fit the configured encoder
      * @throws EncoderException if the encoder cannot be loaded
      */
@@ -211,7 +213,9 @@ public final class Classifier implements AutoCloseable {
 
     /**
      * Closes the encoder. A batch already inside the encoder completes first (the encoder waits for
-     * it); a call with batches still to run fails at its next one with {@link IllegalStateException}.
+     * it); a call with batches still to run fails at its next one with the encoder's
+     * {@link EncoderClosedException}, not a {@link BatchFailedException}: its
+     * texts are not at fault.
      */
     @Override
     public void close() {

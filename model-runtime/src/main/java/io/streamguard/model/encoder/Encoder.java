@@ -20,6 +20,7 @@ public interface Encoder extends AutoCloseable {
      * callers pad to the longest text, not to the maximum).
      *
      * @throws EncoderException if the engine fails; the batch can be retried or dead-lettered
+     * @throws EncoderClosedException if called after {@link #close()}
      */
     Embeddings encode(EncodedBatch batch);
 

@@ -1,12 +1,13 @@
 package io.streamguard.model.training;
 
+import io.streamguard.model.ModelRuntimeException;
 import java.nio.file.Path;
 
 /**
  * A data file cannot be read as labelled text. The message is {@code <file>:<line>: <problem>}
  * ({@code <file>: <problem>} when no line is concerned, e.g. a missing file), so a user can jump to it.
  */
-public class DatasetFormatException extends RuntimeException {
+public class DatasetFormatException extends ModelRuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

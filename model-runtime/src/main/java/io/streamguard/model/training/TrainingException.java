@@ -1,7 +1,9 @@
 package io.streamguard.model.training;
 
+import io.streamguard.model.ModelRuntimeException;
+
 /** Training failed: TensorFlow refused the graph or a run, or the loss diverged. */
-public class TrainingException extends RuntimeException {
+public class TrainingException extends ModelRuntimeException {
 
     public TrainingException(String message) {
         super(message);

@@ -3,6 +3,7 @@ package io.streamguard.model.encoder.minilm;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.Encoder;
+import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderInfo;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -82,7 +84,7 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
         }
         this.graph = g;
         LOG.info("{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
-                (System.nanoTime() - started) / 1_000_000, device, requested, org.tensorflow.TensorFlow.version(),
+                (System.nanoTime() - started) / 1_000_000, device, requested, TensorFlow.version(),
                 devices);
     }
 
@@ -342,7 +344,7 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException(ID + " encoder is closed");
+            throw new EncoderClosedException(ID);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.Embeddings;
@@ -116,8 +117,24 @@ class MiniLmEncoderTest {
             assertThat(gpu.encode(tokenizer.encodeBatch(List.of("hi"))).hidden()).isEqualTo(384);
             gpu.close();
             assertThatThrownBy(() -> gpu.encode(tokenizer.encodeBatch(List.of("hi"))))
-                    .isInstanceOf(IllegalStateException.class);
+                    .isInstanceOf(EncoderClosedException.class);
         }
+    }
+
+    /** Same type as {@code TfBertEncoderTest}'s: a closed engine is the caller's bug, not a failed batch. */
+    @Test
+    void aClosedEncoderRefusesEveryCallWithEncoderClosedException() {
+        EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there"));
+        MiniLmEncoder own = MiniLmEncoder.load(Device.CPU);
+        SessionBaseline.BareRun stale = own.prepare(batch);
+        own.close();
+        own.close(); // idempotent
+        assertThatThrownBy(() -> own.encode(batch)).isInstanceOf(EncoderClosedException.class)
+                .isNotInstanceOf(EncoderException.class).hasMessage("minilm-l6 encoder is closed");
+        assertThatThrownBy(() -> own.encodeWithHiddenStates(batch)).isInstanceOf(EncoderClosedException.class);
+        assertThatThrownBy(() -> own.prepare(batch)).isInstanceOf(EncoderClosedException.class);
+        assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
+        stale.close();
     }
 
     @Test
@@ -134,7 +151,7 @@ class MiniLmEncoderTest {
             SessionBaseline.BareRun stale = own.prepare(batch);
             own.close();
             // Its session is gone: a run must fail cleanly, not reach freed native memory.
-            assertThatThrownBy(stale::run).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
             stale.close();
         }
     }
