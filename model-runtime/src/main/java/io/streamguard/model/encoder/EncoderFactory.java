@@ -1,5 +1,6 @@
 package io.streamguard.model.encoder;
 
+import io.streamguard.model.encoder.minilm.MiniLmEncoder;
 import io.streamguard.model.encoder.tf.TfBertEncoder;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import java.util.Set;
@@ -22,7 +23,7 @@ public final class EncoderFactory {
     public static LoadedEncoder create(EncoderConfig config) {
         return switch (config.encoderId()) {
             case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.load(config);
-            case EncoderConfig.MINILM_L6 -> io.streamguard.model.encoder.minilm.MiniLmEncoder.create(config);
+            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.create(config);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }
@@ -38,7 +39,7 @@ public final class EncoderFactory {
     public static BertTokenizer tokenizer(EncoderConfig config) {
         return switch (config.encoderId()) {
             case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.tokenizer(config);
-            case EncoderConfig.MINILM_L6 -> io.streamguard.model.encoder.minilm.MiniLmEncoder.tokenizer(config);
+            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.tokenizer(config);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }

