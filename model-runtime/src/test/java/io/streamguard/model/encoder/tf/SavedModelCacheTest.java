@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -142,7 +143,7 @@ class SavedModelCacheTest {
                 .isInstanceOf(EncoderException.class).hasMessageContaining("does not exist");
     }
 
-    private java.util.List<String> siblings() throws IOException {
+    private List<String> siblings() throws IOException {
         try (Stream<Path> files = Files.list(tmp)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }

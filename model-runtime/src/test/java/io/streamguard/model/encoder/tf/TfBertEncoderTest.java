@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -187,7 +188,7 @@ class TfBertEncoderTest {
 
     @Test
     void runsSequencesLongerThanTheSignaturesDeclared128() {
-        String longText = String.join(" ", java.util.Collections.nCopies(200, "word"));
+        String longText = String.join(" ", Collections.nCopies(200, "word"));
         EncodedBatch full = BertTokenizer.create(tokenizer.vocabulary(), tokenizer.options().withMaxLength(160))
                 .encodeBatch(List.of(longText));
         assertThat(full.sequenceLength()).isEqualTo(160);
