@@ -1,6 +1,7 @@
 package io.streamguard.launcher.command;
 
 import io.streamguard.launcher.cli.Messages;
+import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.heads.HeadsFileException;
@@ -8,8 +9,6 @@ import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-
-import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.util.Map;
@@ -57,29 +56,11 @@ final class Pipeline {
         } catch (IncompatibleHeadsException | HeadsFileException | EncoderException e) {
             throw new LauncherException(Messages.oneLine(e.getMessage()), e);
         }
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (worker.state() != KafkaStreams.State.RUNNING) {
-            KafkaStreams.State state = worker.state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
-                worker.close();
-                throw new LauncherException("the worker stopped while starting (state " + state + ")");
-            }
-            if (System.nanoTime() > deadline) {
-                worker.close();
-                throw new LauncherException(
-                        "the worker did not reach RUNNING within "
-                                + READY_TIMEOUT.toSeconds()
-                                + " s (state "
-                                + state
-                                + "; is the broker reachable?)");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                worker.close();
-                throw new LauncherException("interrupted while the worker started");
-            }
+        try {
+            StreamsRunning.await("the worker", worker::state, READY_TIMEOUT);
+        } catch (LauncherException e) {
+            worker.close();
+            throw e;
         }
         return worker;
     }
