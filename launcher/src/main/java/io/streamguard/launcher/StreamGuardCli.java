@@ -5,7 +5,6 @@ import static io.streamguard.launcher.cli.Messages.oneLine;
 import static io.streamguard.launcher.cli.Messages.rootMessage;
 
 import io.streamguard.launcher.bench.BenchCommand;
-import io.streamguard.launcher.bench.BenchmarkException;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.command.ConsumeCommand;
 import io.streamguard.launcher.command.EvalCommand;
@@ -115,7 +114,6 @@ public final class StreamGuardCli implements Callable<Integer> {
             } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
                 message = oneLine(rootMessage(ex));
             } else if (ex instanceof EncoderException
-                    || ex instanceof BenchmarkException
                     || ex instanceof io.streamguard.model.heads.HeadsFileException
                     || ex instanceof io.streamguard.model.heads.IncompatibleHeadsException
                     || ex instanceof io.streamguard.model.training.TrainingException

@@ -3,11 +3,11 @@ package io.streamguard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.launcher.client.StreamGuardTopics;
-import io.streamguard.launcher.stack.EmbeddedStack;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.streamguard.launcher.client.StreamGuardTopics;
+import io.streamguard.launcher.stack.EmbeddedStack;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,7 +1,12 @@
 package io.streamguard.launcher.bench;
 
-/** A benchmark could not run: bad options, missing texts, or an engine that cannot be measured. */
-public class BenchmarkException extends RuntimeException {
+import io.streamguard.launcher.cli.LauncherException;
+
+/**
+ * A benchmark could not run: bad options, missing texts, or an engine that cannot be measured. A
+ * {@link LauncherException}, so the CLI prints its message as the one line it exits with.
+ */
+class BenchmarkException extends LauncherException {
     private static final long serialVersionUID = 1L;
 
     public BenchmarkException(String message) {

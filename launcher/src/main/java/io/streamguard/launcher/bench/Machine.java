@@ -15,7 +15,7 @@ import org.tensorflow.TensorFlow;
  * @param java the Java runtime version
  * @param date the day it ran (ISO-8601)
  */
-public record Machine(String cpu, int cores, String tensorflow, String java, String date) {
+record Machine(String cpu, int cores, String tensorflow, String java, String date) {
 
     /** This machine, now. */
     public static Machine current() {

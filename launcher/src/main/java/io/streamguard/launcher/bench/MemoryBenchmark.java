@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *
  * <p>The batches are tokenized once and cycled, so the time goes to inference.
  */
-public final class MemoryBenchmark {
+final class MemoryBenchmark {
 
     public static final long DEFAULT_TEXTS = 1_000_000;
     public static final int DEFAULT_BATCH_SIZE = 32;

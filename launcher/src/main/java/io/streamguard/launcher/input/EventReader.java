@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.streamguard.launcher.cli.Messages;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -274,6 +276,6 @@ public final class EventReader {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "unparseable" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return message == null ? "unparseable" : Messages.oneLine(message);
     }
 }

@@ -206,7 +206,7 @@ public final class DemoTraffic {
     }
 
     /** The highest-scoring label with its score, e.g. {@code hate 0.83}. */
-    public static String topLabel(LabeledEvent e) {
+    static String topLabel(LabeledEvent e) {
         return e.getScores().entrySet().stream()
                 .max(Map.Entry.comparingByValue())
                 .map(t -> String.format("%s %.2f", t.getKey(), t.getValue()))
@@ -298,7 +298,7 @@ public final class DemoTraffic {
         return conf;
     }
 
-    public static double percentile(double[] sorted, double p) {
+    static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }
@@ -306,7 +306,7 @@ public final class DemoTraffic {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
     }
 
-    public static String shorten(String text) {
+    static String shorten(String text) {
         String flat = text.replaceAll("\\s+", " ").strip();
         return flat.length() <= TEXT_WIDTH ? flat : flat.substring(0, TEXT_WIDTH - 1) + "…";
     }

@@ -23,8 +23,8 @@ class EngineBenchmarkTest {
     @Test
     void syntheticRowsAreClsRealPiecesSepWithAFullMask() {
         BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer();
-        int[] pool = EngineBenchmark.tokenPool(tokenizer, DatasetTexts.mixed(DATASETS, 30));
-        EncodedBatch batch = EngineBenchmark.syntheticBatch(3, 8, pool, 101, 102);
+        int[] pool = SyntheticBatches.tokenPool(tokenizer, DatasetTexts.mixed(DATASETS, 30));
+        EncodedBatch batch = SyntheticBatches.syntheticBatch(3, 8, pool, 101, 102);
 
         assertThat(batch.size()).isEqualTo(3);
         assertThat(batch.sequenceLength()).isEqualTo(8);
@@ -45,10 +45,10 @@ class EngineBenchmarkTest {
                 List.of(8), 2, 1, 0.3, Device.CPU, DATASETS, 64, cache);
         List<String> progress = new ArrayList<>();
 
-        EngineBenchmark.Report report = EngineBenchmark.run(options, progress::add);
+        EngineReport report = EngineBenchmark.run(options, progress::add);
 
-        assertThat(report.cells()).extracting(EngineBenchmark.Cell::batchSize).containsExactly(1, 2);
-        for (EngineBenchmark.Cell cell : report.cells()) {
+        assertThat(report.cells()).extracting(EngineReport.Cell::batchSize).containsExactly(1, 2);
+        for (EngineReport.Cell cell : report.cells()) {
             assertThat(cell.encoderId()).isEqualTo("minilm-l6");
             assertThat(cell.device()).isEqualTo(Device.CPU);
             assertThat(cell.length()).isEqualTo(8);
@@ -59,16 +59,16 @@ class EngineBenchmarkTest {
             assertThat(cell.iterations()).isGreaterThan(2);
             assertThat(cell.iterations() * (cell.engine().meanMs() + cell.bare().meanMs())).isGreaterThanOrEqualTo(300);
         }
-        EngineBenchmark.TokenizerShare share = report.tokenizerShares().get(0);
+        EngineReport.TokenizerShare share = report.tokenizerShares().get(0);
         assertThat(share.texts()).isEqualTo(64);
         assertThat(share.batches()).isEqualTo(2);
         assertThat(share.tokens()).isGreaterThan(64 * 3);
         assertThat(share.share()).isPositive().isLessThan(1);
         assertThat(progress).anyMatch(line -> line.startsWith("minilm-l6 2x8: engine p50"));
 
-        String table = EngineBenchmark.renderTable(report);
+        String table = ReportRenderer.table(report);
         assertThat(table).contains("engine/bare", "minilm-l6  CPU", "Tokenizer share", report.machine().cpu());
-        String json = EngineBenchmark.toJson(report);
+        String json = ReportRenderer.json(report);
         assertThat(json).contains("\"ratio\"", "\"engineSeqPerSecond\"", "\"share\"", "\"p99Ms\"");
     }
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-class PipelineBenchmarkTest {
+class ReportRendererTest {
     @Test
     void pipelineTablePutsEveryRunBesideTheEngineWithBothRatios() {
         var machine = new Machine("AMD EPYC", 2, "2.18.0", "17", "2026-11-23");
@@ -15,15 +15,15 @@ class PipelineBenchmarkTest {
         shares.put("commit", 0.05);
         shares.put("poll", 0.02);
         shares.put("punctuate", 0.5);
-        List<PipelineBenchmark.Row> rows = List.of(
-                new PipelineBenchmark.Row("engine", 256, 32, 0, 300, 2.0, 0, 0, 25, 200, 0, 0, java.util.Map.of()),
-                new PipelineBenchmark.Row("engine", 1, 1, 0, 300, 6.0, 0, 0, 1, 20, 0, 0, java.util.Map.of()),
-                new PipelineBenchmark.Row("pipeline", 256, 32, 50, 300, 6.1, 120, 480, 2.5, 30, 60, 22.5, shares),
-                new PipelineBenchmark.Row("pipeline", 256, 32, 0, 300, 2.5, 900, 1700, 80, 700, 8, 30, shares));
-        PipelineBenchmark.Report report = new PipelineBenchmark.Report(machine, "minilm-l6", "v1", 300, 50, 256, 32,
+        List<PipelineReport.Row> rows = List.of(
+                new PipelineReport.Row("engine", 256, 32, 0, 300, 2.0, 0, 0, 25, 200, 0, 0, java.util.Map.of()),
+                new PipelineReport.Row("engine", 1, 1, 0, 300, 6.0, 0, 0, 1, 20, 0, 0, java.util.Map.of()),
+                new PipelineReport.Row("pipeline", 256, 32, 50, 300, 6.1, 120, 480, 2.5, 30, 60, 22.5, shares),
+                new PipelineReport.Row("pipeline", 256, 32, 0, 300, 2.5, 900, 1700, 80, 700, 8, 30, shares));
+        PipelineReport report = new PipelineReport(machine, "minilm-l6", "v1", 300, 50, 256, 32,
                 20, 3, "exactly_once_v2", rows, 0.8, 3.0);
 
-        String table = PipelineBenchmark.renderTable(report);
+        String table = ReportRenderer.table(report);
 
         assertThat(table).startsWith("Pipeline benchmark: AMD EPYC, 2 cores, TensorFlow 2.18.0, Java 17, 2026-11-23\n")
                 .contains("minilm-l6, heads v1; 300 real texts per run; 3 partitions, exactly_once_v2; batch wait 20 ms")

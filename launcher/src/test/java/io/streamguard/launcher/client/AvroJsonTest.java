@@ -2,9 +2,9 @@ package io.streamguard.launcher.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamguard.launcher.input.InputEvent;
-
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.streamguard.launcher.input.InputEvent;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
