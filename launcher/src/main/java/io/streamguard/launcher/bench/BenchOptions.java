@@ -1,11 +1,11 @@
 package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.cli.Checkout;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Device;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,8 +33,8 @@ final class BenchOptions {
     Path datasets(CommandSpec spec) {
         Path dir = Checkout.datasetsDir(datasets);
         if (!Files.isDirectory(dir)) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw Usage.error(
+                    spec,
                     "datasets directory not found: "
                             + dir
                             + " (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)");

@@ -1,6 +1,7 @@
 package io.streamguard.launcher.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.streamguard.model.encoder.Device;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,8 @@ record EngineReport(Machine machine, int iterations, int warmup, double minSecon
      * @param ratio engine throughput as a fraction of bare TensorFlow's (1.0: no overhead): the
      *     median over pairs of bare time / engine time
      */
+    @JsonPropertyOrder({"encoderId", "device", "batchSize", "length", "iterations", "engine", "bare", "ratio",
+        "engineSeqPerSecond", "bareSeqPerSecond"})
     public record Cell(String encoderId, Device device, int batchSize, int length, int iterations, Latency engine,
             Latency bare, double ratio) {
 
