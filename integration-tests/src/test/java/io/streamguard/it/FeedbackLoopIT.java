@@ -8,6 +8,7 @@ import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.VersionStatus;
+import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
@@ -46,7 +47,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -134,7 +134,7 @@ class FeedbackLoopIT {
             scorer = ClassifierScorer.load(c);
             return scorer;
         });
-        await("worker RUNNING", () -> worker.state() == KafkaStreams.State.RUNNING);
+        StreamsRunning.await("the worker", worker::state, PATIENCE);
         await("worker on v1 from the topic", () -> scorer.heads().version().equals("v1"));
     }
 

@@ -6,6 +6,7 @@ import io.streamguard.avro.Decision;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.StreamGuardCli;
+import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.Encoding;
@@ -52,7 +53,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -134,11 +134,7 @@ class PipelineIT {
 
     private static Worker startWorker(WorkerConfig config, BatchScorer model) {
         Worker started = Worker.start(config, c -> model);
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (started.state() != KafkaStreams.State.RUNNING) {
-            assertThat(System.nanoTime()).as("worker RUNNING in time").isLessThan(deadline);
-            sleep(100);
-        }
+        StreamsRunning.await("the worker", started::state, PATIENCE);
         return started;
     }
 

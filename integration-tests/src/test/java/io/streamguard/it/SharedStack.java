@@ -1,6 +1,7 @@
 package io.streamguard.it;
 
-import io.streamguard.launcher.EmbeddedStack;
+import io.streamguard.launcher.stack.EmbeddedStack;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

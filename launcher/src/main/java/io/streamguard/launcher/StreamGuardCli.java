@@ -1,6 +1,22 @@
 package io.streamguard.launcher;
 
-import io.streamguard.model.bench.BenchmarkException;
+import static io.streamguard.launcher.cli.Messages.PREFIX;
+import static io.streamguard.launcher.cli.Messages.oneLine;
+import static io.streamguard.launcher.cli.Messages.rootMessage;
+
+import io.streamguard.launcher.bench.BenchCommand;
+import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.command.ConsumeCommand;
+import io.streamguard.launcher.command.EvalCommand;
+import io.streamguard.launcher.command.FeedbackCommand;
+import io.streamguard.launcher.command.ModelsCommand;
+import io.streamguard.launcher.command.PolicyCommand;
+import io.streamguard.launcher.command.ProduceCommand;
+import io.streamguard.launcher.command.RetrainerCommand;
+import io.streamguard.launcher.command.TopicsCommand;
+import io.streamguard.launcher.command.TrainCommand;
+import io.streamguard.launcher.command.UpCommand;
+import io.streamguard.launcher.command.WorkerCommand;
 import io.streamguard.model.encoder.EncoderException;
 
 import org.apache.kafka.common.KafkaException;
@@ -49,7 +65,6 @@ import java.util.concurrent.Callable;
                     + " STREAMGUARD_LOG_LEVEL (our logs), STREAMGUARD_KAFKA_LOG_LEVEL (broker/client logs)."
         })
 public final class StreamGuardCli implements Callable<Integer> {
-    static final String PREFIX = "streamguard: ";
     private static final Logger LOG = LoggerFactory.getLogger(StreamGuardCli.class);
 
     @Spec CommandSpec spec;
@@ -97,9 +112,8 @@ public final class StreamGuardCli implements Callable<Integer> {
                                 .getMessage(); // may carry a registry log tail: deliberately kept
                                                // multi-line
             } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
-                message = oneLine(EmbeddedKafka.rootMessage(ex));
+                message = oneLine(rootMessage(ex));
             } else if (ex instanceof EncoderException
-                    || ex instanceof BenchmarkException
                     || ex instanceof io.streamguard.model.heads.HeadsFileException
                     || ex instanceof io.streamguard.model.heads.IncompatibleHeadsException
                     || ex instanceof io.streamguard.model.training.TrainingException
@@ -117,10 +131,6 @@ public final class StreamGuardCli implements Callable<Integer> {
             err.flush();
             return CommandLine.ExitCode.SOFTWARE;
         }
-    }
-
-    static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** The launcher jar's Implementation-Version (set by the Maven build). */

@@ -2,6 +2,8 @@ package io.streamguard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamguard.launcher.cli.Checkout;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,8 +161,8 @@ class StreamGuardCliTest {
     @Test
     void aMissingTrainedModelSaysHowToGetOneBeforeAnythingStarts() {
         // A checkout without models/v1 (the trained heads may exist in the real one).
-        String home = System.getProperty(EmbeddedRegistry.HOME_PROPERTY);
-        System.setProperty(EmbeddedRegistry.HOME_PROPERTY, tmp.toString());
+        String home = System.getProperty(Checkout.HOME_PROPERTY);
+        System.setProperty(Checkout.HOME_PROPERTY, tmp.toString());
         CliRun run;
         try {
             run =
@@ -176,9 +178,9 @@ class StreamGuardCliTest {
                             "0");
         } finally {
             if (home == null) {
-                System.clearProperty(EmbeddedRegistry.HOME_PROPERTY);
+                System.clearProperty(Checkout.HOME_PROPERTY);
             } else {
-                System.setProperty(EmbeddedRegistry.HOME_PROPERTY, home);
+                System.setProperty(Checkout.HOME_PROPERTY, home);
             }
         }
 

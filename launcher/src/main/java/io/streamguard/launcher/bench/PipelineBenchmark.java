@@ -1,0 +1,289 @@
+package io.streamguard.launcher.bench;
+
+import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.StreamsRunning;
+import io.streamguard.launcher.stack.EmbeddedStack;
+import io.streamguard.launcher.traffic.DemoTraffic;
+import io.streamguard.launcher.traffic.LoadGenerator;
+import io.streamguard.launcher.traffic.TopicDrain;
+import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.tokenizer.Encoding;
+import io.streamguard.schemas.Topics;
+import io.streamguard.topology.BatchScorer;
+import io.streamguard.topology.ClassifierScorer;
+import io.streamguard.topology.ScoredText;
+import io.streamguard.topology.Worker;
+import io.streamguard.topology.WorkerConfig;
+
+import org.apache.kafka.clients.admin.Admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * End-to-end throughput and latency of the labeling pipeline on the real embedded broker and
+ * registry, next to the engine's own ceiling for the same model, texts and batch size, and next to
+ * the same pipeline with batches of one. {@code streamguard bench pipeline} is the command-line
+ * front.
+ *
+ * <p>One stack, one loaded model (shared by every run, so every run scores on the same warm
+ * engine), then:
+ *
+ * <ol>
+ *   <li>the engine alone ({@link ClassifierScorer#score}, what the pipeline calls) over the texts in
+ *       arrival order, cut into batches of the configured size, and of one;
+ *   <li>four pipeline runs, each a fresh worker ({@code --role all}, fresh application id) on a
+ *       drained {@code text-events}, warmed up with a few texts first: the configured batch at the
+ *       offered rate and at saturation (every text produced at once), then batch size 1 likewise.
+ * </ol>
+ *
+ * <p>Latency is end to end as users see it: from the {@code text-events} record timestamp (the
+ * producer's clock) to the labeled event arriving at a {@code read_committed} consumer of {@code
+ * text-labeled}. Throughput is labeled events over the time from the first text produced to the
+ * last labeled event received. Each pipeline run also reports where its stream thread's time went
+ * (engine calls, and commits, polls and punctuations as Kafka Streams measures them), its mean
+ * batch size and engine time per batch, and its commits.
+ */
+final class PipelineBenchmark {
+    static final int DEFAULT_EVENTS = 600;
+    static final double DEFAULT_RATE = 50;
+    private static final int WARMUP_EVENTS = 16;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * What to measure.
+     *
+     * @param encoderId the encoder of the pipeline and the engine run
+     * @param heads the heads file
+     * @param datasets the shared datasets (texts as for {@code up --demo})
+     * @param events texts per run
+     * @param rate offered events/s of the fixed-rate runs
+     * @param batchSize {@code streamguard.batch.max.size} of the batched runs (texts per micro-batch)
+     * @param engineBatch {@code streamguard.batch.engine.size}: texts per encoder call, cut by length
+     *     from each micro-batch
+     * @param batchWaitMs {@code streamguard.batch.max.wait.ms} of every run
+     * @param partitions partitions of the stack's topics
+     * @param guarantee Kafka Streams' processing guarantee
+     * @param device the encoder's device (auto, cpu, gpu)
+     * @param dataDir where broker, registry and worker state live for the run (deleted after)
+     */
+    record Options(
+            String encoderId,
+            Path heads,
+            Path datasets,
+            int events,
+            double rate,
+            int batchSize,
+            int engineBatch,
+            int batchWaitMs,
+            int partitions,
+            Guarantee guarantee,
+            String device,
+            Path dataDir) {
+        Options {
+            Objects.requireNonNull(encoderId, "encoderId");
+            Objects.requireNonNull(heads, "heads");
+            Objects.requireNonNull(datasets, "datasets");
+            Objects.requireNonNull(guarantee, "guarantee");
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(dataDir, "dataDir");
+            if (events < 1 || !(rate > 0) || batchSize < 1 || engineBatch < 1 || batchWaitMs < 1 || partitions < 1) {
+                throw new IllegalArgumentException(
+                        "events, rate, batch sizes, batch wait and partitions must be positive");
+            }
+        }
+    }
+
+    private PipelineBenchmark() {}
+
+    /**
+     * Starts the stack, loads the model and measures; {@code progress} hears a line per step.
+     *
+     * @throws LauncherException if the stack or a worker does not start, or a run stalls
+     */
+    static PipelineReport run(Options options, Consumer<String> progress) {
+        List<DemoTraffic.Sample> samples = DemoTraffic.load(options.datasets(), options.events());
+        if (samples.size() < options.events()) {
+            throw new BenchmarkException(
+                    "the datasets hold only " + samples.size() + " texts, " + options.events() + " asked");
+        }
+        List<String> texts = samples.stream().map(DemoTraffic.Sample::text).toList();
+        progress.accept("starting broker and registry (" + options.partitions() + " partitions)");
+        try (EmbeddedStack stack =
+                        EmbeddedStack.builder()
+                                .dataDir(options.dataDir())
+                                .ephemeralPorts()
+                                .partitions(options.partitions())
+                                .start();
+                ClassifierScorer scorer = loadScorer(options, stack, progress)) {
+            List<PipelineReport.Row> rows = new ArrayList<>();
+            BertTokenizer tokenizer =
+                    EncoderFactory.tokenizer(
+                            workerConfig(options, stack, "load", options.batchSize()).encoderConfig());
+            List<Encoding> encodings = texts.stream().map(tokenizer::encode).toList();
+            for (int batch : batchSizes(options)) {
+                PipelineReport.Row row =
+                        EnginePasses.measure(scorer, encodings, batch, Math.min(batch, options.engineBatch()));
+                rows.add(row);
+                progress.accept(ReportRenderer.progressLine(row));
+            }
+            try (LoadGenerator traffic = new LoadGenerator(stack.bootstrapServers(), stack.registryUrl())) {
+                for (int batch : batchSizes(options)) {
+                    for (double rate : new double[] {options.rate(), 0}) {
+                        PipelineReport.Row row =
+                                pipeline(options, stack, scorer, traffic, texts, batch, rate, progress);
+                        rows.add(row);
+                        progress.accept(ReportRenderer.progressLine(row));
+                    }
+                }
+            }
+            double engine = find(rows, "engine", options.batchSize(), true).eventsPerSecond();
+            double batched = find(rows, "pipeline", options.batchSize(), true).eventsPerSecond();
+            double single = find(rows, "pipeline", 1, true).eventsPerSecond();
+            return new PipelineReport(
+                    Machine.current(),
+                    options.encoderId(),
+                    scorer.heads().version(),
+                    options.events(),
+                    options.rate(),
+                    options.batchSize(),
+                    Math.min(options.batchSize(), options.engineBatch()),
+                    options.batchWaitMs(),
+                    options.partitions(),
+                    options.guarantee().config(),
+                    rows,
+                    engine > 0 ? batched / engine : 0,
+                    single > 0 ? batched / single : 0);
+        } finally {
+            deleteQuietly(options.dataDir());
+        }
+    }
+
+    /** The configured batch size, then 1 (once if they are the same). */
+    private static List<Integer> batchSizes(Options options) {
+        return options.batchSize() == 1 ? List.of(1) : List.of(options.batchSize(), 1);
+    }
+
+    private static PipelineReport.Row find(
+            List<PipelineReport.Row> rows, String kind, int batch, boolean saturated) {
+        return rows.stream()
+                .filter(r -> r.kind().equals(kind) && r.batchSize() == batch && r.saturated() == saturated)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static ClassifierScorer loadScorer(
+            Options options, EmbeddedStack stack, Consumer<String> progress) {
+        progress.accept("loading " + options.encoderId() + " with heads " + options.heads());
+        return ClassifierScorer.load(workerConfig(options, stack, "load", options.batchSize()));
+    }
+
+    private static PipelineReport.Row pipeline(
+            Options options,
+            EmbeddedStack stack,
+            ClassifierScorer scorer,
+            LoadGenerator traffic,
+            List<String> texts,
+            int batch,
+            double rate,
+            Consumer<String> progress) {
+        String run = "b" + batch + (rate > 0 ? "-r" + (int) rate : "-max");
+        progress.accept(
+                "pipeline batch "
+                        + batch
+                        + (rate > 0 ? " at " + rate + " events/s" : " at saturation")
+                        + ": starting a worker");
+        try (Admin admin = stack.admin()) {
+            TopicDrain.drain(admin, Topics.TEXT_EVENTS);
+        }
+        WorkerConfig config = workerConfig(options, stack, run, batch);
+        Worker worker = Worker.start(config, c -> shared(scorer));
+        try {
+            StreamsRunning.await("the bench worker", worker::state, READY_TIMEOUT);
+            traffic.send("warm-" + run, texts.subList(0, Math.min(WARMUP_EVENTS, texts.size())), 0);
+            WorkerSnapshot before = WorkerSnapshot.of(worker.meters());
+            LoadGenerator.Result result = traffic.send(run, texts, rate);
+            WorkerSnapshot after = WorkerSnapshot.of(worker.meters());
+            long batches = Math.round(after.batches() - before.batches());
+            double[] commits = after.thread().get("commit");
+            return new PipelineReport.Row(
+                    "pipeline",
+                    batch,
+                    Math.min(batch, options.engineBatch()),
+                    rate,
+                    result.labeled(),
+                    result.seconds(),
+                    result.p50Ms(),
+                    result.p99Ms(),
+                    batches > 0 ? (after.batchedTexts() - before.batchedTexts()) / batches : 0,
+                    batches > 0 ? (after.modelMs() - before.modelMs()) / batches : 0,
+                    Math.round(commits[0] - before.thread().get("commit")[0]),
+                    commits[1],
+                    after.sharesSince(before, result.seconds() * 1000));
+        } finally {
+            worker.close();
+        }
+    }
+
+    /** A role-all worker of its own application on a drained input, sharing the loaded model. */
+    private static WorkerConfig workerConfig(Options options, EmbeddedStack stack, String run, int batch) {
+        Map<String, String> p = new HashMap<>();
+        p.put("bootstrap.servers", stack.bootstrapServers());
+        p.put("schema.registry.url", stack.registryUrl());
+        p.put("application.id", "streamguard-bench-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
+        p.put("state.dir", options.dataDir().resolve("streams").toString());
+        p.put("processing.guarantee", options.guarantee().config());
+        p.put("auto.offset.reset", "earliest");
+        p.put(WorkerConfig.ROLE, "all");
+        p.put(WorkerConfig.WORKER_ID, "bench");
+        p.put(WorkerConfig.METRICS_PORT, "-1");
+        p.put(WorkerConfig.MODEL_ENCODER, options.encoderId());
+        p.put(WorkerConfig.MODEL_HEADS, options.heads().toString());
+        p.put(WorkerConfig.MODEL_DEVICE, options.device());
+        p.put(WorkerConfig.BATCH_MAX_SIZE, Integer.toString(batch));
+        p.put(WorkerConfig.BATCH_ENGINE_SIZE, Integer.toString(options.engineBatch()));
+        // The micro-batch's padded cost never closes it early: the engine calls are cut by length.
+        p.put(WorkerConfig.BATCH_MAX_TOKENS, Integer.toString(Math.max(batch, 1) * 128));
+        p.put(WorkerConfig.BATCH_MAX_WAIT_MS, Integer.toString(options.batchWaitMs()));
+        return WorkerConfig.of(p);
+    }
+
+    /** The loaded model for one worker; the worker's close leaves it loaded for the next run. */
+    private static BatchScorer shared(ClassifierScorer scorer) {
+        return new BatchScorer() {
+            @Override
+            public List<ScoredText> score(List<Encoding> encodings) {
+                return scorer.score(encodings);
+            }
+
+            @Override
+            public String vocabHash() {
+                return scorer.vocabHash();
+            }
+        };
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temp dir left behind is not worth failing the report for
+        }
+    }
+}

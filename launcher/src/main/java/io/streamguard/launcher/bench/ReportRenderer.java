@@ -1,0 +1,156 @@
+package io.streamguard.launcher.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the benchmark reports print: aligned plain-text tables (one layout for every table: text
+ * columns left-aligned, numbers right-aligned, two spaces apart) or indented JSON for scripts.
+ */
+final class ReportRenderer {
+    private ReportRenderer() {}
+
+    /** The engine report: the grid, then the tokenizer shares. */
+    static String table(EngineReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("Engine benchmark: ").append(report.machine().describe()).append('\n');
+        out.append(String.format("per cell: %d warm-up, then at least %d timed pairs (engine call + bare session run,"
+                + " alternated) and at least %.0f s%n%n", report.warmup(), report.iterations(), report.minSeconds()));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"encoder", "device", "batch", "length", "pairs", "engine p50 ms", "p99 ms", "seq/s",
+            "bare p50 ms", "p99 ms", "seq/s", "engine/bare"});
+        for (EngineReport.Cell c : report.cells()) {
+            rows.add(new String[] {c.encoderId(), c.device().name(), Integer.toString(c.batchSize()),
+                Integer.toString(c.length()), Integer.toString(c.iterations()), ms(c.engine().p50Ms()),
+                ms(c.engine().p99Ms()), String.format("%.1f", c.engineSeqPerSecond()), ms(c.bare().p50Ms()),
+                ms(c.bare().p99Ms()), String.format("%.1f", c.bareSeqPerSecond()), String.format("%.3f", c.ratio())});
+        }
+        table(out, rows, 2);
+        out.append("seq/s = batch / p50; engine/bare = median over pairs of bare time / engine time"
+                + " (1.000 = no engine overhead)\n");
+        if (!report.tokenizerShares().isEmpty()) {
+            out.append("\nTokenizer share: real texts (SST-2 dev, TweetEval val) sorted by length, batches of ")
+                    .append(EngineBenchmark.SHARE_BATCH_SIZE).append(" padded to the longest\n\n");
+            List<String[]> shares = new ArrayList<>();
+            shares.add(new String[] {"encoder", "texts", "batches", "tokens", "tokenize ms", "encode ms", "share"});
+            for (EngineReport.TokenizerShare s : report.tokenizerShares()) {
+                shares.add(new String[] {s.encoderId(), Integer.toString(s.texts()), Integer.toString(s.batches()),
+                    Long.toString(s.tokens()), String.format("%.2f", s.tokenizerMs()),
+                    String.format("%.0f", s.encoderMs()), String.format("%.2f %%", s.share() * 100)});
+            }
+            table(out, shares, 2);
+        }
+        return out.toString();
+    }
+
+    /** The pipeline report: every run beside the engine, the two ratios and the targets under it. */
+    static String table(PipelineReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("Pipeline benchmark: ").append(report.machine().describe()).append('\n');
+        out.append(String.format(
+                "%s, heads %s; %d real texts per run; %d partitions, %s; batch wait %d ms%n%n",
+                report.encoderId(), report.modelVersion(), report.events(), report.partitions(), report.guarantee(),
+                report.batchWaitMs()));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"run", "batch/engine", "offered/s", "events/s", "p50 ms", "p99 ms", "avg batch",
+            "model ms/batch", "commits", "commit ms", "thread: model/commit/poll/punct"});
+        for (PipelineReport.Row r : report.rows()) {
+            boolean engine = r.kind().equals("engine");
+            rows.add(new String[] {
+                r.kind(),
+                r.batchSize() + "/" + r.engineBatch(),
+                engine ? "-" : r.saturated() ? "max" : fmtRate(r.offeredPerSecond()),
+                String.format("%.1f", r.eventsPerSecond()),
+                engine ? "-" : String.format("%.0f", r.p50Ms()),
+                engine ? "-" : String.format("%.0f", r.p99Ms()),
+                String.format("%.1f", r.meanBatch()),
+                String.format("%.1f", r.modelMsPerBatch()),
+                engine ? "-" : Long.toString(r.commits()),
+                engine ? "-" : String.format("%.1f", r.commitMsAvg()),
+                engine ? "-" : String.join("/", r.threadShares().values().stream()
+                        .map(v -> String.format("%.0f%%", v * 100)).toList())
+            });
+        }
+        table(out, rows, 1);
+        out.append(String.format(
+                "%npipeline / engine at batch %d/%d, saturated: %.2f (target >= 0.80)%n"
+                        + "pipeline batch %d/%d / batch 1, saturated: %.2fx (target >= 3x)%n",
+                report.batchSize(), report.engineBatch(), report.pipelineVsEngine(), report.batchSize(),
+                report.engineBatch(), report.batchedVsSingle()));
+        out.append("events/s: labeled / (first produced .. last labeled); latency: text-events record timestamp"
+                + " to a read_committed consumer of text-labeled; batch/engine: texts per micro-batch / per encoder"
+                + " call (cut by length); engine: the same texts in arrival order in full micro-batches, median of "
+                + EnginePasses.PASSES + " passes; thread: shares of the run's wall time (model time is also inside"
+                + " punctuate when a batch closes by time)\n");
+        return out.toString();
+    }
+
+    /** One finished pipeline-benchmark row as a progress line. */
+    static String progressLine(PipelineReport.Row r) {
+        return String.format(
+                "%s batch %d %s: %.1f events/s%s",
+                r.kind(),
+                r.batchSize(),
+                r.kind().equals("engine") ? "" : r.saturated() ? "at saturation" : "at " + fmtRate(r.offeredPerSecond()) + "/s",
+                r.eventsPerSecond(),
+                r.kind().equals("engine")
+                        ? String.format(", %.1f ms per batch", r.modelMsPerBatch())
+                        : String.format(
+                                ", p50 %.0f ms, p99 %.0f ms, batch %.1f, %.1f ms per batch, %d commits (%.1f ms avg),"
+                                        + " thread %s",
+                                r.p50Ms(),
+                                r.p99Ms(),
+                                r.meanBatch(),
+                                r.modelMsPerBatch(),
+                                r.commits(),
+                                r.commitMsAvg(),
+                                shares(r.threadShares())));
+    }
+
+    /** A report as indented JSON (records as objects, computed rates and ratios included). */
+    static String json(Record report) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        } catch (JsonProcessingException e) {
+            throw new BenchmarkException("cannot write the report as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first {@code leftAligned} columns left-aligned, the rest right-aligned, two spaces apart. */
+    private static void table(StringBuilder out, List<String[]> rows, int leftAligned) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                String cell = String.format((i < leftAligned ? "%-" : "%") + widths[i] + "s", row[i]);
+                line.append(i == 0 ? "" : "  ").append(cell);
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static String ms(double ms) {
+        return String.format(ms < 10 ? "%.2f" : "%.1f", ms);
+    }
+
+    private static String fmtRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    private static String shares(Map<String, Double> shares) {
+        StringBuilder out = new StringBuilder();
+        shares.forEach((k, v) -> out.append(out.isEmpty() ? "" : " ").append(k).append(' ')
+                .append(String.format("%.0f%%", v * 100)));
+        return out.toString();
+    }
+}

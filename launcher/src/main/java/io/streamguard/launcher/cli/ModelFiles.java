@@ -1,0 +1,100 @@
+package io.streamguard.launcher.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Where trained heads live: {@code models/<version>/<encoder>.json} in the checkout (committed with
+ * the evaluation report that made them), so {@code --model v1} means the same file everywhere. Also
+ * the one place that turns a command's {@code --heads} option into the heads file it runs.
+ */
+public final class ModelFiles {
+    /** The encoder the pipeline runs unless told otherwise. */
+    public static final String DEFAULT_ENCODER = "minilm-l6";
+
+    /** The version whose heads the pipeline runs unless given {@code --heads}. */
+    public static final String DEFAULT_VERSION = "v1";
+
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private ModelFiles() {}
+
+    /** {@code <checkout>/models}. */
+    public static Path modelsDir() {
+        return Checkout.home().resolve("models");
+    }
+
+    /** The heads file of {@code version} for {@code encoderId}. */
+    public static Path headsFile(String version, String encoderId) {
+        return modelsDir().resolve(version).resolve(encoderId + ".json");
+    }
+
+    /** The evaluation report written beside {@link #headsFile}. */
+    public static Path reportFile(String version, String encoderId) {
+        return modelsDir().resolve(version).resolve(encoderId + ".md");
+    }
+
+    /** {@code <checkout>/models/v1/<encoder>.json}: the trained default. */
+    public static Path defaultHeads(String encoderId) {
+        return headsFile(DEFAULT_VERSION, encoderId);
+    }
+
+    /**
+     * A command's heads file: {@code --heads} if given (absolute; a usage error when it is no file),
+     * else the trained default of {@code encoderId} (see {@link #trainedHeads}).
+     */
+    public static Path heads(CommandSpec spec, Path given, String encoderId) {
+        if (given != null) {
+            return requireGiven(spec, given).toAbsolutePath();
+        }
+        return trainedHeads(encoderId);
+    }
+
+    /** {@code given} ({@code --heads}), which must be a file: a usage error otherwise. */
+    public static Path requireGiven(CommandSpec spec, Path given) {
+        if (!Files.isRegularFile(given)) {
+            throw new ParameterException(spec.commandLine(), "heads file not found: " + given);
+        }
+        return given;
+    }
+
+    /**
+     * The trained default of {@code encoderId}. Fails in one line, before anything starts, when it is
+     * missing: it is the output of the training step rather than shipped by every checkout.
+     *
+     * @throws LauncherException if the file does not exist
+     */
+    public static Path trainedHeads(String encoderId) {
+        Path heads = defaultHeads(encoderId);
+        if (!Files.isRegularFile(heads)) {
+            throw new LauncherException(
+                    "no trained model for "
+                            + encoderId
+                            + " at "
+                            + heads
+                            + ": train the heads first (README, \"Training the heads\") or pass --heads FILE;"
+                            + " --no-pipeline runs only broker and registry");
+        }
+        return heads;
+    }
+
+    /**
+     * {@code model} as given on the command line: a version name resolved with {@link #headsFile}, else a
+     * heads file path (which may not exist).
+     */
+    public static Path resolve(String model, String encoderId) {
+        return isVersion(model) ? headsFile(model, encoderId) : Path.of(model);
+    }
+
+    /**
+     * Whether {@code model} names a version under {@code models/} rather than a file: a plain name (no
+     * directory, not ending in {@code .json}) that is not an existing file.
+     */
+    public static boolean isVersion(String model) {
+        return VERSION.matcher(model).matches() && !model.endsWith(".json") && !Files.isRegularFile(Path.of(model));
+    }
+}

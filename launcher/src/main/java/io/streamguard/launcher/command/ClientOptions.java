@@ -1,0 +1,69 @@
+package io.streamguard.launcher.command;
+
+import io.streamguard.launcher.stack.EmbeddedRegistry;
+import io.streamguard.launcher.stack.EmbeddedStack;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * Where the CLI's clients connect; defaults match `streamguard up` and can come from the
+ * environment.
+ */
+final class ClientOptions {
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    static final String DEFAULT_REGISTRY = "http://127.0.0.1:8081" + EmbeddedRegistry.CCOMPAT_PATH;
+
+    private ClientOptions() {}
+
+    /** {@code --bootstrap}, default {@code $STREAMGUARD_BOOTSTRAP} or 127.0.0.1:9092. */
+    static final class Bootstrap {
+        @Option(
+                names = {"-b", "--bootstrap"},
+                paramLabel = "HOST:PORT",
+                defaultValue = "${env:STREAMGUARD_BOOTSTRAP:-" + DEFAULT_BOOTSTRAP + "}",
+                description =
+                        "Kafka bootstrap servers (env STREAMGUARD_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
+        String bootstrap;
+    }
+
+    /**
+     * {@code --registry}, default {@code $STREAMGUARD_REGISTRY_URL} or the embedded registry's URL.
+     */
+    static final class Registry {
+        @Option(
+                names = {"-r", "--registry"},
+                paramLabel = "URL",
+                defaultValue = "${env:STREAMGUARD_REGISTRY_URL:-" + DEFAULT_REGISTRY + "}",
+                description =
+                        "Confluent-API schema registry URL (env STREAMGUARD_REGISTRY_URL; default: ${DEFAULT-VALUE}).")
+        String registry;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        /** The URL without a trailing slash; a non-http(s) value is a usage error. */
+        String url() {
+            String url = EmbeddedStack.stripTrailingSlash(registry.strip());
+            try {
+                URI uri = new URI(url);
+                if (uri.getHost() == null
+                        || !("http".equalsIgnoreCase(uri.getScheme())
+                                || "https".equalsIgnoreCase(uri.getScheme()))) {
+                    throw new ParameterException(
+                            mixee.commandLine(),
+                            "--registry must be an http(s) URL, was '" + registry + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new ParameterException(
+                        mixee.commandLine(), "--registry is not a valid URL: '" + registry + "'");
+            }
+            return url;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.streamguard.launcher.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.streamguard.avro.LabelPolicy;
+import io.streamguard.avro.ModerationPolicy;
+import io.streamguard.launcher.cli.Messages;
+import io.streamguard.launcher.client.AvroJson;
+import io.streamguard.launcher.client.PolicyTopic;
+import io.streamguard.topology.InvalidPolicyException;
+import io.streamguard.topology.PipelineSettings;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code streamguard policy set|show}: the live moderation policy on {@code moderation-policy}. */
+@Command(
+        name = "policy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show or change the moderation policy every worker applies (hot: no restart).",
+            "Per label: score >= block blocks, else score >= review sends to review; labels the policy does"
+                    + " not name use the model's own thresholds."
+        },
+        subcommands = {PolicyCommand.Set.class, PolicyCommand.Show.class})
+public final class PolicyCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand (set or show; see --help)");
+    }
+
+    /** Where the policy lives and which one. */
+    static final class Target {
+        @Mixin ClientOptions.Bootstrap bootstrap;
+        @Mixin ClientOptions.Registry registry;
+
+        @Option(
+                names = "--name",
+                paramLabel = "NAME",
+                defaultValue = PipelineSettings.DEFAULT_POLICY_KEY,
+                description = "Policy name (the record key workers look up); default: ${DEFAULT-VALUE}.")
+        String name;
+    }
+
+    /** One {@code --label L [--review X] [--block Y] [--disable|--enable]} group. */
+    static final class LabelRule {
+        @Option(names = "--label", required = true, paramLabel = "LABEL", description = "Label to set (repeatable group).")
+        String label;
+
+        @Option(names = "--review", paramLabel = "SCORE", description = "Review at or above this score (0..1).")
+        Double review;
+
+        @Option(names = "--block", paramLabel = "SCORE", description = "Block at or above this score (0..1).")
+        Double block;
+
+        @Option(names = "--disable", description = "The label never triggers a decision.")
+        boolean disable;
+
+        @Option(names = "--enable", description = "Re-enable a disabled label.")
+        boolean enable;
+    }
+
+    @Command(
+            name = "set",
+            description = {
+                "Write a new version of the policy. Label groups change only the labels they name (other labels"
+                        + " and unnamed thresholds keep their current values); --file or --replace start from"
+                        + " an empty policy.",
+                "e.g. policy set --label hate --review 0.4 --block 0.8 --label spam --block 0.97"
+            })
+    static final class Set implements Callable<Integer> {
+        // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
+        // picocli then drops the mixin's --help as well.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Mixin Target target;
+        @Spec CommandSpec spec;
+
+        @ArgGroup(exclusive = false, multiplicity = "0..*")
+        List<LabelRule> rules = new ArrayList<>();
+
+        @Option(
+                names = "--file",
+                paramLabel = "FILE",
+                description =
+                        "JSON policy: {\"labels\": {\"hate\": {\"review\": 0.4, \"block\": 0.8, \"enabled\": true}},"
+                                + " \"description\": \"...\"}; replaces the whole policy.")
+        Path file;
+
+        @Option(names = "--replace", description = "Start from an empty policy instead of the current one.")
+        boolean replace;
+
+        @Option(names = "--version", paramLabel = "VERSION", description = "Version to record (default: the next vN).")
+        String version;
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "Why this change.")
+        String description;
+
+        @Option(
+                names = "--by",
+                paramLabel = "WHO",
+                description = "Who changed it (default: the user name).")
+        String by;
+
+        @Override
+        public Integer call() {
+            String registryUrl = target.registry.url();
+            if (file != null && !rules.isEmpty()) {
+                throw usage("--file and --label exclude each other");
+            }
+            if (file == null && rules.isEmpty()) {
+                throw usage("nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE");
+            }
+            FilePolicy fromFile = file == null ? null : readFile();
+            String bootstrap = target.bootstrap.bootstrap;
+            Optional<ModerationPolicy> current = PolicyTopic.read(bootstrap, registryUrl, target.name);
+
+            Map<String, LabelPolicy> labels = new TreeMap<>();
+            String newDescription = description;
+            if (fromFile != null) {
+                fromFile.labels.forEach(
+                        (label, p) ->
+                                labels.put(
+                                        label,
+                                        new LabelPolicy(p.review, p.block, p.enabled == null || p.enabled)));
+                if (newDescription == null) {
+                    newDescription = fromFile.description;
+                }
+            } else {
+                if (!replace) {
+                    current.ifPresent(c -> c.getLabels().forEach((k, v) -> labels.put(k.toString(), v)));
+                }
+                for (LabelRule rule : rules) {
+                    if (rule.disable && rule.enable) {
+                        throw usage("--disable and --enable exclude each other (label " + rule.label + ")");
+                    }
+                    LabelPolicy before = labels.get(rule.label);
+                    Double review = rule.review != null ? rule.review : before == null ? null : before.getReview();
+                    Double block = rule.block != null ? rule.block : before == null ? null : before.getBlock();
+                    boolean enabled =
+                            rule.disable ? false : rule.enable || before == null || before.getEnabled();
+                    labels.put(rule.label, new LabelPolicy(review, block, enabled));
+                }
+            }
+            String newVersion = version != null ? version : fromFile != null && fromFile.version != null
+                    ? fromFile.version : PolicyTopic.nextVersion(current);
+            ModerationPolicy policy =
+                    ModerationPolicy.newBuilder()
+                            .setVersion(newVersion)
+                            .setLabels(new LinkedHashMap<>(labels))
+                            .setUpdatedAt(Instant.now())
+                            .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
+                            .setDescription(newDescription)
+                            .build();
+            try {
+                PolicyTopic.write(bootstrap, registryUrl, target.name, policy);
+            } catch (InvalidPolicyException e) {
+                throw usage("invalid policy: " + e.getMessage());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(
+                    "Policy '"
+                            + target.name
+                            + "' "
+                            + newVersion
+                            + " set"
+                            + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
+                            + ": "
+                            + summary(policy));
+            out.flush();
+            return 0;
+        }
+
+        private FilePolicy readFile() {
+            if (!Files.isRegularFile(file)) {
+                throw usage("file not found: " + file);
+            }
+            try {
+                FilePolicy parsed =
+                        new ObjectMapper()
+                                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                                .readValue(Files.readString(file), FilePolicy.class);
+                if (parsed.labels == null || parsed.labels.isEmpty()) {
+                    throw usage(file + ": no \"labels\"");
+                }
+                return parsed;
+            } catch (JsonProcessingException e) {
+                throw usage(file + ": " + Messages.oneLine(e.getOriginalMessage()));
+            } catch (IOException e) {
+                throw usage("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+
+        private ParameterException usage(String message) {
+            return new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /** The JSON form {@code --file} reads. */
+    static final class FilePolicy {
+        public String version;
+        public String description;
+        public Map<String, FileLabel> labels;
+    }
+
+    /** One label in the JSON form. */
+    static final class FileLabel {
+        public Double review;
+        public Double block;
+        public Boolean enabled;
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Print the live policy as JSON (or say that the models' own thresholds decide).")
+    static final class Show implements Callable<Integer> {
+        @Mixin Target target;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            String registryUrl = target.registry.url();
+            Optional<ModerationPolicy> current =
+                    PolicyTopic.read(target.bootstrap.bootstrap, registryUrl, target.name);
+            PrintWriter out = spec.commandLine().getOut();
+            if (current.isEmpty()) {
+                out.println(
+                        "No policy '"
+                                + target.name
+                                + "' on moderation-policy: each model's own thresholds decide.");
+            } else {
+                out.println(
+                        new ObjectMapper()
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(AvroJson.toJson(current.get())));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code hate review>=0.4 block>=0.8, spam off}. */
+    static String summary(ModerationPolicy policy) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(policy.getLabels())
+                .forEach(
+                        (label, p) -> {
+                            if (!p.getEnabled()) {
+                                parts.add(label + " off");
+                            } else {
+                                parts.add(
+                                        label
+                                                + (p.getReview() == null ? "" : " review>=" + p.getReview())
+                                                + (p.getBlock() == null ? "" : " block>=" + p.getBlock()));
+                            }
+                        });
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,247 @@
+package io.streamguard.launcher.command;
+
+import io.streamguard.launcher.cli.Checkout;
+import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.heads.Feature;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.training.BuiltinDatasets;
+import io.streamguard.model.training.EpochStats;
+import io.streamguard.model.training.FeatureCache;
+import io.streamguard.model.training.ModelTrainer;
+import io.streamguard.model.training.ProgressBar;
+import io.streamguard.model.training.ProgressListener;
+import io.streamguard.model.training.Task;
+import io.streamguard.model.training.TrainingOptions;
+import io.streamguard.model.training.TrainingReport;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code streamguard train}: heads for every task on one encoder's cached features, written as a
+ * model version with its evaluation report.
+ */
+@Command(
+        name = "train",
+        description = {
+            "Train the moderation (offensive, hate, spam) and sentiment heads on an encoder's features"
+                    + " and write models/<version>/<encoder>.json plus its evaluation report (.md).",
+            "Features are computed once per encoder and cached (--feature-cache); later runs take"
+                    + " minutes. Same data, settings and seed give the same weights."
+        })
+public final class TrainCommand implements Callable<Integer> {
+    // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
+    // picocli then drops the mixin's --help as well.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--encoder",
+            paramLabel = "ID",
+            defaultValue = EncoderConfig.MINILM_L6,
+            description = "bert-base-uncased or minilm-l6; default: ${DEFAULT-VALUE}.")
+    String encoder;
+
+    @Option(
+            names = "--version",
+            paramLabel = "NAME",
+            defaultValue = "v1",
+            description = "Model version to write; default: ${DEFAULT-VALUE}.")
+    String version;
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Heads file to write (default: models/<version>/<encoder>.json in the checkout).")
+    Path out;
+
+    @Option(
+            names = "--tasks",
+            paramLabel = "TASK",
+            split = ",",
+            description = "Subset of offensive,hate,spam,sentiment (default: all).")
+    List<String> tasks;
+
+    @Option(
+            names = "--hidden",
+            paramLabel = "UNITS",
+            description = "Hidden ReLU units per head, 0 = linear (default: the encoder's v1 setting).")
+    Integer hidden;
+
+    @Option(names = "--learning-rate", paramLabel = "RATE", description = "Adam step size.")
+    Float learningRate;
+
+    @Option(names = "--max-epochs", paramLabel = "N", description = "Most epochs per head.")
+    Integer maxEpochs;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Training seed (default 42).")
+    Long seed;
+
+    /** How the heads file stores kernels. */
+    enum Weights { FLOAT16, FLOAT32 }
+
+    @Option(
+            names = "--weights",
+            paramLabel = "TYPE",
+            defaultValue = "float16",
+            description = "float16 (kernels rounded, half the file; metrics are the rounded model's) or float32;"
+                    + " default: ${DEFAULT-VALUE}.")
+    Weights weights;
+
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            defaultValue = "AUTO",
+            description = "auto, cpu or gpu for feature extraction; default: ${DEFAULT-VALUE}.")
+    Device device;
+
+    @Option(
+            names = "--datasets",
+            paramLabel = "DIR",
+            description = "Training data (default: $STREAMGUARD_DATASETS or ../shared/datasets beside the checkout).")
+    Path datasets;
+
+    @Option(
+            names = "--feature-cache",
+            paramLabel = "DIR",
+            description = "Encoder feature cache (default: ~/.cache/streamguard/features).")
+    Path featureCache;
+
+    @Override
+    public Integer call() {
+        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
+            // Sorted: Set.of iterates in a per-JVM random order, and bench words this message the same way.
+            throw usage("--encoder: unknown encoder '" + encoder + "' (available: "
+                    + String.join(", ", new TreeSet<>(EncoderFactory.AVAILABLE)) + ")");
+        }
+        List<Task> selected;
+        try {
+            selected = tasks == null ? null : tasks.stream().map(Task::of).toList();
+        } catch (IllegalArgumentException e) {
+            throw usage("--tasks: " + e.getMessage());
+        }
+        if (hidden != null && hidden < 0) {
+            throw usage("--hidden must be at least 0, was " + hidden);
+        }
+        if (learningRate != null && !(learningRate > 0 && learningRate < Float.POSITIVE_INFINITY)) {
+            throw usage("--learning-rate must be a positive number, was " + learningRate);
+        }
+        if (maxEpochs != null && maxEpochs < 1) {
+            throw usage("--max-epochs must be at least 1, was " + maxEpochs);
+        }
+        Path dataDir = Checkout.datasetsDir(datasets);
+        BuiltinDatasets data = new BuiltinDatasets(dataDir);
+        if (!data.available()) {
+            throw usage("training data not found under " + dataDir + " (--datasets DIR)");
+        }
+        ModelTrainer.Settings settings = settings(encoder, version);
+        if (selected != null) {
+            settings = settings.withTasks(selected);
+        }
+        if (seed != null) {
+            settings = settings.withSeed(seed); // also the seed the model and report record
+        }
+        settings = settings.withOptions(overrides());
+        Path headsFile = out != null ? out : ModelFiles.headsFile(version, encoder);
+        Path reportFile = out != null
+                ? headsFile.resolveSibling(headsFile.getFileName().toString().replaceFirst("\\.json$", "") + ".md")
+                : ModelFiles.reportFile(version, encoder);
+
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        err.println("train: loading " + encoder + " (device " + device + ")");
+        err.flush();
+        ModelTrainer.Run run;
+        try (LoadedEncoder loaded = EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device))) {
+            FeatureCache cache = new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir());
+            run = new ModelTrainer(cache, data).train(loaded, settings, new TerminalListener(err));
+        }
+        HeadsFile.write(run.model(), headsFile);
+        String report = TrainingReport.markdown(run, settings, encoder);
+        try {
+            Files.writeString(reportFile, report);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + reportFile + ": " + e.getMessage(), e);
+        }
+        stdout.print(TrainingReport.table(run));
+        stdout.println("wrote " + headsFile + " and " + reportFile);
+        stdout.flush();
+        return 0;
+    }
+
+    /**
+     * The settings each encoder's v1 was trained with, compared on the validation splits only
+     * (see the report beside each model): BERT-base's frozen features need a wider layer and more
+     * regularisation than MiniLM's sentence embeddings.
+     */
+    static ModelTrainer.Settings settings(String encoderId, String version) {
+        if (EncoderConfig.BERT_BASE_UNCASED.equals(encoderId)) {
+            return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
+                    .withOptions(o -> o.withDropout(0.3f, 0.5f).withHiddenUnits(1024).withLearningRate(3e-4f)
+                            .withL2(3e-4f).withEpochs(60, 5));
+        }
+        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
+        return ModelTrainer.Settings.defaults(version, Feature.MEAN);
+    }
+
+    private UnaryOperator<TrainingOptions> overrides() {
+        return o -> {
+            TrainingOptions changed = o;
+            if (hidden != null) {
+                changed = hidden == 0 ? changed.withDropout(changed.inputDropout(), 0f).withHiddenUnits(0)
+                        : changed.withHiddenUnits(hidden);
+            }
+            if (learningRate != null) {
+                changed = changed.withLearningRate(learningRate);
+            }
+            if (maxEpochs != null) {
+                changed = changed.withEpochs(maxEpochs, changed.patience());
+            }
+            return changed.withHalfPrecisionWeights(weights == Weights.FLOAT16);
+        };
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** A progress bar per feature extraction, one line per epoch. */
+    private static final class TerminalListener implements ModelTrainer.Listener {
+        private final PrintWriter err;
+
+        TerminalListener(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public ProgressListener features(Task task, String split, int texts) {
+            return ProgressBar.onStderr(task.id() + "/" + split + " features", "texts");
+        }
+
+        @Override
+        public void epoch(Task task, EpochStats stats) {
+            err.printf("train: %-9s epoch %3d  loss %.4f  validation %.4f%s  %.1f s%n", task.id(), stats.epoch(),
+                    stats.trainLoss(), stats.validationMetric(), stats.improved() ? " *" : "  ", stats.seconds());
+            err.flush();
+        }
+    }
+}

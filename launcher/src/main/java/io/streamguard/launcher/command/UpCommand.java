@@ -1,0 +1,359 @@
+package io.streamguard.launcher.command;
+
+import io.streamguard.launcher.cli.Messages;
+import io.streamguard.launcher.cli.Checkout;
+import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.launcher.client.StreamGuardTopics;
+import io.streamguard.launcher.stack.EmbeddedKafka;
+import io.streamguard.launcher.stack.EmbeddedRegistry;
+import io.streamguard.launcher.stack.EmbeddedStack;
+import io.streamguard.launcher.traffic.DemoTraffic;
+import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.topology.Worker;
+import io.streamguard.topology.WorkerConfig;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/** {@code streamguard up}: the local stack in the foreground until Ctrl-C / SIGTERM. */
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics and the labeling pipeline"
+                    + " (a worker with role all), then run until Ctrl-C.",
+            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers"
+                    + " (the pipeline included)."
+        })
+public final class UpCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = ".streamguard",
+            description =
+                    "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log;"
+                            + " default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "PORT",
+            defaultValue = "" + EmbeddedKafka.DEFAULT_PORT,
+            description =
+                    "Client (PLAINTEXT) port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int kafkaPort;
+
+    @Option(
+            names = "--controller-port",
+            paramLabel = "PORT",
+            defaultValue = "" + EmbeddedKafka.DEFAULT_CONTROLLER_PORT,
+            description =
+                    "KRaft controller port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int controllerPort;
+
+    @Option(
+            names = "--registry-port",
+            paramLabel = "PORT",
+            defaultValue = "" + EmbeddedRegistry.DEFAULT_PORT,
+            description =
+                    "Embedded schema registry port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int registryPort;
+
+    @Option(
+            names = "--registry-url",
+            paramLabel = "URL",
+            description =
+                    "Use this external Confluent-API registry instead of starting the embedded one.")
+    String registryUrl;
+
+    @Option(
+            names = "--registry-app",
+            paramLabel = "JAR",
+            description =
+                    "Apicurio quarkus-run.jar to launch (default: $STREAMGUARD_REGISTRY_APP or"
+                            + " <streamguard.home>/embedded-registry/target/quarkus-app/quarkus-run.jar).")
+    Path registryApp;
+
+    @Option(
+            names = "--no-registry",
+            description = "Broker and topics only (READY line then says registry=none).")
+    boolean noRegistry;
+
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "" + StreamGuardTopics.DEFAULT_PARTITIONS,
+            description = "Partitions for newly created topics; default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(
+            names = "--demo",
+            description =
+                    "After READY, produce real texts from the datasets at a steady rate,"
+                            + " show the labeled stream live, print a summary, then stay up.")
+    boolean demo;
+
+    @Option(
+            names = "--no-pipeline",
+            description =
+                    "Broker, registry and topics only: no worker (implied by --no-registry).")
+    boolean noPipeline;
+
+    @Option(
+            names = "--encoder",
+            paramLabel = "ID",
+            defaultValue = ModelFiles.DEFAULT_ENCODER,
+            description =
+                    "Encoder of the pipeline: minilm-l6 or bert-base-uncased; default: ${DEFAULT-VALUE}.")
+    String encoder;
+
+    @Option(
+            names = "--heads",
+            paramLabel = "FILE",
+            description = "Heads file of the pipeline (default: models/v1/<encoder>.json in the checkout).")
+    Path heads;
+
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "auto",
+            description = "Where the encoder runs; default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "" + WorkerConfig.DEFAULT_METRICS_PORT,
+            description =
+                    "The pipeline's /metrics, /health, /ready port; 0 = any free port, -1 = off. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(
+            names = "--demo-events",
+            paramLabel = "N",
+            defaultValue = "300",
+            description = "Texts the demo produces; default: ${DEFAULT-VALUE}.")
+    int demoEvents;
+
+    @Option(
+            names = "--demo-rate",
+            paramLabel = "PER_SECOND",
+            defaultValue = "50",
+            description = "Offered rate of the demo traffic; default: ${DEFAULT-VALUE} events/s.")
+    double demoRate;
+
+    @Option(
+            names = "--datasets",
+            paramLabel = "DIR",
+            description =
+                    "Labelled datasets for the demo (default: $STREAMGUARD_DATASETS or ../shared/datasets"
+                            + " beside the checkout).")
+    Path datasets;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EmbeddedStack.Builder builder = configure();
+        boolean pipeline = !noPipeline && !noRegistry;
+        Path headsFile = pipeline ? ModelFiles.heads(spec, heads, encoder) : null;
+        // Read the texts before starting anything: a missing dataset should not cost a broker
+        // start.
+        List<DemoTraffic.Sample> samples =
+                demo ? DemoTraffic.load(Checkout.datasetsDir(datasets), demoEvents) : List.of();
+        EmbeddedStack stack = builder.start();
+        AtomicReference<Worker> worker = new AtomicReference<>();
+        // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
+        // stack are fully closed (worker committed, broker controlled shutdown, registry process
+        // destroyed) before the process ends.
+        Thread hook =
+                new Thread(
+                        () -> {
+                            Worker w = worker.get();
+                            if (w != null) {
+                                w.close();
+                            }
+                            stack.close();
+                        },
+                        "streamguard-up-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        PrintWriter out = spec.commandLine().getOut();
+        if (pipeline) {
+            try {
+                worker.set(Pipeline.startAndAwaitRunning(workerConfig(stack, headsFile)));
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stack.close();
+                throw e;
+            }
+            out.println("PIPELINE " + Pipeline.describe(worker.get()));
+        }
+        out.println(
+                "READY bootstrap="
+                        + stack.bootstrapServers()
+                        + " registry="
+                        + (stack.hasRegistry() ? stack.registryUrl() : "none"));
+        out.flush();
+        LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
+        if (demo) {
+            DemoTraffic.print(
+                    DemoTraffic.run(
+                            stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out),
+                    out);
+            out.println(
+                    "Stack and pipeline stay up for your own traffic (streamguard produce/consume);"
+                            + " Ctrl-C stops them.");
+            out.flush();
+        }
+
+        // Block until the JVM is shut down; the only other way out is the registry dying under us.
+        CompletableFuture<Integer> registryExit =
+                stack.embeddedRegistry()
+                        .map(EmbeddedRegistry::onExit)
+                        .orElseGet(CompletableFuture::new);
+        int status;
+        try {
+            status = registryExit.get();
+        } catch (ExecutionException e) {
+            status = -1;
+        }
+        // A terminal Ctrl-C reaches the registry's process group too; let our own shutdown start
+        // first.
+        Thread.sleep(1_000);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            return 0; // the hook is closing the stack; the JVM exits when it is done
+        }
+        Path log = stack.embeddedRegistry().map(EmbeddedRegistry::logFile).orElse(null);
+        if (worker.get() != null) {
+            worker.get().close();
+        }
+        stack.close();
+        throw new LauncherException(
+                "schema registry exited unexpectedly with status " + status + " (see " + log + ")");
+    }
+
+    private EmbeddedStack.Builder configure() {
+        checkPort("--kafka-port", kafkaPort);
+        checkPort("--controller-port", controllerPort);
+        checkPort("--registry-port", registryPort);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        boolean embeddedRegistry = !noRegistry && registryUrl == null;
+        for (int port :
+                embeddedRegistry
+                        ? new int[] {kafkaPort, controllerPort, registryPort}
+                        : new int[] {kafkaPort, controllerPort}) {
+            if (port != 0 && !seen.add(port)) {
+                throw usage(
+                        "--kafka-port, --controller-port and --registry-port must differ ("
+                                + port
+                                + " given twice)");
+            }
+        }
+        if (demo && noRegistry) {
+            throw usage("--demo needs a schema registry (drop --no-registry)");
+        }
+        if (demo && noPipeline) {
+            throw usage("--demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)");
+        }
+        if (!device.matches("(?i)auto|cpu|gpu")) {
+            throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
+        }
+        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
+            throw usage(
+                    "--encoder must be one of "
+                            + new java.util.TreeSet<>(EncoderFactory.AVAILABLE)
+                            + ", was '"
+                            + encoder
+                            + "'");
+        }
+        if (metricsPort < -1 || metricsPort > 65_535) {
+            throw usage("--metrics-port must be -1 (off) or between 0 and 65535, was " + metricsPort);
+        }
+        if (demoEvents < 1) {
+            throw usage("--demo-events must be at least 1, was " + demoEvents);
+        }
+        if (!(demoRate > 0)) {
+            throw usage("--demo-rate must be positive, was " + demoRate);
+        }
+        if (partitions < 1) {
+            throw usage("--partitions must be at least 1, was " + partitions);
+        }
+        if (noRegistry && registryUrl != null) {
+            throw usage("--no-registry and --registry-url exclude each other");
+        }
+        if (registryApp != null && (noRegistry || registryUrl != null)) {
+            throw usage(
+                    "--registry-app only applies to the embedded registry (drop --no-registry/--registry-url)");
+        }
+        EmbeddedStack.Builder b =
+                EmbeddedStack.builder()
+                        .dataDir(dataDir)
+                        .kafkaPort(kafkaPort)
+                        .controllerPort(controllerPort)
+                        .registryPort(registryPort)
+                        .partitions(partitions);
+        if (noRegistry) {
+            b.withoutRegistry();
+        } else if (registryUrl != null) {
+            if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
+                throw usage("--registry-url must be an http(s) URL, was '" + registryUrl + "'");
+            }
+            b.externalRegistry(registryUrl);
+        } else if (registryApp != null) {
+            b.registryApp(registryApp);
+        }
+        return b;
+    }
+
+    /** A role-all worker on this stack; its state (the inference buffer) lives beside the broker's. */
+    private WorkerConfig workerConfig(EmbeddedStack stack, Path headsFile) {
+        Map<String, String> overrides = new TreeMap<>();
+        overrides.put("bootstrap.servers", stack.bootstrapServers());
+        overrides.put("schema.registry.url", stack.registryUrl());
+        overrides.put("state.dir", stack.dataDir().resolve("streams").toString());
+        overrides.put(WorkerConfig.ROLE, "all");
+        overrides.put(WorkerConfig.MODEL_ENCODER, encoder);
+        overrides.put(WorkerConfig.MODEL_HEADS, headsFile.toString());
+        overrides.put(WorkerConfig.MODEL_DEVICE, device);
+        overrides.put(WorkerConfig.METRICS_PORT, Integer.toString(metricsPort));
+        try {
+            return WorkerConfig.load(
+                    Map.of(), null, Pipeline.workerEnvironment(System.getenv()), overrides);
+        } catch (IllegalArgumentException e) {
+            throw usage(Messages.oneLine(e.getMessage()));
+        }
+    }
+
+    private void checkPort(String option, int port) {
+        if (port < 0 || port > 65_535) {
+            throw usage(option + " must be between 0 and 65535, was " + port);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

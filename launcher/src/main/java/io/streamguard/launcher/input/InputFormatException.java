@@ -1,0 +1,30 @@
+package io.streamguard.launcher.input;
+
+import io.streamguard.launcher.cli.LauncherException;
+
+/** A malformed input line for {@code produce}; the message reads {@code line N: <problem>}. */
+public final class InputFormatException extends LauncherException {
+    private static final long serialVersionUID = 1L;
+    private final long lineNumber;
+    private final String problem;
+
+    public InputFormatException(long lineNumber, String problem) {
+        super("line " + lineNumber + ": " + problem);
+        this.lineNumber = lineNumber;
+        this.problem = problem;
+    }
+
+    public long lineNumber() {
+        return lineNumber;
+    }
+
+    /** The message without the {@code line N:} prefix. */
+    public String problem() {
+        return problem;
+    }
+
+    /** The same error with more context appended, e.g. how many records were sent before it. */
+    public InputFormatException withSuffix(String suffix) {
+        return new InputFormatException(lineNumber, problem + suffix);
+    }
+}

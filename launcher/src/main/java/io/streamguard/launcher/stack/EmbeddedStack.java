@@ -1,0 +1,335 @@
+package io.streamguard.launcher.stack;
+
+import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.StreamGuardTopics;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Everything StreamGuard needs to run locally: the embedded KRaft broker, a schema registry
+ * (embedded Apicurio child process, or an external Confluent-API registry) and the standard topics.
+ * Used by {@code streamguard up} and by integration tests:
+ *
+ * <pre>{@code
+ * try (EmbeddedStack stack = EmbeddedStack.builder().dataDir(tmp).ephemeralPorts().start()) {
+ *   props.put("bootstrap.servers", stack.bootstrapServers());
+ *   props.put("schema.registry.url", stack.registryUrl());
+ * }
+ * }</pre>
+ *
+ * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
+ * registry's schema database) and {@code registry.log}. Both stores persist, so a restarted stack
+ * still decodes the records it wrote before.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    public static final Path DEFAULT_DATA_DIR = Path.of(".streamguard");
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    private static final Duration EXTERNAL_REGISTRY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedRegistry registry; // null when external or disabled
+    private final String registryUrl; // null when disabled
+    private final Path dataDir;
+    private final int partitions;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedStack(
+            EmbeddedKafka kafka,
+            EmbeddedRegistry registry,
+            String registryUrl,
+            Path dataDir,
+            int partitions) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.registryUrl = registryUrl;
+        this.dataDir = dataDir;
+        this.partitions = partitions;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /**
+     * The Confluent-compatible API base URL ({@code .../apis/ccompat/v7} for the embedded
+     * registry), as serdes expect in {@code schema.registry.url}.
+     *
+     * @throws IllegalStateException if the stack was built {@link Builder#withoutRegistry() without
+     *     a registry}
+     */
+    public String registryUrl() {
+        if (registryUrl == null) {
+            throw new IllegalStateException("this stack was started without a schema registry");
+        }
+        return registryUrl;
+    }
+
+    public boolean hasRegistry() {
+        return registryUrl != null;
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** The embedded registry process; empty when an external registry is used or none at all. */
+    public Optional<EmbeddedRegistry> embeddedRegistry() {
+        return Optional.ofNullable(registry);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    /** An admin client on this stack's broker; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /** Stops the registry, then the broker. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeException failure = null;
+        if (registry != null) {
+            try {
+                registry.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        try {
+            kafka.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Stack configuration. Defaults match {@code streamguard up}: ports 9092/9093/8081, data in
+     * ./.streamguard.
+     */
+    public static final class Builder {
+        private Path dataDir = DEFAULT_DATA_DIR;
+        private int kafkaPort = EmbeddedKafka.DEFAULT_PORT;
+        private int controllerPort = EmbeddedKafka.DEFAULT_CONTROLLER_PORT;
+        private int registryPort = EmbeddedRegistry.DEFAULT_PORT;
+        private Path registryApp;
+        private String externalRegistryUrl;
+        private boolean registryEnabled = true;
+        private int partitions = StreamGuardTopics.DEFAULT_PARTITIONS;
+        private Duration startupTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        public Builder kafkaPort(int port) {
+            this.kafkaPort = port;
+            return this;
+        }
+
+        public Builder controllerPort(int port) {
+            this.controllerPort = port;
+            return this;
+        }
+
+        public Builder registryPort(int port) {
+            this.registryPort = port;
+            return this;
+        }
+
+        /** All three ports 0 (free ports picked at start): what tests want. */
+        public Builder ephemeralPorts() {
+            return kafkaPort(0).controllerPort(0).registryPort(0);
+        }
+
+        /** The Apicurio fast-jar; default {@link EmbeddedRegistry#defaultAppJar()}. */
+        public Builder registryApp(Path appJar) {
+            this.registryApp = Objects.requireNonNull(appJar, "appJar");
+            return this;
+        }
+
+        /**
+         * Use this Confluent-API registry (e.g. {@code http://host:8081}) instead of starting one.
+         */
+        public Builder externalRegistry(String url) {
+            this.externalRegistryUrl = stripTrailingSlash(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /** Broker and topics only; {@link EmbeddedStack#registryUrl()} then throws. */
+        public Builder withoutRegistry() {
+            this.registryEnabled = false;
+            return this;
+        }
+
+        public Builder partitions(int partitions) {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+            }
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Per component: broker readiness, registry readiness. */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Starts broker and registry (concurrently: the registry JVM boots while the broker formats
+         * and starts), creates the standard topics and waits until everything answers. On failure
+         * whatever was started is stopped again.
+         *
+         * @throws LauncherException with a one-line reason (plus the registry log tail where
+         *     relevant)
+         */
+        public EmbeddedStack start() {
+            Path dir = dataDir.toAbsolutePath().normalize();
+            boolean embedded = registryEnabled && externalRegistryUrl == null;
+            EmbeddedRegistry registry = null;
+            EmbeddedKafka kafka = null;
+            try {
+                if (embedded) {
+                    EmbeddedRegistry.Builder rb =
+                            EmbeddedRegistry.builder()
+                                    .port(registryPort)
+                                    .dataDir(dir)
+                                    .startupTimeout(startupTimeout);
+                    if (registryApp != null) {
+                        rb.appJar(registryApp);
+                    }
+                    registry = rb.launch();
+                }
+                kafka =
+                        EmbeddedKafka.builder()
+                                .dataDir(dir.resolve("kafka"))
+                                .port(kafkaPort)
+                                .controllerPort(controllerPort)
+                                .startupTimeout(startupTimeout)
+                                .start();
+                try (Admin admin =
+                        Admin.create(
+                                Map.of(
+                                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                        kafka.bootstrapServers()))) {
+                    List<String> created = StreamGuardTopics.ensure(admin, partitions);
+                    if (!created.isEmpty()) {
+                        LOG.info("Created topics {}", created);
+                    }
+                }
+                String url = null;
+                if (registry != null) {
+                    registry.awaitReady();
+                    url = registry.url();
+                } else if (registryEnabled) {
+                    // Someone else's service: it is up or not, no point waiting as long as for our
+                    // own JVM.
+                    awaitReachable(externalRegistryUrl, EXTERNAL_REGISTRY_TIMEOUT);
+                    url = externalRegistryUrl;
+                }
+                return new EmbeddedStack(kafka, registry, url, dir, partitions);
+            } catch (RuntimeException e) {
+                closeQuietly(registry);
+                closeQuietly(kafka);
+                throw e;
+            }
+        }
+
+        private static void closeQuietly(AutoCloseable c) {
+            if (c == null) {
+                return;
+            }
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                LOG.debug("Ignoring failure while stopping after a failed start", suppressed);
+            }
+        }
+    }
+
+    /**
+     * An external registry must answer {@code GET <url>/subjects} with 200 before we report READY.
+     */
+    static void awaitReachable(String url, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe;
+        try {
+            probe =
+                    HttpRequest.newBuilder(URI.create(url + "/subjects"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build();
+        } catch (IllegalArgumentException e) {
+            throw new LauncherException("invalid registry URL " + url + ": " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return;
+                }
+                last = "HTTP " + status;
+            } catch (IOException e) {
+                last =
+                        e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LauncherException("interrupted while probing the schema registry");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LauncherException("interrupted while probing the schema registry");
+            }
+        }
+        throw new LauncherException(
+                "schema registry " + url + " is not reachable (" + last + " on GET /subjects)");
+    }
+
+    public static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,337 @@
+package io.streamguard.launcher.traffic;
+
+import io.streamguard.avro.Decision;
+import io.streamguard.avro.LabeledEvent;
+import io.streamguard.avro.TextEvent;
+import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.KafkaClients;
+import io.streamguard.schemas.Topics;
+import io.streamguard.schemas.serde.AvroSerde;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * {@code up --demo}: real texts from {@code ../shared/datasets} produced to {@code text-events} at
+ * a steady rate, and the labeled stream ({@code text-labeled}) shown live as the pipeline emits it,
+ * then a summary.
+ */
+public final class DemoTraffic {
+    /** One sample text and the dataset it came from. */
+    public record Sample(String source, String text) {}
+
+    /**
+     * What the demo measured. Latency is end to end: from the producer's record timestamp to the
+     * labeled event being visible to a read-committed consumer.
+     */
+    public record Summary(
+            int produced,
+            int labeled,
+            double seconds,
+            Map<Decision, Integer> decisions,
+            double p50Ms,
+            double p99Ms,
+            double maxMs) {
+        double eventsPerSecond() {
+            return seconds > 0 ? labeled / seconds : 0;
+        }
+    }
+
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
+    private static final String ID_PREFIX = "demo-";
+    private static final int TEXT_WIDTH = 60;
+
+    private DemoTraffic() {}
+
+    /**
+     * Up to {@code count} texts, evenly from each labelled set (sentiment, offensive, hate, spam),
+     * shuffled with a fixed seed so every demo run shows the same traffic.
+     */
+    public static List<Sample> load(Path datasets, int count) {
+        if (!Files.isDirectory(datasets)) {
+            throw new LauncherException(
+                    "demo texts not found: "
+                            + datasets
+                            + " does not exist (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)");
+        }
+        List<List<Sample>> perSource =
+                List.of(
+                        tsvColumn(datasets.resolve("sst2/dev.tsv"), "sst2", 1),
+                        lines(
+                                datasets.resolve("tweeteval/offensive/val_text.txt"),
+                                "tweeteval-offensive"),
+                        lines(datasets.resolve("tweeteval/hate/val_text.txt"), "tweeteval-hate"),
+                        tsvColumn(datasets.resolve("sms-spam/train.tsv"), "sms-spam", 1));
+        Random random = new Random(42);
+        List<Sample> picked = new ArrayList<>();
+        int each = (count + perSource.size() - 1) / perSource.size();
+        for (List<Sample> source : perSource) {
+            List<Sample> copy = new ArrayList<>(source);
+            Collections.shuffle(copy, random);
+            picked.addAll(copy.subList(0, Math.min(each, copy.size())));
+        }
+        Collections.shuffle(picked, random);
+        return List.copyOf(picked.subList(0, Math.min(count, picked.size())));
+    }
+
+    /**
+     * Produces {@code samples} to {@code text-events} at {@code ratePerSecond} and prints each
+     * labeled event as it arrives on {@code text-labeled} (read committed), then returns the
+     * summary. Only this run's events are shown: the consumer starts at the current end.
+     */
+    public static Summary run(
+            String bootstrap,
+            String registryUrl,
+            List<Sample> samples,
+            double ratePerSecond,
+            PrintWriter out) {
+        Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
+        String topic = Topics.TEXT_EVENTS;
+        String labeledTopic = Topics.TEXT_LABELED;
+        try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class);
+                AvroSerde<LabeledEvent> labeledSerde = AvroSerde.specific(LabeledEvent.class)) {
+            serde.configure(registry, false);
+            labeledSerde.configure(registry, false);
+            try (KafkaConsumer<String, LabeledEvent> consumer =
+                            new KafkaConsumer<>(
+                                    consumerConfig(bootstrap),
+                                    new StringDeserializer(),
+                                    labeledSerde.deserializer());
+                    KafkaProducer<String, TextEvent> producer =
+                            new KafkaProducer<>(
+                                    producerConfig(bootstrap),
+                                    new StringSerializer(),
+                                    serde.serializer())) {
+                List<TopicPartition> partitions =
+                        consumer.partitionsFor(labeledTopic).stream()
+                                .map(p -> new TopicPartition(labeledTopic, p.partition()))
+                                .toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(
+                        consumer::position); // resolve the end offsets before the first send
+
+                out.printf(
+                        "DEMO producing %d texts from %s at %.0f/s to %s; showing %s%n",
+                        samples.size(), "../shared/datasets", ratePerSecond, topic, labeledTopic);
+                out.printf(
+                        "%-10s %-8s %-15s %-14s %8s  %s%n",
+                        "id", "decision", "top label", "sentiment", "latency", "text");
+                out.flush();
+                AtomicInteger sent = new AtomicInteger();
+                CompletableFuture<Void> producing =
+                        CompletableFuture.runAsync(
+                                () -> produce(producer, topic, samples, ratePerSecond, sent));
+                long start = System.nanoTime();
+                double[] latencies = new double[samples.size()];
+                Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
+                int received = 0;
+                long lastArrival = System.nanoTime();
+                while (received < samples.size()
+                        && System.nanoTime() - lastArrival < IDLE_LIMIT.toNanos()) {
+                    for (ConsumerRecord<String, LabeledEvent> r :
+                            consumer.poll(Duration.ofMillis(200))) {
+                        LabeledEvent e = r.value();
+                        if (e == null || !e.getId().startsWith(ID_PREFIX)) {
+                            continue; // someone else's traffic on the same stack
+                        }
+                        double latency = Math.max(0, System.currentTimeMillis() - r.timestamp());
+                        if (received < latencies.length) {
+                            latencies[received] = latency;
+                        }
+                        received++;
+                        lastArrival = System.nanoTime();
+                        decisions.merge(e.getDecision(), 1, Integer::sum);
+                        out.printf(
+                                "%-10s %-8s %-15s %-14s %5.0f ms  %s%n",
+                                e.getId(),
+                                e.getDecision(),
+                                topLabel(e),
+                                e.getSentiment() == null
+                                        ? "-"
+                                        : String.format(
+                                                "%s %.2f",
+                                                e.getSentiment().getLabel(),
+                                                e.getSentiment().getScore()),
+                                latency,
+                                shorten(e.getText() == null ? "" : e.getText()));
+                    }
+                    out.flush();
+                    if (producing.isCompletedExceptionally()) {
+                        producing.join(); // rethrows the producer's failure
+                    }
+                }
+                producing.join();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double[] seen = Arrays.copyOf(latencies, Math.min(received, latencies.length));
+                Arrays.sort(seen);
+                return new Summary(
+                        sent.get(),
+                        received,
+                        seconds,
+                        decisions,
+                        percentile(seen, 50),
+                        percentile(seen, 99),
+                        seen.length == 0 ? 0 : seen[seen.length - 1]);
+            }
+        }
+    }
+
+    /** The highest-scoring label with its score, e.g. {@code hate 0.83}. */
+    static String topLabel(LabeledEvent e) {
+        return e.getScores().entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(t -> String.format("%s %.2f", t.getKey(), t.getValue()))
+                .orElse("-");
+    }
+
+    public static void print(Summary s, PrintWriter out) {
+        StringBuilder counts = new StringBuilder();
+        for (Decision d : Decision.values()) {
+            counts.append(counts.isEmpty() ? "" : " ")
+                    .append(d.name().toLowerCase(java.util.Locale.ROOT))
+                    .append('=')
+                    .append(s.decisions().getOrDefault(d, 0));
+        }
+        out.printf(
+                "DEMO SUMMARY produced=%d labeled=%d in %.1f s: %.1f events/s; %s;"
+                        + " end-to-end latency p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
+                s.produced(),
+                s.labeled(),
+                s.seconds(),
+                s.eventsPerSecond(),
+                counts,
+                s.p50Ms(),
+                s.p99Ms(),
+                s.maxMs());
+        out.flush();
+    }
+
+    private static void produce(
+            KafkaProducer<String, TextEvent> producer,
+            String topic,
+            List<Sample> samples,
+            double ratePerSecond,
+            AtomicInteger sent) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long intervalNanos = (long) (1e9 / ratePerSecond);
+        long next = System.nanoTime();
+        for (int i = 0; i < samples.size(); i++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            next +=
+                    intervalNanos; // a fixed schedule, so a slow send does not lower the offered
+                                   // rate
+            Sample s = samples.get(i);
+            String id = String.format(ID_PREFIX + "%04d", i);
+            TextEvent event =
+                    TextEvent.newBuilder()
+                            .setId(id)
+                            .setText(s.text())
+                            .setSource(s.source())
+                            .setEventTime(Instant.now())
+                            .build();
+            // Exceptions thrown in a send callback are swallowed by the producer: keep the first,
+            // fail after flush.
+            producer.send(
+                    new ProducerRecord<>(topic, id, event),
+                    (meta, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                    });
+            sent.incrementAndGet();
+        }
+        producer.flush();
+        if (failure.get() != null) {
+            throw new LauncherException(
+                    "demo producer failed: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    private static Map<String, Object> producerConfig(String bootstrap) {
+        Map<String, Object> conf = KafkaClients.common(bootstrap, "streamguard-demo-producer");
+        conf.put(ProducerConfig.ACKS_CONFIG, "all");
+        conf.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return conf;
+    }
+
+    private static Map<String, Object> consumerConfig(String bootstrap) {
+        Map<String, Object> conf = KafkaClients.common(bootstrap, "streamguard-demo-consumer");
+        conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        conf.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return conf;
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+    }
+
+    static String shorten(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= TEXT_WIDTH ? flat : flat.substring(0, TEXT_WIDTH - 1) + "…";
+    }
+
+    private static List<Sample> lines(Path file, String source) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .map(l -> new Sample(source, l))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read demo texts from " + file, e);
+        }
+    }
+
+    /** Column {@code column} of a TSV file with a header row. */
+    private static List<Sample> tsvColumn(Path file, String source, int column) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.skip(1)
+                    .map(l -> l.split("\t", -1))
+                    .filter(f -> f.length > column && !f[column].isBlank())
+                    .map(f -> new Sample(source, f[column].strip()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read demo texts from " + file, e);
+        }
+    }
+}

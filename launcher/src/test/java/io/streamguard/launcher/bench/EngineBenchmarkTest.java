@@ -1,0 +1,85 @@
+package io.streamguard.launcher.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.tokenizer.EncodedBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineBenchmarkTest {
+
+    static final Path DATASETS = Path.of(System.getProperty("streamguard.datasets.dir", "../../shared/datasets"));
+
+    @TempDir Path cache;
+
+    @Test
+    void syntheticRowsAreClsRealPiecesSepWithAFullMask() {
+        BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer();
+        int[] pool = SyntheticBatches.tokenPool(tokenizer, DatasetTexts.mixed(DATASETS, 30));
+        EncodedBatch batch = SyntheticBatches.syntheticBatch(3, 8, pool, 101, 102);
+
+        assertThat(batch.size()).isEqualTo(3);
+        assertThat(batch.sequenceLength()).isEqualTo(8);
+        assertThat(batch.lengths()).containsExactly(8, 8, 8);
+        assertThat(batch.attentionMask()).containsOnly(1);
+        for (int r = 0; r < 3; r++) {
+            assertThat(batch.ids()[r * 8]).isEqualTo(101);
+            assertThat(batch.ids()[r * 8 + 7]).isEqualTo(102);
+        }
+        // Rows continue through the pool, so they differ like real texts do.
+        assertThat(batch.row(0).ids()).isNotEqualTo(batch.row(1).ids());
+        assertThat(pool).doesNotContain(0, 101, 102); // no padding, no specials inside rows
+    }
+
+    @Test
+    void tinyGridMeasuresEngineAgainstBareSessionAndTheTokenizerShare() {
+        EngineBenchmark.Options options = new EngineBenchmark.Options(List.of(EncoderConfig.MINILM_L6), List.of(1, 2),
+                List.of(8), 2, 1, 0.3, Device.CPU, DATASETS, 64, cache);
+        List<String> progress = new ArrayList<>();
+
+        EngineReport report = EngineBenchmark.run(options, progress::add);
+
+        assertThat(report.cells()).extracting(EngineReport.Cell::batchSize).containsExactly(1, 2);
+        for (EngineReport.Cell cell : report.cells()) {
+            assertThat(cell.encoderId()).isEqualTo("minilm-l6");
+            assertThat(cell.device()).isEqualTo(Device.CPU);
+            assertThat(cell.length()).isEqualTo(8);
+            assertThat(cell.engine().p50Ms()).isPositive().isLessThanOrEqualTo(cell.engine().p99Ms());
+            assertThat(cell.bare().p50Ms()).isPositive();
+            assertThat(cell.ratio()).isPositive();
+            // Cheap cells iterate past --iterations until their timed runs fill minSeconds.
+            assertThat(cell.iterations()).isGreaterThan(2);
+            assertThat(cell.iterations() * (cell.engine().meanMs() + cell.bare().meanMs())).isGreaterThanOrEqualTo(300);
+        }
+        EngineReport.TokenizerShare share = report.tokenizerShares().get(0);
+        assertThat(share.texts()).isEqualTo(64);
+        assertThat(share.batches()).isEqualTo(2);
+        assertThat(share.tokens()).isGreaterThan(64 * 3);
+        assertThat(share.share()).isPositive().isLessThan(1);
+        assertThat(progress).anyMatch(line -> line.startsWith("minilm-l6 2x8: engine p50"));
+
+        String table = ReportRenderer.table(report);
+        assertThat(table).contains("engine/bare", "minilm-l6  CPU", "Tokenizer share", report.machine().cpu());
+        String json = ReportRenderer.json(report);
+        assertThat(json).contains("\"ratio\"", "\"engineSeqPerSecond\"", "\"share\"", "\"p99Ms\"");
+    }
+
+    @Test
+    void lengthsBeyondTheModelOrBelowClsSepAreRejected() {
+        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1), List.of(1), 1, 0, 0,
+                Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2..512");
+        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(0), List.of(8), 1, 0, 0,
+                Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
+        assertThatThrownBy(() -> EngineBenchmark.run(new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1),
+                List.of(8), 1, 0, 0, Device.CPU, cache.resolve("nope"), 0, cache), line -> {}))
+                .isInstanceOf(BenchmarkException.class).hasMessageContaining("nope");
+    }
+}
