@@ -46,7 +46,10 @@ final class Committed {
         }
     }
 
-    /** Whether each text-events partition the application committed on is committed up to its end. */
+    /**
+     * Whether the application committed on text-events at all, and on each partition it did up to the
+     * partition's end.
+     */
     private static boolean inputCommitted(String applicationId) {
         Map<TopicPartition, OffsetAndMetadata> committed;
         try (Admin admin = SharedStack.get().admin()) {
@@ -62,8 +65,9 @@ final class Committed {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.TEXT_EVENTS).stream()
                     .map(i -> new TopicPartition(Topics.TEXT_EVENTS, i.partition())).toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            return partitions.stream().allMatch(tp -> committed.get(tp) == null
-                    || committed.get(tp).offset() >= end.get(tp));
+            // A partition the application never read from has no committed offset; one it read must be at the end.
+            return partitions.stream().anyMatch(committed::containsKey) && partitions.stream().allMatch(
+                    tp -> committed.get(tp) == null || committed.get(tp).offset() >= end.get(tp));
         }
     }
 
@@ -75,6 +79,7 @@ final class Committed {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
+            assertThat(partitions).as(topic + " exists").isNotEmpty();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
