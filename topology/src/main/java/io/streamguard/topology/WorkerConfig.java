@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -308,56 +307,12 @@ public final class WorkerConfig {
      * fails when the two disagree).
      */
     public static String markdownTable() {
-        StringBuilder out = new StringBuilder("| Property | Default | Valid values | Description |\n");
-        out.append("|---|---|---|---|\n");
-        for (ConfigDef.ConfigKey key : keys()) {
-            out.append("| `").append(key.name).append("` | ").append(code(defaultText(key))).append(" | ")
-                    .append(validValues(key).replace("|", "\\|"))
-                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
-        }
-        return out.toString();
+        return ConfigDocs.markdownTable(SETTINGS);
     }
 
-    /**
-     * The settings as lines of at most 74 characters for {@code worker --help}: name=default, then what
-     * it does, indented.
-     */
+    /** The settings as short lines for {@code worker --help}: name=default, then what it does, indented. */
     public static List<String> helpLines() {
-        List<String> lines = new ArrayList<>();
-        for (ConfigDef.ConfigKey key : keys()) {
-            String value = defaultText(key);
-            lines.add(key.name + (value.isEmpty() ? "" : "=" + value));
-            StringBuilder line = new StringBuilder("   ");
-            for (String word : key.documentation.split(" ")) {
-                if (line.length() + 1 + word.length() > 74) {
-                    lines.add(line.toString());
-                    line = new StringBuilder("   ");
-                }
-                line.append(' ').append(word);
-            }
-            lines.add(line.toString());
-        }
-        return lines;
-    }
-
-    /** In declaration order. */
-    private static List<ConfigDef.ConfigKey> keys() {
-        return List.copyOf(SETTINGS.configKeys().values());
-    }
-
-    private static String defaultText(ConfigDef.ConfigKey key) {
-        return key.defaultValue == null ? "" : ConfigDef.convertToString(key.defaultValue, key.type);
-    }
-
-    private static String validValues(ConfigDef.ConfigKey key) {
-        if (key.validator != null) {
-            return key.validator.toString();
-        }
-        return key.type == Type.BOOLEAN ? "true, false" : "";
-    }
-
-    private static String code(String text) {
-        return text.isEmpty() ? "" : "`" + text + "`";
+        return ConfigDocs.helpLines(SETTINGS);
     }
 
     /** A validator that runs {@code check} on the value; {@code valid} describes valid values in the docs. */
