@@ -290,8 +290,8 @@ class FeedbackLoopIT {
             assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
             producing.get(2, TimeUnit.MINUTES);
             out.addAll(labeled.await(ours, total - out.size()));
-            Thread.sleep(3_000); // a duplicate would show up by now
-            out.addAll(labeled.drain(ours));
+            Committed.awaitIdle(worker.config().get("application.id"));
+            out.addAll(labeled.readToEnd(ours));
 
             assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
             assertThat(dlq.drain(r -> r.key() != null && r.key().startsWith(prefix))).as("dead letters").isEmpty();

@@ -43,14 +43,11 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -196,9 +193,9 @@ class PipelineIT {
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("PipelineIT: 1000 events labeled in %.1f s after the last send (%.0f events/s)%n",
                     seconds, 1000 / seconds);
-            sleep(2_000); // give a duplicate time to show up
+            Committed.awaitIdle(worker.config().get("application.id"));
             out = new ArrayList<>(out);
-            out.addAll(labeled.drain(r -> r.value().getId().startsWith(prefix)));
+            out.addAll(labeled.readToEnd(r -> r.value().getId().startsWith(prefix)));
 
             assertThat(out).hasSize(1000);
             assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates();
@@ -395,12 +392,12 @@ class PipelineIT {
                         r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
                 // Kill once the buffer holds committed, unlabeled texts (batches close by time, every 3 s).
                 long bufferDeadline = System.nanoTime() + PATIENCE.toNanos();
-                while (committedBufferEntries(app) == 0 && System.nanoTime() < bufferDeadline) {
+                while (Committed.bufferEntries(app) == 0 && System.nanoTime() < bufferDeadline) {
                     sleep(100);
                 }
                 a.destroyForcibly(); // SIGKILL: no commit, no flush, an open transaction left behind
                 assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                int buffered = committedBufferEntries(app);
+                int buffered = Committed.bufferEntries(app);
                 sleep(1_000); // some texts arrive while no worker runs
                 stop.set(true);
                 producing.get(2, TimeUnit.MINUTES);
@@ -416,8 +413,8 @@ class PipelineIT {
                 Predicate<ConsumerRecord<String, LabeledEvent>> events = r -> ours.test(r)
                         && !r.value().getId().contains("-probe");
                 out.addAll(labeled.await(events, total - out.size()));
-                sleep(3_000);
-                out.addAll(labeled.drain(events));
+                Committed.awaitIdle(app);
+                out.addAll(labeled.readToEnd(events));
 
                 assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
                 assertThat(out).extracting(r -> r.value().getWorkerId()).contains("crash-a", "crash-b");
@@ -434,34 +431,6 @@ class PipelineIT {
                 }
             }
         }
-    }
-
-    /** Texts in the inference buffer as of the last committed transaction, read from its changelog. */
-    private static int committedBufferEntries(String applicationId) {
-        String topic = applicationId + "-inference-buffer-changelog";
-        Set<String> live = new java.util.HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedStack.readCommittedProps(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            // Under read_committed the end is the last stable offset: A's open transaction is not read.
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("changelog read in time").isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    String key = r.partition() + ":" + Arrays.toString(r.key());
-                    if (r.value() == null) {
-                        live.remove(key);
-                    } else {
-                        live.add(key);
-                    }
-                }
-            }
-        }
-        return live.size();
     }
 
     private static void awaitProbe(Tail<LabeledEvent> labeled, KafkaProducer<String, TextEvent> producer, String prefix)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +86,22 @@ final class Tail<V> implements AutoCloseable {
             fetch(Duration.ofMillis(200));
             claim(match, found, Integer.MAX_VALUE);
         }
+        return found;
+    }
+
+    /**
+     * Every matching record up to the topic's end offsets as of this call. Read-committed, those are the
+     * last stable offsets: everything committed before the call, nothing left to chance.
+     */
+    List<ConsumerRecord<String, V>> readToEnd(Predicate<ConsumerRecord<String, V>> match) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            assertThat(System.nanoTime()).as("read up to " + end + " in time").isLessThan(deadline);
+            fetch(Duration.ofMillis(200));
+        }
+        List<ConsumerRecord<String, V>> found = new ArrayList<>();
+        claim(match, found, Integer.MAX_VALUE);
         return found;
     }
 

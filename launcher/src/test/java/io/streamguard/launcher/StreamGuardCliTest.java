@@ -94,6 +94,11 @@ class StreamGuardCliTest {
         assertThat(produceHelp.out())
                 .contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
 
+        CliRun workerHelp = CliRun.of("worker", "--help");
+        assertThat(workerHelp.exitCode()).isZero();
+        assertThat(workerHelp.out()).as("the settings WorkerConfig declares")
+                .contains("streamguard.batch.max.size=256", "streamguard.model.follow=true", "Most texts per micro-batch");
+
         CliRun version = CliRun.of("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("streamguard ").contains("Apache Kafka 4.3.1");

@@ -26,6 +26,15 @@ public interface BatchScorer extends AutoCloseable {
      */
     String vocabHash();
 
+    /**
+     * The clock this scorer's calls are timed with, which also ages the batches waiting for it: time a
+     * stream thread spends in the engine does not count as waiting. A fake engine returns a manual clock
+     * and advances it instead of sleeping.
+     */
+    default EngineClock clock() {
+        return EngineClock.SYSTEM;
+    }
+
     @Override
     default void close() {
     }

@@ -1,26 +1,16 @@
 package io.streamguard.topology;
 
-import io.streamguard.avro.LabeledEvent;
-import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.avro.PendingInference;
-import io.streamguard.avro.Sentiment;
 import io.streamguard.avro.Timings;
 import io.streamguard.avro.TokenizedEvent;
-import io.streamguard.model.heads.Classification;
-import io.streamguard.model.tokenizer.Encoding;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Micro-batching inference: gathers tokenized records, scores each batch with one
  * {@link BatchScorer} call, decides under the live policy and emits one {@code LabeledEvent} per
  * input, in arrival order, to {@link #LABELED} and, by decision, to {@link #REVIEW} or
- * {@link #BLOCKED}.
+ * {@link #BLOCKED}. It wires the parts that each do one job: {@link BatchBuffer} (the pending texts,
+ * closing by size), {@link BatchClock} (closing by time), {@link FallbackScorer} (scoring),
+ * {@link LivePolicy} and {@link LabeledEvents}.
  *
  * <p><b>Exactly-once.</b> A record's input offset is committed with the first transaction after it
  * was processed, but its labeled event is only emitted when its batch runs, possibly a transaction
@@ -45,17 +37,7 @@ import org.slf4j.LoggerFactory;
  * Records after it keep their order.
  *
  * <p>Batches are per task (input partition): a stream task's records, store and transaction go
- * together. A batch closes by time once its oldest text has waited {@code maxWait} <em>while its
- * stream thread could gather more</em>: time the thread spends in the engine (for this task or
- * another) does not count, since no record is polled meanwhile. Otherwise, under a backlog, every
- * size-closed batch would be followed by a small one: the rest of the same poll, aged by the engine
- * calls of the thread's other tasks, would be "late" before the next poll could fill it.
- *
- * <p><b>Backlogs.</b> When the task reads a backlog (its newest text was already more than
- * {@code maxWait} old when it arrived) and texts keep arriving, the wait is stretched up to
- * {@value #BACKLOG_WAIT_FACTOR} x {@code maxWait}: Kafka Streams hands a task its polled records a slice
- * at a time, so a batch closed at {@code maxWait} would run half full although more texts sit right
- * behind it, and those texts' latency is lost already. A full batch is cheaper per text.
+ * together.
  */
 final class InferenceProcessor implements Processor<String, TokenizedEvent, String, Object> {
 
@@ -66,69 +48,47 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceProcessor.class);
 
-    /**
-     * Nanoseconds the current stream thread has spent in scorer calls, over all its tasks: a thread's
-     * tasks are separate processor instances, and only the thread is busy or not.
-     */
-    private static final ThreadLocal<long[]> ENGINE_NANOS = ThreadLocal.withInitial(() -> new long[1]);
-
-    /** How far a backlog may stretch the wait, in multiples of {@code maxWait}. */
-    static final int BACKLOG_WAIT_FACTOR = 5;
-
     private final BatchScorer scorer;
-    private final BatchSettings batch;
+    private final BatchSettings settings;
     private final PipelineMetrics metrics;
     private final String workerId;
     private final String bufferStoreName;
     private final String policyStoreName;
     private final String policyKey;
+    private final FallbackScorer scoring;
+    private final BatchClock clock;
 
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<Long, PendingInference> buffer;
-    private KeyValueStore<String, ModerationPolicy> policies;
-    private long nextSequence;
-    private int pending;
-    private int longest;
-    private long oldestQueuedAt;
-    /** The thread's {@link #ENGINE_NANOS} when the oldest text was queued. */
-    private long engineNanosAtOldest;
-    /** Whether a text arrived since the last tick, and whether the newest was late on arrival. */
-    private boolean arrivedSinceTick;
-    private boolean newestWasLate;
-    /** The last cached time Kafka Streams gave, and the thread's engine time when it was first seen. */
-    private long cachedTime = Long.MIN_VALUE;
-    private long engineNanosAtCachedTime;
-    private ModerationPolicy lastPolicyRecord;
-    private Policy lastPolicy;
+    private BatchBuffer buffer;
+    private LivePolicy policy;
 
-    InferenceProcessor(BatchScorer scorer, BatchSettings batch, PipelineMetrics metrics, String workerId,
+    /** Times and ages batches on {@code scorer}'s {@link BatchScorer#clock()}. */
+    InferenceProcessor(BatchScorer scorer, BatchSettings settings, PipelineMetrics metrics, String workerId,
             String bufferStoreName, String policyStoreName, String policyKey) {
         this.scorer = scorer;
-        this.batch = batch;
+        this.settings = settings;
         this.metrics = metrics;
         this.workerId = workerId;
         this.bufferStoreName = bufferStoreName;
         this.policyStoreName = policyStoreName;
         this.policyKey = policyKey;
+        this.scoring = new FallbackScorer(scorer, metrics);
+        this.clock = new BatchClock(settings, scorer.clock());
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.buffer = context.getStateStore(bufferStoreName);
-        this.policies = context.getStateStore(policyStoreName);
+        this.buffer = new BatchBuffer(context.getStateStore(bufferStoreName), settings);
+        this.policy = new LivePolicy(context.getStateStore(policyStoreName), policyKey);
         // Whatever a previous run left (restored from the changelog) is the start of the next batch.
-        try (KeyValueIterator<Long, PendingInference> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, PendingInference> entry = it.next();
-                nextSequence = Math.max(nextSequence, entry.key + 1);
-                track(entry.value);
-            }
+        PendingInference oldest = buffer.restore();
+        if (oldest != null) {
+            clock.started(oldest.getQueuedAt().toEpochMilli());
+            LOG.info("Task {} resumes with {} buffered record(s) from before a restart", context.taskId(),
+                    buffer.pending());
         }
-        if (pending > 0) {
-            LOG.info("Task {} resumes with {} buffered record(s) from before a restart", context.taskId(), pending);
-        }
-        context.schedule(batch.tick(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
+        context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
     @Override
@@ -146,173 +106,72 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
                     + scorer.vocabHash(), event.getSource(), null));
             return;
         }
-        int length = event.getTokenIds().size();
-        if (pending > 0 && (long) (pending + 1) * Math.max(longest, length) > batch.maxTokensPerBatch()) {
+        if (buffer.wouldOverflow(event.getTokenIds().size())) {
             flush(); // this text would push the padded batch over the token budget
         }
         long now = now();
-        arrivedSinceTick = true;
-        newestWasLate = now - record.timestamp() > batch.maxWait().toMillis();
-        PendingInference entry = new PendingInference(record.key(), Instant.ofEpochMilli(record.timestamp()),
-                Instant.ofEpochMilli(now), event);
-        buffer.put(nextSequence++, entry);
-        track(entry);
-        if (pending >= batch.maxBatchSize() || (long) pending * longest >= batch.maxTokensPerBatch()) {
+        clock.arrived(now, record.timestamp());
+        if (buffer.pending() == 0) {
+            clock.started(now);
+        }
+        buffer.add(new PendingInference(record.key(), Instant.ofEpochMilli(record.timestamp()),
+                Instant.ofEpochMilli(now), event));
+        if (buffer.full()) {
             flush();
         }
     }
 
     private void onTick(long now) {
-        boolean arriving = arrivedSinceTick;
-        arrivedSinceTick = false;
-        if (pending == 0) {
-            return;
-        }
-        long engineMillis = (ENGINE_NANOS.get()[0] - engineNanosAtOldest) / 1_000_000;
-        long gathering = now - oldestQueuedAt - engineMillis;
-        long maxWait = batch.maxWait().toMillis();
-        boolean backlog = arriving && newestWasLate;
-        if (gathering >= (backlog ? BACKLOG_WAIT_FACTOR * maxWait : maxWait)) {
+        if (clock.due(now, buffer.pending())) {
             flush();
         }
     }
 
-    /**
-     * The wall clock. Kafka Streams gives a task one cached time for a whole slice of records, taken
-     * before the slice; a batch closed by size inside the slice holds the thread in the engine, and the
-     * slice's later records would look that much older than they are (and close the next batch at
-     * once, small). So the engine time since that cached value was first seen is added back: a lower
-     * bound of the real time, exact when the engine is what delayed the slice.
-     */
     private long now() {
-        long cached = context.currentSystemTimeMs();
-        long engine = ENGINE_NANOS.get()[0];
-        if (cached != cachedTime) {
-            cachedTime = cached;
-            engineNanosAtCachedTime = engine;
-        }
-        return cached + (engine - engineNanosAtCachedTime) / 1_000_000;
-    }
-
-    private void track(PendingInference entry) {
-        if (pending == 0) {
-            oldestQueuedAt = entry.getQueuedAt().toEpochMilli();
-            engineNanosAtOldest = ENGINE_NANOS.get()[0];
-        }
-        pending++;
-        longest = Math.max(longest, entry.getEvent().getTokenIds().size());
+        return clock.now(context.currentSystemTimeMs());
     }
 
     /** Runs everything buffered, in arrival order, in batches no larger than the settings allow. */
     private void flush() {
-        List<KeyValue<Long, PendingInference>> all = new ArrayList<>(pending);
-        try (KeyValueIterator<Long, PendingInference> it = buffer.all()) {
-            it.forEachRemaining(all::add);
+        for (List<KeyValue<Long, PendingInference>> batch : buffer.batches()) {
+            run(batch);
         }
-        int from = 0;
-        while (from < all.size()) {
-            int to = from + 1;
-            int widest = all.get(from).value.getEvent().getTokenIds().size();
-            while (to < all.size() && to - from < batch.maxBatchSize()) {
-                int w = Math.max(widest, all.get(to).value.getEvent().getTokenIds().size());
-                if ((long) (to - from + 1) * w > batch.maxTokensPerBatch()) {
-                    break;
-                }
-                widest = w;
-                to++;
-            }
-            run(all.subList(from, to));
-            from = to;
-        }
-        pending = 0;
-        longest = 0;
     }
 
-    private void run(List<KeyValue<Long, PendingInference>> entries) {
+    private void run(List<KeyValue<Long, PendingInference>> batch) {
         long started = now();
-        List<Encoding> encodings = new ArrayList<>(entries.size());
-        for (KeyValue<Long, PendingInference> entry : entries) {
-            encodings.add(encoding(entry.value.getEvent()));
+        List<TokenizedEvent> events = new ArrayList<>(batch.size());
+        for (KeyValue<Long, PendingInference> entry : batch) {
+            events.add(entry.value.getEvent());
         }
-        Policy policy = currentPolicy();
-        long t0 = System.nanoTime();
-        List<ScoredText> results = null;
-        try {
-            results = score(encodings);
-        } catch (RuntimeException e) {
-            metrics.batchFailed();
-            LOG.warn("Batch of {} failed ({}); scoring its texts one by one", entries.size(), e.toString());
-        }
-        long nanos = System.nanoTime() - t0;
-        if (results != null) {
-            metrics.batch(entries.size(), nanos);
-            for (int i = 0; i < entries.size(); i++) {
-                emit(entries.get(i).value, results.get(i), policy, started, nanos, entries.size());
+        Policy current = policy.current();
+        scoring.score(events, new FallbackScorer.Outcomes() {
+            @Override
+            public void scored(int index, ScoredText scored, long modelNanos, int batchSize) {
+                emit(batch.get(index).value, scored, current, started, modelNanos, batchSize);
             }
-        } else {
-            for (int i = 0; i < entries.size(); i++) {
-                PendingInference entry = entries.get(i).value;
-                long single = System.nanoTime();
-                try {
-                    ScoredText one = score(List.of(encodings.get(i))).get(0);
-                    long singleNanos = System.nanoTime() - single;
-                    metrics.batch(1, singleNanos);
-                    emit(entry, one, policy, started, singleNanos, 1);
-                } catch (RuntimeException e) {
-                    deadLetter(entry.getKey(), entry.getTimestamp().toEpochMilli(), new RejectedRecordException(
-                            DeadLetterReason.INFERENCE_FAILED, "inference failed for event "
-                            + entry.getEvent().getEvent().getId() + ": " + e.getMessage(),
-                            entry.getEvent().getSource(), e));
-                }
+
+            @Override
+            public void failed(int index, RuntimeException error) {
+                PendingInference entry = batch.get(index).value;
+                deadLetter(entry.getKey(), entry.getTimestamp().toEpochMilli(), new RejectedRecordException(
+                        DeadLetterReason.INFERENCE_FAILED, "inference failed for event "
+                        + entry.getEvent().getEvent().getId() + ": " + error.getMessage(),
+                        entry.getEvent().getSource(), error));
             }
-        }
-        for (KeyValue<Long, PendingInference> entry : entries) {
-            buffer.delete(entry.key);
-        }
+        });
+        buffer.remove(batch);
     }
 
-    /** One scorer call, checked to return a result per text; its time counts as the thread's engine time. */
-    private List<ScoredText> score(List<Encoding> encodings) {
-        long t0 = System.nanoTime();
-        try {
-            List<ScoredText> results = scorer.score(encodings);
-            if (results.size() != encodings.size()) {
-                throw new IllegalStateException("scorer returned " + results.size() + " results for "
-                        + encodings.size() + " text(s)");
-            }
-            return results;
-        } finally {
-            ENGINE_NANOS.get()[0] += System.nanoTime() - t0;
-        }
-    }
-
-    private void emit(PendingInference entry, ScoredText scored, Policy policy, long batchStarted, long modelNanos,
+    private void emit(PendingInference entry, ScoredText scored, Policy current, long batchStarted, long modelNanos,
             int batchSize) {
         TokenizedEvent tokenized = entry.getEvent();
-        Map<String, Double> scores = new LinkedHashMap<>();
-        scored.scores().labels().forEach((label, p) -> scores.put(label, p.doubleValue()));
-        Decisions.Verdict verdict = Decisions.decide(scored.scores().labels(), policy, scored.model());
-        Classification sentiment = scored.scores().classes().get("sentiment");
-        long now = now();
-        long sourceTimestamp = tokenized.getSource().getTimestamp().toEpochMilli();
+        Decisions.Verdict verdict = Decisions.decide(scored.scores().labels(), current, scored.model());
         long queueWait = batchStarted - entry.getQueuedAt().toEpochMilli();
-        long endToEnd = now - sourceTimestamp;
-        Instant eventTime = tokenized.getEvent().getEventTime();
-        LabeledEvent labeled = LabeledEvent.newBuilder()
-                .setId(tokenized.getEvent().getId())
-                .setScores(scores)
-                .setSentiment(sentiment == null ? null : new Sentiment(sentiment.label(), (double) sentiment.score()))
-                .setDecision(verdict.decision())
-                .setTriggeredLabels(verdict.triggeredLabels())
-                .setModelVersion(scored.model().version())
-                .setPolicyVersion(verdict.policyVersion())
-                .setTruncated(scored.truncated() || tokenized.getTruncated())
-                .setTimings(new Timings(queueWait, tokenized.getTokenizeMs(), modelNanos / 1e6, endToEnd, batchSize))
-                .setWorkerId(workerId)
-                .setText(tokenized.getEvent().getText())
-                .setEventTime(eventTime != null ? eventTime : Instant.ofEpochMilli(sourceTimestamp))
-                .build();
-        Record<String, Object> out = new Record<>(entry.getKey(), labeled, entry.getTimestamp().toEpochMilli());
+        long endToEnd = now() - tokenized.getSource().getTimestamp().toEpochMilli();
+        Timings timings = new Timings(queueWait, tokenized.getTokenizeMs(), modelNanos / 1e6, endToEnd, batchSize);
+        Record<String, Object> out = new Record<>(entry.getKey(),
+                LabeledEvents.of(entry, scored, verdict, timings, workerId), entry.getTimestamp().toEpochMilli());
         context.forward(out, LABELED);
         switch (verdict.decision()) {
             case REVIEW -> context.forward(out, REVIEW);
@@ -327,41 +186,5 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
 
     private void deadLetter(String key, long timestamp, RejectedRecordException rejection) {
         context.forward(new Record<>(key, rejection, timestamp), DEAD_LETTERS);
-    }
-
-    /**
-     * The live policy, converted once per change; an invalid policy on the topic keeps the last valid
-     * one in force (or the model's thresholds) and is logged, never applied half-way.
-     */
-    private Policy currentPolicy() {
-        ModerationPolicy record = policies.get(policyKey);
-        if (record == null) {
-            lastPolicyRecord = null;
-            lastPolicy = null;
-            return null;
-        }
-        if (!record.equals(lastPolicyRecord)) {
-            try {
-                lastPolicy = Policy.fromAvro(record);
-                LOG.info("Moderation policy {} in force", lastPolicy.version());
-            } catch (InvalidPolicyException e) {
-                LOG.error("Ignoring invalid moderation policy '{}' version {}: {}; keeping {}", policyKey,
-                        record.getVersion(), e.getMessage(), lastPolicy == null ? "the model's thresholds"
-                                : "policy " + lastPolicy.version());
-            }
-            lastPolicyRecord = record;
-        }
-        return lastPolicy;
-    }
-
-    private static Encoding encoding(TokenizedEvent event) {
-        List<Integer> ids = event.getTokenIds();
-        int[] array = new int[ids.size()];
-        for (int i = 0; i < array.length; i++) {
-            array[i] = ids.get(i);
-        }
-        int[] mask = new int[array.length];
-        Arrays.fill(mask, 1);
-        return new Encoding(array, mask, array.length, event.getTruncated());
     }
 }

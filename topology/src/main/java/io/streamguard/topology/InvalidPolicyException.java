@@ -1,7 +1,7 @@
 package io.streamguard.topology;
 
 /** A moderation policy that cannot be applied: threshold outside [0, 1], review above block, no version. */
-public class InvalidPolicyException extends IllegalArgumentException {
+public class InvalidPolicyException extends PipelineException {
 
     private static final long serialVersionUID = 1L;
 

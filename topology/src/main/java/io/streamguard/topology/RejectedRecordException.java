@@ -12,7 +12,7 @@ import java.util.Objects;
  * the moment (a buffered record failing in a later batch, or a record that came through
  * {@code text-tokenized}): the dead letter then carries the origin's bytes and coordinates instead.
  */
-public class RejectedRecordException extends RuntimeException {
+public class RejectedRecordException extends PipelineException {
 
     private static final long serialVersionUID = 1L;
 

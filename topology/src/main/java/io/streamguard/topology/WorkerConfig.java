@@ -2,6 +2,7 @@ package io.streamguard.topology;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -30,6 +41,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code STREAMGUARD_BATCH_MAX_SIZE} (ours) or {@code STREAMGUARD_BOOTSTRAP_SERVERS},
  * {@code STREAMGUARD_SASL_JAAS_CONFIG} (passed through). {@code STREAMGUARD_BOOTSTRAP} and
  * {@code STREAMGUARD_REGISTRY_URL}, as the CLI reads them, also work.
+ *
+ * <p>Our settings are declared once, in {@link #SETTINGS} (Kafka's {@link ConfigDef}): validation, the
+ * {@code worker --help} list and the README's configuration table all come from there.
  */
 public final class WorkerConfig {
 
@@ -54,28 +68,73 @@ public final class WorkerConfig {
     /** The compacted topic of model versions to follow (default {@code model-versions}). */
     public static final String MODEL_VERSIONS_TOPIC = PREFIX + "model.versions.topic";
 
-    private static final Set<String> OWN_KEYS = Set.of(ROLE, WORKER_ID, BATCH_MAX_SIZE, BATCH_MAX_WAIT_MS,
-            BATCH_MAX_TOKENS, BATCH_ENGINE_SIZE, MODEL_ENCODER, MODEL_HEADS, MODEL_DEVICE, MODEL_MAX_LENGTH,
-            MODEL_CACHE_DIR, MODEL_PATH, DLQ_MAX_TEXT_BYTES, METRICS_PORT, POLICY_KEY, MODEL_FOLLOW,
-            MODEL_VERSIONS_TOPIC);
     private static final Map<String, String> ENV_ALIASES = Map.of(
             "STREAMGUARD_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
             "STREAMGUARD_REGISTRY_URL", "schema.registry.url");
     public static final int DEFAULT_METRICS_PORT = 9464;
     public static final int DEFAULT_ENGINE_BATCH_SIZE = 32;
 
+    /** Every {@code streamguard.*} setting: type, default, validation and documentation. */
+    static final ConfigDef SETTINGS = new ConfigDef()
+            .define(ROLE, Type.STRING, "all", by("[tokenizer, inference, all]", Role::parse), Importance.HIGH,
+                    "What the worker runs: tokenizer (text-events to text-tokenized), inference (text-tokenized"
+                    + " to text-labeled) or all (both in one process).")
+            .define(WORKER_ID, Type.STRING, null, Importance.LOW,
+                    "Written into every labeled event; unset: the host name and process id.")
+            .define(MODEL_ENCODER, Type.STRING, EncoderConfig.MINILM_L6,
+                    ValidString.in(new TreeSet<>(EncoderFactory.AVAILABLE).toArray(String[]::new)), Importance.HIGH,
+                    "The encoder, and hence the tokenizer, to load.")
+            .define(MODEL_HEADS, Type.STRING, null, Importance.HIGH,
+                    "Heads file of the inference role, e.g. models/v1/minilm-l6.json.")
+            .define(MODEL_DEVICE, Type.STRING, "auto", CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+                    Importance.MEDIUM, "Where the encoder runs; auto picks the GPU when TensorFlow sees one.")
+            .define(MODEL_MAX_LENGTH, Type.INT, 128, Range.atLeast(2), Importance.LOW,
+                    "Most tokens per text, counting [CLS] and [SEP]; longer texts are truncated.")
+            .define(MODEL_CACHE_DIR, Type.STRING, null, Importance.LOW,
+                    "Where packaged weights are unpacked once; unset: ~/.cache/streamguard/models.")
+            .define(MODEL_PATH, Type.STRING, null, Importance.LOW,
+                    "Encoder weights (weights jar or unpacked model) to use instead of the classpath's.")
+            .define(MODEL_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Follow published model versions (hot model swaps); false pins the heads file.")
+            .define(MODEL_VERSIONS_TOPIC, Type.STRING, Topics.MODEL_VERSIONS, Importance.LOW,
+                    "The compacted topic of model versions to follow.")
+            .define(BATCH_MAX_SIZE, Type.INT, BatchSettings.DEFAULTS.maxBatchSize(), Range.atLeast(1),
+                    Importance.MEDIUM, "Most texts per micro-batch (one scorer call).")
+            .define(BATCH_MAX_WAIT_MS, Type.INT, (int) BatchSettings.DEFAULTS.maxWait().toMillis(),
+                    by("[1,...]", WorkerConfig::checkWait), Importance.MEDIUM,
+                    "Longest the oldest text of a micro-batch waits for more, not counting its stream thread's"
+                    + " time in the engine; reading a backlog stretches it up to 5x.")
+            .define(BATCH_MAX_TOKENS, Type.INT, BatchSettings.DEFAULTS.maxTokensPerBatch(), Range.atLeast(1),
+                    Importance.LOW, "Most padded tokens (texts x longest) per micro-batch.")
+            .define(BATCH_ENGINE_SIZE, Type.INT, DEFAULT_ENGINE_BATCH_SIZE, Range.atLeast(1), Importance.LOW,
+                    "Texts per encoder call, cut by length from the micro-batch; at most batch.max.size.")
+            .define(DLQ_MAX_TEXT_BYTES, Type.INT, PipelineSettings.DEFAULT_MAX_TEXT_BYTES, Range.atLeast(1),
+                    Importance.LOW, "Texts longer than this (UTF-8 bytes) are dead-lettered.")
+            .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(-1, 65_535), Importance.LOW,
+                    "Port of /metrics, /health and /ready; 0 = any free port, -1 = off.")
+            .define(POLICY_KEY, Type.STRING, PipelineSettings.DEFAULT_POLICY_KEY, Importance.LOW,
+                    "The key of the live policy on moderation-policy.");
+
     private final Map<String, String> values;
+    private final AbstractConfig settings;
 
     private WorkerConfig(Map<String, String> values) {
         this.values = Map.copyOf(values);
-        // Fail at startup, not at first use.
-        role();
+        Map<String, String> own = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (SETTINGS.names().contains(k) && !v.isBlank()) {
+                own.put(k, v); // blank counts as unset
+            }
+        });
+        try {
+            this.settings = new AbstractConfig(SETTINGS, own, false);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        // Fail at startup, not at first use: what spans settings.
         batch();
-        engineBatchSize();
         pipelineSettings();
         encoderConfig();
-        metricsPort();
-        followModelVersions();
         if (!values.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("bootstrap.servers is not set (properties file or STREAMGUARD_BOOTSTRAP_SERVERS)");
         }
@@ -123,26 +182,25 @@ public final class WorkerConfig {
                 out.put(ENV_ALIASES.get(name), value);
             } else if (name.startsWith("STREAMGUARD_") && name.length() > "STREAMGUARD_".length()) {
                 String key = name.substring("STREAMGUARD_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                out.put(OWN_KEYS.contains(PREFIX + key) ? PREFIX + key : key, value);
+                out.put(SETTINGS.names().contains(PREFIX + key) ? PREFIX + key : key, value);
             }
         });
         return out;
     }
 
     public Role role() {
-        return Role.parse(get(ROLE, "all"));
+        return Role.parse(settings.getString(ROLE));
     }
 
     /** Written into every labeled event; default {@code <host>-<pid>}. */
     public String workerId() {
-        String id = values.get(WORKER_ID);
+        String id = settings.getString(WORKER_ID);
         return id != null ? id : defaultWorkerId();
     }
 
     public BatchSettings batch() {
-        return new BatchSettings(intValue(BATCH_MAX_SIZE, BatchSettings.DEFAULTS.maxBatchSize()),
-                Duration.ofMillis(intValue(BATCH_MAX_WAIT_MS, (int) BatchSettings.DEFAULTS.maxWait().toMillis())),
-                intValue(BATCH_MAX_TOKENS, BatchSettings.DEFAULTS.maxTokensPerBatch()));
+        return new BatchSettings(settings.getInt(BATCH_MAX_SIZE), Duration.ofMillis(settings.getInt(BATCH_MAX_WAIT_MS)),
+                settings.getInt(BATCH_MAX_TOKENS));
     }
 
     /**
@@ -153,28 +211,24 @@ public final class WorkerConfig {
      * 32 single calls; a micro-batch several times larger, cut by length, runs 2-4x faster.
      */
     public int engineBatchSize() {
-        int rows = intValue(BATCH_ENGINE_SIZE, DEFAULT_ENGINE_BATCH_SIZE);
-        if (rows < 1) {
-            throw new IllegalArgumentException(BATCH_ENGINE_SIZE + " must be at least 1, got " + rows);
-        }
-        return Math.min(rows, batch().maxBatchSize());
+        return Math.min(settings.getInt(BATCH_ENGINE_SIZE), batch().maxBatchSize());
     }
 
     public PipelineSettings pipelineSettings() {
-        return new PipelineSettings(workerId(), intValue(DLQ_MAX_TEXT_BYTES, PipelineSettings.DEFAULT_MAX_TEXT_BYTES),
-                batch(), get(POLICY_KEY, PipelineSettings.DEFAULT_POLICY_KEY));
+        return new PipelineSettings(workerId(), settings.getInt(DLQ_MAX_TEXT_BYTES), batch(),
+                settings.getString(POLICY_KEY));
     }
 
     /** The encoder (and hence tokenizer) to load; default {@code minilm-l6} on AUTO, 128 tokens. */
     public EncoderConfig encoderConfig() {
-        EncoderConfig config = EncoderConfig.of(get(MODEL_ENCODER, EncoderConfig.MINILM_L6))
-                .withDevice(Device.valueOf(get(MODEL_DEVICE, "AUTO").toUpperCase(Locale.ROOT)))
-                .withMaxLength(intValue(MODEL_MAX_LENGTH, 128));
-        if (values.containsKey(MODEL_CACHE_DIR)) {
-            config = config.withCacheDir(Path.of(values.get(MODEL_CACHE_DIR)));
+        EncoderConfig config = EncoderConfig.of(settings.getString(MODEL_ENCODER))
+                .withDevice(Device.valueOf(settings.getString(MODEL_DEVICE).toUpperCase(Locale.ROOT)))
+                .withMaxLength(settings.getInt(MODEL_MAX_LENGTH));
+        if (settings.getString(MODEL_CACHE_DIR) != null) {
+            config = config.withCacheDir(Path.of(settings.getString(MODEL_CACHE_DIR)));
         }
-        if (values.containsKey(MODEL_PATH)) {
-            config = config.withModelPath(Path.of(values.get(MODEL_PATH)));
+        if (settings.getString(MODEL_PATH) != null) {
+            config = config.withModelPath(Path.of(settings.getString(MODEL_PATH)));
         }
         return config;
     }
@@ -186,30 +240,22 @@ public final class WorkerConfig {
 
     /** The heads file the inference role loads, if configured. */
     public Path headsFile() {
-        String value = values.get(MODEL_HEADS);
+        String value = settings.getString(MODEL_HEADS);
         return value == null ? null : Path.of(value);
     }
 
     /** Whether inference follows {@link #modelVersionsTopic()}; off only if set to {@code false}. */
     public boolean followModelVersions() {
-        String value = get(MODEL_FOLLOW, "true");
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(MODEL_FOLLOW + " must be true or false, got '" + value + "'");
-        }
-        return Boolean.parseBoolean(value);
+        return settings.getBoolean(MODEL_FOLLOW);
     }
 
     public String modelVersionsTopic() {
-        return get(MODEL_VERSIONS_TOPIC, Topics.MODEL_VERSIONS);
+        return settings.getString(MODEL_VERSIONS_TOPIC);
     }
 
     /** Port of /metrics, /health, /ready; 0 picks a free one, -1 disables the endpoint. */
     public int metricsPort() {
-        int port = intValue(METRICS_PORT, DEFAULT_METRICS_PORT);
-        if (port < -1 || port > 65_535) {
-            throw new IllegalArgumentException(METRICS_PORT + " must be -1 (off) or 0..65535, got " + port);
-        }
-        return port;
+        return settings.getInt(METRICS_PORT);
     }
 
     /**
@@ -246,23 +292,6 @@ public final class WorkerConfig {
         return out;
     }
 
-    private String get(String key, String fallback) {
-        String value = values.get(key);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    private int intValue(String key, int fallback) {
-        String value = values.get(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + value + "'");
-        }
-    }
-
     private static String defaultWorkerId() {
         String host;
         try {
@@ -271,6 +300,46 @@ public final class WorkerConfig {
             host = "localhost";
         }
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /**
+     * The settings as a markdown table, the README's configuration table ({@code WorkerConfigReadmeTest}
+     * fails when the two disagree).
+     */
+    public static String markdownTable() {
+        return ConfigDocs.markdownTable(SETTINGS);
+    }
+
+    /** The settings as short lines for {@code worker --help}: name=default, then what it does, indented. */
+    public static List<String> helpLines() {
+        return ConfigDocs.helpLines(SETTINGS);
+    }
+
+    /** A validator that runs {@code check} on the value; {@code valid} describes valid values in the docs. */
+    private static ConfigDef.Validator by(String valid, Consumer<String> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return;
+                }
+                try {
+                    check.accept(value.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(e.getMessage()); // the message names the setting already
+                }
+            }
+
+            @Override
+            public String toString() {
+                return valid;
+            }
+        };
+    }
+
+    /** The message says maxWait, as {@link BatchSettings} does. */
+    private static void checkWait(String millis) {
+        new BatchSettings(1, Duration.ofMillis(Integer.parseInt(millis)), 1);
     }
 
     @Override

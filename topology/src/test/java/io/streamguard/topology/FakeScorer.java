@@ -17,14 +17,23 @@ import java.util.Set;
  * A deterministic model: each label scores the highest weight of any trigger word in the text
  * (0.01 if none); sentiment is negative when any label reaches 0.5. Records every batch it is given
  * and fails on demand.
+ *
+ * <p>Its engine time is mock time on its own {@link EngineClock}: every call takes {@link #CALL_NANOS}
+ * (model time is positive, yet far from a whole millisecond that would age queued texts), plus
+ * {@link #delay} if set. Nothing sleeps.
  */
 final class FakeScorer implements BatchScorer {
+
+    /** What every call takes on the mock clock. */
+    static final long CALL_NANOS = 10_000;
 
     static final Map<String, Thresholds> THRESHOLDS = Map.of(
             "toxic", new Thresholds(0.5, 0.9),
             "spam", new Thresholds(0.6, 0.95));
 
     private final BertTokenizer tokenizer;
+    private final ManualTime time;
+    private final EngineClock clock;
     private final Map<Integer, Map<String, Float>> triggers = new HashMap<>();
     private final Set<Integer> poison = new HashSet<>();
     private ModelInfo model = new ModelInfo("fake-1", THRESHOLDS);
@@ -33,7 +42,22 @@ final class FakeScorer implements BatchScorer {
     final List<Integer> batchSizes = new ArrayList<>();
 
     FakeScorer(BertTokenizer tokenizer) {
+        this(tokenizer, new ManualTime());
+    }
+
+    private FakeScorer(BertTokenizer tokenizer, ManualTime time) {
+        this(tokenizer, time, new EngineClock(time));
+    }
+
+    private FakeScorer(BertTokenizer tokenizer, ManualTime time, EngineClock clock) {
         this.tokenizer = tokenizer;
+        this.time = time;
+        this.clock = clock;
+    }
+
+    /** Another model on the same stream thread: its engine time is this one's thread's engine time too. */
+    FakeScorer onTheSameThread() {
+        return new FakeScorer(tokenizer, time, clock);
     }
 
     /** {@code word} (one word piece) scores {@code score} for {@code label}. */
@@ -54,7 +78,7 @@ final class FakeScorer implements BatchScorer {
         return this;
     }
 
-    /** Every call takes at least {@code millis} of real time, like an engine under load. */
+    /** Every call takes {@code millis} more of mock time, like an engine under load. */
     FakeScorer delay(long millis) {
         delayMillis = millis;
         return this;
@@ -72,14 +96,8 @@ final class FakeScorer implements BatchScorer {
     @Override
     public synchronized List<ScoredText> score(List<Encoding> encodings) {
         batchSizes.add(encodings.size());
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
+        time.advanceNanos(CALL_NANOS);
+        time.sleep(delayMillis);
         if (failBatches && encodings.size() > 1) {
             throw new IllegalStateException("simulated engine failure for a batch of " + encodings.size());
         }
@@ -102,6 +120,11 @@ final class FakeScorer implements BatchScorer {
             out.add(new ScoredText(new Scores(labels, Map.of("sentiment", sentiment)), e.truncated(), model));
         }
         return out;
+    }
+
+    @Override
+    public EngineClock clock() {
+        return clock;
     }
 
     @Override

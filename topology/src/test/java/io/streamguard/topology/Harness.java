@@ -113,13 +113,6 @@ final class Harness implements AutoCloseable {
      */
     static final long SEND_AGE_MS = 10;
 
-    /**
-     * Texts queued right after a batch ran count as arriving when its engine call ended (real time, as
-     * Kafka Streams' cached clock would otherwise age them): a test that closes such texts by time
-     * advances the clock by this much beyond the wait, as the fake engine's real time counts too.
-     */
-    static final long ENGINE_MARGIN_MS = 1_000;
-
     /** Sends {@code text} as event {@code id} (also the key) with a timestamp {@link #SEND_AGE_MS} before the clock. */
     byte[] send(String id, String text) {
         byte[] bytes = bytes(event(id, text));

@@ -93,7 +93,7 @@ class InferenceRestartTest {
     @Test
     void aBacklogStretchesTheWaitWhileTextsKeepArrivingUpToItsLimit() {
         processor.init(context);
-        long cap = InferenceProcessor.BACKLOG_WAIT_FACTOR * 20L;
+        long cap = BatchClock.BACKLOG_WAIT_FACTOR * 20L;
         // Texts produced a second before they arrive: the task is reading a backlog.
         arrive("late-0", 10_000, 9_000);
         for (long t = 10_020; t < 10_000 + cap; t += 20) {
@@ -131,7 +131,7 @@ class InferenceRestartTest {
      */
     @Test
     void recordsAfterASizeClosedBatchInOneSliceAreNotAgedByItsEngineTime() {
-        FakeScorer slow = new FakeScorer(Harness.TOKENIZER).delay(200);
+        FakeScorer slow = scorer.onTheSameThread().delay(200);
         InferenceProcessor sized = new InferenceProcessor(slow, Harness.batch(2, 20, 8192),
                 new PipelineMetrics(new SimpleMeterRegistry()), "w1", Stages.BUFFER_STORE, Stages.POLICY_STORE,
                 "default");
@@ -143,12 +143,15 @@ class InferenceRestartTest {
         }
         assertThat(slow.batchSizes).as("a and b closed by size").containsExactly(2);
 
-        // c arrived at 10,200 or later; at 10,020 it has not waited 20 ms.
+        // c arrived at 10,200; at 10,020 it has not waited 20 ms, at 10,219 not quite.
         context.setCurrentSystemTimeMs(10_020);
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_020);
         assertThat(slow.batchSizes).containsExactly(2);
-        context.setCurrentSystemTimeMs(10_230);
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_230);
+        context.setCurrentSystemTimeMs(10_219);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_219);
+        assertThat(slow.batchSizes).containsExactly(2);
+        context.setCurrentSystemTimeMs(10_220);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(10_220);
         assertThat(slow.batchSizes).containsExactly(2, 1);
     }
 

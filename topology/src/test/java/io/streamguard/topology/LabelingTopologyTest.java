@@ -126,7 +126,7 @@ class LabelingTopologyTest {
         assertThat(scorer.batchSizes).containsExactly(4, 4);
         assertThat(h.labeled.getQueueSize()).isEqualTo(8);
 
-        h.advance(20 + Harness.ENGINE_MARGIN_MS);
+        h.advance(20);
         assertThat(scorer.batchSizes).containsExactly(4, 4, 2);
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId)
                 .containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
@@ -156,20 +156,20 @@ class LabelingTopologyTest {
     @Test
     void timeTheThreadSpendsInTheEngineDoesNotCountAsWaiting(@TempDir Path otherStateDir) {
         start(batch(32, 20, 8192));
-        FakeScorer slow = new FakeScorer(Harness.TOKENIZER).delay(300);
+        FakeScorer slow = scorer.onTheSameThread().delay(300);
         try (Harness other = new Harness(otherStateDir, org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2,
                 self -> LabelingTopology.build(Harness.settings(batch(1, 20, 8192)), self.serdes, self.metrics,
                         "minilm-l6", Harness.TOKENIZER, slow))) {
             h.send("a", "hello there");
-            long started = System.nanoTime();
             other.send("x", "a batch of one, closed by size, 300 ms in the engine");
-            long engineMillis = (System.nanoTime() - started) / 1_000_000;
             assertThat(slow.batchSizes).containsExactly(1);
 
-            // 20 ms of the clock have passed, but the thread was in the engine for >= 300 of them.
+            // 20 ms of the clock have passed, but the thread was in the engine for 300 of them.
             h.advance(20);
             assertThat(h.labeled.isEmpty()).as("engine time is not waiting time").isTrue();
-            h.advance(engineMillis);
+            h.advance(299);
+            assertThat(h.labeled.isEmpty()).as("gathered 19 of 20 ms").isTrue();
+            h.advance(1);
             assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("a");
         }
     }
@@ -187,7 +187,7 @@ class LabelingTopologyTest {
         // 15 tokens: 2 x 15 > 20, so t3 runs alone and t4 waits for its own batch.
         h.send("t4", "one two three four five six seven eight nine ten eleven twelve thirteen");
         assertThat(scorer.batchSizes).containsExactly(2, 1);
-        h.advance(20 + Harness.ENGINE_MARGIN_MS);
+        h.advance(20);
         assertThat(scorer.batchSizes).containsExactly(2, 1, 1);
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("t1", "t2", "t3", "t4");
     }
@@ -202,7 +202,7 @@ class LabelingTopologyTest {
             h.textEvents.pipeInput(new TestRecord<>(key, h.bytes(Harness.event(id, "text " + i)), h.wallClock()));
             sent.add(id);
         }
-        h.advance(20 + Harness.ENGINE_MARGIN_MS);
+        h.advance(20);
 
         List<TestRecord<String, LabeledEvent>> out = h.labeled.readRecordsToList();
         assertThat(out).extracting(r -> r.value().getId()).containsExactlyElementsOf(sent);

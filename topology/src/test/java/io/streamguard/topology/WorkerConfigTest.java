@@ -101,6 +101,24 @@ class WorkerConfigTest {
     }
 
     @Test
+    void eachSettingIsValidatedAsDeclared() {
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_DEVICE, "tpu")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.MODEL_DEVICE);
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_FOLLOW, "maybe")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.MODEL_FOLLOW);
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.METRICS_PORT, "70000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.METRICS_PORT);
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_ENCODER, "gpt")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minilm-l6");
+        WorkerConfig blanks = WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.BATCH_MAX_SIZE, " ",
+                WorkerConfig.MODEL_DEVICE, "GPU", WorkerConfig.MODEL_FOLLOW, "FALSE", WorkerConfig.METRICS_PORT, "-1"));
+        assertThat(blanks.batch()).as("blank is unset").isEqualTo(BatchSettings.DEFAULTS);
+        assertThat(blanks.encoderConfig().device()).isEqualTo(Device.GPU);
+        assertThat(blanks.followModelVersions()).isFalse();
+        assertThat(blanks.metricsPort()).isEqualTo(-1);
+    }
+
+    @Test
     void defaultsFileEnvironmentAndOverridesApplyInThatOrder() throws Exception {
         Path file = dir.resolve("worker.properties");
         Files.writeString(file, """

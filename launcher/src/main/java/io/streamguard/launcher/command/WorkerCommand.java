@@ -17,6 +17,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -38,7 +40,18 @@ import java.util.concurrent.Callable;
             "Default heads: models/v1/<encoder>.json in the checkout."
         })
 public final class WorkerCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    CommandSpec spec;
+
+    /** Appends the streamguard.* settings, as WorkerConfig declares them, to the help's footer. */
+    @Spec
+    void spec(CommandSpec commandSpec) {
+        this.spec = commandSpec;
+        List<String> footer = new ArrayList<>(List.of(commandSpec.usageMessage().footer()));
+        footer.add("");
+        footer.add("Settings (in --config FILE, or as STREAMGUARD_<KEY> with dots as underscores):");
+        WorkerConfig.helpLines().forEach(line -> footer.add("  " + line.replace("%", "%%")));
+        commandSpec.usageMessage().footer(footer.toArray(String[]::new));
+    }
 
     @Option(
             names = "--role",
