@@ -17,7 +17,9 @@ import io.streamguard.launcher.command.TopicsCommand;
 import io.streamguard.launcher.command.TrainCommand;
 import io.streamguard.launcher.command.UpCommand;
 import io.streamguard.launcher.command.WorkerCommand;
-import io.streamguard.model.encoder.EncoderException;
+import io.streamguard.model.ModelRuntimeException;
+import io.streamguard.schemas.registry.RegistryException;
+import io.streamguard.topology.PipelineException;
 
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 /**
@@ -107,24 +110,15 @@ public final class StreamGuardCli implements Callable<Integer> {
             PrintWriter err = cmd.getErr();
             String message;
             if (ex instanceof LauncherException) {
-                message =
-                        ex
-                                .getMessage(); // may carry a registry log tail: deliberately kept
-                                               // multi-line
-            } else if (ex instanceof KafkaException || ex instanceof java.io.UncheckedIOException) {
+                message = ex.getMessage(); // may carry a registry log tail: deliberately kept multi-line
+            } else if (ex instanceof KafkaException || ex instanceof UncheckedIOException) {
                 message = oneLine(rootMessage(ex));
-            } else if (ex instanceof EncoderException
-                    || ex instanceof io.streamguard.model.heads.HeadsFileException
-                    || ex instanceof io.streamguard.model.heads.IncompatibleHeadsException
-                    || ex instanceof io.streamguard.model.training.TrainingException
-                    || ex instanceof io.streamguard.model.training.DatasetFormatException
-                    || ex instanceof java.io.UncheckedIOException) {
-                message = oneLine(ex.getMessage()); // typed model-runtime failures say what and why
+            } else if (ex instanceof ModelRuntimeException
+                    || ex instanceof RegistryException
+                    || ex instanceof PipelineException) {
+                message = oneLine(ex.getMessage()); // each module's typed failures say what and why
             } else {
-                message =
-                        "internal error: "
-                                + ex
-                                + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";
+                message = "internal error: " + ex + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";
             }
             LOG.debug("Command failed", ex);
             err.println(PREFIX + message);
