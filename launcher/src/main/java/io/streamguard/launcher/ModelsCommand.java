@@ -3,7 +3,7 @@ package io.streamguard.launcher;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
 import io.streamguard.schemas.Topics;
-import io.streamguard.topology.ModelVersions;
+import io.streamguard.versions.ModelVersions;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
