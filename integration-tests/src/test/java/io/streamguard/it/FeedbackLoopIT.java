@@ -350,7 +350,8 @@ class FeedbackLoopIT {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, ModelVersionsTopic.MAX_RECORD_BYTES);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            return ModelVersionsTopic.readAll(c, versionsTopic, b -> versions.deserializer().deserialize(versionsTopic, b),
+            return ModelVersionsTopic.readAll(c, versionsTopic,
+                    b -> versions.deserializer().deserialize(versionsTopic, b),
                     Duration.ofSeconds(30));
         }
     }

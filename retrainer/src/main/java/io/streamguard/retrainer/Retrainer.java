@@ -166,7 +166,8 @@ public final class Retrainer implements AutoCloseable {
         long from = clock.millis() - settings.textRetention().toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
         labeled.forEach(tp -> times.put(tp, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = labeled.isEmpty() ? Map.of() : consumer.offsetsForTimes(times);
+        Map<TopicPartition, OffsetAndTimestamp> offsets = labeled.isEmpty() ? Map.of()
+                : consumer.offsetsForTimes(times);
         for (TopicPartition tp : labeled) {
             OffsetAndTimestamp at = offsets.get(tp);
             if (at == null) {

@@ -78,7 +78,8 @@ class ModelVersionsTest {
         MockConsumer<String, byte[]> consumer = consumer(4);
         consumer.schedulePollTask(() -> {
             for (int i = 0; i < records.size(); i++) {
-                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, i, records.get(i).getVersion(), new byte[] {(byte) i}));
+                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, i, records.get(i).getVersion(),
+                        new byte[] {(byte) i}));
             }
             consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "gone", null));
         });
