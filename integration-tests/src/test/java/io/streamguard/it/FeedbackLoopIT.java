@@ -19,9 +19,9 @@ import io.streamguard.retrainer.RetrainerSettings;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
 import io.streamguard.topology.ClassifierScorer;
-import io.streamguard.topology.ModelVersions;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
+import io.streamguard.versions.ModelVersionsTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -347,10 +347,11 @@ class FeedbackLoopIT {
 
     private static Map<String, ModelVersion> readVersions() {
         Properties p = SharedStack.readCommittedProps();
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Retrainer.MAX_VERSION_BYTES);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, ModelVersionsTopic.MAX_RECORD_BYTES);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            return ModelVersions.readAll(c, versionsTopic, b -> versions.deserializer().deserialize(versionsTopic, b),
+            return ModelVersionsTopic.readAll(c, versionsTopic,
+                    b -> versions.deserializer().deserialize(versionsTopic, b),
                     Duration.ofSeconds(30));
         }
     }

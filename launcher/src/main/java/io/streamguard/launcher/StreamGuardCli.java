@@ -18,6 +18,7 @@ import io.streamguard.launcher.command.TrainCommand;
 import io.streamguard.launcher.command.UpCommand;
 import io.streamguard.launcher.command.WorkerCommand;
 import io.streamguard.model.ModelRuntimeException;
+import io.streamguard.retrainer.RetrainerException;
 import io.streamguard.schemas.registry.RegistryException;
 import io.streamguard.topology.PipelineException;
 
@@ -115,7 +116,8 @@ public final class StreamGuardCli implements Callable<Integer> {
                 message = oneLine(rootMessage(ex));
             } else if (ex instanceof ModelRuntimeException
                     || ex instanceof RegistryException
-                    || ex instanceof PipelineException) {
+                    || ex instanceof PipelineException
+                    || ex instanceof RetrainerException) {
                 message = oneLine(ex.getMessage()); // each module's typed failures say what and why
             } else {
                 message = "internal error: " + ex + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";

@@ -46,7 +46,7 @@ class FeedbackLogTest {
         assertThat(log.examples()).hasSize(3);
 
         FeedbackLog restarted = new FeedbackLog(Duration.ofMinutes(10), 3);
-        restarted.usedUpTo(Retrainer.parseOffsets(Retrainer.formatOffsets(Map.of(0, 1L, 1, 5L))));
+        restarted.usedUpTo(Lineage.parseOffsets(Lineage.formatOffsets(Map.of(0, 1L, 1, 5L))));
         restarted.addFeedback("e1", Map.of("spam", true), "a", 0, 0, 0);
         restarted.addFeedback("e2", Map.of("spam", true), "b", 1, 4, 0);
         restarted.addFeedback("e3", Map.of("spam", true), "c", 0, 1, 0);

@@ -1,9 +1,18 @@
 package io.streamguard.schemas;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
-/** Kafka topic names of the pipeline and the registry subjects derived from them. */
+/**
+ * The pipeline's Kafka topics, each declared once with the configs it is created with ({@link #ALL}), and the
+ * registry subjects derived from their names. {@code up}, {@code topics create} and the retrainer create them
+ * from here ({@link TopicAdmin}).
+ */
 public final class Topics {
 
     /** Incoming {@code TextEvent}s. */
@@ -28,11 +37,52 @@ public final class Topics {
     /** The active {@code ModerationPolicy}; compacted, latest value per key (policy name) wins. */
     public static final String MODERATION_POLICY = "moderation-policy";
 
-    /** A topic and whether it uses log compaction ({@code cleanup.policy=compact}) instead of deletion. */
-    public record TopicSpec(String name, boolean compacted) {
+    /** Partitions of a topic {@code up} and {@code topics create} make when not told otherwise. */
+    public static final int DEFAULT_PARTITIONS = 3;
+    /**
+     * Largest {@code model-versions} record ({@code max.message.bytes} of the topic, and the fetch and request
+     * sizes of its clients): a heads file of a BERT-sized MLP is several MB, over the broker's 1 MB default.
+     */
+    public static final int MODEL_VERSION_MAX_BYTES = 32 * 1024 * 1024;
+
+    /**
+     * A topic as the pipeline creates it: its name, whether it uses log compaction
+     * ({@code cleanup.policy=compact}) instead of deletion, and the other topic-level configs it needs; every
+     * other setting, the replication factor included, is the broker's default.
+     *
+     * @param extraConfigs topic configs besides {@code cleanup.policy}
+     */
+    public record TopicSpec(String name, boolean compacted, Map<String, String> extraConfigs) {
 
         public TopicSpec {
             Objects.requireNonNull(name, "name");
+            extraConfigs = Map.copyOf(extraConfigs);
+        }
+
+        public TopicSpec(String name, boolean compacted) {
+            this(name, compacted, Map.of());
+        }
+
+        /** The topic-level configs it is created with. */
+        public Map<String, String> configs() {
+            Map<String, String> configs = new TreeMap<>(extraConfigs);
+            if (compacted) {
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            }
+            return Map.copyOf(configs);
+        }
+
+        /** The same topic under another name, e.g. a per-run topic in tests. */
+        public TopicSpec named(String otherName) {
+            return new TopicSpec(otherName, compacted, extraConfigs);
+        }
+
+        /** What to ask the broker for: {@code partitions} partitions, its replication factor, these configs. */
+        public NewTopic newTopic(int partitions) {
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+            }
+            return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs());
         }
     }
 
@@ -45,10 +95,21 @@ public final class Topics {
             new TopicSpec(MODERATION_BLOCKED, false),
             new TopicSpec(TEXT_EVENTS_DLQ, false),
             new TopicSpec(MODERATION_FEEDBACK, false),
-            new TopicSpec(MODEL_VERSIONS, true),
+            new TopicSpec(MODEL_VERSIONS, true,
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_VERSION_MAX_BYTES))),
             new TopicSpec(MODERATION_POLICY, true));
 
     private Topics() {
+    }
+
+    /**
+     * The declaration of pipeline topic {@code name}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not one of {@link #ALL}
+     */
+    public static TopicSpec spec(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a pipeline topic: " + name));
     }
 
     /** Subject of the topic's record values under Confluent's TopicNameStrategy: {@code <topic>-value}. */

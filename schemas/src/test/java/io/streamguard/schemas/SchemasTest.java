@@ -1,6 +1,7 @@
 package io.streamguard.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.avro.Decision;
 import io.streamguard.avro.Feedback;
@@ -139,5 +140,16 @@ class SchemasTest {
         assertThat(Topics.ALL).filteredOn(Topics.TopicSpec::compacted).extracting(Topics.TopicSpec::name)
                 .containsExactly("model-versions", "moderation-policy");
         assertThat(Topics.TEXT_TOKENIZED).isEqualTo("text-tokenized");
+        assertThat(Topics.spec(Topics.MODEL_VERSIONS).configs()).isEqualTo(Map.of("cleanup.policy", "compact",
+                "max.message.bytes", "33554432"));
+        assertThat(Topics.spec(Topics.MODERATION_POLICY).configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
+        assertThat(Topics.spec(Topics.TEXT_EVENTS).configs()).isEmpty();
+        assertThat(Topics.spec(Topics.MODEL_VERSIONS).named("it-versions").newTopic(1))
+                .satisfies(t -> assertThat(t.name()).isEqualTo("it-versions"))
+                .satisfies(t -> assertThat(t.numPartitions()).isEqualTo(1))
+                .satisfies(t -> assertThat(t.configs()).containsEntry("max.message.bytes", "33554432"));
+        assertThatThrownBy(() -> Topics.spec("nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Topics.spec(Topics.TEXT_EVENTS).newTopic(0))
+                .hasMessage("partitions must be >= 1, was 0");
     }
 }

@@ -5,6 +5,8 @@ import io.streamguard.avro.VersionStatus;
 import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
+import io.streamguard.versions.ModelVersions;
+import io.streamguard.versions.ModelVersionsTopic;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,7 +74,7 @@ public final class ModelVersionFollower implements AutoCloseable {
      * configured heads file. A missing topic leaves the configured heads.
      */
     public void catchUp(Duration timeout) {
-        Map<String, ModelVersion> all = ModelVersions.readAll(consumer, topic, this::safeDecode, timeout);
+        Map<String, ModelVersion> all = ModelVersionsTopic.readAll(consumer, topic, this::safeDecode, timeout);
         all.values().forEach(this::remember);
         applyLive();
     }

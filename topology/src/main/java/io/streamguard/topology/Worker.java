@@ -11,12 +11,15 @@ import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroDeserializer;
+import io.streamguard.versions.ModelVersionsTopic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -150,15 +153,13 @@ public final class Worker implements AutoCloseable {
      */
     private static ModelVersionFollower follower(WorkerConfig config, RegistryClient registry, HeadsSwapper scorer,
             PipelineMetrics metrics) {
-        Properties props = new Properties();
+        Map<String, Object> client = new HashMap<>();
         config.registryProperties().forEach((k, v) -> {
             if (ConsumerConfig.configNames().contains(k)) {
-                props.put(k, v);
+                client.put(k, v);
             }
         });
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Map<String, Object> props = ModelVersionsTopic.readerConfig(client);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-model-follower");
         var deserializer = AvroDeserializer.specific(ModelVersion.class, registry);
         String topic = config.modelVersionsTopic();

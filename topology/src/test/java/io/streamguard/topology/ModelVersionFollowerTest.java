@@ -9,6 +9,7 @@ import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.topology.testing.SeededHeads;
+import io.streamguard.versions.ModelVersions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

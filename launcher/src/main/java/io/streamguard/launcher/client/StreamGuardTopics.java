@@ -2,7 +2,7 @@ package io.streamguard.launcher.client;
 
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
-import io.streamguard.retrainer.Retrainer;
+import io.streamguard.schemas.TopicAdmin;
 import io.streamguard.schemas.Topics.TopicSpec;
 import io.streamguard.schemas.Topics;
 
@@ -11,11 +11,10 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,27 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-/** Creates and inspects the standard StreamGuard topics through an {@link Admin} client. */
+/**
+ * Creates ({@link TopicAdmin}, as {@link Topics} declares them) and inspects the standard StreamGuard topics
+ * through an {@link Admin} client.
+ */
 public final class StreamGuardTopics {
-    public static final int DEFAULT_PARTITIONS = 3;
+    public static final int DEFAULT_PARTITIONS = Topics.DEFAULT_PARTITIONS;
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
 
     private StreamGuardTopics() {}
-
-    /**
-     * Topic-level configs a standard topic is created with; everything else uses the broker
-     * defaults.
-     */
-    public static Map<String, String> configs(TopicSpec spec) {
-        if (spec.name().equals(Topics.MODEL_VERSIONS)) {
-            // One record is a whole heads file: larger than the broker's default 1 MB limit.
-            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Retrainer.MAX_VERSION_BYTES));
-        }
-        return spec.compacted()
-                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                : Map.of();
-    }
 
     /** What {@code topics list/describe} shows for one topic. */
     public record Info(
@@ -79,39 +66,12 @@ public final class StreamGuardTopics {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
         }
-        List<NewTopic> wanted =
-                standard().stream()
-                        .map(
-                                spec ->
-                                        new NewTopic(
-                                                        spec.name(),
-                                                        java.util.Optional.of(partitions),
-                                                        java.util.Optional.empty())
-                                                .configs(configs(spec)))
-                        .toList();
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
-        List<String> created = new ArrayList<>();
-        for (NewTopic topic : wanted) {
-            try {
-                results.get(topic.name()).get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                created.add(topic.name());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new LauncherException(
-                            "could not create topic "
-                                    + topic.name()
-                                    + ": "
-                                    + Messages.rootMessage(e),
-                            e);
-                }
-            } catch (TimeoutException e) {
-                throw new LauncherException("timed out creating topic " + topic.name(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LauncherException("interrupted while creating topics");
-            }
+        List<NewTopic> wanted = standard().stream().map(spec -> spec.newTopic(partitions)).toList();
+        try {
+            return TopicAdmin.createMissing(admin, wanted, Duration.ofSeconds(ADMIN_TIMEOUT_SECONDS));
+        } catch (KafkaException e) {
+            throw new LauncherException(e.getMessage(), e);
         }
-        return List.copyOf(created);
     }
 
     /**

@@ -4,7 +4,7 @@ import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
 import io.streamguard.launcher.client.VersionsTopic;
 import io.streamguard.schemas.Topics;
-import io.streamguard.topology.ModelVersions;
+import io.streamguard.versions.ModelVersions;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

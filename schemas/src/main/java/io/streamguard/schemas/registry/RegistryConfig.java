@@ -2,48 +2,24 @@ package io.streamguard.schemas.registry;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Immutable settings for a {@link RegistryClient} and the serdes using it.
  *
  * <p>Build one with {@link #builder()}, or from Kafka-style properties with {@link #fromMap(Map)}, which
- * reads Confluent's property names so existing client configs carry over:
- *
- * <table>
- *   <caption>Recognised properties</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@value #URL}</td><td>(required)</td><td>base URL, or comma-separated URLs tried in turn on
- *       connection failure; may carry a path prefix, e.g. {@code http://host:8080/apis/ccompat/v7}</td></tr>
- *   <tr><td>{@value #BASIC_AUTH_CREDENTIALS_SOURCE}</td><td>USER_INFO if user info is set</td>
- *       <td>USER_INFO or URL (credentials taken from {@code http://user:pass@host})</td></tr>
- *   <tr><td>{@value #BASIC_AUTH_USER_INFO}</td><td></td><td>{@code user:password}</td></tr>
- *   <tr><td>{@value #SSL_TRUSTSTORE_LOCATION}, {@code .password}, {@code .type}</td><td>JDK default trust,
- *       type JKS</td><td>trust store for https URLs</td></tr>
- *   <tr><td>{@value #SSL_KEYSTORE_LOCATION}, {@code .password}, {@code .type},
- *       {@value #SSL_KEY_PASSWORD}</td><td>none, type JKS</td><td>client certificate (mutual TLS)</td></tr>
- *   <tr><td>{@value #AUTO_REGISTER_SCHEMAS}</td><td>true</td><td>serializer registers the record's schema;
- *       when false it only looks the schema up</td></tr>
- *   <tr><td>{@value #USE_LATEST_VERSION}</td><td>false</td><td>serializer writes with the subject's latest
- *       schema (implies no registration)</td></tr>
- *   <tr><td>{@value #LATEST_CACHE_TTL_SEC}</td><td>-1 (never expires)</td><td>how long the serializer
- *       caches the latest version</td></tr>
- *   <tr><td>{@value #RETRIES}</td><td>3</td><td>retries after the first attempt, on 5xx and I/O errors</td></tr>
- *   <tr><td>{@value #RETRY_BACKOFF_MS}</td><td>200</td><td>first backoff; doubles per retry, capped at 10 s</td></tr>
- *   <tr><td>{@value #REQUEST_TIMEOUT_MS}</td><td>30000</td><td>per HTTP request</td></tr>
- *   <tr><td>{@value #CONNECT_TIMEOUT_MS}</td><td>10000</td><td>per connection; short so failover is quick</td></tr>
- * </table>
+ * reads Confluent's property names so existing client configs carry over. Every property is declared once, with
+ * its type, default, validation and documentation, in {@link #configDef()} (Kafka's {@link ConfigDef}, so
+ * {@code configDef().toHtml()} or {@code toRst()} documents them): the URL is required, everything else has a
+ * default.
  *
  * <p>Keys prefixed {@code schema.registry.} are also accepted for the two {@code basic.auth.*} keys, as
  * Confluent's clients do.
@@ -83,8 +59,6 @@ public record RegistryConfig(
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STORE_TYPE = "JKS";
-
-    private static final String PREFIX = "schema.registry.";
 
     public RegistryConfig {
         urls = List.copyOf(urls);
@@ -129,70 +103,15 @@ public record RegistryConfig(
      * @throws IllegalArgumentException if the URL is missing or a value is malformed
      */
     public static RegistryConfig fromMap(Map<String, ?> props) {
-        Builder b = builder();
-        Object url = props.get(URL);
-        if (url == null) {
-            throw new IllegalArgumentException("missing required property " + URL);
-        }
-        List<URI> urls = parseUrls(url);
+        return RegistryProperties.parse(props);
+    }
 
-        String userInfo = firstString(props, BASIC_AUTH_USER_INFO, PREFIX + BASIC_AUTH_USER_INFO);
-        String source = firstString(props, BASIC_AUTH_CREDENTIALS_SOURCE, PREFIX + BASIC_AUTH_CREDENTIALS_SOURCE);
-        // Confluent defaults the source to URL, silently ignoring a configured user info; we honour it.
-        if (source == null) {
-            source = userInfo != null ? "USER_INFO" : "URL";
-        }
-        switch (source.trim().toUpperCase(Locale.ROOT)) {
-            case "USER_INFO" -> {
-                if (userInfo == null) {
-                    throw new IllegalArgumentException(
-                            BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO requires " + BASIC_AUTH_USER_INFO);
-                }
-                b.basicAuth(BasicAuth.parse(userInfo));
-            }
-            case "URL" -> urls.stream()
-                    .map(URI::getRawUserInfo)
-                    .filter(Objects::nonNull)
-                    .findFirst()
-                    .map(raw -> BasicAuth.parse(URLDecoder.decode(raw, StandardCharsets.UTF_8)))
-                    .ifPresent(b::basicAuth);
-            default -> throw new IllegalArgumentException(
-                    "unsupported " + BASIC_AUTH_CREDENTIALS_SOURCE + ": " + source + " (expected USER_INFO or URL)");
-        }
-        b.urls(urls.stream().map(RegistryConfig::withoutUserInfo).toList());
-
-        String trustLocation = string(props, SSL_TRUSTSTORE_LOCATION);
-        if (trustLocation != null) {
-            b.truststore(Path.of(trustLocation), string(props, SSL_TRUSTSTORE_PASSWORD),
-                    orDefault(string(props, SSL_TRUSTSTORE_TYPE), DEFAULT_STORE_TYPE));
-        }
-        String keyLocation = string(props, SSL_KEYSTORE_LOCATION);
-        if (keyLocation != null) {
-            b.keystore(Path.of(keyLocation), string(props, SSL_KEYSTORE_PASSWORD),
-                    orDefault(string(props, SSL_KEYSTORE_TYPE), DEFAULT_STORE_TYPE));
-        }
-        String keyPassword = string(props, SSL_KEY_PASSWORD);
-        if (keyPassword != null) {
-            b.keyPassword(keyPassword);
-        }
-
-        Long retries = number(props, RETRIES);
-        if (retries != null) {
-            b.retries(Math.toIntExact(retries));
-        }
-        Long backoff = number(props, RETRY_BACKOFF_MS);
-        if (backoff != null) {
-            b.retryBackoff(Duration.ofMillis(backoff));
-        }
-        Long requestTimeout = number(props, REQUEST_TIMEOUT_MS);
-        if (requestTimeout != null) {
-            b.requestTimeout(Duration.ofMillis(requestTimeout));
-        }
-        Long connectTimeout = number(props, CONNECT_TIMEOUT_MS);
-        if (connectTimeout != null) {
-            b.connectTimeout(Duration.ofMillis(connectTimeout));
-        }
-        return b.serde(SerdeSettings.fromMap(props)).build();
+    /**
+     * Every property {@link #fromMap} reads, with type, default, validation and documentation: the source of
+     * generated configuration docs.
+     */
+    public static ConfigDef configDef() {
+        return new ConfigDef(RegistryProperties.CONFIG_DEF);
     }
 
     @Override
@@ -262,13 +181,7 @@ public record RegistryConfig(
 
         /** Reads only the serde keys; used when a serde is given a ready client but still configured. */
         public static SerdeSettings fromMap(Map<String, ?> props) {
-            Boolean autoRegister = bool(props, AUTO_REGISTER_SCHEMAS);
-            Boolean useLatest = bool(props, USE_LATEST_VERSION);
-            Long ttlSec = number(props, LATEST_CACHE_TTL_SEC);
-            return new SerdeSettings(
-                    autoRegister == null ? DEFAULTS.autoRegisterSchemas() : autoRegister,
-                    useLatest == null ? DEFAULTS.useLatestVersion() : useLatest,
-                    ttlSec == null || ttlSec < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttlSec)));
+            return RegistryProperties.parseSerde(props);
         }
     }
 
@@ -366,7 +279,7 @@ public record RegistryConfig(
         }
     }
 
-    private static List<URI> parseUrls(Object value) {
+    static List<URI> parseUrls(Object value) {
         Collection<?> parts = value instanceof Collection<?> c ? c : List.of(value.toString().split(","));
         List<URI> urls = new ArrayList<>();
         for (Object part : parts) {
@@ -387,7 +300,7 @@ public record RegistryConfig(
         return urls;
     }
 
-    private static URI withoutUserInfo(URI url) {
+    static URI withoutUserInfo(URI url) {
         if (url.getRawUserInfo() == null) {
             return url;
         }
@@ -408,54 +321,5 @@ public record RegistryConfig(
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static String firstString(Map<String, ?> props, String key, String alias) {
-        String value = string(props, key);
-        return value != null ? value : string(props, alias);
-    }
-
-    private static String string(Map<String, ?> props, String key) {
-        Object value = props.get(key);
-        if (value == null) {
-            return null;
-        }
-        // Kafka's config parser wraps password-typed values; toString() of those is "[hidden]".
-        String text = value instanceof Password p ? p.value() : value.toString();
-        return text.isBlank() ? null : text.trim();
-    }
-
-    private static Long number(Map<String, ?> props, String key) {
-        Object value = props.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer: " + value, e);
-        }
-    }
-
-    private static Boolean bool(Map<String, ?> props, String key) {
-        Object value = props.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        String text = value.toString().trim();
-        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        throw new IllegalArgumentException(key + " must be true or false: " + value);
     }
 }

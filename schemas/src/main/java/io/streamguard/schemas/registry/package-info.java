@@ -13,7 +13,8 @@
  *
  * <p>Entry points: {@link io.streamguard.schemas.registry.RegistryClient#create} and
  * {@link io.streamguard.schemas.registry.RegistryConfig} ({@code builder()} or {@code fromMap(props)} with
- * Confluent's property names). Every failure is a {@link io.streamguard.schemas.registry.RegistryException}:
+ * Confluent's property names, declared in {@code RegistryConfig.configDef()}). Every failure is a
+ * {@link io.streamguard.schemas.registry.RegistryException}:
  *
  * <pre>
  * RegistryException                     protocol error (unparseable response), interruption

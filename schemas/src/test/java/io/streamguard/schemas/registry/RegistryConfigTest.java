@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +123,41 @@ class RegistryConfigTest {
         assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
                 RegistryConfig.BASIC_AUTH_USER_INFO, "no-colon")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user:password");
+    }
+
+    @Test
+    void everyPropertyIsDeclaredOnceWithItsDefaultAndDocs() {
+        ConfigDef def = RegistryConfig.configDef();
+        assertThat(def.names()).contains(RegistryConfig.URL, RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
+                RegistryConfig.BASIC_AUTH_USER_INFO, "schema.registry.basic.auth.user.info",
+                RegistryConfig.SSL_TRUSTSTORE_LOCATION, RegistryConfig.SSL_KEY_PASSWORD,
+                RegistryConfig.AUTO_REGISTER_SCHEMAS, RegistryConfig.USE_LATEST_VERSION,
+                RegistryConfig.LATEST_CACHE_TTL_SEC, RegistryConfig.RETRIES, RegistryConfig.RETRY_BACKOFF_MS,
+                RegistryConfig.REQUEST_TIMEOUT_MS, RegistryConfig.CONNECT_TIMEOUT_MS);
+        assertThat(def.configKeys().values()).allSatisfy(key -> assertThat(key.documentation).isNotBlank());
+        assertThat(def.defaultValues()).containsEntry(RegistryConfig.RETRIES, 3L)
+                .containsEntry(RegistryConfig.CONNECT_TIMEOUT_MS, 10_000L)
+                .containsEntry(RegistryConfig.AUTO_REGISTER_SCHEMAS, true);
+        assertThat(def.toHtml()).contains(RegistryConfig.URL, "comma-separated URLs");
+        assertThat(RegistryConfig.configDef()).as("a copy: callers cannot change the declaration").isNotSameAs(def);
+    }
+
+    @Test
+    void blankValuesReadAsUnsetAndNumbersOfAnyWidthAreAccepted() {
+        RegistryConfig config = RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
+                RegistryConfig.SSL_TRUSTSTORE_LOCATION, "/t.jks", RegistryConfig.SSL_TRUSTSTORE_TYPE, " ",
+                RegistryConfig.BASIC_AUTH_USER_INFO, "", RegistryConfig.RETRIES, 7L,
+                RegistryConfig.AUTO_REGISTER_SCHEMAS, " FALSE "));
+
+        assertThat(config.truststore()).contains(new RegistryConfig.KeyStoreRef(Path.of("/t.jks"), null, "JKS"));
+        assertThat(config.basicAuth()).isEmpty();
+        assertThat(config.retries()).isEqualTo(7);
+        assertThat(config.serde().autoRegisterSchemas()).isFalse();
+        assertThat(RegistryConfig.SerdeSettings.fromMap(Map.of(RegistryConfig.LATEST_CACHE_TTL_SEC, "30")))
+                .isEqualTo(new RegistryConfig.SerdeSettings(true, false, Optional.of(Duration.ofSeconds(30))));
+        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
+                RegistryConfig.CONNECT_TIMEOUT_MS, 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.CONNECT_TIMEOUT_MS);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.streamguard.topology;
+package io.streamguard.versions;
 
 import io.streamguard.avro.LabelThresholds;
 import io.streamguard.avro.ModelVersion;
@@ -8,7 +8,6 @@ import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Thresholds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code ModelVersion} records of the compacted {@code model-versions} topic: converting a
@@ -30,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>The topic is keyed by version. The live version of an encoder is its {@code PROMOTED} record
  * with the latest {@code publishedAt}: versions sit on different partitions, so offsets cannot order
- * them, and republishing an old version under its own key (a rollback) makes it live again.
+ * them, and republishing an old version under its own key (a rollback) makes it live again. Reading and
+ * writing the topic is {@link ModelVersionsTopic}'s job.
  */
 public final class ModelVersions {
 
@@ -99,47 +94,6 @@ public final class ModelVersions {
         List<ModelVersion> out = new ArrayList<>(versions);
         out.sort(Comparator.comparing(ModelVersions::publishedAt));
         return out;
-    }
-
-    /**
-     * Reads {@code topic} from the beginning to its current end with {@code consumer} (assigned here;
-     * should be read_committed) and returns the latest record per key, as compaction would leave it.
-     * Records {@code decode} rejects (returns null for) are skipped.
-     *
-     * @throws org.apache.kafka.common.errors.TimeoutException if the end is not reached within {@code timeout}
-     */
-    public static Map<String, ModelVersion> readAll(Consumer<String, byte[]> consumer, String topic,
-            Function<byte[], ModelVersion> decode, Duration timeout) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic);
-        Map<String, ModelVersion> latest = new LinkedHashMap<>();
-        if (infos == null || infos.isEmpty()) {
-            return latest;
-        }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-            if (System.nanoTime() > deadline) {
-                throw new org.apache.kafka.common.errors.TimeoutException("timed out reading " + topic);
-            }
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.key() == null) {
-                    continue;
-                }
-                if (r.value() == null) {
-                    latest.remove(r.key());
-                    continue;
-                }
-                ModelVersion v = decode.apply(r.value());
-                if (v != null) {
-                    latest.remove(r.key()); // re-insert: the map stays in arrival order
-                    latest.put(r.key(), v);
-                }
-            }
-        }
-        return latest;
     }
 
     /** {@code review}/{@code block} per label of a record, for display. */

@@ -1,0 +1,39 @@
+package io.streamguard.retrainer;
+
+import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.training.FeatureCache;
+import io.streamguard.model.training.FeatureMatrix;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encoder features of feedback texts. Every retrain sees all verdicts so far, so each text is encoded once per
+ * run and remembered; not thread-safe (the retrainer's loop thread is its only user).
+ */
+final class FeedbackFeatures {
+
+    private final LoadedEncoder encoder;
+    private final Map<String, float[]> memo = new HashMap<>();
+
+    FeedbackFeatures(LoadedEncoder encoder) {
+        this.encoder = encoder;
+    }
+
+    /** One vector of {@code model}'s feature per example, in order. */
+    List<float[]> of(HeadsModel model, List<FeedbackExample> examples) {
+        List<String> missing = examples.stream().map(FeedbackExample::text).filter(t -> !memo.containsKey(t))
+                .distinct().toList();
+        if (!missing.isEmpty()) {
+            FeatureMatrix m = FeatureCache.extract(encoder, missing, (done, total, elapsed) -> { });
+            float[] x = m.matrix(model.feature());
+            int width = x.length / missing.size();
+            for (int i = 0; i < missing.size(); i++) {
+                memo.put(missing.get(i), Arrays.copyOfRange(x, i * width, (i + 1) * width));
+            }
+        }
+        return examples.stream().map(e -> memo.get(e.text())).toList();
+    }
+}

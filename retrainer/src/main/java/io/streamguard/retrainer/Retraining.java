@@ -1,0 +1,163 @@
+package io.streamguard.retrainer;
+
+import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.VersionStatus;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.training.ClassificationReport;
+import io.streamguard.model.training.Task;
+import io.streamguard.versions.ModelVersions;
+import io.streamguard.versions.ModelVersionsTopic;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One retrain, start to finish: read the version history, train a candidate from the live version
+ * ({@link CandidateTrainer}), judge it against that version on the validation splits and the held-back
+ * feedback ({@link Evaluation}, {@link Gate}), and publish it to {@code model-versions} as PROMOTED or REJECTED
+ * with its {@link Lineage}. Also publishes the base version when the topic has none for the encoder. Runs on
+ * the retrainer's loop thread only.
+ */
+final class Retraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retraining.class);
+
+    private final RetrainerSettings settings;
+    private final String encoderId;
+    private final Path baseHeads;
+    private final BaseData base;
+    private final FeedbackFeatures features;
+    private final ModelVersionsTopic versions;
+    private final Clock clock;
+    private volatile HeadsModel live;
+
+    Retraining(RetrainerSettings settings, String encoderId, Path baseHeads, BaseData base, FeedbackFeatures features,
+            ModelVersionsTopic versions, Clock clock) {
+        this.settings = settings;
+        this.encoderId = encoderId;
+        this.baseHeads = baseHeads;
+        this.base = base;
+        this.features = features;
+        this.versions = versions;
+        this.clock = clock;
+    }
+
+    /**
+     * Finds the live version (publishing {@code baseHeads} as the first one if the topic has none for the
+     * encoder, so {@code models} shows it and a rollback can return to it) and tells {@code log} which verdicts
+     * the latest version was already trained on.
+     */
+    HeadsModel prepare(FeedbackLog log) {
+        Map<String, ModelVersion> all = versions.readAll();
+        live = liveHeads(all);
+        if (ModelVersions.live(all.values(), encoderId).isEmpty()) {
+            publish(ModelVersions.toAvro(live, VersionStatus.PROMOTED, "base version from " + baseHeads.getFileName(),
+                    Map.of("source", baseHeads.toString()), publishTime(all)));
+            LOG.info("Published base version {} from {}", live.version(), baseHeads);
+        }
+        // Verdicts an earlier run already trained on do not trigger again.
+        ModelVersions.byPublication(all.values()).stream()
+                .filter(v -> v.getLineage().containsKey(Lineage.FEEDBACK_OFFSETS)
+                        && encoderId.equals(v.getEncoderName()))
+                .reduce((a, b) -> b)
+                .ifPresent(v -> log.usedUpTo(Lineage.parseOffsets(v.getLineage().get(Lineage.FEEDBACK_OFFSETS))));
+        return live;
+    }
+
+    /** Trains, judges and publishes one candidate from every verdict in {@code log}, and marks them used. */
+    Retrainer.Outcome retrain(FeedbackLog log) {
+        long started = System.nanoTime();
+        Map<String, ModelVersion> all = versions.readAll();
+        HeadsModel parent = liveHeads(all); // follows rollbacks made meanwhile
+        live = parent;
+        List<FeedbackExample> train = new ArrayList<>();
+        List<FeedbackExample> heldOut = new ArrayList<>();
+        for (FeedbackExample e : log.examples()) {
+            (Holdout.heldOut(e.eventId(), settings.holdoutPercent()) ? heldOut : train).add(e);
+        }
+        Map<Integer, Long> offsets = log.consumedOffsets();
+        log.markRetrained();
+        String version = CandidateTrainer.nextVersion(all.keySet());
+        Map<String, String> lineage = Lineage.of(parent, offsets, train, heldOut, base, settings);
+        CandidateTrainer.Candidate candidate = new CandidateTrainer(settings).train(parent, version, base, train,
+                features.of(parent, train), lineage);
+        if (candidate.retrained().isEmpty()) {
+            Retrainer.Outcome outcome = new Retrainer.Outcome(null, parent.version(), false, "nothing to learn: the "
+                    + train.size() + " training verdicts name no label of " + parent.version(), train.size(),
+                    heldOut.size(), Duration.ofNanos(System.nanoTime() - started));
+            LOG.info("Retrain skipped: {}", outcome.reason());
+            return outcome;
+        }
+        List<float[]> heldOutFeatures = features.of(parent, heldOut);
+        Map<Task, ClassificationReport> parentReports = Evaluation.validation(parent, base);
+        Map<Task, ClassificationReport> candidateReports = Evaluation.validation(candidate.model(), base);
+        Evaluation.FeedbackScore before = Evaluation.feedback(parent, heldOut, heldOutFeatures);
+        Evaluation.FeedbackScore after = Evaluation.feedback(candidate.model(), heldOut, heldOutFeatures);
+        Gate.Decision decision = settings.gate().decide(Evaluation.primary(parentReports),
+                Evaluation.primary(candidateReports), before.accuracy(), after.accuracy(), after.verdicts());
+        HeadsModel model = candidate.model().withMetrics(metrics(candidateReports, after));
+        lineage.put("retrained", String.join(",", candidate.retrained().stream().map(Task::id).toList()));
+        publish(ModelVersions.toAvro(model, decision.promote() ? VersionStatus.PROMOTED : VersionStatus.REJECTED,
+                decision.reason(), lineage, publishTime(all)));
+        if (decision.promote()) {
+            live = model;
+            LOG.info("Model {} PROMOTED (parent {}): {}", version, parent.version(), decision.reason());
+        } else {
+            LOG.warn("Model {} REJECTED (parent {} stays): {}", version, parent.version(), decision.reason());
+        }
+        return new Retrainer.Outcome(version, parent.version(), decision.promote(), decision.reason(), train.size(),
+                after.verdicts(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The version new candidates start from. */
+    HeadsModel live() {
+        return live;
+    }
+
+    private static Map<String, Map<String, Double>> metrics(Map<Task, ClassificationReport> reports,
+            Evaluation.FeedbackScore feedback) {
+        Map<String, Map<String, Double>> out = new TreeMap<>();
+        reports.forEach((task, report) -> out.put(task.id(), report.asMap()));
+        out.put("feedback", Map.of("accuracy", feedback.accuracy(), "verdicts", (double) feedback.verdicts()));
+        return out;
+    }
+
+    private HeadsModel liveHeads(Map<String, ModelVersion> all) {
+        Optional<ModelVersion> v = ModelVersions.live(all.values(), encoderId);
+        if (v.isPresent()) {
+            return ModelVersions.heads(v.get());
+        }
+        return HeadsFile.read(baseHeads);
+    }
+
+    /** Later than every record so far, so the new record is the newest even if clocks disagree a little. */
+    private Instant publishTime(Map<String, ModelVersion> all) {
+        Instant now = clock.instant();
+        for (ModelVersion v : all.values()) {
+            Instant t = ModelVersions.publishedAt(v).plusMillis(1);
+            if (t.isAfter(now)) {
+                now = t;
+            }
+        }
+        return now;
+    }
+
+    private void publish(ModelVersion record) {
+        try {
+            versions.publish(record);
+        } catch (KafkaException e) {
+            throw new RetrainerException("cannot publish model version " + record.getVersion() + " to "
+                    + versions.name() + ": " + e, e);
+        }
+    }
+}

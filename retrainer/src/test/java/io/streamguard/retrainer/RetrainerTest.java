@@ -1,0 +1,208 @@
+package io.streamguard.retrainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.streamguard.avro.Feedback;
+import io.streamguard.avro.LabeledEvent;
+import io.streamguard.avro.ModelVersion;
+import io.streamguard.avro.VersionStatus;
+import io.streamguard.versions.ModelVersions;
+import io.streamguard.versions.ModelVersionsTopic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retrainer's loop without a broker: feedback arrives on a {@link MockConsumer}, versions are published to a
+ * {@link MockProducer} and read back from it. The test drives the loop one turn at a time ({@link
+ * Retrainer#pollOnce()}), so nothing waits on a clock.
+ */
+class RetrainerTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    private final TinyBase tiny = TinyBase.get();
+    private final Versions versions = new Versions();
+    private final MockConsumer<String, byte[]> feedback = consumer("feedback", 1);
+
+    @Test
+    void publishesTheBaseVersionThenPromotesACandidateThatLearnedTheFeedback() {
+        Retrainer retrainer = retrainer(TinyBase.settings(40, new Gate(0.5, 0.0)), feedback);
+        assertThat(versions.published()).singleElement().satisfies(v -> {
+            assertThat(v.getVersion()).isEqualTo("v1");
+            assertThat(v.getStatus()).isEqualTo(VersionStatus.PROMOTED);
+            assertThat(v.getReason()).isEqualTo("base version from v1.json");
+            assertThat(v.getLineage()).containsEntry("source", tiny.v1File.toString());
+            assertThat(v.getPublishedAt()).isEqualTo(NOW);
+        });
+
+        send(feedback, TinyBase.deliveryNotices(39), 0);
+        retrainer.pollOnce();
+        assertThat(retrainer.outcomes()).as("39 verdicts: not due yet").isEmpty();
+        assertThat(retrainer.newVerdicts()).isEqualTo(39);
+        send(feedback, TinyBase.deliveryNotices(40).subList(39, 40), 39);
+        retrainer.pollOnce();
+
+        assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.version()).isEqualTo("v2");
+            assertThat(o.parent()).isEqualTo("v1");
+            assertThat(o.promoted()).as(o.reason()).isTrue();
+            assertThat(o.reason()).startsWith("promoted: held-back feedback accuracy");
+            assertThat(o.trainVerdicts() + o.heldOutVerdicts()).isEqualTo(40);
+            assertThat(o.heldOutVerdicts()).isPositive();
+        });
+        ModelVersion v2 = versions.published().get(1);
+        assertThat(v2.getVersion()).isEqualTo("v2");
+        assertThat(v2.getStatus()).isEqualTo(VersionStatus.PROMOTED);
+        assertThat(v2.getParentVersion()).isEqualTo("v1");
+        assertThat(v2.getPublishedAt()).isAfter(NOW);
+        assertThat(Lineage.parseOffsets(v2.getLineage().get(Lineage.FEEDBACK_OFFSETS))).isEqualTo(Map.of(0, 40L));
+        assertThat(v2.getLineage()).containsEntry("parent", "v1").containsEntry("retrained", "spam");
+        assertThat(v2.getMetrics()).containsKeys("spam.f1", "feedback.accuracy");
+        assertThat(ModelVersions.heads(v2).version()).isEqualTo("v2");
+        assertThat(retrainer.live().version()).isEqualTo("v2");
+        assertThat(retrainer.newVerdicts()).isZero();
+
+        // A restart re-reads all feedback, but the verdicts v2 was trained on do not trigger again.
+        MockConsumer<String, byte[]> again = consumer("feedback", 1);
+        Retrainer restarted = retrainer(TinyBase.settings(40, new Gate(0.5, 0.0)), again);
+        assertThat(restarted.live().version()).isEqualTo("v2");
+        send(again, TinyBase.deliveryNotices(40), 0);
+        restarted.pollOnce();
+        assertThat(restarted.newVerdicts()).isZero();
+        assertThat(restarted.outcomes()).isEmpty();
+        assertThat(versions.published()).hasSize(2);
+    }
+
+    @Test
+    void aCandidateTheGateRejectsIsPublishedAsRejectedAndTheLiveVersionStays() {
+        // Verdicts the live version already gets right: held-back accuracy cannot improve.
+        Retrainer retrainer = retrainer(TinyBase.settings(20, new Gate(0.5, 0.0)), feedback);
+        send(feedback, TinyBase.deliveryNotices(20).stream().map(e -> new FeedbackExample(e.eventId(), e.text(),
+                Map.of("spam", true), e.partition(), e.offset())).toList(), 0);
+        retrainer.pollOnce();
+
+        Retrainer.Outcome outcome = retrainer.outcomes().get(0);
+        assertThat(outcome.promoted()).isFalse();
+        assertThat(outcome.reason()).startsWith("rejected: held-back feedback accuracy 1.0000 -> ")
+                .endsWith(" did not improve");
+        assertThat(versions.published()).extracting(ModelVersion::getVersion, ModelVersion::getStatus)
+                .containsExactly(tuple("v1", VersionStatus.PROMOTED), tuple("v2", VersionStatus.REJECTED));
+        assertThat(versions.published().get(1).getReason()).isEqualTo(outcome.reason());
+        assertThat(retrainer.live().version()).isEqualTo("v1");
+    }
+
+    @Test
+    void verdictsOnNoLabelOfTheModelPublishNothing() {
+        Retrainer retrainer = retrainer(TinyBase.settings(2, new Gate(0.02, 0.0)), feedback);
+        send(feedback, List.of(new FeedbackExample("e1", "a text", Map.of("violence", true), 0, 0),
+                new FeedbackExample("e2", "another text", Map.of("violence", false), 0, 1)), 0);
+        retrainer.pollOnce();
+
+        assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.version()).isNull();
+            assertThat(o.promoted()).isFalse();
+            assertThat(o.reason()).startsWith("nothing to learn: the ").endsWith(" name no label of v1");
+        });
+        assertThat(versions.published()).hasSize(1);
+        assertThat(retrainer.newVerdicts()).isZero();
+    }
+
+    @Test
+    void undecodableFeedbackIsSkipped() {
+        Retrainer retrainer = retrainer(TinyBase.settings(2, new Gate(0.02, 0.0)), feedback);
+        feedback.addRecord(new ConsumerRecord<>("feedback", 0, 0, "bad", new byte[] {1, 2, 3}));
+        feedback.addRecord(new ConsumerRecord<>("feedback", 0, 1, "tombstone", null));
+        send(feedback, TinyBase.deliveryNotices(1), 2);
+        retrainer.pollOnce();
+        assertThat(retrainer.newVerdicts()).isEqualTo(1);
+        assertThat(retrainer.outcomes()).isEmpty();
+    }
+
+    private Retrainer retrainer(RetrainerSettings settings, MockConsumer<String, byte[]> consumer) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Retraining retraining = new Retraining(settings, tiny.v1.encoderId(), tiny.v1File, tiny.base,
+                new FeedbackFeatures(tiny.encoder), versions.topic, clock);
+        Retrainer retrainer = new Retrainer(settings, clock, consumer, (topic, bytes) -> decode(bytes),
+                (topic, bytes) -> {
+                    throw new AssertionError("no labeled events in these tests");
+                }, retraining, versions.topic, () -> { });
+        retrainer.init();
+        return retrainer;
+    }
+
+    private static void send(MockConsumer<String, byte[]> consumer, List<FeedbackExample> examples, long offset) {
+        for (FeedbackExample e : examples) {
+            Feedback f = Feedback.newBuilder().setEventId(e.eventId()).setVerdicts(e.verdicts()).setModerator("test")
+                    .setTime(NOW).setText(e.text()).build();
+            try {
+                ByteBuffer bytes = Feedback.getEncoder().encode(f);
+                byte[] array = new byte[bytes.remaining()];
+                bytes.get(array);
+                consumer.addRecord(new ConsumerRecord<>("feedback", 0, offset++, e.eventId(), array));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    private static Feedback decode(byte[] bytes) {
+        try {
+            return Feedback.getDecoder().decode(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static MockConsumer<String, byte[]> consumer(String topic, long end) {
+        MockConsumer<String, byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+        TopicPartition tp = new TopicPartition(topic, 0);
+        consumer.updatePartitions(topic, List.of(new PartitionInfo(topic, 0, Node.noNode(), new Node[0],
+                new Node[0])));
+        consumer.updateBeginningOffsets(Map.of(tp, 0L));
+        consumer.updateEndOffsets(Map.of(tp, end));
+        return consumer;
+    }
+
+    /** A model-versions topic on mocks: what the producer sent is what the next read returns. */
+    private static final class Versions {
+        final MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(),
+                (topic, v) -> new byte[0]);
+        final ModelVersionsTopic topic = new ModelVersionsTopic("versions", this::reader,
+                bytes -> producer.history().get(ByteBuffer.wrap(bytes).getInt()).value(), producer,
+                Duration.ofSeconds(10));
+
+        List<ModelVersion> published() {
+            return producer.history().stream().map(ProducerRecord::value).toList();
+        }
+
+        private MockConsumer<String, byte[]> reader() {
+            List<ProducerRecord<String, ModelVersion>> sent = producer.history();
+            MockConsumer<String, byte[]> reader = consumer("versions", sent.size());
+            reader.schedulePollTask(() -> {
+                for (int i = 0; i < sent.size(); i++) {
+                    reader.addRecord(new ConsumerRecord<>("versions", 0, i, sent.get(i).key(),
+                            ByteBuffer.allocate(4).putInt(i).array()));
+                }
+            });
+            return reader;
+        }
+    }
+}
