@@ -54,6 +54,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import io.streamguard.model.training.Task;
+import java.util.function.BooleanSupplier;
 
 /**
  * The feedback loop on the real broker and registry with the trained MiniLM v1: moderators' verdicts
@@ -234,7 +236,7 @@ class FeedbackLoopIT {
     void aPoisonedBatchIsRejectedAndTheRunningVersionStays() throws Exception {
         String prefix = "poison-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> sms = new BuiltinDatasets(Path.of(System.getProperty("streamguard.home"))
-                .resolve("../shared/datasets").normalize()).train(io.streamguard.model.training.Task.SPAM).texts();
+                .resolve("../shared/datasets").normalize()).train(Task.SPAM).texts();
         Random random = new Random(7);
         List<Feedback> batch = new ArrayList<>();
         for (int i = 0; i < BATCH_VERDICTS; i++) {
@@ -373,7 +375,7 @@ class FeedbackLoopIT {
         return new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), feedback.serializer());
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
+    private static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what + " in time").isLessThan(deadline);

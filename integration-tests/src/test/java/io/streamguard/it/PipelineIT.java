@@ -57,6 +57,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.File;
 
 /**
  * The labeling pipeline on the real KRaft broker and Apicurio registry under exactly_once_v2, with
@@ -450,7 +451,7 @@ class PipelineIT {
     /** {@code streamguard worker} in its own JVM, as users run it; returns once it printed WORKER READY. */
     private static Process workerJvm(Path properties, Path state, String workerId) throws Exception {
         Path home = Path.of(System.getProperty("streamguard.home"));
-        String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + java.io.File.pathSeparator
+        String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
                 + home.resolve("launcher/target/lib") + "/*";
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dstreamguard.home=" + home, "-cp", classpath, StreamGuardCli.class.getName(),

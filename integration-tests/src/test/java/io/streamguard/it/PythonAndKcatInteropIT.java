@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Wire-format interop with code nobody here wrote: Debian's python3-confluent-kafka
@@ -99,7 +100,7 @@ class PythonAndKcatInteropIT {
                 .lookup(topic + "-value", TextEvent.getClassSchema());
         assertThat(raw[0]).isEqualTo((byte) 0);
         assertThat(ByteBuffer.wrap(raw, 1, 4).getInt()).isEqualTo(expectedId);
-        assertThat(new String(Arrays.copyOfRange(raw, 5, raw.length), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(Arrays.copyOfRange(raw, 5, raw.length), StandardCharsets.UTF_8))
                 .contains("plain ascii");
     }
 

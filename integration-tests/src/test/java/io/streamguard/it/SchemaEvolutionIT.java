@@ -22,6 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.Arrays;
+import org.assertj.core.groups.Tuple;
 
 /** BACKWARD evolution of TextEvent through the real broker and registry, and typed errors for bad bytes. */
 class SchemaEvolutionIT {
@@ -61,8 +64,8 @@ class SchemaEvolutionIT {
                 old.subscribe(List.of(topic));
                 List<TextEvent> read = PythonAndKcatInteropIT.pollUntil(old, 2).stream().map(r -> r.value()).toList();
                 assertThat(read).extracting(TextEvent::getId, TextEvent::getText)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "first"),
-                                org.assertj.core.groups.Tuple.tuple("b", "second"));
+                        .containsExactly(Tuple.tuple("a", "first"),
+                                Tuple.tuple("b", "second"));
                 assertThat(read.get(1).getAttributes()).containsEntry("k", "v");
             }
         }
@@ -105,7 +108,7 @@ class SchemaEvolutionIT {
             assertThatThrownBy(() -> serde.deserializer().deserialize(topic, unknownId))
                     .isInstanceOf(UnknownSchemaIdException.class);
 
-            byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+            byte[] truncated = Arrays.copyOf(good, good.length - 3);
             assertThatThrownBy(() -> serde.deserializer().deserialize(topic, truncated))
                     .isInstanceOf(WireFormatException.class);
 
@@ -115,7 +118,7 @@ class SchemaEvolutionIT {
 
     private static Schema withExtraField(Schema.Field extra) {
         Schema base = TextEvent.getClassSchema();
-        List<Schema.Field> fields = new java.util.ArrayList<>();
+        List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field f : base.getFields()) {
             fields.add(new Schema.Field(f, f.schema()));
         }

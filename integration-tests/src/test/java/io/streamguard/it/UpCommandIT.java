@@ -19,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.File;
+import java.io.IOException;
 
 /**
  * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
@@ -112,7 +114,7 @@ class UpCommandIT {
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
             Path home = Path.of(System.getProperty("streamguard.home"));
-            String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + java.io.File.pathSeparator
+            String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
                     + home.resolve("launcher/target/lib") + "/*";
             List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx512m",
                     "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
@@ -137,7 +139,7 @@ class UpCommandIT {
                             after.add(line);
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // the process ended
                 }
                 ready.complete(null);

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * {@code streamguard}: run the local stack and talk to it. Exit status 0 on success, 2 for usage
@@ -136,7 +137,7 @@ public final class StreamGuardCli implements Callable<Integer> {
             String v = StreamGuardCli.class.getPackage().getImplementationVersion();
             return new String[] {
                 "streamguard " + (v != null ? v : "(development build)"),
-                "Apache Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+                "Apache Kafka " + AppInfoParser.getVersion(),
                 "Java " + System.getProperty("java.version")
             };
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ArrayList;
 
 /** Runs the real minilm-l6 encoder on tiny grids: seconds, not minutes. */
 class BenchCommandTest {
@@ -88,7 +89,7 @@ class BenchCommandTest {
             "datasets directory not found: /nonexistent/datasets", "'ten' is not an int"
         };
         for (int i = 0; i < cases.length; i++) {
-            List<String> args = new java.util.ArrayList<>(List.of("bench", "pipeline"));
+            List<String> args = new ArrayList<>(List.of("bench", "pipeline"));
             args.addAll(List.of(cases[i]));
             if (!args.contains("--datasets")) {
                 args.addAll(List.of("--datasets", DATASETS));

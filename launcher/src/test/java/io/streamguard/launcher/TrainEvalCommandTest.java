@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * {@code streamguard train} on {@link TinyDatasets} with the real MiniLM encoder (small heads: seconds),
@@ -99,7 +100,7 @@ class TrainEvalCommandTest {
         assertThat(run.out())
                 .startsWith("examples 6   accuracy ")
                 .contains(
-                        "threshold " + String.format(java.util.Locale.ROOT, "%.4f",
+                        "threshold " + String.format(Locale.ROOT, "%.4f",
                                 HeadsFile.read(heads).thresholds().get("spam").review()),
                         "macro avg",
                         "confusion matrix (rows: actual, columns: predicted)");

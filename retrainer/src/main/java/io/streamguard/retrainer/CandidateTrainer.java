@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Trains a candidate version from the live one: every moderation head that received verdicts is
@@ -135,7 +137,7 @@ public final class CandidateTrainer {
     public static String nextVersion(Iterable<String> existing) {
         long max = 0;
         for (String name : existing) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)").matcher(name);
+            Matcher m = Pattern.compile("v(\\d+)").matcher(name);
             if (m.matches()) {
                 max = Math.max(max, Long.parseLong(m.group(1)));
             }

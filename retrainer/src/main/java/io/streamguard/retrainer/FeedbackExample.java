@@ -3,6 +3,7 @@ package io.streamguard.retrainer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * A verdict joined with the text it judges.
@@ -19,6 +20,6 @@ public record FeedbackExample(String eventId, String text, Map<String, Boolean> 
     public FeedbackExample {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(text, "text");
-        verdicts = java.util.Collections.unmodifiableMap(new TreeMap<>(verdicts));
+        verdicts = Collections.unmodifiableMap(new TreeMap<>(verdicts));
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.TreeMap;
 
 /** What the gate judges by: validation reports per task, and accuracy on held-back verdicts. */
 class EvaluationTest {
@@ -38,7 +39,7 @@ class EvaluationTest {
     }
 
     private static <V> Map<String, V> withoutSpam(Map<String, V> map) {
-        Map<String, V> out = new java.util.TreeMap<>(map);
+        Map<String, V> out = new TreeMap<>(map);
         out.remove("spam");
         return out;
     }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 
 /**
  * What the retrainer's unit tests start from, built once per test JVM: the real MiniLM encoder on the CPU,
@@ -69,7 +70,7 @@ final class TinyBase {
     static RetrainerSettings settings(int verdicts, Gate gate) {
         return RetrainerSettings.defaults()
                 .withTopics("feedback", "labeled", "versions")
-                .withTrigger(new RetrainTrigger(verdicts, java.time.Duration.ofHours(1)))
+                .withTrigger(new RetrainTrigger(verdicts, Duration.ofHours(1)))
                 .withTraining(25, 5, 1_000, 5, 1e-2f, SEED)
                 .withGate(gate);
     }

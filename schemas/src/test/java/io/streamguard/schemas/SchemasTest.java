@@ -19,6 +19,16 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.junit.jupiter.api.Test;
+import io.streamguard.avro.VersionStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 
 /** The generated classes carry the contract the pipeline relies on. */
 class SchemasTest {
@@ -114,18 +124,18 @@ class SchemasTest {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModelVersion.getClassSchema(), before)
                 .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
 
-        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(before)
+        GenericRecord old = new GenericRecordBuilder(before)
                 .set("version", "v1").set("encoderName", "minilm-l6").set("createdAt", 1L)
-                .set("labels", List.of("spam")).set("thresholds", java.util.Map.of())
-                .set("heads", java.nio.ByteBuffer.wrap(new byte[] {1})).set("metrics", java.util.Map.of()).build();
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
-        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(before).write(old, encoder);
+                .set("labels", List.of("spam")).set("thresholds", Map.of())
+                .set("heads", ByteBuffer.wrap(new byte[] {1})).set("metrics", Map.of()).build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(before).write(old, encoder);
         encoder.flush();
-        ModelVersion read = new org.apache.avro.specific.SpecificDatumReader<ModelVersion>(before,
+        ModelVersion read = new SpecificDatumReader<ModelVersion>(before,
                 ModelVersion.getClassSchema()).read(null,
-                org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
-        assertThat(read.getStatus()).isEqualTo(io.streamguard.avro.VersionStatus.PROMOTED);
+                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(read.getStatus()).isEqualTo(VersionStatus.PROMOTED);
         assertThat(read.getReason()).isNull();
         assertThat(read.getPublishedAt()).isNull();
     }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * A deserialized value together with the exact bytes it came from. The Processor API does not expose
@@ -33,6 +34,6 @@ record Sourced<T>(T value, byte[] bytes) {
             }
         };
         Serializer<Sourced<T>> serializer = (topic, sourced) -> sourced == null ? null : sourced.bytes();
-        return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
+        return Serdes.serdeFrom(serializer, deserializer);
     }
 }

@@ -31,6 +31,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * A running StreamGuard worker: the topology of its {@link Role} in Kafka Streams, Micrometer metrics
@@ -87,7 +88,7 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig config, ScorerFactory scorers) {
         Role role = config.role();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        meters.config().commonTags("role", role.name().toLowerCase(java.util.Locale.ROOT), "worker", config.workerId());
+        meters.config().commonTags("role", role.name().toLowerCase(Locale.ROOT), "worker", config.workerId());
         PipelineMetrics metrics = new PipelineMetrics(meters);
         RegistryClient registry = RegistryClient.create(RegistryConfig.fromMap(config.registryProperties()));
         PipelineSerdes serdes = new PipelineSerdes(registry,

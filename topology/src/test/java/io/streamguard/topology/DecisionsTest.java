@@ -10,6 +10,7 @@ import io.streamguard.model.heads.Thresholds;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 class DecisionsTest {
 
@@ -21,7 +22,7 @@ class DecisionsTest {
         assertThat(Decisions.decide(Map.of("toxic", 0.49f, "spam", 0.1f), null, model).decision())
                 .isEqualTo(Decision.ALLOW);
         assertThat(Decisions.decide(Map.of("toxic", 0.5f, "spam", 0.1f), null, model))
-                .isEqualTo(new Decisions.Verdict(Decision.REVIEW, java.util.List.of("toxic"), "model:m7"));
+                .isEqualTo(new Decisions.Verdict(Decision.REVIEW, List.of("toxic"), "model:m7"));
         Decisions.Verdict both = Decisions.decide(Map.of("toxic", 0.7f, "spam", 0.95f), null, model);
         assertThat(both.decision()).isEqualTo(Decision.BLOCK);
         assertThat(both.triggeredLabels()).as("only the labels that blocked").containsExactly("spam");

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import java.nio.charset.StandardCharsets;
 
 /** One topology under TopologyTestDriver with an in-memory registry, raw-byte inputs and typed outputs. */
 final class Harness implements AutoCloseable {
@@ -138,7 +139,7 @@ final class Harness implements AutoCloseable {
 
     static String header(TestRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForwa
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * After a crash, Kafka Streams restores the buffer store from its changelog to the last committed
@@ -70,7 +71,7 @@ class InferenceRestartTest {
         buffer.put(41L, pending("a", "first", 9_990));
         processor.init(context);
 
-        processor.process(new org.apache.kafka.streams.processor.api.Record<>("b", pending("b", "second", 0).getEvent(),
+        processor.process(new Record<>("b", pending("b", "second", 0).getEvent(),
                 9_995));
         assertThat(buffer.get(41L).getEvent().getEvent().getId()).isEqualTo("a");
         assertThat(buffer.get(42L).getEvent().getEvent().getId()).isEqualTo("b");
@@ -138,7 +139,7 @@ class InferenceRestartTest {
         sized.init(context);
         context.setCurrentSystemTimeMs(10_000); // one slice: the cached time does not move
         for (String id : List.of("a", "b", "c")) {
-            sized.process(new org.apache.kafka.streams.processor.api.Record<>(id, pending(id, "text " + id, 9_995)
+            sized.process(new Record<>(id, pending(id, "text " + id, 9_995)
                     .getEvent(), 9_995));
         }
         assertThat(slow.batchSizes).as("a and b closed by size").containsExactly(2);
@@ -157,7 +158,7 @@ class InferenceRestartTest {
 
     private void arrive(String id, long now, long timestamp) {
         context.setCurrentSystemTimeMs(now);
-        processor.process(new org.apache.kafka.streams.processor.api.Record<>(id, pending(id, "text " + id, timestamp)
+        processor.process(new Record<>(id, pending(id, "text " + id, timestamp)
                 .getEvent(), timestamp));
     }
 

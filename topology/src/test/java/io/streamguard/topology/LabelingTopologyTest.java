@@ -22,6 +22,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
+import org.apache.kafka.streams.StreamsConfig;
+import org.assertj.core.data.Offset;
 
 /** {@code --role all}: text-events to labeled events in one topology. */
 class LabelingTopologyTest {
@@ -37,7 +40,7 @@ class LabelingTopologyTest {
     private Harness h;
 
     private Harness start(BatchSettings batch) {
-        return start(batch, org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2);
+        return start(batch, StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     private Harness start(BatchSettings batch, String guarantee) {
@@ -84,7 +87,7 @@ class LabelingTopologyTest {
         LabeledEvent second = out.get(1).value();
         assertThat(second.getDecision()).isEqualTo(Decision.BLOCK);
         assertThat(second.getTriggeredLabels()).containsExactly("toxic");
-        assertThat(second.getScores().get("toxic")).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(second.getScores().get("toxic")).isCloseTo(0.95, Offset.offset(1e-6));
         assertThat(second.getSentiment().getLabel()).isEqualTo("negative");
         assertThat(second.getTimings().getQueueWaitMs()).isZero();
         assertThat(h.counter("streamguard.events.out", "decision", "BLOCK")).isEqualTo(1);
@@ -157,7 +160,7 @@ class LabelingTopologyTest {
     void timeTheThreadSpendsInTheEngineDoesNotCountAsWaiting(@TempDir Path otherStateDir) {
         start(batch(32, 20, 8192));
         FakeScorer slow = scorer.onTheSameThread().delay(300);
-        try (Harness other = new Harness(otherStateDir, org.apache.kafka.streams.StreamsConfig.EXACTLY_ONCE_V2,
+        try (Harness other = new Harness(otherStateDir, StreamsConfig.EXACTLY_ONCE_V2,
                 self -> LabelingTopology.build(Harness.settings(batch(1, 20, 8192)), self.serdes, self.metrics,
                         "minilm-l6", Harness.TOKENIZER, slow))) {
             h.send("a", "hello there");
@@ -246,13 +249,13 @@ class LabelingTopologyTest {
 
     @Test
     void badBytesAreDeadLetteredByTheDeserializationHandler() {
-        start(batch(1, 20, 8192), org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
+        start(batch(1, 20, 8192), StreamsConfig.AT_LEAST_ONCE);
         byte[] good = h.bytes(Harness.event("x", "fine text"));
         byte[] badMagic = good.clone();
         badMagic[0] = 7;
         byte[] unknownId = good.clone();
         unknownId[4] = 99;
-        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+        byte[] truncated = Arrays.copyOf(good, good.length - 3);
 
         h.textEvents.pipeInput("bad-magic", badMagic);
         h.textEvents.pipeInput("unknown-id", unknownId);

@@ -14,6 +14,8 @@ import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.streamguard.avro.SourceRecord;
+import java.util.Arrays;
 
 /** {@code --role tokenizer} and {@code --role inference}, connected by text-tokenized. */
 class SplitTopologiesTest {
@@ -34,7 +36,7 @@ class SplitTopologiesTest {
             assertThat(out.key()).isEqualTo("e1");
             assertThat(t.getEvent().getText()).isEqualTo("Hello world, unbelievable!");
             int[] expected = Harness.TOKENIZER.encode("Hello world, unbelievable!").ids();
-            assertThat(t.getTokenIds()).containsExactly(java.util.Arrays.stream(expected).boxed().toArray(Integer[]::new));
+            assertThat(t.getTokenIds()).containsExactly(Arrays.stream(expected).boxed().toArray(Integer[]::new));
             assertThat(t.getTruncated()).isFalse();
             assertThat(t.getTokenizer()).isEqualTo(new TokenizerRef("minilm-l6",
                     Harness.TOKENIZER.vocabulary().vocabHash(), 16));
@@ -86,7 +88,7 @@ class SplitTopologiesTest {
                     .setTokenizer(new TokenizerRef("other-model", "not-our-vocabulary", 16))
                     .setTokenizeMs(0.1)
                     .setIngestTime(Harness.START)
-                    .setSource(new io.streamguard.avro.SourceRecord(Topics.TEXT_EVENTS, 2, 40L, Harness.START, null,
+                    .setSource(new SourceRecord(Topics.TEXT_EVENTS, 2, 40L, Harness.START, null,
                             ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 1, 2})))
                     .build();
             inf.tokenized.pipeInput("f", inf.serdes.tokenizedEvent().serializer().serialize(Topics.TEXT_TOKENIZED, foreign));

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Avro datum → plain JSON for humans and {@code jq}: union values appear unwrapped (not Avro's
@@ -105,7 +106,7 @@ public final class AvroJson {
         if (datum instanceof GenericFixed fixed) {
             return NODES.textNode(HexFormat.of().formatHex(fixed.bytes()));
         }
-        if (datum instanceof TemporalAccessor || datum instanceof java.util.UUID) {
+        if (datum instanceof TemporalAccessor || datum instanceof UUID) {
             return NODES.textNode(datum.toString()); // Instant, LocalDate, LocalTime, ...: ISO-8601
         }
         return NODES.textNode(String.valueOf(datum));

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.LinkedHashSet;
 
 /**
  * Creates ({@link TopicAdmin}, as {@link Topics} declares them) and inspects the standard StreamGuard topics
@@ -51,7 +52,7 @@ public final class StreamGuardTopics {
     public static Set<String> standardNames() {
         return standard().stream()
                 .map(TopicSpec::name)
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /**

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * The compacted {@code model-versions} topic ({@link ModelVersionsTopic}) with the CLI's clients: short
@@ -37,7 +38,7 @@ public final class VersionsTopic {
                     topic,
                     bytes -> serde.deserializer().deserialize(topic, bytes),
                     Duration.ofSeconds(30));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw KafkaClients.unreachable(bootstrap, e);
         }
     }

@@ -30,6 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.streamguard.model.training.DatasetFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * {@code streamguard eval}: a trained model on any labelled file, through the same classifier the
@@ -119,7 +122,7 @@ public final class EvalCommand implements Callable<Integer> {
         Dataset data;
         try {
             data = DatasetReader.read(file, parsedTask);
-        } catch (io.streamguard.model.training.DatasetFormatException e) {
+        } catch (DatasetFormatException e) {
             throw usage(e.getMessage());
         }
         HeadsModel heads = HeadsFile.read(headsPath);
@@ -172,8 +175,8 @@ public final class EvalCommand implements Callable<Integer> {
                         + " — " + file.getFileName(), Metrics.precisionRecallCurve(data.labels(), positive),
                         report.averagePrecision() == null ? Double.NaN : report.averagePrecision(),
                         (double) data.positives() / n);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
             }
             err.println("eval: wrote " + plot);
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.Locale;
 
 /**
  * What {@code worker} and {@code up} share: which environment variables are the launcher's own,
@@ -69,7 +70,7 @@ final class Pipeline {
     static String describe(Worker worker) {
         WorkerConfig config = worker.config();
         return "role="
-                + config.role().name().toLowerCase(java.util.Locale.ROOT)
+                + config.role().name().toLowerCase(Locale.ROOT)
                 + " worker="
                 + config.workerId()
                 + " encoder="

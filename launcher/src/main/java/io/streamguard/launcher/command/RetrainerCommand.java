@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.TreeSet;
 
 /** {@code streamguard retrainer}: the feedback-to-model-version sidecar, until Ctrl-C / SIGTERM. */
 @Command(
@@ -149,7 +150,7 @@ public final class RetrainerCommand implements Callable<Integer> {
 
     Retrainer.Config config() {
         if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage("--encoder must be one of " + new java.util.TreeSet<>(EncoderFactory.AVAILABLE) + ", was '"
+            throw usage("--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '"
                     + encoder + "'");
         }
         Path base = heads != null ? heads : ModelFiles.defaultHeads(encoder);

@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.streamguard.schemas.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.KafkaFuture;
 
 /** {@code streamguard topics [list|create|describe]}; no subcommand means {@code list}. */
 @Command(
@@ -112,7 +116,7 @@ public final class TopicsCommand implements Callable<Integer> {
                                         String.valueOf(info.replicationFactor()),
                                         // sorted: the admin client's map order varies between calls
                                         info.nonDefaultConfigs().entrySet().stream()
-                                                .sorted(java.util.Map.Entry.comparingByKey())
+                                                .sorted(Map.Entry.comparingByKey())
                                                 .map(e -> e.getKey() + "=" + e.getValue())
                                                 .collect(Collectors.joining(","))
                                     });
@@ -148,7 +152,7 @@ public final class TopicsCommand implements Callable<Integer> {
             try (Admin admin = KafkaClients.admin(bootstrap(spec, bootstrap))) {
                 List<String> created = StreamGuardTopics.ensure(admin, partitions);
                 PrintWriter out = spec.commandLine().getOut();
-                for (io.streamguard.schemas.Topics.TopicSpec topic : StreamGuardTopics.standard()) {
+                for (Topics.TopicSpec topic : StreamGuardTopics.standard()) {
                     out.println(
                             (created.contains(topic.name()) ? "created  " : "exists   ")
                                     + topic.name());
@@ -196,8 +200,8 @@ public final class TopicsCommand implements Callable<Integer> {
                         present.isEmpty()
                                 ? Map.of()
                                 : await(admin.describeTopics(present).allTopicNames(), broker);
-                Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
-                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+                Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 descriptions
                         .values()
                         .forEach(
@@ -262,7 +266,7 @@ public final class TopicsCommand implements Callable<Integer> {
         }
     }
 
-    static <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String bootstrap) {
+    static <T> T await(KafkaFuture<T> future, String bootstrap) {
         try {
             return future.get(KafkaClients.API_TIMEOUT_MS + 1_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

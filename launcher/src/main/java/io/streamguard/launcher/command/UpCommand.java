@@ -31,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** {@code streamguard up}: the local stack in the foreground until Ctrl-C / SIGTERM. */
 @Command(
@@ -259,7 +262,7 @@ public final class UpCommand implements Callable<Integer> {
         checkPort("--kafka-port", kafkaPort);
         checkPort("--controller-port", controllerPort);
         checkPort("--registry-port", registryPort);
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         boolean embeddedRegistry = !noRegistry && registryUrl == null;
         for (int port :
                 embeddedRegistry
@@ -284,7 +287,7 @@ public final class UpCommand implements Callable<Integer> {
         if (!EncoderFactory.AVAILABLE.contains(encoder)) {
             throw usage(
                     "--encoder must be one of "
-                            + new java.util.TreeSet<>(EncoderFactory.AVAILABLE)
+                            + new TreeSet<>(EncoderFactory.AVAILABLE)
                             + ", was '"
                             + encoder
                             + "'");

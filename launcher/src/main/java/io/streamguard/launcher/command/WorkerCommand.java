@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.TreeSet;
 
 /** {@code streamguard worker}: one StreamGuard worker in the foreground until Ctrl-C / SIGTERM. */
 @Command(
@@ -161,7 +162,7 @@ public final class WorkerCommand implements Callable<Integer> {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
         if (encoder != null && !EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage("--encoder must be one of " + new java.util.TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
+            throw usage("--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
         }
         if (heads != null) {
             ModelFiles.requireGiven(spec, heads);

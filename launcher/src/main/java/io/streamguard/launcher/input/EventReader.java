@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.Locale;
 
 /**
  * Reads {@link InputEvent}s line by line from JSONL or TSV. Blank lines are skipped; any other line
@@ -271,7 +272,7 @@ public final class EventReader {
             case BOOLEAN -> "a boolean";
             case NUMBER -> "a number";
             case STRING -> "a string";
-            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 

@@ -30,6 +30,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real, in-process Apache Kafka broker in KRaft combined mode (one node that is both broker and
@@ -312,8 +314,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .isEmpty()) {
                         return;
                     }
-                } catch (java.util.concurrent.ExecutionException
-                        | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException
+                        | TimeoutException e) {
                     LOG.debug("Broker not ready yet: {}", e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -24,6 +24,12 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The Apicurio Registry fast-jar (built by the {@code embedded-registry} module) as a child process
@@ -232,8 +238,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 handle.destroyForcibly();
-            } catch (java.util.concurrent.ExecutionException
-                    | java.util.concurrent.TimeoutException notExitedInTime) {
+            } catch (ExecutionException
+                    | TimeoutException notExitedInTime) {
                 handle.destroyForcibly();
             }
         }
@@ -389,14 +395,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
                                     source -> {
                                         try {
                                             return Path.of(source.getLocation().toURI());
-                                        } catch (java.net.URISyntaxException
+                                        } catch (URISyntaxException
                                                 | IllegalArgumentException e) {
                                             return null;
                                         }
                                     });
             String mainClass;
-            try (java.util.jar.JarFile app = new java.util.jar.JarFile(jar.toFile())) {
-                java.util.jar.Manifest manifest = app.getManifest();
+            try (JarFile app = new JarFile(jar.toFile())) {
+                Manifest manifest = app.getManifest();
                 mainClass =
                         manifest == null
                                 ? null
@@ -413,7 +419,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             // -cp.
             return List.of(
                     "-cp",
-                    self.get() + java.io.File.pathSeparator + jar,
+                    self.get() + File.pathSeparator + jar,
                     ParentWatchdog.class.getName(),
                     String.valueOf(ProcessHandle.current().pid()),
                     mainClass);
@@ -434,8 +440,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
         }
 
-        private static java.io.File nullDevice() {
-            return new java.io.File(
+        private static File nullDevice() {
+            return new File(
                     System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
         }
     }

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * {@code up --demo}: real texts from {@code ../shared/datasets} produced to {@code text-events} at
@@ -217,7 +218,7 @@ public final class DemoTraffic {
         StringBuilder counts = new StringBuilder();
         for (Decision d : Decision.values()) {
             counts.append(counts.isEmpty() ? "" : " ")
-                    .append(d.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(d.name().toLowerCase(Locale.ROOT))
                     .append('=')
                     .append(s.decisions().getOrDefault(d, 0));
         }

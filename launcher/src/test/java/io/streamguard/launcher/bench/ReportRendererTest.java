@@ -5,19 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 class ReportRendererTest {
     @Test
     void pipelineTablePutsEveryRunBesideTheEngineWithBothRatios() {
         var machine = new Machine("AMD EPYC", 2, "2.18.0", "17", "2026-11-23");
-        var shares = new java.util.LinkedHashMap<String, Double>();
+        var shares = new LinkedHashMap<String, Double>();
         shares.put("model", 0.8);
         shares.put("commit", 0.05);
         shares.put("poll", 0.02);
         shares.put("punctuate", 0.5);
         List<PipelineReport.Row> rows = List.of(
-                new PipelineReport.Row("engine", 256, 32, 0, 300, 2.0, 0, 0, 25, 200, 0, 0, java.util.Map.of()),
-                new PipelineReport.Row("engine", 1, 1, 0, 300, 6.0, 0, 0, 1, 20, 0, 0, java.util.Map.of()),
+                new PipelineReport.Row("engine", 256, 32, 0, 300, 2.0, 0, 0, 25, 200, 0, 0, Map.of()),
+                new PipelineReport.Row("engine", 1, 1, 0, 300, 6.0, 0, 0, 1, 20, 0, 0, Map.of()),
                 new PipelineReport.Row("pipeline", 256, 32, 50, 300, 6.1, 120, 480, 2.5, 30, 60, 22.5, shares),
                 new PipelineReport.Row("pipeline", 256, 32, 0, 300, 2.5, 900, 1700, 80, 700, 8, 30, shares));
         PipelineReport report = new PipelineReport(machine, "minilm-l6", "v1", 300, 50, 256, 32,

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.util.Utf8;
 
 class AvroJsonTest {
 
@@ -47,7 +50,7 @@ class AvroJsonTest {
                         .type()
                         .optional()
                         .type(
-                                org.apache.avro.LogicalTypes.timestampMillis()
+                                LogicalTypes.timestampMillis()
                                         .addToSchema(Schema.create(Schema.Type.LONG)))
                         .requiredLong("count")
                         .requiredBytes("blob")
@@ -62,7 +65,7 @@ class AvroJsonTest {
         record.put("at", 1714564800000L);
         record.put("count", 1714564800000L);
         record.put("blob", ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        record.put("tags", java.util.List.of(new org.apache.avro.util.Utf8("a"), "b"));
+        record.put("tags", List.of(new Utf8("a"), "b"));
 
         assertThat(AvroJson.toJson(record).toString())
                 .isEqualTo(

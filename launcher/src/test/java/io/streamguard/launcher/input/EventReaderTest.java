@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.groups.Tuple;
 
 class EventReaderTest {
 
@@ -104,8 +105,8 @@ class EventReaderTest {
         assertThat(events)
                 .extracting(InputEvent::id, InputEvent::text, InputEvent::lineNumber)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("x1", "foo bar", 1L),
-                        org.assertj.core.groups.Tuple.tuple("gen-1", "text\twith\ttabs", 3L));
+                        Tuple.tuple("x1", "foo bar", 1L),
+                        Tuple.tuple("gen-1", "text\twith\ttabs", 3L));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.streamguard.model.encoder;
 
+import java.util.Arrays;
+
 /**
  * Encoder output for a batch, row-major {@code [batchSize, hidden]}: {@code pooled} is the model's
  * sentence vector ([CLS] through BERT's pooler for BERT-base; for models without a trained pooler
@@ -17,11 +19,11 @@ public record Embeddings(int batchSize, int hidden, float[] pooled, float[] mean
 
     /** A copy of row {@code i} of {@link #pooled()}. */
     public float[] pooledRow(int i) {
-        return java.util.Arrays.copyOfRange(pooled, i * hidden, (i + 1) * hidden);
+        return Arrays.copyOfRange(pooled, i * hidden, (i + 1) * hidden);
     }
 
     /** A copy of row {@code i} of {@link #mean()}. */
     public float[] meanRow(int i) {
-        return java.util.Arrays.copyOfRange(mean, i * hidden, (i + 1) * hidden);
+        return Arrays.copyOfRange(mean, i * hidden, (i + 1) * hidden);
     }
 }

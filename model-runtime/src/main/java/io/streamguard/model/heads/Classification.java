@@ -1,6 +1,8 @@
 package io.streamguard.model.heads;
 
 import java.util.Map;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 
 /**
  * A softmax head's verdict for one text.
@@ -12,6 +14,6 @@ import java.util.Map;
 public record Classification(String label, float score, Map<String, Float> probabilities) {
 
     public Classification {
-        probabilities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(probabilities));
+        probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
     }
 }

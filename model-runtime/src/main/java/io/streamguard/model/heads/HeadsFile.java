@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Arrays;
 
 /**
  * Reads and writes {@link HeadsModel}s as JSON: readable metadata (version, encoder, labels,
@@ -371,7 +372,7 @@ public final class HeadsFile {
                 return Enum.valueOf(type, value);
             } catch (IllegalArgumentException e) {
                 throw new HeadsFileException(file, "field '" + prefix + name + "' is '" + value + "', expected one of "
-                        + java.util.Arrays.toString(type.getEnumConstants()));
+                        + Arrays.toString(type.getEnumConstants()));
             }
         }
 

@@ -2,6 +2,9 @@ package io.streamguard.model.heads;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a model version came from, so an evaluation or a rollback can be traced.
@@ -13,12 +16,12 @@ import java.util.Objects;
  * @param notes free-form details (trainer settings, feedback offsets), for people
  */
 public record Provenance(String createdAt, String parentVersion, long seed, List<DataRef> trainingData,
-        java.util.Map<String, String> notes) {
+        Map<String, String> notes) {
 
     public Provenance {
         Objects.requireNonNull(createdAt, "createdAt");
         trainingData = List.copyOf(trainingData);
-        notes = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(notes));
+        notes = Collections.unmodifiableMap(new TreeMap<>(notes));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.streamguard.model.training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.List;
 
 /**
  * The project's training and validation data (see {@code shared/datasets/README.md}) by task:
@@ -64,7 +65,7 @@ public final class BuiltinDatasets {
      * The spam folds over {@code train}'s rows ({@code train} as {@link #train(Task)} gives for spam); fold 0
      * is the hold-out when a single validation set is needed.
      */
-    public static java.util.List<StratifiedKFold.Fold> spamFolds(Dataset train) {
+    public static List<StratifiedKFold.Fold> spamFolds(Dataset train) {
         return StratifiedKFold.split(train.labels(), SPAM_FOLDS, SPAM_FOLD_SEED);
     }
 

@@ -3,6 +3,7 @@ package io.streamguard.model.training;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Locale;
 
 /**
  * Labelled examples for one task, with where they came from.
@@ -69,7 +70,7 @@ public record Dataset(Task task, String source, String sha256, List<LabeledText>
 
     /** E.g. {@code sentiment: 872 rows, 444 positive (50.9 %), 0 skipped}. */
     public String summary() {
-        return String.format(java.util.Locale.ROOT, "%s: %d rows, %d %s (%.1f %%), %d %s, %d skipped",
+        return String.format(Locale.ROOT, "%s: %d rows, %d %s (%.1f %%), %d %s, %d skipped",
                 task.id(), size(), positives(), task.classNames().get(1),
                 size() == 0 ? 0.0 : 100.0 * positives() / size(), size() - positives(), task.classNames().get(0),
                 skipped);

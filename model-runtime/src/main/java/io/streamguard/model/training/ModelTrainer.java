@@ -19,6 +19,8 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.io.File;
+import java.util.Arrays;
 
 /**
  * Trains a complete model version: for each task, encoder features of its train and validation texts
@@ -285,7 +287,7 @@ public final class ModelTrainer {
             float[] test = features.select(fold.test()).matrix(settings.feature());
             int width = result.head().inputWidth();
             for (int i = 0; i < fold.test().length; i++) {
-                float[] row = java.util.Arrays.copyOfRange(test, i * width, (i + 1) * width);
+                float[] row = Arrays.copyOfRange(test, i * width, (i + 1) * width);
                 boolean predicted = result.head().probabilities(row)[0] >= threshold;
                 boolean actual = labels[fold.test()[i]] == 1;
                 if (predicted && actual) {
@@ -307,7 +309,7 @@ public final class ModelTrainer {
      */
     private String relative(String source) {
         String dir = datasets.dir().toString();
-        String prefix = dir.endsWith(java.io.File.separator) ? dir : dir + java.io.File.separator;
+        String prefix = dir.endsWith(File.separator) ? dir : dir + File.separator;
         return !dir.isEmpty() && source.startsWith(prefix) ? source.substring(prefix.length()) : source;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Deterministic stratified k-fold split: each class's rows are shuffled with the seed and dealt round-robin
@@ -64,7 +65,7 @@ public final class StratifiedKFold {
     }
 
     private static int[] indicesOf(int[] values, int value) {
-        return java.util.stream.IntStream.range(0, values.length).filter(i -> values[i] == value).toArray();
+        return IntStream.range(0, values.length).filter(i -> values[i] == value).toArray();
     }
 
     /** Fisher-Yates; SplittableRandom's sequence for a seed is fixed by its specification. */

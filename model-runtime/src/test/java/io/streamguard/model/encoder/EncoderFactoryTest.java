@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 
 class EncoderFactoryTest {
 
@@ -38,7 +40,7 @@ class EncoderFactoryTest {
             assertThat(loaded.encoder().info().id()).isEqualTo("minilm-l6");
             assertThat(loaded.encoder().info().hidden()).isEqualTo(384);
             assertThat(loaded.tokenizer().vocabulary().vocabHash()).isEqualTo(loaded.encoder().info().vocabHash());
-            Embeddings e = loaded.encoder().encode(loaded.tokenizer().encodeBatch(java.util.List.of("hello world", "spam spam")));
+            Embeddings e = loaded.encoder().encode(loaded.tokenizer().encodeBatch(List.of("hello world", "spam spam")));
             assertThat(e.batchSize()).isEqualTo(2);
             assertThat(e.hidden()).isEqualTo(384);
         }
@@ -56,7 +58,7 @@ class EncoderFactoryTest {
     }
 
     @Test
-    void bertTokenizerIsStreamedOutOfTheZipWithoutUnpackingTheWeights(@org.junit.jupiter.api.io.TempDir Path cache) {
+    void bertTokenizerIsStreamedOutOfTheZipWithoutUnpackingTheWeights(@TempDir Path cache) {
         var tokenizer = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(cache));
 
         assertThat(tokenizer.vocabulary().size()).isEqualTo(30_522);

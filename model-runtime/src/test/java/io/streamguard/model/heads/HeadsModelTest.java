@@ -9,6 +9,8 @@ import io.streamguard.model.encoder.EncoderInfo;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.HashMap;
 
 /** Construction rules of heads and models, and the encoder compatibility check. */
 class HeadsModelTest {
@@ -29,12 +31,12 @@ class HeadsModelTest {
 
     private static float[] ones(int n) {
         float[] v = new float[n];
-        java.util.Arrays.fill(v, 1);
+        Arrays.fill(v, 1);
         return v;
     }
 
     private static Map<String, Thresholds> thresholds(String... labels) {
-        Map<String, Thresholds> t = new java.util.HashMap<>();
+        Map<String, Thresholds> t = new HashMap<>();
         for (String label : labels) {
             t.put(label, new Thresholds(0.5, 0.9));
         }

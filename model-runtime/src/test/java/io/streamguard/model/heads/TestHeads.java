@@ -3,6 +3,7 @@ package io.streamguard.model.heads;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Arrays;
 
 /**
  * Seeded random heads models for tests: a sigmoid {@code moderation} head (offensive, hate, spam)
@@ -54,7 +55,7 @@ public final class TestHeads {
 
     static float[] constant(int n, float value) {
         float[] values = new float[n];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         return values;
     }
 }

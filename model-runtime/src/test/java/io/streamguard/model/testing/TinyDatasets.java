@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A datasets directory laid out like {@code shared/datasets} ({@link BuiltinDatasets}), a few dozen
@@ -136,7 +137,7 @@ public final class TinyDatasets {
      * Visits the lists' texts alternately, so files are not sorted by class; {@code cls} is the list's index
      * (every list above puts class 1 first).
      */
-    private static void interleave(List<List<String>> byClass, java.util.function.ObjIntConsumer<String> row) {
+    private static void interleave(List<List<String>> byClass, ObjIntConsumer<String> row) {
         int longest = byClass.stream().mapToInt(List::size).max().orElse(0);
         for (int i = 0; i < longest; i++) {
             for (int cls = 0; cls < byClass.size(); cls++) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 class FeatureCacheTest {
 
@@ -60,13 +61,13 @@ class FeatureCacheTest {
         assertThat(m.hidden()).isEqualTo(384);
         for (int i = 0; i < TEXTS.size(); i += 3) {
             Embeddings alone = minilm.encoder().encode(minilm.tokenizer().encodeBatch(List.of(TEXTS.get(i))));
-            float[] row = java.util.Arrays.copyOfRange(m.mean(), i * 384, (i + 1) * 384);
+            float[] row = Arrays.copyOfRange(m.mean(), i * 384, (i + 1) * 384);
             assertThat(maxAbsDiff(row, alone.meanRow(0))).as("row %d", i).isLessThan(1e-4);
         }
         float[] both = m.matrix(Feature.POOLED_AND_MEAN);
         assertThat(both).hasSize(TEXTS.size() * 768);
-        assertThat(java.util.Arrays.copyOfRange(both, 5 * 768 + 384, 6 * 768))
-                .containsExactly(java.util.Arrays.copyOfRange(m.mean(), 5 * 384, 6 * 384));
+        assertThat(Arrays.copyOfRange(both, 5 * 768 + 384, 6 * 768))
+                .containsExactly(Arrays.copyOfRange(m.mean(), 5 * 384, 6 * 384));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.streamguard.avro.TextEvent;
 
 /** Serdes configured the Kafka way, from properties, talking HTTP to a scripted registry. */
 class SerdeOverHttpTest {
@@ -87,7 +88,7 @@ class SerdeOverHttpTest {
                 () -> producer.serialize("text-events", TextEvent.newBuilder().setId("1").setText("hi").build()));
 
         assertThat(e.isRetriable()).isTrue();
-        assertThat(e).hasMessageContaining("registering io.streamguard.avro.TextEvent under subject 'text-events-value'");
+        assertThat(e).hasMessageContaining("registering TextEvent under subject 'text-events-value'");
         assertThat(registry.requests()).hasSize(2);
     }
 }

@@ -10,6 +10,7 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import java.util.List;
 
 /**
  * The BERT forward pass as a TensorFlow graph, weights baked in as constants (22.7M parameters,
@@ -66,7 +67,7 @@ final class MiniLmGraph {
                 tf.math.sub(tf.constant(1f), tf.expandDims(tf.expandDims(mask, tf.constant(1)), tf.constant(1))),
                 tf.constant(MASKED_SCORE));
         Operand<TInt32> headsShape = tf.concat(
-                java.util.List.of(batchAndLength, tf.constant(new int[] {config.heads(), config.headSize()})),
+                List.of(batchAndLength, tf.constant(new int[] {config.heads(), config.headSize()})),
                 tf.constant(0));
 
         for (int i = 0; i < config.layers(); i++) {
@@ -80,7 +81,7 @@ final class MiniLmGraph {
         }
 
         lastHiddenState = tf.withName("last_hidden_state").reshape(x,
-                tf.concat(java.util.List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
+                tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
         Operand<TFloat32> maskColumn = tf.expandDims(mask, tf.constant(2));
         Operand<TFloat32> summed = tf.reduceSum(tf.math.mul(lastHiddenState, maskColumn), tf.constant(1));
         Operand<TFloat32> counts = tf.math.maximum(tf.reduceSum(maskColumn, tf.constant(1)),

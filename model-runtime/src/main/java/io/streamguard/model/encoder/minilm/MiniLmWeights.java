@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Arrays;
 
 /**
  * The weights of a BERT-style encoder read out of an ONNX export, under HuggingFace parameter names
@@ -141,7 +142,7 @@ final class MiniLmWeights {
             long... shape) {
         Weight w = tensor(initializers, name);
         if (!w.hasShape(shape)) {
-            throw new InvalidModelException(name + " has shape " + w + ", expected " + java.util.Arrays.toString(shape));
+            throw new InvalidModelException(name + " has shape " + w + ", expected " + Arrays.toString(shape));
         }
         out.put(name, w);
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.assertj.core.data.Offset;
 
 class MiniLmEncoderTest {
 
@@ -81,7 +82,7 @@ class MiniLmEncoderTest {
             for (int t = 0; t < len; t++) {
                 sum += out.lastHidden()[t * 384 + d];
             }
-            assertThat(out.mean()[d]).isCloseTo((float) (sum / len), org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(out.mean()[d]).isCloseTo((float) (sum / len), Offset.offset(1e-5f));
         }
     }
 
