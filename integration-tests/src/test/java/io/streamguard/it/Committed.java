@@ -35,7 +35,8 @@ final class Committed {
     static void awaitIdle(String applicationId) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!inputCommitted(applicationId) || bufferEntries(applicationId) > 0) {
-            assertThat(System.nanoTime()).as(applicationId + " committed its input and emptied its buffer in time")
+            assertThat(System.nanoTime())
+                    .as(applicationId + " committed its input and emptied its buffer in time")
                     .isLessThan(deadline);
             try {
                 Thread.sleep(100); // polling a condition
@@ -53,21 +54,26 @@ final class Committed {
     private static boolean inputCommitted(String applicationId) {
         Map<TopicPartition, OffsetAndMetadata> committed;
         try (Admin admin = SharedStack.get().admin()) {
-            committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+            committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read the offsets of " + applicationId, e.getCause());
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedStack.readCommittedProps(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                SharedStack.readCommittedProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.TEXT_EVENTS).stream()
-                    .map(i -> new TopicPartition(Topics.TEXT_EVENTS, i.partition())).toList();
+                    .map(i -> new TopicPartition(Topics.TEXT_EVENTS, i.partition()))
+                    .toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             // A partition the application never read from has no committed offset; one it read must be at the end.
-            return partitions.stream().anyMatch(committed::containsKey) && partitions.stream().allMatch(
-                    tp -> committed.get(tp) == null || committed.get(tp).offset() >= end.get(tp));
+            return partitions.stream().anyMatch(committed::containsKey)
+                    && partitions.stream()
+                            .allMatch(tp -> committed.get(tp) == null
+                                    || committed.get(tp).offset() >= end.get(tp));
         }
     }
 
@@ -75,10 +81,11 @@ final class Committed {
     static int bufferEntries(String applicationId) {
         String topic = applicationId + "-inference-buffer-changelog";
         Set<String> live = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedStack.readCommittedProps(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                SharedStack.readCommittedProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             assertThat(partitions).as(topic + " exists").isNotEmpty();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -33,7 +33,9 @@ class ConfluentClientInteropIT {
         AvroSchema fetched = (AvroSchema) confluent.getSchemaById(id);
         assertThat(fetched.canonicalString())
                 .isEqualTo(new AvroSchema(TextEvent.getClassSchema().toString()).canonicalString());
-        assertThat(confluent.getId(subject, new AvroSchema(TextEvent.getClassSchema().toString()))).isEqualTo(id);
+        assertThat(confluent.getId(
+                        subject, new AvroSchema(TextEvent.getClassSchema().toString())))
+                .isEqualTo(id);
         SchemaMetadata latest = confluent.getLatestSchemaMetadata(subject);
         assertThat(latest.getId()).isEqualTo(id);
         assertThat(latest.getVersion()).isEqualTo(1);

@@ -12,6 +12,7 @@ import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
+import io.streamguard.model.training.Task;
 import io.streamguard.retrainer.Gate;
 import io.streamguard.retrainer.RetrainTrigger;
 import io.streamguard.retrainer.Retrainer;
@@ -36,6 +37,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,8 +56,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import io.streamguard.model.training.Task;
-import java.util.function.BooleanSupplier;
 
 /**
  * The feedback loop on the real broker and registry with the trained MiniLM v1: moderators' verdicts
@@ -71,13 +71,17 @@ class FeedbackLoopIT {
 
     private static final Duration PATIENCE = Duration.ofMinutes(5);
     private static final int BATCH_VERDICTS = 50;
-    private static final String[] TRAIN_NAMES = {"Mia", "Jonas", "Priya", "Carlos", "Wen", "Olga", "Tariq", "Lena",
-        "Sven", "Aiko", "Bruno", "Chloe", "Dmitri", "Esther", "Farah", "Goran", "Hana", "Ivan", "Jade", "Kofi"};
-    private static final String[] TEST_NAMES = {"Rosa", "Yusuf", "Nadia", "Pedro", "Ingrid", "Omar", "Keiko",
-        "Luca", "Zara", "Felix"};
+    private static final String[] TRAIN_NAMES = {
+        "Mia", "Jonas", "Priya", "Carlos", "Wen", "Olga", "Tariq", "Lena", "Sven", "Aiko", "Bruno", "Chloe", "Dmitri",
+        "Esther", "Farah", "Goran", "Hana", "Ivan", "Jade", "Kofi"
+    };
+    private static final String[] TEST_NAMES = {
+        "Rosa", "Yusuf", "Nadia", "Pedro", "Ingrid", "Omar", "Keiko", "Luca", "Zara", "Felix"
+    };
     private static final String[] COINS = {"solana", "dogecoin", "ether", "bitcoin", "cardano", "ripple"};
-    private static final String[] DEADLINES = {"until midnight", "this weekend only", "for the next hour",
-        "until Sunday"};
+    private static final String[] DEADLINES = {
+        "until midnight", "this weekend only", "for the next hour", "until Sunday"
+    };
 
     @TempDir
     static Path dir;
@@ -116,22 +120,34 @@ class FeedbackLoopIT {
                 .withTraining(20, 5, 1_500, 5, 1e-3f, 42)
                 .withGate(new Gate(0.02, 0.0));
         long t0 = System.nanoTime();
-        retrainer = Retrainer.start(new Retrainer.Config(Map.of("bootstrap.servers", SharedStack.bootstrap(),
-                "schema.registry.url", SharedStack.registryUrl()), EncoderConfig.of(EncoderConfig.MINILM_L6), v1,
+        retrainer = Retrainer.start(new Retrainer.Config(
+                Map.of("bootstrap.servers", SharedStack.bootstrap(), "schema.registry.url", SharedStack.registryUrl()),
+                EncoderConfig.of(EncoderConfig.MINILM_L6),
+                v1,
                 new BuiltinDatasets(home.resolve("../shared/datasets").normalize()),
-                new FeatureCache(FeatureCache.defaultDir()), settings));
+                new FeatureCache(FeatureCache.defaultDir()),
+                settings));
         System.out.printf("FeedbackLoopIT: retrainer ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
         Map<String, String> p = new HashMap<>(Map.of(
-                "bootstrap.servers", SharedStack.bootstrap(),
-                "schema.registry.url", SharedStack.registryUrl(),
-                "application.id", "it-loop-" + run,
-                "state.dir", dir.resolve("state").toString(),
-                WorkerConfig.WORKER_ID, "it-loop",
-                WorkerConfig.MODEL_HEADS, v1.toString(),
-                WorkerConfig.MODEL_VERSIONS_TOPIC, versionsTopic,
-                WorkerConfig.BATCH_MAX_SIZE, "16",
-                WorkerConfig.METRICS_PORT, "-1"));
+                "bootstrap.servers",
+                SharedStack.bootstrap(),
+                "schema.registry.url",
+                SharedStack.registryUrl(),
+                "application.id",
+                "it-loop-" + run,
+                "state.dir",
+                dir.resolve("state").toString(),
+                WorkerConfig.WORKER_ID,
+                "it-loop",
+                WorkerConfig.MODEL_HEADS,
+                v1.toString(),
+                WorkerConfig.MODEL_VERSIONS_TOPIC,
+                versionsTopic,
+                WorkerConfig.BATCH_MAX_SIZE,
+                "16",
+                WorkerConfig.METRICS_PORT,
+                "-1"));
         worker = Worker.start(WorkerConfig.of(p), c -> {
             scorer = ClassifierScorer.load(c);
             return scorer;
@@ -170,12 +186,18 @@ class FeedbackLoopIT {
                 KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
             // Before: v1 lets the pattern through.
             Map<String, String> before = send(events, prefix + "-before", unseen);
-            List<LabeledEvent> v1Labels = labeled.awaitValues(r -> before.containsKey(r.value().getId()),
-                    unseen.size());
-            long allowedByV1 = v1Labels.stream().filter(e -> !e.getTriggeredLabels().contains("spam")).count();
-            System.out.printf("FeedbackLoopIT: v1 lets %d of %d unseen crypto texts through (spam scores %s)%n",
-                    allowedByV1, unseen.size(), v1Labels.stream().map(e -> String.format("%.2f",
-                            e.getScores().get("spam"))).toList());
+            List<LabeledEvent> v1Labels =
+                    labeled.awaitValues(r -> before.containsKey(r.value().getId()), unseen.size());
+            long allowedByV1 = v1Labels.stream()
+                    .filter(e -> !e.getTriggeredLabels().contains("spam"))
+                    .count();
+            System.out.printf(
+                    "FeedbackLoopIT: v1 lets %d of %d unseen crypto texts through (spam scores %s)%n",
+                    allowedByV1,
+                    unseen.size(),
+                    v1Labels.stream()
+                            .map(e -> String.format("%.2f", e.getScores().get("spam")))
+                            .toList());
             assertThat(v1Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v1");
             assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 1);
 
@@ -201,31 +223,43 @@ class FeedbackLoopIT {
 
             Retrainer.Outcome outcome = awaitOutcome(1);
             double seconds = (System.nanoTime() - sent) / 1e9;
-            System.out.printf("FeedbackLoopIT: %s %s %.1f s after the feedback (retrain %d ms): %s%n",
-                    outcome.version(), outcome.promoted() ? "PROMOTED" : "REJECTED", seconds, outcome.took().toMillis(),
+            System.out.printf(
+                    "FeedbackLoopIT: %s %s %.1f s after the feedback (retrain %d ms): %s%n",
+                    outcome.version(),
+                    outcome.promoted() ? "PROMOTED" : "REJECTED",
+                    seconds,
+                    outcome.took().toMillis(),
                     outcome.reason());
             assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
             assertThat(outcome.version()).isEqualTo("v2");
             await("worker swapped to v2", () -> scorer.heads().version().equals("v2"));
-            System.out.printf("FeedbackLoopIT: worker serves v2 %.1f s after the feedback%n",
-                    (System.nanoTime() - sent) / 1e9);
+            System.out.printf(
+                    "FeedbackLoopIT: worker serves v2 %.1f s after the feedback%n", (System.nanoTime() - sent) / 1e9);
 
             ModelVersion v2 = readVersions().get("v2");
             assertThat(v2.getStatus()).isEqualTo(VersionStatus.PROMOTED);
             assertThat(v2.getParentVersion()).isEqualTo("v1");
-            assertThat(v2.getLineage()).containsEntry("parent", "v1").containsKeys("feedback.offsets",
-                    "feedback.sha256", "data.spam.train.sha256").containsEntry("retrained", "spam");
+            assertThat(v2.getLineage())
+                    .containsEntry("parent", "v1")
+                    .containsKeys("feedback.offsets", "feedback.sha256", "data.spam.train.sha256")
+                    .containsEntry("retrained", "spam");
             assertThat(v2.getMetrics()).containsKeys("spam.f1", "hate.macroF1", "feedback.accuracy");
 
             // After: the same unseen texts again, now with v2.
             Map<String, String> after = send(events, prefix + "-after", unseen);
-            List<LabeledEvent> v2Labels = labeled.awaitValues(r -> after.containsKey(r.value().getId()),
-                    unseen.size());
-            long caught = v2Labels.stream().filter(e -> e.getDecision() != Decision.ALLOW
-                    && e.getTriggeredLabels().contains("spam")).count();
-            System.out.printf("FeedbackLoopIT: v2 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
-                    caught, unseen.size(), v2Labels.stream().map(e -> String.format("%.2f",
-                            e.getScores().get("spam"))).toList());
+            List<LabeledEvent> v2Labels =
+                    labeled.awaitValues(r -> after.containsKey(r.value().getId()), unseen.size());
+            long caught = v2Labels.stream()
+                    .filter(e -> e.getDecision() != Decision.ALLOW
+                            && e.getTriggeredLabels().contains("spam"))
+                    .count();
+            System.out.printf(
+                    "FeedbackLoopIT: v2 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
+                    caught,
+                    unseen.size(),
+                    v2Labels.stream()
+                            .map(e -> String.format("%.2f", e.getScores().get("spam")))
+                            .toList());
             assertThat(v2Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
             assertThat(caught).as("v2 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
         }
@@ -236,12 +270,23 @@ class FeedbackLoopIT {
     void aPoisonedBatchIsRejectedAndTheRunningVersionStays() throws Exception {
         String prefix = "poison-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> sms = new BuiltinDatasets(Path.of(System.getProperty("streamguard.home"))
-                .resolve("../shared/datasets").normalize()).train(Task.SPAM).texts();
+                        .resolve("../shared/datasets")
+                        .normalize())
+                .train(Task.SPAM)
+                .texts();
         Random random = new Random(7);
         List<Feedback> batch = new ArrayList<>();
         for (int i = 0; i < BATCH_VERDICTS; i++) {
-            batch.add(verdict(prefix + "-" + i, Map.of("spam", random.nextBoolean(), "hate", random.nextBoolean(),
-                    "offensive", random.nextBoolean()), sms.get(100 + i * 7)));
+            batch.add(verdict(
+                    prefix + "-" + i,
+                    Map.of(
+                            "spam",
+                            random.nextBoolean(),
+                            "hate",
+                            random.nextBoolean(),
+                            "offensive",
+                            random.nextBoolean()),
+                    sms.get(100 + i * 7)));
         }
         try (KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
             sendVerdicts(verdicts, batch);
@@ -257,8 +302,14 @@ class FeedbackLoopIT {
         assertThat(scorer.heads().version()).isEqualTo("v2");
         assertThat(retrainer.live().version()).isEqualTo("v2");
 
-        Cli models = Cli.run("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
-                SharedStack.registryUrl(), "--versions-topic", versionsTopic);
+        Cli models = Cli.run(
+                "models",
+                "--bootstrap",
+                SharedStack.bootstrap(),
+                "--registry",
+                SharedStack.registryUrl(),
+                "--versions-topic",
+                versionsTopic);
         assertThat(models.exit()).as(models.err()).isZero();
         assertThat(models.out()).contains("* v2", "PROMOTED", outcome.version() + "       REJECTED", "rejected:");
         System.out.println("FeedbackLoopIT: streamguard models\n" + models.out());
@@ -277,17 +328,30 @@ class FeedbackLoopIT {
                 for (int i = 0; i < total; i++) {
                     String key = "k" + (i % 6);
                     String id = prefix + "-" + key + "-" + String.format("%04d", i);
-                    events.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key,
-                            TextEvent.newBuilder().setId(id).setText(texts.get(i)).build()));
+                    events.send(new ProducerRecord<>(
+                            Topics.TEXT_EVENTS,
+                            key,
+                            TextEvent.newBuilder()
+                                    .setId(id)
+                                    .setText(texts.get(i))
+                                    .build()));
                     sleepQuietly(20);
                 }
                 events.flush();
             });
-            Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value() != null
-                    && r.value().getId().startsWith(prefix);
+            Predicate<ConsumerRecord<String, LabeledEvent>> ours =
+                    r -> r.value() != null && r.value().getId().startsWith(prefix);
             List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(ours, 60));
-            Cli rollback = Cli.run("models", "--bootstrap", SharedStack.bootstrap(), "--registry",
-                    SharedStack.registryUrl(), "--versions-topic", versionsTopic, "rollback", "v1");
+            Cli rollback = Cli.run(
+                    "models",
+                    "--bootstrap",
+                    SharedStack.bootstrap(),
+                    "--registry",
+                    SharedStack.registryUrl(),
+                    "--versions-topic",
+                    versionsTopic,
+                    "rollback",
+                    "v1");
             assertThat(rollback.exit()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
             producing.get(2, TimeUnit.MINUTES);
@@ -295,14 +359,22 @@ class FeedbackLoopIT {
             Committed.awaitIdle(worker.config().get("application.id"));
             out.addAll(labeled.readToEnd(ours));
 
-            assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
-            assertThat(dlq.drain(r -> r.key() != null && r.key().startsWith(prefix))).as("dead letters").isEmpty();
-            Map<String, Long> byVersion = out.stream().collect(Collectors.groupingBy(r -> r.value().getModelVersion(),
-                    Collectors.counting()));
+            assertThat(out)
+                    .extracting(r -> r.value().getId())
+                    .doesNotHaveDuplicates()
+                    .hasSize(total);
+            assertThat(dlq.drain(r -> r.key() != null && r.key().startsWith(prefix)))
+                    .as("dead letters")
+                    .isEmpty();
+            Map<String, Long> byVersion = out.stream()
+                    .collect(Collectors.groupingBy(r -> r.value().getModelVersion(), Collectors.counting()));
             System.out.printf("FeedbackLoopIT: %d events through the swap, by version %s%n", out.size(), byVersion);
             assertThat(byVersion.keySet()).containsExactlyInAnyOrder("v1", "v2");
-            Map<String, List<String>> versionsByKey = out.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                    LinkedHashMap::new, Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
+            Map<String, List<String>> versionsByKey = out.stream()
+                    .collect(Collectors.groupingBy(
+                            ConsumerRecord::key,
+                            LinkedHashMap::new,
+                            Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
             versionsByKey.forEach((key, seq) -> {
                 int switches = 0;
                 for (int i = 1; i < seq.size(); i++) {
@@ -310,10 +382,13 @@ class FeedbackLoopIT {
                         switches++;
                     }
                 }
-                assertThat(switches).as("key " + key + " swaps once, v2 -> v1: " + seq).isLessThanOrEqualTo(1);
+                assertThat(switches)
+                        .as("key " + key + " swaps once, v2 -> v1: " + seq)
+                        .isLessThanOrEqualTo(1);
                 assertThat(seq.get(seq.size() - 1)).isEqualTo("v1");
             });
-            assertThat(worker.meters().counter("streamguard.batch.failures").count()).isZero();
+            assertThat(worker.meters().counter("streamguard.batch.failures").count())
+                    .isZero();
         }
     }
 
@@ -323,24 +398,34 @@ class FeedbackLoopIT {
     }
 
     private static Feedback verdict(String id, Map<String, Boolean> labels, String text) {
-        return Feedback.newBuilder().setEventId(id).setVerdicts(labels).setModerator("it").setTime(Instant.now())
-                .setText(text).build();
+        return Feedback.newBuilder()
+                .setEventId(id)
+                .setVerdicts(labels)
+                .setModerator("it")
+                .setTime(Instant.now())
+                .setText(text)
+                .build();
     }
 
-    private static Map<String, String> send(KafkaProducer<String, TextEvent> producer, String prefix,
-            List<String> texts) throws Exception {
+    private static Map<String, String> send(
+            KafkaProducer<String, TextEvent> producer, String prefix, List<String> texts) throws Exception {
         Map<String, String> sent = new LinkedHashMap<>();
         for (int i = 0; i < texts.size(); i++) {
             String id = prefix + "-" + i;
-            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
-                    TextEvent.newBuilder().setId(id).setText(texts.get(i)).build())).get();
+            producer.send(new ProducerRecord<>(
+                            Topics.TEXT_EVENTS,
+                            id,
+                            TextEvent.newBuilder()
+                                    .setId(id)
+                                    .setText(texts.get(i))
+                                    .build()))
+                    .get();
             sent.put(id, texts.get(i));
         }
         return sent;
     }
 
-    private static void sendVerdicts(KafkaProducer<String, Feedback> producer, List<Feedback> batch)
-            throws Exception {
+    private static void sendVerdicts(KafkaProducer<String, Feedback> producer, List<Feedback> batch) throws Exception {
         for (Feedback f : batch) {
             producer.send(new ProducerRecord<>(feedbackTopic, f.getEventId(), f));
         }
@@ -350,9 +435,11 @@ class FeedbackLoopIT {
     private static Map<String, ModelVersion> readVersions() {
         Properties p = SharedStack.readCommittedProps();
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, ModelVersionsTopic.MAX_RECORD_BYTES);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            return ModelVersionsTopic.readAll(c, versionsTopic,
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            return ModelVersionsTopic.readAll(
+                    c,
+                    versionsTopic,
                     b -> versions.deserializer().deserialize(versionsTopic, b),
                     Duration.ofSeconds(30));
         }
@@ -361,7 +448,10 @@ class FeedbackLoopIT {
     private static List<String> sst2(int n) throws Exception {
         Path file = Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets", "sst2", "dev.tsv");
         try (var lines = Files.lines(file)) {
-            return lines.skip(1).map(l -> l.substring(l.indexOf('\t') + 1)).limit(n).toList();
+            return lines.skip(1)
+                    .map(l -> l.substring(l.indexOf('\t') + 1))
+                    .limit(n)
+                    .toList();
         }
     }
 

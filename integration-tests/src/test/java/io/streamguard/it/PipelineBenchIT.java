@@ -25,9 +25,25 @@ class PipelineBenchIT {
     void aTinyRunLabelsEveryTextInEveryRunAndReportsBothRatios() throws Exception {
         Path heads = dir.resolve("seeded-minilm.json");
         SeededHeads.minilm("seeded-bench", 3, 128, heads);
-        Cli bench = Cli.run("bench", "pipeline", "--events", "24", "--rate", "100", "--batch-size", "8",
-                "--engine-batch", "4", "--partitions", "2", "--heads", heads.toString(), "--datasets",
-                Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets").toString(), "--json");
+        Cli bench = Cli.run(
+                "bench",
+                "pipeline",
+                "--events",
+                "24",
+                "--rate",
+                "100",
+                "--batch-size",
+                "8",
+                "--engine-batch",
+                "4",
+                "--partitions",
+                "2",
+                "--heads",
+                heads.toString(),
+                "--datasets",
+                Path.of(System.getProperty("streamguard.home"), "..", "shared", "datasets")
+                        .toString(),
+                "--json");
 
         assertThat(bench.exit()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -36,21 +52,34 @@ class PipelineBenchIT {
         List<String> runs = new ArrayList<>();
         for (JsonNode row : report.path("rows")) {
             String kind = row.path("kind").asText();
-            runs.add(kind + " " + row.path("batchSize").asInt() + "/" + row.path("engineBatch").asInt() + " "
+            runs.add(kind + " " + row.path("batchSize").asInt() + "/"
+                    + row.path("engineBatch").asInt() + " "
                     + row.path("offeredPerSecond").asDouble());
             assertThat(row.path("events").asInt()).as(row.toString()).isEqualTo(24);
-            assertThat(row.path("eventsPerSecond").asDouble()).as(row.toString()).isPositive();
-            assertThat(row.path("meanBatch").asDouble()).as(row.toString())
-                    .isBetween(1.0, (double) row.path("batchSize").asInt());
+            assertThat(row.path("eventsPerSecond").asDouble())
+                    .as(row.toString())
+                    .isPositive();
+            assertThat(row.path("meanBatch").asDouble()).as(row.toString()).isBetween(1.0, (double)
+                    row.path("batchSize").asInt());
             if (kind.equals("pipeline")) {
-                assertThat(row.path("p99Ms").asDouble()).as(row.toString())
-                        .isGreaterThanOrEqualTo(row.path("p50Ms").asDouble()).isPositive();
-                assertThat(row.path("commits").asLong()).as("transactions committed").isPositive();
+                assertThat(row.path("p99Ms").asDouble())
+                        .as(row.toString())
+                        .isGreaterThanOrEqualTo(row.path("p50Ms").asDouble())
+                        .isPositive();
+                assertThat(row.path("commits").asLong())
+                        .as("transactions committed")
+                        .isPositive();
                 assertThat(row.path("threadShares").path("model").asDouble()).isPositive();
             }
         }
-        assertThat(runs).containsExactly("engine 8/4 0.0", "engine 1/1 0.0", "pipeline 8/4 100.0",
-                "pipeline 8/4 0.0", "pipeline 1/1 100.0", "pipeline 1/1 0.0");
+        assertThat(runs)
+                .containsExactly(
+                        "engine 8/4 0.0",
+                        "engine 1/1 0.0",
+                        "pipeline 8/4 100.0",
+                        "pipeline 8/4 0.0",
+                        "pipeline 1/1 100.0",
+                        "pipeline 1/1 0.0");
         assertThat(report.path("pipelineVsEngine").asDouble()).isPositive();
         assertThat(report.path("batchedVsSingle").asDouble()).isPositive();
         assertThat(bench.err()).contains("bench: pipeline batch 8 at saturation: ");

@@ -20,6 +20,7 @@ import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.File;
 
 /**
  * The labeling pipeline on the real KRaft broker and Apicurio registry under exactly_once_v2, with
@@ -91,7 +91,10 @@ class PipelineIT {
         SharedStack.get();
         heads = dir.resolve("seeded-minilm.json");
         SeededHeads.minilm("seeded-it", 11, 128, heads);
-        WorkerConfig config = workerConfig("it-pipeline-" + UUID.randomUUID(), SHARED_WORKER, dir.resolve("shared"),
+        WorkerConfig config = workerConfig(
+                "it-pipeline-" + UUID.randomUUID(),
+                SHARED_WORKER,
+                dir.resolve("shared"),
                 Map.of(WorkerConfig.BATCH_MAX_SIZE, "16", WorkerConfig.DLQ_MAX_TEXT_BYTES, "" + MAX_TEXT_BYTES));
         scorer = ClassifierScorer.load(config);
         tokenizer = EncoderFactory.tokenizer(config.encoderConfig());
@@ -113,19 +116,28 @@ class PipelineIT {
         }
     }
 
-    private static WorkerConfig workerConfig(String applicationId, String workerId, Path stateDir,
-            Map<String, String> extra) {
+    private static WorkerConfig workerConfig(
+            String applicationId, String workerId, Path stateDir, Map<String, String> extra) {
         Map<String, String> p = new HashMap<>(Map.of(
-                "bootstrap.servers", SharedStack.bootstrap(),
-                "schema.registry.url", SharedStack.registryUrl(),
-                "application.id", applicationId,
-                "state.dir", stateDir.toString(),
+                "bootstrap.servers",
+                SharedStack.bootstrap(),
+                "schema.registry.url",
+                SharedStack.registryUrl(),
+                "application.id",
+                applicationId,
+                "state.dir",
+                stateDir.toString(),
                 // A killed member must leave the group in seconds, not the default 45.
-                "session.timeout.ms", "6000",
-                "heartbeat.interval.ms", "1500",
-                WorkerConfig.WORKER_ID, workerId,
-                WorkerConfig.MODEL_HEADS, heads.toString(),
-                WorkerConfig.METRICS_PORT, "-1"));
+                "session.timeout.ms",
+                "6000",
+                "heartbeat.interval.ms",
+                "1500",
+                WorkerConfig.WORKER_ID,
+                workerId,
+                WorkerConfig.MODEL_HEADS,
+                heads.toString(),
+                WorkerConfig.METRICS_PORT,
+                "-1"));
         p.putAll(extra);
         return WorkerConfig.of(p);
     }
@@ -171,7 +183,10 @@ class PipelineIT {
             for (int i = 0; i < 1000; i++) {
                 String key = "k" + (i % 12);
                 String id = prefix + "-" + key + "-" + String.format("%04d", i);
-                TextEvent event = TextEvent.newBuilder().setId(id).setText(texts.get(i % texts.size())).build();
+                TextEvent event = TextEvent.newBuilder()
+                        .setId(id)
+                        .setText(texts.get(i % texts.size()))
+                        .build();
                 CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
                 producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key, event), (m, e) -> {
                     if (e != null) {
@@ -186,13 +201,16 @@ class PipelineIT {
             for (int i = 0; i < sends.size(); i++) {
                 partitionOfKey.put("k" + (i % 12), sends.get(i).get().partition());
             }
-            assertThat(Set.copyOf(partitionOfKey.values())).as("keys spread over partitions").hasSizeGreaterThan(1);
+            assertThat(Set.copyOf(partitionOfKey.values()))
+                    .as("keys spread over partitions")
+                    .hasSizeGreaterThan(1);
 
             long started = System.nanoTime();
-            List<ConsumerRecord<String, LabeledEvent>> out = labeled.await(r -> r.value().getId().startsWith(prefix),
-                    1000);
+            List<ConsumerRecord<String, LabeledEvent>> out =
+                    labeled.await(r -> r.value().getId().startsWith(prefix), 1000);
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("PipelineIT: 1000 events labeled in %.1f s after the last send (%.0f events/s)%n",
+            System.out.printf(
+                    "PipelineIT: 1000 events labeled in %.1f s after the last send (%.0f events/s)%n",
                     seconds, 1000 / seconds);
             Committed.awaitIdle(worker.config().get("application.id"));
             out = new ArrayList<>(out);
@@ -213,18 +231,25 @@ class PipelineIT {
                 seqByKey.computeIfAbsent(r.key(), k -> new ArrayList<>())
                         .add(Integer.parseInt(e.getId().substring(e.getId().lastIndexOf('-') + 1)));
             }
-            seqByKey.forEach((key, seqs) -> assertThat(seqs).as("order of key " + key).isSorted());
-            assertThat(out).extracting(r -> r.value().getTimings().getBatchSize())
-                    .as("micro-batches formed under load").anyMatch(size -> size > 1);
+            seqByKey.forEach(
+                    (key, seqs) -> assertThat(seqs).as("order of key " + key).isSorted());
+            assertThat(out)
+                    .extracting(r -> r.value().getTimings().getBatchSize())
+                    .as("micro-batches formed under load")
+                    .anyMatch(size -> size > 1);
 
             Set<String> shouldReview = ids(out, Decision.REVIEW);
             Set<String> shouldBlock = ids(out, Decision.BLOCK);
-            assertThat(shouldReview.size() + shouldBlock.size()).as("seeded heads trigger something")
+            assertThat(shouldReview.size() + shouldBlock.size())
+                    .as("seeded heads trigger something")
                     .isPositive();
-            Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix);
-            assertThat(review.await(ours, shouldReview.size())).extracting(r -> r.value().getId())
+            Predicate<ConsumerRecord<String, LabeledEvent>> ours =
+                    r -> r.value().getId().startsWith(prefix);
+            assertThat(review.await(ours, shouldReview.size()))
+                    .extracting(r -> r.value().getId())
                     .containsExactlyInAnyOrderElementsOf(shouldReview);
-            assertThat(blocked.await(ours, shouldBlock.size())).extracting(r -> r.value().getId())
+            assertThat(blocked.await(ours, shouldBlock.size()))
+                    .extracting(r -> r.value().getId())
                     .containsExactlyInAnyOrderElementsOf(shouldBlock);
             assertThat(review.drain(ours)).as("no extra review copies").isEmpty();
             assertThat(blocked.drain(ours)).as("no extra blocked copies").isEmpty();
@@ -235,8 +260,14 @@ class PipelineIT {
     @Order(2)
     void everyDeadLetterClassGoesToTheDlqWithItsBytesCoordinatesAndReason() throws Exception {
         String prefix = "dlq-" + UUID.randomUUID().toString().substring(0, 6);
-        byte[] good = textEvents.serializer().serialize(Topics.TEXT_EVENTS,
-                TextEvent.newBuilder().setId(prefix + "-template").setText("a perfectly fine text").build());
+        byte[] good = textEvents
+                .serializer()
+                .serialize(
+                        Topics.TEXT_EVENTS,
+                        TextEvent.newBuilder()
+                                .setId(prefix + "-template")
+                                .setText("a perfectly fine text")
+                                .build());
         byte[] badMagic = good.clone();
         badMagic[0] = 7;
         byte[] unknownId = good.clone();
@@ -266,30 +297,36 @@ class PipelineIT {
                 KafkaProducer<String, byte[]> producer = rawProducer()) {
             int n = 0;
             for (Map.Entry<String, byte[]> e : bad.entrySet()) {
-                where.put(e.getKey(), producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, e.getKey(), e.getValue()))
-                        .get());
+                where.put(
+                        e.getKey(),
+                        producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, e.getKey(), e.getValue()))
+                                .get());
                 String okId = prefix + "-ok-" + n++;
                 producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, okId, event(okId, "fine text number " + n)))
                         .get();
             }
 
-            List<ConsumerRecord<String, byte[]>> dead = dlq.await(r -> r.key() != null
-                    && r.key().startsWith(prefix), bad.size());
+            List<ConsumerRecord<String, byte[]>> dead =
+                    dlq.await(r -> r.key() != null && r.key().startsWith(prefix), bad.size());
             assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(bad.keySet());
             for (ConsumerRecord<String, byte[]> d : dead) {
                 RecordMetadata source = where.get(d.key());
                 assertThat(header(d, DeadLetterReason.HEADER)).as(d.key()).isEqualTo(reasons.get(d.key()));
                 assertThat(d.value()).as(d.key() + " original bytes").isEqualTo(bad.get(d.key()));
                 assertThat(header(d, "__streams.errors.topic")).isEqualTo(Topics.TEXT_EVENTS);
-                assertThat(header(d, "__streams.errors.partition")).as(d.key())
+                assertThat(header(d, "__streams.errors.partition"))
+                        .as(d.key())
                         .isEqualTo(Integer.toString(source.partition()));
-                assertThat(header(d, "__streams.errors.offset")).as(d.key())
-                        .isEqualTo(Long.toString(source.offset()));
+                assertThat(header(d, "__streams.errors.offset")).as(d.key()).isEqualTo(Long.toString(source.offset()));
                 assertThat(header(d, "__streams.errors.exception")).isNotBlank();
             }
             assertThat(labeled.await(r -> r.value().getId().startsWith(prefix + "-ok-"), bad.size()))
-                    .as("the stream keeps running around bad records").hasSize(bad.size());
-            assertThat(worker.meters().find("streamguard.dlq.records").tag("reason", "CORRUPT_AVRO").counter())
+                    .as("the stream keeps running around bad records")
+                    .hasSize(bad.size());
+            assertThat(worker.meters()
+                            .find("streamguard.dlq.records")
+                            .tag("reason", "CORRUPT_AVRO")
+                            .counter())
                     .isNotNull();
         }
     }
@@ -300,44 +337,78 @@ class PipelineIT {
         String prefix = "policy-" + UUID.randomUUID().toString().substring(0, 6);
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 KafkaProducer<String, TextEvent> producer = producer()) {
-            Cli set = Cli.run("policy", "set", "--label", "hate", "--review", "0", "--block", "0",
-                    "--description", "block everything", "--bootstrap", SharedStack.bootstrap(),
-                    "--registry", SharedStack.registryUrl());
+            Cli set = Cli.run(
+                    "policy",
+                    "set",
+                    "--label",
+                    "hate",
+                    "--review",
+                    "0",
+                    "--block",
+                    "0",
+                    "--description",
+                    "block everything",
+                    "--bootstrap",
+                    SharedStack.bootstrap(),
+                    "--registry",
+                    SharedStack.registryUrl());
             assertThat(set.exit()).as(set.err()).isZero();
             String version = set.out().replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
             LabeledEvent blocked = awaitVersion(labeled, producer, prefix + "-a", version);
             assertThat(blocked.getDecision()).isEqualTo(Decision.BLOCK);
             assertThat(blocked.getTriggeredLabels()).containsExactly("hate");
 
-            Cli off = Cli.run("policy", "set", "--label", "hate", "--disable", "--label", "offensive", "--disable",
-                    "--label", "spam", "--disable", "--bootstrap", SharedStack.bootstrap(),
-                    "--registry", SharedStack.registryUrl());
+            Cli off = Cli.run(
+                    "policy",
+                    "set",
+                    "--label",
+                    "hate",
+                    "--disable",
+                    "--label",
+                    "offensive",
+                    "--disable",
+                    "--label",
+                    "spam",
+                    "--disable",
+                    "--bootstrap",
+                    SharedStack.bootstrap(),
+                    "--registry",
+                    SharedStack.registryUrl());
             assertThat(off.exit()).as(off.err()).isZero();
             String next = off.out().replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
             assertThat(next).isNotEqualTo(version);
             LabeledEvent allowed = awaitVersion(labeled, producer, prefix + "-b", next);
             assertThat(allowed.getDecision()).isEqualTo(Decision.ALLOW);
 
-            Cli show = Cli.run("policy", "show", "--bootstrap", SharedStack.bootstrap(),
-                    "--registry", SharedStack.registryUrl());
+            Cli show = Cli.run(
+                    "policy", "show", "--bootstrap", SharedStack.bootstrap(), "--registry", SharedStack.registryUrl());
             assertThat(show.out()).contains("\"version\" : \"" + next + "\"").contains("\"enabled\" : false");
         } finally {
             // Back to the model's thresholds for whatever runs next on this stack.
             try (KafkaProducer<String, byte[]> producer = rawProducer()) {
-                producer.send(new ProducerRecord<>(Topics.MODERATION_POLICY, "default", null)).get();
+                producer.send(new ProducerRecord<>(Topics.MODERATION_POLICY, "default", null))
+                        .get();
             }
         }
     }
 
     /** Sends probe events until one is decided under policy {@code version}; returns it. */
-    private static LabeledEvent awaitVersion(Tail<LabeledEvent> labeled, KafkaProducer<String, TextEvent> producer, String prefix,
-            String version) throws Exception {
+    private static LabeledEvent awaitVersion(
+            Tail<LabeledEvent> labeled, KafkaProducer<String, TextEvent> producer, String prefix, String version)
+            throws Exception {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         for (int i = 0; System.nanoTime() < deadline; i++) {
             String id = prefix + "-" + i;
-            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
-                    TextEvent.newBuilder().setId(id).setText("probe text " + i).build())).get();
-            LabeledEvent e = labeled.await(r -> r.value().getId().equals(id), 1).get(0).value();
+            producer.send(new ProducerRecord<>(
+                            Topics.TEXT_EVENTS,
+                            id,
+                            TextEvent.newBuilder()
+                                    .setId(id)
+                                    .setText("probe text " + i)
+                                    .build()))
+                    .get();
+            LabeledEvent e =
+                    labeled.await(r -> r.value().getId().equals(id), 1).get(0).value();
             if (version.equals(e.getPolicyVersion())) {
                 return e;
             }
@@ -353,19 +424,23 @@ class PipelineIT {
         String app = "it-crash-" + UUID.randomUUID();
         Path state = dir.resolve("crash-state");
         Path properties = dir.resolve("crash-worker.properties");
-        Files.writeString(properties, String.join("\n",
-                "application.id=" + app,
-                "auto.offset.reset=latest",
-                "session.timeout.ms=6000",
-                "heartbeat.interval.ms=1500",
-                // Batches close by time only (every 3 s at 100 events/s): the kill finds one half gathered.
-                "streamguard.batch.max.size=1000",
-                "streamguard.batch.max.tokens=1000000",
-                "streamguard.batch.max.wait.ms=3000",
-                ""));
+        Files.writeString(
+                properties,
+                String.join(
+                        "\n",
+                        "application.id=" + app,
+                        "auto.offset.reset=latest",
+                        "session.timeout.ms=6000",
+                        "heartbeat.interval.ms=1500",
+                        // Batches close by time only (every 3 s at 100 events/s): the kill finds one half gathered.
+                        "streamguard.batch.max.size=1000",
+                        "streamguard.batch.max.tokens=1000000",
+                        "streamguard.batch.max.wait.ms=3000",
+                        ""));
         Set<String> crashWorkers = Set.of("crash-a", "crash-b");
-        Predicate<ConsumerRecord<String, LabeledEvent>> ours = r -> r.value().getId().startsWith(prefix)
-                && crashWorkers.contains(r.value().getWorkerId());
+        Predicate<ConsumerRecord<String, LabeledEvent>> ours =
+                r -> r.value().getId().startsWith(prefix)
+                        && crashWorkers.contains(r.value().getWorkerId());
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 KafkaProducer<String, TextEvent> producer = producer()) {
             Process a = workerJvm(properties, state, "crash-a");
@@ -382,15 +457,20 @@ class PipelineIT {
                     for (int i = 0; !stop.get() && i < 10_000; i++) {
                         String key = "k" + (i % 8);
                         String id = prefix + "-" + key + "-" + String.format("%05d", i);
-                        producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, key,
-                                TextEvent.newBuilder().setId(id).setText(texts.get(i % texts.size())).build()));
+                        producer.send(new ProducerRecord<>(
+                                Topics.TEXT_EVENTS,
+                                key,
+                                TextEvent.newBuilder()
+                                        .setId(id)
+                                        .setText(texts.get(i % texts.size()))
+                                        .build()));
                         produced.incrementAndGet();
                         sleep(10);
                     }
                     producer.flush();
                 });
-                List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(
-                        r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
+                List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(
+                        labeled.await(r -> ours.test(r) && !r.value().getId().contains("-probe"), 40));
                 // Kill once the buffer holds committed, unlabeled texts (batches close by time, every 3 s).
                 long bufferDeadline = System.nanoTime() + PATIENCE.toNanos();
                 while (Committed.bufferEntries(app) == 0 && System.nanoTime() < bufferDeadline) {
@@ -403,26 +483,39 @@ class PipelineIT {
                 stop.set(true);
                 producing.get(2, TimeUnit.MINUTES);
                 int total = produced.get();
-                System.out.printf("PipelineIT: worker killed with %d text(s) in its committed buffer, %d produced%n",
+                System.out.printf(
+                        "PipelineIT: worker killed with %d text(s) in its committed buffer, %d produced%n",
                         buffered, total);
-                assertThat(buffered).as("the kill left texts buffered but not yet labeled").isPositive();
+                assertThat(buffered)
+                        .as("the kill left texts buffered but not yet labeled")
+                        .isPositive();
 
                 // Same state dir: same process id, so B's producer fences A's transaction at once.
-                b = startWorker(workerConfig(app, "crash-b", state, Map.of(
-                        WorkerConfig.BATCH_MAX_SIZE, "64", WorkerConfig.BATCH_MAX_WAIT_MS, "200")),
+                b = startWorker(
+                        workerConfig(
+                                app,
+                                "crash-b",
+                                state,
+                                Map.of(WorkerConfig.BATCH_MAX_SIZE, "64", WorkerConfig.BATCH_MAX_WAIT_MS, "200")),
                         failingOn(MARKER));
-                Predicate<ConsumerRecord<String, LabeledEvent>> events = r -> ours.test(r)
-                        && !r.value().getId().contains("-probe");
+                Predicate<ConsumerRecord<String, LabeledEvent>> events =
+                        r -> ours.test(r) && !r.value().getId().contains("-probe");
                 out.addAll(labeled.await(events, total - out.size()));
                 Committed.awaitIdle(app);
                 out.addAll(labeled.readToEnd(events));
 
-                assertThat(out).extracting(r -> r.value().getId()).doesNotHaveDuplicates().hasSize(total);
+                assertThat(out)
+                        .extracting(r -> r.value().getId())
+                        .doesNotHaveDuplicates()
+                        .hasSize(total);
                 assertThat(out).extracting(r -> r.value().getWorkerId()).contains("crash-a", "crash-b");
-                Map<String, List<String>> idsByKey = out.stream().collect(Collectors.groupingBy(
-                        ConsumerRecord::key, LinkedHashMap::new,
-                        Collectors.mapping(r -> r.value().getId(), Collectors.toList())));
-                idsByKey.forEach((key, ids) -> assertThat(ids).as("order of " + key).isSorted());
+                Map<String, List<String>> idsByKey = out.stream()
+                        .collect(Collectors.groupingBy(
+                                ConsumerRecord::key,
+                                LinkedHashMap::new,
+                                Collectors.mapping(r -> r.value().getId(), Collectors.toList())));
+                idsByKey.forEach(
+                        (key, ids) -> assertThat(ids).as("order of " + key).isSorted());
             } finally {
                 if (a.isAlive()) {
                     a.destroyForcibly();
@@ -439,9 +532,13 @@ class PipelineIT {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         for (int i = 0; System.nanoTime() < deadline; i++) {
             String id = prefix + "-" + i;
-            producer.send(new ProducerRecord<>(Topics.TEXT_EVENTS, id,
-                    TextEvent.newBuilder().setId(id).setText("probe").build())).get();
-            if (!labeled.poll(r -> r.value().getId().startsWith(prefix), Duration.ofSeconds(3)).isEmpty()) {
+            producer.send(new ProducerRecord<>(
+                            Topics.TEXT_EVENTS,
+                            id,
+                            TextEvent.newBuilder().setId(id).setText("probe").build()))
+                    .get();
+            if (!labeled.poll(r -> r.value().getId().startsWith(prefix), Duration.ofSeconds(3))
+                    .isEmpty()) {
                 return;
             }
         }
@@ -453,13 +550,31 @@ class PipelineIT {
         Path home = Path.of(System.getProperty("streamguard.home"));
         String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
                 + home.resolve("launcher/target/lib") + "/*";
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dstreamguard.home=" + home, "-cp", classpath, StreamGuardCli.class.getName(),
-                "worker", "--config", properties.toString(), "--bootstrap", SharedStack.bootstrap(),
-                "--registry", SharedStack.registryUrl(), "--heads", heads.toString(), "--worker-id", workerId,
-                "--state-dir", state.toString(), "--metrics-port", "-1");
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dstreamguard.home=" + home,
+                "-cp",
+                classpath,
+                StreamGuardCli.class.getName(),
+                "worker",
+                "--config",
+                properties.toString(),
+                "--bootstrap",
+                SharedStack.bootstrap(),
+                "--registry",
+                SharedStack.registryUrl(),
+                "--heads",
+                heads.toString(),
+                "--worker-id",
+                workerId,
+                "--state-dir",
+                state.toString(),
+                "--metrics-port",
+                "-1");
         Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(workerId + ".stderr.log").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(workerId + ".stderr.log").toFile()))
                 .start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
@@ -475,19 +590,26 @@ class PipelineIT {
             return null;
         });
         String line = ready.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        assertThat(line).as("WORKER READY; see " + dir.resolve(workerId + ".stderr.log")).isNotNull()
+        assertThat(line)
+                .as("WORKER READY; see " + dir.resolve(workerId + ".stderr.log"))
+                .isNotNull()
                 .contains("role=all", "worker=" + workerId);
         return p;
     }
 
     private static Set<String> ids(List<ConsumerRecord<String, LabeledEvent>> records, Decision decision) {
-        return records.stream().filter(r -> r.value().getDecision() == decision).map(r -> r.value().getId())
+        return records.stream()
+                .filter(r -> r.value().getDecision() == decision)
+                .map(r -> r.value().getId())
                 .collect(Collectors.toSet());
     }
 
     private static byte[] event(String id, String text) {
-        return textEvents.serializer().serialize(Topics.TEXT_EVENTS,
-                TextEvent.newBuilder().setId(id).setText(text).build());
+        return textEvents
+                .serializer()
+                .serialize(
+                        Topics.TEXT_EVENTS,
+                        TextEvent.newBuilder().setId(id).setText(text).build());
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

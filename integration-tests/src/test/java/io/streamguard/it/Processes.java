@@ -18,7 +18,9 @@ final class Processes {
     private Processes() {}
 
     static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
         // Drain both pipes concurrently so a chatty child can never block on a full pipe.
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p, true));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p, false));

@@ -10,6 +10,7 @@ import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Wire-format interop with code nobody here wrote: Debian's python3-confluent-kafka
@@ -40,14 +40,22 @@ class PythonAndKcatInteropIT {
     @Test
     void pythonAvroProducerIsReadByOurDeserializerWithThePipelinesReaderSchema() throws Exception {
         String topic = SharedStack.newTopic(Topics.TEXT_EVENTS, 1);
-        Processes.Result py = Processes.run(List.of(PYTHON, SCRIPT.toString(), "produce",
-                SharedStack.bootstrap(), SharedStack.registryUrl(), topic, "5"), 120);
+        Processes.Result py = Processes.run(
+                List.of(
+                        PYTHON,
+                        SCRIPT.toString(),
+                        "produce",
+                        SharedStack.bootstrap(),
+                        SharedStack.registryUrl(),
+                        topic,
+                        "5"),
+                120);
         assertThat(py.exitCode()).as("python producer stderr: %s", py.stderr()).isZero();
         int pythonSchemaId = JSON.readTree(py.out()).get("schema_id").asInt();
 
         List<TextEvent> events = new ArrayList<>();
         try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class);
-             KafkaConsumer<String, TextEvent> consumer = consumer(serde)) {
+                KafkaConsumer<String, TextEvent> consumer = consumer(serde)) {
             consumer.subscribe(List.of(topic));
             pollUntil(consumer, 5).forEach(r -> events.add(r.value()));
         }
@@ -57,8 +65,12 @@ class PythonAndKcatInteropIT {
         // The python producer's schema knows only id and text: our reader schema fills the defaults.
         assertThat(events.get(0).getLanguage()).isNull();
         assertThat(events.get(0).getAttributes()).isEmpty();
-        assertThat(RegistryClient.create(RegistryConfig.builder().url(SharedStack.registryUrl()).build())
-                .schemaById(pythonSchemaId).getFields()).hasSize(2);
+        assertThat(RegistryClient.create(RegistryConfig.builder()
+                                .url(SharedStack.registryUrl())
+                                .build())
+                        .schemaById(pythonSchemaId)
+                        .getFields())
+                .hasSize(2);
     }
 
     @Test
@@ -71,15 +83,23 @@ class PythonAndKcatInteropIT {
         try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class)) {
             serde.configure(Map.of("schema.registry.url", SharedStack.registryUrl()), false);
             try (KafkaProducer<String, TextEvent> producer =
-                         new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), serde.serializer())) {
+                    new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), serde.serializer())) {
                 for (TextEvent e : sent) {
                     producer.send(new ProducerRecord<>(topic, e.getId(), e)).get();
                 }
             }
         }
 
-        Processes.Result py = Processes.run(List.of(PYTHON, SCRIPT.toString(), "consume",
-                SharedStack.bootstrap(), SharedStack.registryUrl(), topic, "3"), 120);
+        Processes.Result py = Processes.run(
+                List.of(
+                        PYTHON,
+                        SCRIPT.toString(),
+                        "consume",
+                        SharedStack.bootstrap(),
+                        SharedStack.registryUrl(),
+                        topic,
+                        "3"),
+                120);
         assertThat(py.exitCode()).as("python consumer stderr: %s", py.stderr()).isZero();
         List<JsonNode> decoded = new ArrayList<>();
         for (String line : py.out().strip().split("\n")) {
@@ -92,11 +112,27 @@ class PythonAndKcatInteropIT {
         assertThat(decoded.get(2).get("text").asText()).hasSize(10_000);
 
         // kcat knows no Avro: it shows the raw bytes, which must be 0x00 + big-endian id + Avro body.
-        Processes.Result kcat = Processes.run(List.of("kcat", "-b", SharedStack.bootstrap(), "-C", "-t", topic,
-                "-o", "beginning", "-c", "1", "-e", "-q", "-f", "%s"), 60);
+        Processes.Result kcat = Processes.run(
+                List.of(
+                        "kcat",
+                        "-b",
+                        SharedStack.bootstrap(),
+                        "-C",
+                        "-t",
+                        topic,
+                        "-o",
+                        "beginning",
+                        "-c",
+                        "1",
+                        "-e",
+                        "-q",
+                        "-f",
+                        "%s"),
+                60);
         assertThat(kcat.exitCode()).as("kcat stderr: %s", kcat.stderr()).isZero();
         byte[] raw = kcat.stdout();
-        int expectedId = RegistryClient.create(RegistryConfig.builder().url(SharedStack.registryUrl()).build())
+        int expectedId = RegistryClient.create(
+                        RegistryConfig.builder().url(SharedStack.registryUrl()).build())
                 .lookup(topic + "-value", TextEvent.getClassSchema());
         assertThat(raw[0]).isEqualTo((byte) 0);
         assertThat(ByteBuffer.wrap(raw, 1, 4).getInt()).isEqualTo(expectedId);
@@ -105,8 +141,13 @@ class PythonAndKcatInteropIT {
     }
 
     private static TextEvent event(String id, String text, Map<String, String> attributes) {
-        return TextEvent.newBuilder().setId(id).setText(text).setSource("it").setAttributes(attributes)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L)).build();
+        return TextEvent.newBuilder()
+                .setId(id)
+                .setText(text)
+                .setSource("it")
+                .setAttributes(attributes)
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .build();
     }
 
     private static KafkaConsumer<String, TextEvent> consumer(AvroSerde<TextEvent> serde) {

@@ -33,7 +33,9 @@ class RegistryClientIT {
 
         int id = client.register(subject, schema);
 
-        assertThat(client.register(subject, schema)).as("re-registering is idempotent").isEqualTo(id);
+        assertThat(client.register(subject, schema))
+                .as("re-registering is idempotent")
+                .isEqualTo(id);
         assertThat(client.lookup(subject, schema)).isEqualTo(id);
         assertThat(client.schemaById(id)).isEqualTo(schema);
         assertThat(client.subjects()).contains(subject);
@@ -48,7 +50,11 @@ class RegistryClientIT {
     void unknownIdsAndSchemasAreTypedErrors() {
         String subject = subject();
         client.register(subject, TextEvent.getClassSchema());
-        Schema other = SchemaBuilder.record("Other").namespace("it").fields().requiredLong("n").endRecord();
+        Schema other = SchemaBuilder.record("Other")
+                .namespace("it")
+                .fields()
+                .requiredLong("n")
+                .endRecord();
 
         assertThatThrownBy(() -> client.schemaById(Integer.MAX_VALUE)).isInstanceOf(UnknownSchemaException.class);
         assertThatThrownBy(() -> client.lookup(subject, other)).isInstanceOf(UnknownSchemaException.class);
@@ -58,12 +64,23 @@ class RegistryClientIT {
     @Test
     void backwardCompatibilityIsEnforcedByDefault() {
         String subject = subject();
-        Schema v1 = SchemaBuilder.record("Evolving").namespace("it").fields()
-                .requiredString("id").endRecord();
-        Schema addedOptional = SchemaBuilder.record("Evolving").namespace("it").fields()
-                .requiredString("id").optionalString("note").endRecord();
-        Schema addedRequired = SchemaBuilder.record("Evolving").namespace("it").fields()
-                .requiredString("id").requiredString("mandatory").endRecord();
+        Schema v1 = SchemaBuilder.record("Evolving")
+                .namespace("it")
+                .fields()
+                .requiredString("id")
+                .endRecord();
+        Schema addedOptional = SchemaBuilder.record("Evolving")
+                .namespace("it")
+                .fields()
+                .requiredString("id")
+                .optionalString("note")
+                .endRecord();
+        Schema addedRequired = SchemaBuilder.record("Evolving")
+                .namespace("it")
+                .fields()
+                .requiredString("id")
+                .requiredString("mandatory")
+                .endRecord();
         int first = client.register(subject, v1);
 
         assertThat(client.getCompatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
@@ -78,10 +95,18 @@ class RegistryClientIT {
     @Test
     void perSubjectCompatibilityOverridesTheGlobalLevel() {
         String subject = subject();
-        Schema v1 = SchemaBuilder.record("Loose").namespace("it").fields().requiredString("id").endRecord();
+        Schema v1 = SchemaBuilder.record("Loose")
+                .namespace("it")
+                .fields()
+                .requiredString("id")
+                .endRecord();
         // Old readers can read it (FORWARD), but it cannot read old data (not BACKWARD).
-        Schema v2 = SchemaBuilder.record("Loose").namespace("it").fields()
-                .requiredString("id").requiredLong("other").endRecord();
+        Schema v2 = SchemaBuilder.record("Loose")
+                .namespace("it")
+                .fields()
+                .requiredString("id")
+                .requiredLong("other")
+                .endRecord();
         client.register(subject, v1);
         assertThat(client.isCompatible(subject, v2)).isFalse();
 
@@ -100,7 +125,8 @@ class RegistryClientIT {
             closedPort = s.getLocalPort();
         }
         RegistryClient dead = RegistryClient.create(RegistryConfig.builder()
-                .url("http://127.0.0.1:" + closedPort + "/apis/ccompat/v7").build());
+                .url("http://127.0.0.1:" + closedPort + "/apis/ccompat/v7")
+                .build());
 
         assertThatThrownBy(() -> dead.schemaById(1)).isInstanceOf(RegistryUnreachableException.class);
     }

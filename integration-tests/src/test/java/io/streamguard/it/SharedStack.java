@@ -1,7 +1,6 @@
 package io.streamguard.it;
 
 import io.streamguard.launcher.stack.EmbeddedStack;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +28,11 @@ final class SharedStack {
         if (stack == null) {
             try {
                 Path dir = Files.createTempDirectory("streamguard-it-");
-                stack = EmbeddedStack.builder().dataDir(dir).ephemeralPorts().partitions(3).start();
+                stack = EmbeddedStack.builder()
+                        .dataDir(dir)
+                        .ephemeralPorts()
+                        .partitions(3)
+                        .start();
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "shared-stack-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -50,7 +53,9 @@ final class SharedStack {
     static String newTopic(String prefix, int partitions) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = get().admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -63,19 +68,26 @@ final class SharedStack {
     static Properties producerProps() {
         Properties p = new Properties();
         p.putAll(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                "schema.registry.url", registryUrl()));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                "schema.registry.url",
+                registryUrl()));
         return p;
     }
 
     static Properties consumerProps() {
         Properties p = new Properties();
         p.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                "schema.registry.url", registryUrl()));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                "schema.registry.url",
+                registryUrl()));
         return p;
     }
 

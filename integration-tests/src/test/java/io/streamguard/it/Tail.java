@@ -29,10 +29,11 @@ final class Tail<V> implements AutoCloseable {
     private final List<ConsumerRecord<String, V>> unclaimed = new ArrayList<>();
 
     private Tail(String topic, Function<byte[], V> decoder) {
-        consumer = new KafkaConsumer<>(SharedStack.readCommittedProps(), new StringDeserializer(),
-                new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                SharedStack.readCommittedProps(), new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
@@ -52,9 +53,18 @@ final class Tail<V> implements AutoCloseable {
 
     private void fetch(Duration wait) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
-            unclaimed.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                    r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),
-                    decoder.apply(r.value()), r.headers(), r.leaderEpoch()));
+            unclaimed.add(new ConsumerRecord<>(
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    r.timestamp(),
+                    r.timestampType(),
+                    r.serializedKeySize(),
+                    r.serializedValueSize(),
+                    r.key(),
+                    decoder.apply(r.value()),
+                    r.headers(),
+                    r.leaderEpoch()));
         }
     }
 
@@ -64,7 +74,8 @@ final class Tail<V> implements AutoCloseable {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         claim(match, found, count);
         while (found.size() < count) {
-            assertThat(System.nanoTime()).as("only " + found.size() + " of " + count + " records in time")
+            assertThat(System.nanoTime())
+                    .as("only " + found.size() + " of " + count + " records in time")
                     .isLessThan(deadline);
             fetch(Duration.ofMillis(200));
             claim(match, found, count);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamguard.launcher.StreamGuardCli;
 import io.streamguard.topology.testing.SeededHeads;
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.File;
-import java.io.IOException;
 
 /**
  * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
@@ -47,8 +47,15 @@ class UpCommandIT {
         SeededHeads.minilm("seeded-up", 5, 128, heads);
 
         try (Up up = Up.start(dataDir.resolve("stack"), "--heads", heads.toString())) {
-            Cli produce = Cli.run("produce", "--topic", "text-events", "--bootstrap", up.bootstrap,
-                    "--registry", up.registry, events.toString());
+            Cli produce = Cli.run(
+                    "produce",
+                    "--topic",
+                    "text-events",
+                    "--bootstrap",
+                    up.bootstrap,
+                    "--registry",
+                    up.registry,
+                    events.toString());
             assertThat(produce.exit()).as(produce.err()).isZero();
             assertThat(produce.out()).contains("Produced 3 records");
 
@@ -62,18 +69,31 @@ class UpCommandIT {
         }
 
         // The README's first command, on the restarted stack: real texts labeled live, then a summary.
-        try (Up again = Up.start(dataDir.resolve("stack"), "--heads", heads.toString(), "--demo",
-                "--demo-events", "24", "--demo-rate", "200",
-                "--datasets", System.getProperty("streamguard.home") + "/../shared/datasets")) {
+        try (Up again = Up.start(
+                dataDir.resolve("stack"),
+                "--heads",
+                heads.toString(),
+                "--demo",
+                "--demo-events",
+                "24",
+                "--demo-rate",
+                "200",
+                "--datasets",
+                System.getProperty("streamguard.home") + "/../shared/datasets")) {
             String summary = again.awaitLine("DEMO SUMMARY", 120);
-            assertThat(summary).contains("produced=24 labeled=24").containsPattern("allow=\\d+ review=\\d+ block=\\d+")
+            assertThat(summary)
+                    .contains("produced=24 labeled=24")
+                    .containsPattern("allow=\\d+ review=\\d+ block=\\d+")
                     .contains("end-to-end latency p50=");
-            assertThat(again.linesSoFar()).filteredOn(l -> l.startsWith("demo-")).hasSize(24)
+            assertThat(again.linesSoFar())
+                    .filteredOn(l -> l.startsWith("demo-"))
+                    .hasSize(24)
                     .allMatch(l -> l.matches("demo-\\d{4} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
 
             Cli consume = consumeAll(again, 3 + 24);
             assertThat(consume.exit()).as(consume.err()).isZero();
-            assertThat(consume.out()).as("records and their schemas survive a restart")
+            assertThat(consume.out())
+                    .as("records and their schemas survive a restart")
                     .contains("e-1", "first event", "e-3", "demo-0000", "demo-0023");
         }
     }
@@ -86,13 +106,26 @@ class UpCommandIT {
 
         Cli missingFile = Cli.run("produce", "--topic", "text-events", "/no/such/file.jsonl");
         assertThat(missingFile.exit()).isNotZero();
-        assertThat(missingFile.err().strip()).startsWith("streamguard: ").contains("/no/such/file.jsonl")
+        assertThat(missingFile.err().strip())
+                .startsWith("streamguard: ")
+                .contains("/no/such/file.jsonl")
                 .doesNotContain("\n");
     }
 
     private static Cli consumeAll(Up up, int count) {
-        return Cli.run("consume", "--topic", "text-events", "--from-beginning", "--max", String.valueOf(count),
-                "--timeout-ms", "30000", "--bootstrap", up.bootstrap, "--registry", up.registry);
+        return Cli.run(
+                "consume",
+                "--topic",
+                "text-events",
+                "--from-beginning",
+                "--max",
+                String.valueOf(count),
+                "--timeout-ms",
+                "30000",
+                "--bootstrap",
+                up.bootstrap,
+                "--registry",
+                up.registry);
     }
 
     /** {@code streamguard up} in its own JVM on free ports. */
@@ -111,39 +144,57 @@ class UpCommandIT {
         }
 
         static Up start(Path dataDir, String... extraArgs) throws Exception {
-            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String javaBin =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
             Path home = Path.of(System.getProperty("streamguard.home"));
             String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
                     + home.resolve("launcher/target/lib") + "/*";
-            List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx512m",
+            List<String> command = new ArrayList<>(List.of(
+                    javaBin,
+                    "-Xmx512m",
                     "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
-                    "-cp", classpath, StreamGuardCli.class.getName(),
-                    "up", "--data-dir", dataDir.toString(),
-                    "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--metrics-port", "0"));
+                    "-cp",
+                    classpath,
+                    StreamGuardCli.class.getName(),
+                    "up",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--kafka-port",
+                    "0",
+                    "--controller-port",
+                    "0",
+                    "--registry-port",
+                    "0",
+                    "--metrics-port",
+                    "0"));
             command.addAll(List.of(extraArgs));
             Process p = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("up.stderr.log").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(
+                            dataDir.resolveSibling("up.stderr.log").toFile()))
                     .start();
-            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             BlockingQueue<String> after = new LinkedBlockingQueue<>();
             CompletableFuture<Matcher> ready = new CompletableFuture<>();
             // One reader for the whole life of the process: stdout must keep draining after READY.
-            Thread reader = new Thread(() -> {
-                try {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        Matcher m = READY.matcher(line);
-                        if (!ready.isDone() && m.matches()) {
-                            ready.complete(m);
-                        } else if (ready.isDone()) {
-                            after.add(line);
+            Thread reader = new Thread(
+                    () -> {
+                        try {
+                            for (String line; (line = lines.readLine()) != null; ) {
+                                Matcher m = READY.matcher(line);
+                                if (!ready.isDone() && m.matches()) {
+                                    ready.complete(m);
+                                } else if (ready.isDone()) {
+                                    after.add(line);
+                                }
+                            }
+                        } catch (IOException e) {
+                            // the process ended
                         }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-                ready.complete(null);
-            }, "up-stdout");
+                        ready.complete(null);
+                    },
+                    "up-stdout");
             reader.setDaemon(true);
             reader.start();
             Matcher m;
@@ -175,8 +226,8 @@ class UpCommandIT {
                     }
                 }
             }
-            throw new AssertionError("no line starting with '" + prefix + "' within " + timeoutSeconds
-                    + " s; got " + output);
+            throw new AssertionError(
+                    "no line starting with '" + prefix + "' within " + timeoutSeconds + " s; got " + output);
         }
 
         List<String> linesSoFar() {
@@ -186,7 +237,9 @@ class UpCommandIT {
         /** SIGTERM, as Ctrl-C or an orchestrator would send, then wait for a clean exit. */
         void stop() throws InterruptedException {
             process.destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("up stops within 60 s of SIGTERM").isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("up stops within 60 s of SIGTERM")
+                    .isTrue();
             // 143 = terminated by SIGTERM after the shutdown hooks ran; anything else is a crash.
             assertThat(process.exitValue()).isIn(0, 143);
         }

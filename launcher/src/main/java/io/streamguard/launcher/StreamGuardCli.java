@@ -21,11 +21,13 @@ import io.streamguard.model.ModelRuntimeException;
 import io.streamguard.retrainer.RetrainerException;
 import io.streamguard.schemas.registry.RegistryException;
 import io.streamguard.topology.PipelineException;
-
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -34,11 +36,6 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.util.concurrent.Callable;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * {@code streamguard}: run the local stack and talk to it. Exit status 0 on success, 2 for usage
@@ -72,7 +69,8 @@ import org.apache.kafka.common.utils.AppInfoParser;
 public final class StreamGuardCli implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StreamGuardCli.class);
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(newCommandLine().execute(args));
@@ -107,8 +105,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     /** Exit 1 and one line for failures at run time; stack traces only at DEBUG. */
     static final class RuntimeErrors implements IExecutionExceptionHandler {
         @Override
-        public int handleExecutionException(
-                Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
             PrintWriter err = cmd.getErr();
             String message;
             if (ex instanceof LauncherException) {

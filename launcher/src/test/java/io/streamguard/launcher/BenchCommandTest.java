@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ArrayList;
+import org.junit.jupiter.api.Test;
 
 /** Runs the real minilm-l6 encoder on tiny grids: seconds, not minutes. */
 class BenchCommandTest {
@@ -19,11 +17,27 @@ class BenchCommandTest {
 
     @Test
     void engineTablesHaveOneRowPerCellWithPositiveNumbers() {
-        CliRun run =
-                CliRun.of(
-                        "bench", "engine", "--encoders", "minilm-l6", "--batch-sizes", "1,2",
-                        "--lengths", "8", "--iterations", "2", "--warmup", "1", "--min-seconds", "0",
-                        "--tokenizer-texts", "64", "--device", "cpu", "--datasets", DATASETS);
+        CliRun run = CliRun.of(
+                "bench",
+                "engine",
+                "--encoders",
+                "minilm-l6",
+                "--batch-sizes",
+                "1,2",
+                "--lengths",
+                "8",
+                "--iterations",
+                "2",
+                "--warmup",
+                "1",
+                "--min-seconds",
+                "0",
+                "--tokenizer-texts",
+                "64",
+                "--device",
+                "cpu",
+                "--datasets",
+                DATASETS);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> rows =
@@ -48,23 +62,35 @@ class BenchCommandTest {
 
     @Test
     void engineJsonAndMemorySamples() throws Exception {
-        CliRun json =
-                CliRun.of(
-                        "bench", "engine", "--encoders", "minilm-l6", "--batch-sizes", "2",
-                        "--lengths", "8", "--iterations", "2", "--warmup", "0",
-                        "--tokenizer-texts", "0", "--datasets", DATASETS, "--json");
+        CliRun json = CliRun.of(
+                "bench",
+                "engine",
+                "--encoders",
+                "minilm-l6",
+                "--batch-sizes",
+                "2",
+                "--lengths",
+                "8",
+                "--iterations",
+                "2",
+                "--warmup",
+                "0",
+                "--tokenizer-texts",
+                "0",
+                "--datasets",
+                DATASETS,
+                "--json");
         assertThat(json.exitCode()).as(json.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.out());
         assertThat(report.path("cells")).hasSize(1);
         assertThat(report.path("cells").get(0).path("ratio").asDouble()).isPositive();
         assertThat(report.path("tokenizerShares")).isEmpty();
 
-        CliRun memory =
-                CliRun.of(
-                        "bench", "memory", "--texts", "40", "--batch-size", "4", "--device",
-                        "cpu", "--datasets", DATASETS);
+        CliRun memory = CliRun.of(
+                "bench", "memory", "--texts", "40", "--batch-size", "4", "--device", "cpu", "--datasets", DATASETS);
         assertThat(memory.exitCode()).as(memory.err()).isZero();
-        List<String> samples = memory.out().lines().filter(l -> l.startsWith("texts ")).toList();
+        List<String> samples =
+                memory.out().lines().filter(l -> l.startsWith("texts ")).toList();
         assertThat(samples).hasSize(11);
         assertThat(samples.get(0)).matches("texts\\s+0\\s+RSS\\s+[\\d,]+ MB\\s+\\+0 KB.*");
         assertThat(samples.get(10)).startsWith("texts            40");
@@ -74,19 +100,32 @@ class BenchCommandTest {
     @Test
     void pipelineRejectsBadArgumentsInOneLineBeforeStartingAnything() {
         String[][] cases = {
-            {"--events", "0"}, {"--rate", "0"}, {"--rate=-5"}, {"--batch-size", "0"},
-            {"--engine-batch", "0"}, {"--batch-wait-ms", "0"}, {"--partitions", "0"},
-            {"--guarantee", "exactly_once"}, {"--encoder", "gpt-2"}, {"--heads", "/nonexistent/heads.json"},
-            {"--datasets", "/nonexistent/datasets"}, {"--events", "ten"}
+            {"--events", "0"},
+            {"--rate", "0"},
+            {"--rate=-5"},
+            {"--batch-size", "0"},
+            {"--engine-batch", "0"},
+            {"--batch-wait-ms", "0"},
+            {"--partitions", "0"},
+            {"--guarantee", "exactly_once"},
+            {"--encoder", "gpt-2"},
+            {"--heads", "/nonexistent/heads.json"},
+            {"--datasets", "/nonexistent/datasets"},
+            {"--events", "ten"}
         };
         String[] messages = {
-            "--events must be at least 1, was 0", "--rate must be positive, was 0.0",
-            "--rate must be positive, was -5.0", "--batch-size must be at least 1, was 0",
-            "--engine-batch must be at least 1, was 0", "--batch-wait-ms must be at least 1, was 0",
+            "--events must be at least 1, was 0",
+            "--rate must be positive, was 0.0",
+            "--rate must be positive, was -5.0",
+            "--batch-size must be at least 1, was 0",
+            "--engine-batch must be at least 1, was 0",
+            "--batch-wait-ms must be at least 1, was 0",
             "--partitions must be at least 1, was 0",
             "--guarantee must be exactly_once_v2 or at_least_once, was 'exactly_once'",
-            "--encoder: unknown encoder 'gpt-2'", "heads file not found: /nonexistent/heads.json",
-            "datasets directory not found: /nonexistent/datasets", "'ten' is not an int"
+            "--encoder: unknown encoder 'gpt-2'",
+            "heads file not found: /nonexistent/heads.json",
+            "datasets directory not found: /nonexistent/datasets",
+            "'ten' is not an int"
         };
         for (int i = 0; i < cases.length; i++) {
             List<String> args = new ArrayList<>(List.of("bench", "pipeline"));
@@ -97,7 +136,10 @@ class BenchCommandTest {
             CliRun run = CliRun.of(args.toArray(String[]::new));
             assertThat(run.exitCode()).as(String.join(" ", cases[i])).isEqualTo(2);
             assertThat(run.errLines()).as(String.join(" ", cases[i])).hasSize(1);
-            assertThat(run.err()).as(String.join(" ", cases[i])).startsWith("streamguard: ").contains(messages[i]);
+            assertThat(run.err())
+                    .as(String.join(" ", cases[i]))
+                    .startsWith("streamguard: ")
+                    .contains(messages[i]);
         }
     }
 }

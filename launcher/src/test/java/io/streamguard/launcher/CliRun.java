@@ -1,9 +1,8 @@
 package io.streamguard.launcher;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** One in-process CLI invocation with captured stdout/stderr. */
 record CliRun(int exitCode, String out, String err) {

@@ -15,7 +15,10 @@ class FeedbackLoopCliTest {
 
     private static void assertUsage(CliRun run, String fragment) {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-        assertThat(run.err().strip()).startsWith("streamguard: ").contains(fragment).doesNotContain("\n");
+        assertThat(run.err().strip())
+                .startsWith("streamguard: ")
+                .contains(fragment)
+                .doesNotContain("\n");
     }
 
     @Test
@@ -29,7 +32,8 @@ class FeedbackLoopCliTest {
     @Test
     void feedbackFilesAreCheckedLineByLine() throws Exception {
         Path file = dir.resolve("verdicts.jsonl");
-        Files.writeString(file, "{\"id\": \"e1\", \"labels\": {\"spam\": true}}\n{\"id\": \"e2\", \"labels\": {\"spam\": 1}}\n");
+        Files.writeString(
+                file, "{\"id\": \"e1\", \"labels\": {\"spam\": true}}\n{\"id\": \"e2\", \"labels\": {\"spam\": 1}}\n");
         assertUsage(CliRun.of("feedback", "--file", file.toString()), "line 2: label spam must be true or false");
         Files.writeString(file, "not json\n");
         assertUsage(CliRun.of("feedback", "--file", file.toString()), "line 1: not JSON");
@@ -40,7 +44,8 @@ class FeedbackLoopCliTest {
     void retrainerChecksItsOptionsBeforeLoadingAnything() {
         assertUsage(CliRun.of("retrainer", "--heads", dir.resolve("nope.json").toString()), "heads file not found");
         assertUsage(CliRun.of("retrainer", "--encoder", "gpt-9"), "--encoder must be one of");
-        assertUsage(CliRun.of("retrainer", "--datasets", dir.toString(), "--heads", "../models/v1/minilm-l6.json"),
+        assertUsage(
+                CliRun.of("retrainer", "--datasets", dir.toString(), "--heads", "../models/v1/minilm-l6.json"),
                 "training data not found");
     }
 

@@ -3,25 +3,21 @@ package io.streamguard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.launcher.cli.Checkout;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 /** Argument handling only: none of these reach a broker or registry. */
 class StreamGuardCliTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
-    @CsvSource(
-            delimiter = '|',
-            textBlock =
-                    """
+    @CsvSource(delimiter = '|', textBlock = """
       ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
@@ -86,18 +82,20 @@ class StreamGuardCliTest {
     void helpAndVersionSucceed() {
         CliRun help = CliRun.of("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out())
-                .contains("Usage: streamguard", "up", "produce", "consume", "topics", "bench");
+        assertThat(help.out()).contains("Usage: streamguard", "up", "produce", "consume", "topics", "bench");
 
         CliRun produceHelp = CliRun.of("produce", "--help");
         assertThat(produceHelp.exitCode()).isZero();
-        assertThat(produceHelp.out())
-                .contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
+        assertThat(produceHelp.out()).contains("--topic", "--format", "id<TAB>text", "127.0.0.1:9092");
 
         CliRun workerHelp = CliRun.of("worker", "--help");
         assertThat(workerHelp.exitCode()).isZero();
-        assertThat(workerHelp.out()).as("the settings WorkerConfig declares")
-                .contains("streamguard.batch.max.size=256", "streamguard.model.follow=true", "Most texts per micro-batch");
+        assertThat(workerHelp.out())
+                .as("the settings WorkerConfig declares")
+                .contains(
+                        "streamguard.batch.max.size=256",
+                        "streamguard.model.follow=true",
+                        "Most texts per micro-batch");
 
         CliRun version = CliRun.of("--version");
         assertThat(version.exitCode()).isZero();
@@ -125,7 +123,8 @@ class StreamGuardCliTest {
 
     private static void collect(picocli.CommandLine command, List<String> path, List<List<String>> paths) {
         command.getSubcommands().forEach((name, sub) -> {
-            if (sub.getCommandSpec().aliases().length > 0 && !sub.getCommandName().equals(name)) {
+            if (sub.getCommandSpec().aliases().length > 0
+                    && !sub.getCommandName().equals(name)) {
                 return; // an alias of a command already listed
             }
             List<String> child = new ArrayList<>(path);
@@ -138,28 +137,25 @@ class StreamGuardCliTest {
     @Test
     void runtimeFailuresPrintOneLineAndExitOne() {
         // The embedded registry is launched first; a missing app fails before any broker starts.
-        CliRun run =
-                CliRun.of(
-                        "up",
-                        "--data-dir",
-                        tmp.resolve("data").toString(),
-                        "--kafka-port",
-                        "0",
-                        "--controller-port",
-                        "0",
-                        "--registry-port",
-                        "0",
-                        "--no-pipeline",
-                        "--registry-app",
-                        tmp.resolve("missing.jar").toString());
+        CliRun run = CliRun.of(
+                "up",
+                "--data-dir",
+                tmp.resolve("data").toString(),
+                "--kafka-port",
+                "0",
+                "--controller-port",
+                "0",
+                "--registry-port",
+                "0",
+                "--no-pipeline",
+                "--registry-app",
+                tmp.resolve("missing.jar").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines())
                 .singleElement()
                 .asString()
-                .startsWith(
-                        "streamguard: schema registry app not found at "
-                                + tmp.resolve("missing.jar"));
+                .startsWith("streamguard: schema registry app not found at " + tmp.resolve("missing.jar"));
         assertThat(run.out()).isEmpty();
     }
 
@@ -170,17 +166,16 @@ class StreamGuardCliTest {
         System.setProperty(Checkout.HOME_PROPERTY, tmp.toString());
         CliRun run;
         try {
-            run =
-                    CliRun.of(
-                            "up",
-                            "--data-dir",
-                            tmp.resolve("data").toString(),
-                            "--kafka-port",
-                            "0",
-                            "--controller-port",
-                            "0",
-                            "--registry-port",
-                            "0");
+            run = CliRun.of(
+                    "up",
+                    "--data-dir",
+                    tmp.resolve("data").toString(),
+                    "--kafka-port",
+                    "0",
+                    "--controller-port",
+                    "0",
+                    "--registry-port",
+                    "0");
         } finally {
             if (home == null) {
                 System.clearProperty(Checkout.HOME_PROPERTY);

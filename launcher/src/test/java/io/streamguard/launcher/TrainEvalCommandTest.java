@@ -4,31 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.testing.TinyDatasets;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Locale;
-
 /**
  * {@code streamguard train} on {@link TinyDatasets} with the real MiniLM encoder (small heads: seconds),
  * then {@code streamguard eval} with the model it wrote; usage errors reach neither encoder nor data.
  */
 class TrainEvalCommandTest {
-    @TempDir static Path tmp;
+    @TempDir
+    static Path tmp;
 
     private static Path heads;
     private static CliRun train;
@@ -37,12 +35,28 @@ class TrainEvalCommandTest {
     static void trainTinyModel() throws IOException {
         Path datasets = TinyDatasets.write(tmp.resolve("datasets"));
         heads = tmp.resolve("models/tiny/minilm-l6.json");
-        train =
-                CliRun.of(
-                        "train", "--encoder", "minilm-l6", "--version", "v-tiny", "--datasets",
-                        datasets.toString(), "--out", heads.toString(), "--feature-cache",
-                        tmp.resolve("features").toString(), "--hidden", "8", "--learning-rate",
-                        "0.01", "--max-epochs", "15", "--seed", "7", "--device", "cpu");
+        train = CliRun.of(
+                "train",
+                "--encoder",
+                "minilm-l6",
+                "--version",
+                "v-tiny",
+                "--datasets",
+                datasets.toString(),
+                "--out",
+                heads.toString(),
+                "--feature-cache",
+                tmp.resolve("features").toString(),
+                "--hidden",
+                "8",
+                "--learning-rate",
+                "0.01",
+                "--max-epochs",
+                "15",
+                "--seed",
+                "7",
+                "--device",
+                "cpu");
         Files.write(
                 tmp.resolve("spam.tsv"),
                 List.of(
@@ -67,11 +81,10 @@ class TrainEvalCommandTest {
     void trainWritesHeadsAndReportAndPrintsTheTable() throws IOException {
         assertThat(train.exitCode()).as(train.err()).isZero();
         Path report = tmp.resolve("models/tiny/minilm-l6.md");
-        assertThat(train.out())
-                .contains("wrote " + heads + " and " + report)
-                .startsWith("task ");
+        assertThat(train.out()).contains("wrote " + heads + " and " + report).startsWith("task ");
         List<String> rows = train.out().lines().skip(1).limit(4).toList();
-        assertThat(rows).extracting(row -> row.split("\\s+")[0])
+        assertThat(rows)
+                .extracting(row -> row.split("\\s+")[0])
                 .containsExactly("offensive", "hate", "spam", "sentiment");
         assertThat(train.err()).contains("train: loading minilm-l6", "train: spam      epoch   1");
 
@@ -100,11 +113,18 @@ class TrainEvalCommandTest {
         assertThat(run.out())
                 .startsWith("examples 6   accuracy ")
                 .contains(
-                        "threshold " + String.format(Locale.ROOT, "%.4f",
-                                HeadsFile.read(heads).thresholds().get("spam").review()),
+                        "threshold "
+                                + String.format(
+                                        Locale.ROOT,
+                                        "%.4f",
+                                        HeadsFile.read(heads)
+                                                .thresholds()
+                                                .get("spam")
+                                                .review()),
                         "macro avg",
                         "confusion matrix (rows: actual, columns: predicted)");
-        assertThat(run.out().lines().filter(l -> l.matches("(ham|spam)\\s+\\d\\s+\\d"))).hasSize(2);
+        assertThat(run.out().lines().filter(l -> l.matches("(ham|spam)\\s+\\d\\s+\\d")))
+                .hasSize(2);
         assertThat(run.err()).contains("eval: spam: 6 rows, 3 spam (50.0 %), 3 ham", "model v-tiny on minilm-l6");
     }
 
@@ -113,9 +133,7 @@ class TrainEvalCommandTest {
         CliRun run = eval(tmp.resolve("spam.tsv"), "--task", "spam", "--threshold", "0");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out())
-                .startsWith("examples 6   accuracy 0.5000")
-                .contains("threshold 0.0000");
+        assertThat(run.out()).startsWith("examples 6   accuracy 0.5000").contains("threshold 0.0000");
         assertThat(run.out().lines().filter(l -> l.matches("ham\\s+0\\s+3"))).hasSize(1);
         assertThat(run.out().lines().filter(l -> l.matches("spam\\s+0\\s+3"))).hasSize(1);
     }
@@ -124,8 +142,7 @@ class TrainEvalCommandTest {
     void evalJsonlAsJsonWithPlot() throws IOException {
         Path png = tmp.resolve("plots/sentiment-pr.png");
         Files.createDirectories(png.getParent());
-        CliRun run =
-                eval(tmp.resolve("sentiment.jsonl"), "--task", "sentiment", "--json", "--plot", png.toString());
+        CliRun run = eval(tmp.resolve("sentiment.jsonl"), "--task", "sentiment", "--json", "--plot", png.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(run.out());
@@ -136,15 +153,11 @@ class TrainEvalCommandTest {
         assertThat(report.path("classes").get(0).asText()).isEqualTo("negative");
         assertThat(run.err()).contains("eval: wrote " + png);
         byte[] bytes = Files.readAllBytes(png);
-        assertThat(Arrays.copyOf(bytes, 8))
-                .containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+        assertThat(Arrays.copyOf(bytes, 8)).containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
     }
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
-    @CsvSource(
-            delimiter = '|',
-            textBlock =
-                    """
+    @CsvSource(delimiter = '|', textBlock = """
       train --encoder gpt2                          | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       train --tasks spam,bogus                      | --tasks: unknown task bogus; expected one of sentiment, offensive, hate, spam
       train --hidden -1                             | --hidden must be at least 0, was -1
@@ -175,8 +188,7 @@ class TrainEvalCommandTest {
     @CsvSource(
             delimiter = '|',
             quoteCharacter = '`', // JSON and messages use both ' and "
-            textBlock =
-                    """
+            textBlock = """
       columns.tsv | spam\\tfree prize\\ncall\\tnow\\textra    | columns.tsv:2: expected 2 tab-separated columns (label<TAB>text), found 3 (a tab inside the text is not allowed)
       label.tsv   | ham\\thi\\nmaybe\\thello                  | label.tsv:2: unknown label "maybe" for task spam; expected 0, 1, ham, spam (any case)
       empty.tsv   | ham\\thi\\n\\nspam\\twin                  | empty.tsv:2: empty line
@@ -207,16 +219,24 @@ class TrainEvalCommandTest {
         Path spamOnly = tmp.resolve("spam-only.json");
         HeadsFile.write(
                 new HeadsModel(
-                        full.version(), full.encoderId(), full.vocabHash(), full.maxLength(),
-                        full.feature(), List.of(full.head("spam")),
-                        Map.of("spam", full.thresholds().get("spam")), Map.of(),
+                        full.version(),
+                        full.encoderId(),
+                        full.vocabHash(),
+                        full.maxLength(),
+                        full.feature(),
+                        List.of(full.head("spam")),
+                        Map.of("spam", full.thresholds().get("spam")),
+                        Map.of(),
                         full.provenance()),
                 spamOnly);
 
-        CliRun run =
-                CliRun.of(
-                        "eval", tmp.resolve("sentiment.jsonl").toString(), "--task", "sentiment",
-                        "--model", spamOnly.toString());
+        CliRun run = CliRun.of(
+                "eval",
+                tmp.resolve("sentiment.jsonl").toString(),
+                "--task",
+                "sentiment",
+                "--model",
+                spamOnly.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("streamguard: model v-tiny has no sentiment head");
@@ -235,6 +255,12 @@ class TrainEvalCommandTest {
 
     private static String expand(String text) {
         return text.replace("{tmp}", tmp.toString())
-                .replace("{models}", Path.of("").toAbsolutePath().resolve("models").normalize().toString());
+                .replace(
+                        "{models}",
+                        Path.of("")
+                                .toAbsolutePath()
+                                .resolve("models")
+                                .normalize()
+                                .toString());
     }
 }

@@ -16,8 +16,10 @@ public final class BatchFailedException extends EncoderException {
     private final int[] indices;
 
     public BatchFailedException(int batch, int batches, int[] indices, EncoderException cause) {
-        super("encoder batch " + (batch + 1) + " of " + batches + " (" + indices.length + " texts, input indices "
-                + describe(indices) + ") failed: " + cause.getMessage(), cause);
+        super(
+                "encoder batch " + (batch + 1) + " of " + batches + " (" + indices.length + " texts, input indices "
+                        + describe(indices) + ") failed: " + cause.getMessage(),
+                cause);
         this.batch = batch;
         this.batches = batches;
         this.indices = indices.clone();

@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param encoderNanos wall time inside the encoder
  * @param headsNanos wall time scoring the heads
  */
-public record ClassifiedBatch(List<Prediction> predictions, String modelVersion, int encoderCalls, long paddedTokens,
-        long encoderNanos, long headsNanos) {
+public record ClassifiedBatch(
+        List<Prediction> predictions,
+        String modelVersion,
+        int encoderCalls,
+        long paddedTokens,
+        long encoderNanos,
+        long headsNanos) {
 
     public ClassifiedBatch {
         predictions = List.copyOf(predictions);

@@ -147,9 +147,10 @@ public final class Classifier implements AutoCloseable {
         int maxLength = snapshot.maxLength();
         for (int i = 0; i < encodings.size(); i++) {
             if (encodings.get(i).length() > maxLength) {
-                throw new IllegalArgumentException("encoding " + i + " has " + encodings.get(i).length()
-                        + " tokens, this classifier's tokenizer truncates at " + maxLength
-                        + ": tokenized by another tokenizer?");
+                throw new IllegalArgumentException(
+                        "encoding " + i + " has " + encodings.get(i).length()
+                                + " tokens, this classifier's tokenizer truncates at " + maxLength
+                                + ": tokenized by another tokenizer?");
             }
         }
         List<PlannedBatch> plan = planner.plan(encodings);
@@ -172,12 +173,15 @@ public final class Classifier implements AutoCloseable {
             encoderNanos += encoded - start;
             paddedTokens += planned.paddedTokens();
             for (int row = 0; row < scores.size(); row++) {
-                predictions[planned.indices()[row]] = new Prediction(scores.get(row),
-                        planned.batch().truncated()[row], planned.batch().lengths()[row], snapshot.version());
+                predictions[planned.indices()[row]] = new Prediction(
+                        scores.get(row),
+                        planned.batch().truncated()[row],
+                        planned.batch().lengths()[row],
+                        snapshot.version());
             }
         }
-        return new ClassifiedBatch(Arrays.asList(predictions), snapshot.version(), plan.size(), paddedTokens,
-                encoderNanos, headsNanos);
+        return new ClassifiedBatch(
+                Arrays.asList(predictions), snapshot.version(), plan.size(), paddedTokens, encoderNanos, headsNanos);
     }
 
     /**

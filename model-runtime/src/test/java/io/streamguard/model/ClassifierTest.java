@@ -61,10 +61,18 @@ class ClassifierTest {
         Path datasets = Path.of(System.getProperty("streamguard.datasets.dir", "../../shared/datasets"));
         List<String> mixed = new ArrayList<>();
         try (var lines = Files.lines(datasets.resolve("sst2/dev.tsv"))) {
-            lines.skip(1).limit(34).map(line -> line.substring(line.indexOf('\t') + 1)).forEach(mixed::add);
+            lines.skip(1)
+                    .limit(34)
+                    .map(line -> line.substring(line.indexOf('\t') + 1))
+                    .forEach(mixed::add);
         }
-        mixed.addAll(List.of("ok", "", "BUY CHEAP PILLS NOW!!! click here", "you are an idiot",
-                "what a lovely day " + "and another lovely day ".repeat(40), "thanks"));
+        mixed.addAll(List.of(
+                "ok",
+                "",
+                "BUY CHEAP PILLS NOW!!! click here",
+                "you are an idiot",
+                "what a lovely day " + "and another lovely day ".repeat(40),
+                "thanks"));
         texts = List.copyOf(mixed);
     }
 
@@ -110,24 +118,36 @@ class ClassifierTest {
 
     private static HeadsModel heads(String version, long seed) {
         EncoderInfo info = minilm.encoder().info();
-        return TestHeads.random(version, seed, info.id(), info.vocabHash(), info.hidden(), Feature.MEAN,
+        return TestHeads.random(
+                version,
+                seed,
+                info.id(),
+                info.vocabHash(),
+                info.hidden(),
+                Feature.MEAN,
                 minilm.tokenizer().options().maxLength());
     }
 
     /** What {@code model} gives {@code text} encoded alone, with no padding at all. */
     private static Scores alone(HeadsModel model, String text) {
-        return model.score(minilm.encoder().encode(minilm.tokenizer().encodeBatch(List.of(text)))).get(0);
+        return model.score(minilm.encoder().encode(minilm.tokenizer().encodeBatch(List.of(text))))
+                .get(0);
     }
 
     private static void assertClose(Scores actual, Scores expected) {
-        assertThat(actual.labels().keySet()).containsExactlyElementsOf(expected.labels().keySet());
-        expected.labels().forEach((label, p) ->
-                assertThat((double) actual.label(label)).as(label).isCloseTo(p, within(TOLERANCE)));
-        assertThat(actual.classes().keySet()).containsExactlyElementsOf(expected.classes().keySet());
+        assertThat(actual.labels().keySet())
+                .containsExactlyElementsOf(expected.labels().keySet());
+        expected.labels()
+                .forEach((label, p) ->
+                        assertThat((double) actual.label(label)).as(label).isCloseTo(p, within(TOLERANCE)));
+        assertThat(actual.classes().keySet())
+                .containsExactlyElementsOf(expected.classes().keySet());
         expected.classes().forEach((head, c) -> {
             Classification a = actual.classes().get(head);
-            c.probabilities().forEach((label, p) -> assertThat((double) a.probabilities().get(label)).as(head + "." + label)
-                    .isCloseTo(p, within(TOLERANCE)));
+            c.probabilities()
+                    .forEach((label, p) -> assertThat((double) a.probabilities().get(label))
+                            .as(head + "." + label)
+                            .isCloseTo(p, within(TOLERANCE)));
         });
     }
 
@@ -136,18 +156,27 @@ class ClassifierTest {
         HeadsModel model = heads("v1", 1);
         // Small batches force several encoder calls, padding and reordering.
         try (Classifier classifier = Classifier.create(shared(), model, new BatchPolicy(8, 400))) {
-            List<Encoding> encodings = texts.stream().map(classifier.tokenizer()::encode).toList();
+            List<Encoding> encodings =
+                    texts.stream().map(classifier.tokenizer()::encode).toList();
             ClassifiedBatch result = classifier.classifyWithStats(encodings);
-            List<PlannedBatch> plan = BatchPlanner.forTokenizer(classifier.tokenizer(), classifier.policy()).plan(encodings);
+            List<PlannedBatch> plan = BatchPlanner.forTokenizer(classifier.tokenizer(), classifier.policy())
+                    .plan(encodings);
             assertThat(result.encoderCalls()).isEqualTo(plan.size()).isGreaterThan(texts.size() / 8);
-            assertThat(result.paddedTokens()).isEqualTo(plan.stream().mapToLong(PlannedBatch::paddedTokens).sum());
+            assertThat(result.paddedTokens())
+                    .isEqualTo(
+                            plan.stream().mapToLong(PlannedBatch::paddedTokens).sum());
             assertThat(result.encoderNanos()).isPositive();
             assertThat(result.headsNanos()).isPositive();
             assertThat(result.modelVersion()).isEqualTo("v1");
-            System.out.printf("classifier: %d texts (%d real tokens) in %d encoder calls, %d padded cells, "
-                    + "encoder %.1f ms, heads %.2f ms%n", texts.size(),
-                    encodings.stream().mapToInt(Encoding::length).sum(), result.encoderCalls(), result.paddedTokens(),
-                    result.encoderNanos() / 1e6, result.headsNanos() / 1e6);
+            System.out.printf(
+                    "classifier: %d texts (%d real tokens) in %d encoder calls, %d padded cells, "
+                            + "encoder %.1f ms, heads %.2f ms%n",
+                    texts.size(),
+                    encodings.stream().mapToInt(Encoding::length).sum(),
+                    result.encoderCalls(),
+                    result.paddedTokens(),
+                    result.encoderNanos() / 1e6,
+                    result.headsNanos() / 1e6);
 
             List<Prediction> predictions = result.predictions();
             assertThat(predictions).hasSize(texts.size());
@@ -158,9 +187,13 @@ class ClassifierTest {
                 assertThat(p.truncated()).isEqualTo(encodings.get(i).truncated());
                 assertThat(p.modelVersion()).isEqualTo("v1");
             }
-            assertThat(predictions.stream().filter(Prediction::truncated).count()).isEqualTo(1);
+            assertThat(predictions.stream().filter(Prediction::truncated).count())
+                    .isEqualTo(1);
             // The random heads separate texts, so a mix-up of rows would show.
-            assertThat(predictions.stream().map(p -> p.scores().label("spam")).distinct().count())
+            assertThat(predictions.stream()
+                            .map(p -> p.scores().label("spam"))
+                            .distinct()
+                            .count())
                     .isGreaterThan(texts.size() - 3);
 
             List<Prediction> fromTexts = classifier.classify(texts);
@@ -179,7 +212,9 @@ class ClassifierTest {
             List<Prediction> forward = classifier.classify(texts);
             List<Prediction> permuted = classifier.classify(shuffled);
             for (int i = 0; i < shuffled.size(); i++) {
-                assertClose(permuted.get(i).scores(), forward.get(texts.indexOf(shuffled.get(i))).scores());
+                assertClose(
+                        permuted.get(i).scores(),
+                        forward.get(texts.indexOf(shuffled.get(i))).scores());
             }
             assertThat(classifier.classify(List.of())).isEmpty();
             assertThat(classifier.classifyWithStats(List.of()).encoderCalls()).isZero();
@@ -191,15 +226,25 @@ class ClassifierTest {
         EncoderInfo info = minilm.encoder().info();
         int maxLength = minilm.tokenizer().options().maxLength();
         BatchPolicy policy = BatchPolicy.DEFAULT;
-        assertThatThrownBy(() -> Classifier.create(shared(), TestHeads.random("b", 1, "bert-base-uncased",
-                info.vocabHash(), info.hidden(), Feature.MEAN, maxLength), policy))
-                .isInstanceOf(IncompatibleHeadsException.class).hasMessageContaining("not minilm-l6");
-        assertThatThrownBy(() -> Classifier.create(shared(), TestHeads.random("b", 1, info.id(), "other-vocab",
-                info.hidden(), Feature.MEAN, maxLength), policy))
-                .isInstanceOf(IncompatibleHeadsException.class).hasMessageContaining("vocabulary other-vocab");
-        assertThatThrownBy(() -> Classifier.create(shared(), TestHeads.random("b", 1, info.id(), info.vocabHash(),
-                768, Feature.MEAN, maxLength), policy))
-                .isInstanceOf(IncompatibleHeadsException.class).hasMessageContaining("heads read 768 features");
+        assertThatThrownBy(() -> Classifier.create(
+                        shared(),
+                        TestHeads.random(
+                                "b", 1, "bert-base-uncased", info.vocabHash(), info.hidden(), Feature.MEAN, maxLength),
+                        policy))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("not minilm-l6");
+        assertThatThrownBy(() -> Classifier.create(
+                        shared(),
+                        TestHeads.random("b", 1, info.id(), "other-vocab", info.hidden(), Feature.MEAN, maxLength),
+                        policy))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("vocabulary other-vocab");
+        assertThatThrownBy(() -> Classifier.create(
+                        shared(),
+                        TestHeads.random("b", 1, info.id(), info.vocabHash(), 768, Feature.MEAN, maxLength),
+                        policy))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("heads read 768 features");
         HeadsModel shortTexts = TestHeads.random("b", 1, info.id(), info.vocabHash(), info.hidden(), Feature.MEAN, 64);
         assertThatThrownBy(() -> Classifier.create(shared(), shortTexts, policy))
                 .isInstanceOf(IncompatibleHeadsException.class)
@@ -274,8 +319,9 @@ class ClassifierTest {
                     }
                 }
             }
-            System.out.printf("hot swap: %d swaps during %d calls (%d predictions), versions seen %s%n", swaps,
-                    4 * 12, predictions, seen);
+            System.out.printf(
+                    "hot swap: %d swaps during %d calls (%d predictions), versions seen %s%n",
+                    swaps, 4 * 12, predictions, seen);
             assertThat(seen).hasSizeGreaterThan(1);
         }
     }
@@ -284,14 +330,19 @@ class ClassifierTest {
     void anEncoderFailureNamesTheBatchAndItsTexts() {
         BatchPolicy policy = new BatchPolicy(4, 4096);
         try (Classifier classifier = Classifier.create(shared(1), heads("v1", 1), policy)) {
-            List<Encoding> encodings = texts.subList(0, 10).stream().map(classifier.tokenizer()::encode).toList();
-            PlannedBatch second = BatchPlanner.forTokenizer(classifier.tokenizer(), policy).plan(encodings).get(1);
+            List<Encoding> encodings = texts.subList(0, 10).stream()
+                    .map(classifier.tokenizer()::encode)
+                    .toList();
+            PlannedBatch second = BatchPlanner.forTokenizer(classifier.tokenizer(), policy)
+                    .plan(encodings)
+                    .get(1);
             assertThatThrownBy(() -> classifier.classifyEncoded(encodings))
                     .isInstanceOfSatisfying(BatchFailedException.class, e -> {
                         assertThat(e.batch()).isEqualTo(1);
                         assertThat(e.batches()).isEqualTo(3);
                         assertThat(e.indices()).containsExactly(second.indices());
-                        assertThat(e).hasMessageContaining("encoder batch 2 of 3 (4 texts, input indices ")
+                        assertThat(e)
+                                .hasMessageContaining("encoder batch 2 of 3 (4 texts, input indices ")
                                 .hasMessageContaining("simulated engine failure");
                     })
                     .isInstanceOf(EncoderException.class);
@@ -303,18 +354,20 @@ class ClassifierTest {
         HeadsModel model = heads("v9", 9);
         Path file = dir.resolve("heads.json");
         HeadsFile.write(model, file);
-        try (Classifier classifier = Classifier.load(EncoderConfig.of(EncoderConfig.MINILM_L6), file,
-                BatchPolicy.DEFAULT)) {
+        try (Classifier classifier =
+                Classifier.load(EncoderConfig.of(EncoderConfig.MINILM_L6), file, BatchPolicy.DEFAULT)) {
             assertThat(classifier.heads()).isEqualTo(model);
             assertThat(classifier.encoderInfo().id()).isEqualTo("minilm-l6");
             assertClose(classifier.classify(List.of(texts.get(0))).get(0).scores(), alone(model, texts.get(0)));
         }
-        assertThatThrownBy(() -> Classifier.load(EncoderConfig.of(EncoderConfig.MINILM_L6).withMaxLength(64), file,
-                BatchPolicy.DEFAULT))
-                .isInstanceOf(IncompatibleHeadsException.class).hasMessageContaining("configured maxLength is 64");
-        assertThatThrownBy(() -> Classifier.load(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED), file,
-                BatchPolicy.DEFAULT))
-                .isInstanceOf(IncompatibleHeadsException.class).hasMessageContaining("need encoder minilm-l6");
+        assertThatThrownBy(() -> Classifier.load(
+                        EncoderConfig.of(EncoderConfig.MINILM_L6).withMaxLength(64), file, BatchPolicy.DEFAULT))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("configured maxLength is 64");
+        assertThatThrownBy(() ->
+                        Classifier.load(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED), file, BatchPolicy.DEFAULT))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("need encoder minilm-l6");
     }
 
     @Test
@@ -327,9 +380,9 @@ class ClassifierTest {
         classifier.close(); // idempotent
         assertThat(encoderClosed).isTrue();
         assertThatThrownBy(() -> classifier.classify(List.of("hello")))
-                .isInstanceOf(IllegalStateException.class).hasMessage("classifier is closed");
-        assertThatThrownBy(() -> classifier.classifyEncoded(List.of()))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("classifier is closed");
+        assertThatThrownBy(() -> classifier.classifyEncoded(List.of())).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> classifier.swapHeads(heads("v2", 2))).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -44,7 +44,8 @@ class ModelRuntimeExceptionTest {
         assertThat(new BatchFailedException(0, 1, new int[] {0}, new EncoderException("x")))
                 .isInstanceOf(EncoderException.class);
         // A closed engine is the caller's bug: never a batch failure, so never dead-lettered.
-        assertThat(new EncoderClosedException("minilm-l6")).isNotInstanceOf(EncoderException.class)
+        assertThat(new EncoderClosedException("minilm-l6"))
+                .isNotInstanceOf(EncoderException.class)
                 .hasMessage("minilm-l6 encoder is closed");
         assertThat(new InvalidVocabularyException("x")).isInstanceOf(TokenizerException.class);
         assertThat(new UnsupportedTokenizerException("x")).isInstanceOf(TokenizerException.class);

@@ -53,10 +53,10 @@ public final class BaseData {
         this.tasks = tasks;
     }
 
-    public static BaseData load(LoadedEncoder encoder, FeatureCache cache, BuiltinDatasets datasets, int samplePerTask,
-            long seed) {
+    public static BaseData load(
+            LoadedEncoder encoder, FeatureCache cache, BuiltinDatasets datasets, int samplePerTask, long seed) {
         Map<Task, TaskData> out = new EnumMap<>(Task.class);
-        ProgressListener quiet = (done, total, elapsed) -> { };
+        ProgressListener quiet = (done, total, elapsed) -> {};
         for (Task task : Task.values()) {
             long start = System.nanoTime();
             Dataset all = datasets.train(task);
@@ -83,12 +83,22 @@ public final class BaseData {
             if (allFeatures == null && Files.isRegularFile(cache.file(encoder, all.texts()))) {
                 allFeatures = cache.features(encoder, all.texts(), quiet);
             }
-            sampleFeatures = allFeatures != null ? allFeatures.select(sampled)
-                    : cache.features(encoder, sample.texts(), quiet);
-            out.put(task, new TaskData(task, new Split(validation, validationFeatures), new Split(sample,
-                    sampleFeatures), all.sha256(), validation.sha256()));
-            LOG.info("Base data {}: {} validation rows, {} sampled training rows ({} ms)", task.id(),
-                    validation.size(), sample.size(), (System.nanoTime() - start) / 1_000_000);
+            sampleFeatures =
+                    allFeatures != null ? allFeatures.select(sampled) : cache.features(encoder, sample.texts(), quiet);
+            out.put(
+                    task,
+                    new TaskData(
+                            task,
+                            new Split(validation, validationFeatures),
+                            new Split(sample, sampleFeatures),
+                            all.sha256(),
+                            validation.sha256()));
+            LOG.info(
+                    "Base data {}: {} validation rows, {} sampled training rows ({} ms)",
+                    task.id(),
+                    validation.size(),
+                    sample.size(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
         return new BaseData(out);
     }

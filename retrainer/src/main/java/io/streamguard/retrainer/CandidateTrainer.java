@@ -19,10 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a candidate version from the live one: every moderation head that received verdicts is
@@ -48,8 +48,13 @@ public final class CandidateTrainer {
     /**
      * @param features one feature vector ({@code parent.feature()}) per training example
      */
-    public Candidate train(HeadsModel parent, String version, BaseData base, List<FeedbackExample> examples,
-            List<float[]> features, Map<String, String> notes) {
+    public Candidate train(
+            HeadsModel parent,
+            String version,
+            BaseData base,
+            List<FeedbackExample> examples,
+            List<float[]> features,
+            Map<String, String> notes) {
         List<Head> heads = new ArrayList<>(parent.heads());
         Map<String, Thresholds> thresholds = new TreeMap<>(parent.thresholds());
         List<Task> retrained = new ArrayList<>();
@@ -67,8 +72,11 @@ public final class CandidateTrainer {
                 continue;
             }
             if (!Evaluation.covers(parent, task)) {
-                LOG.warn("Verdicts on {} ignored: model {} has no {} head of its own to warm-start", task.id(),
-                        parent.version(), task.headName());
+                LOG.warn(
+                        "Verdicts on {} ignored: model {} has no {} head of its own to warm-start",
+                        task.id(),
+                        parent.version(),
+                        task.headName());
                 continue;
             }
             Head warm = parent.head(task.headName());
@@ -81,23 +89,49 @@ public final class CandidateTrainer {
             for (int i = 0; i < p.length; i++) {
                 p[i] = result.head().probabilities(Arrays.copyOfRange(x, i * width, (i + 1) * width))[0];
             }
-            thresholds.put(task.id(), ThresholdSelector.defaults().choose(p, validation.labels()).thresholds());
+            thresholds.put(
+                    task.id(),
+                    ThresholdSelector.defaults().choose(p, validation.labels()).thresholds());
             heads.set(heads.indexOf(warm), result.head());
             retrained.add(task);
-            LOG.info("Retrained {} on {} verdicts: best epoch {} of {}, {} ms", task.id(), rows.size(),
-                    result.bestEpoch(), result.history().size(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info(
+                    "Retrained {} on {} verdicts: best epoch {} of {}, {} ms",
+                    task.id(),
+                    rows.size(),
+                    result.bestEpoch(),
+                    result.history().size(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
         Map<String, String> allNotes = new TreeMap<>(notes);
-        allNotes.put("retrained", String.join(",", retrained.stream().map(Task::id).toList()));
-        Provenance provenance = new Provenance(Instant.now().toString(), parent.version(), settings.seed(),
-                parent.provenance().trainingData(), allNotes);
-        HeadsModel model = new HeadsModel(version, parent.encoderId(), parent.vocabHash(), parent.maxLength(),
-                parent.feature(), heads, thresholds, parent.metrics(), provenance);
+        allNotes.put(
+                "retrained", String.join(",", retrained.stream().map(Task::id).toList()));
+        Provenance provenance = new Provenance(
+                Instant.now().toString(),
+                parent.version(),
+                settings.seed(),
+                parent.provenance().trainingData(),
+                allNotes);
+        HeadsModel model = new HeadsModel(
+                version,
+                parent.encoderId(),
+                parent.vocabHash(),
+                parent.maxLength(),
+                parent.feature(),
+                heads,
+                thresholds,
+                parent.metrics(),
+                provenance);
         return new Candidate(model, retrained);
     }
 
-    private TrainingResult trainHead(Task task, Head warm, HeadsModel parent, BaseData.TaskData base,
-            List<FeedbackExample> examples, List<float[]> features, List<Integer> rows) {
+    private TrainingResult trainHead(
+            Task task,
+            Head warm,
+            HeadsModel parent,
+            BaseData.TaskData base,
+            List<FeedbackExample> examples,
+            List<float[]> features,
+            List<Integer> rows) {
         int width = warm.inputWidth();
         float[] sampleX = base.sample().matrix(parent.feature());
         int[] sampleY = base.sample().labels();
@@ -129,8 +163,13 @@ public final class CandidateTrainer {
                 .withEpochs(settings.epochs(), settings.epochs())
                 .withSeed(settings.seed());
         HeadSpec spec = HeadSpec.binary(task.headName(), task.id());
-        return new HeadTrainer(options).train(spec, new LabelledFeatures(x, y, width),
-                new LabelledFeatures(vx, vy, width), ValidationMetric.defaultFor(spec), stats -> { });
+        return new HeadTrainer(options)
+                .train(
+                        spec,
+                        new LabelledFeatures(x, y, width),
+                        new LabelledFeatures(vx, vy, width),
+                        ValidationMetric.defaultFor(spec),
+                        stats -> {});
     }
 
     /** Version names {@code v<n>}: the next after the highest number among {@code existing}. */

@@ -19,8 +19,7 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /** Every task the model has a head for: its validation report. */
     public static Map<Task, ClassificationReport> validation(HeadsModel model, BaseData data) {
@@ -37,7 +36,9 @@ public final class Evaluation {
                 double[][] rows = new double[n][];
                 for (int i = 0; i < n; i++) {
                     Classification c = score(model, x, width, i).classes().get(task.headName());
-                    rows[i] = task.classNames().stream().mapToDouble(name -> c.probabilities().get(name)).toArray();
+                    rows[i] = task.classNames().stream()
+                            .mapToDouble(name -> c.probabilities().get(name))
+                            .toArray();
                 }
                 out.put(task, Metrics.multiclass(task.classNames(), split.labels(), rows));
             } else {
@@ -45,8 +46,13 @@ public final class Evaluation {
                 for (int i = 0; i < n; i++) {
                     p[i] = score(model, x, width, i).labels().get(task.id());
                 }
-                out.put(task, Metrics.binary(task.classNames(), split.labels(), p,
-                        model.thresholds().get(task.id()).review()));
+                out.put(
+                        task,
+                        Metrics.binary(
+                                task.classNames(),
+                                split.labels(),
+                                p,
+                                model.thresholds().get(task.id()).review()));
             }
         }
         return out;
@@ -90,8 +96,10 @@ public final class Evaluation {
 
     /** Whether the model has the head {@code task} trains, with its labels. */
     static boolean covers(HeadsModel model, Task task) {
-        return model.heads().stream().anyMatch(h -> h.name().equals(task.headName()) && h.kind() == task.headKind()
-                && h.labels().equals(task.headLabels()));
+        return model.heads().stream()
+                .anyMatch(h -> h.name().equals(task.headName())
+                        && h.kind() == task.headKind()
+                        && h.labels().equals(task.headLabels()));
     }
 
     private static Scores score(HeadsModel model, float[] x, int width, int row) {

@@ -1,9 +1,9 @@
 package io.streamguard.retrainer;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.Collections;
 
 /**
  * A verdict joined with the text it judges.
@@ -14,8 +14,7 @@ import java.util.Collections;
  * @param partition the feedback record's partition
  * @param offset the feedback record's offset
  */
-public record FeedbackExample(String eventId, String text, Map<String, Boolean> verdicts, int partition,
-        long offset) {
+public record FeedbackExample(String eventId, String text, Map<String, Boolean> verdicts, int partition, long offset) {
 
     public FeedbackExample {
         Objects.requireNonNull(eventId, "eventId");

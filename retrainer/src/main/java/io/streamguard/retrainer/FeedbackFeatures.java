@@ -24,10 +24,13 @@ final class FeedbackFeatures {
 
     /** One vector of {@code model}'s feature per example, in order. */
     List<float[]> of(HeadsModel model, List<FeedbackExample> examples) {
-        List<String> missing = examples.stream().map(FeedbackExample::text).filter(t -> !memo.containsKey(t))
-                .distinct().toList();
+        List<String> missing = examples.stream()
+                .map(FeedbackExample::text)
+                .filter(t -> !memo.containsKey(t))
+                .distinct()
+                .toList();
         if (!missing.isEmpty()) {
-            FeatureMatrix m = FeatureCache.extract(encoder, missing, (done, total, elapsed) -> { });
+            FeatureMatrix m = FeatureCache.extract(encoder, missing, (done, total, elapsed) -> {});
             float[] x = m.matrix(model.feature());
             int width = x.length / missing.size();
             for (int i = 0; i < missing.size(); i++) {

@@ -41,6 +41,7 @@ public final class FeedbackLog {
     private final Map<Integer, Long> consumed = new TreeMap<>();
     /** Feedback offsets (per partition) up to which verdicts counted in an earlier retrain. */
     private final Map<Integer, Long> usedUpTo = new TreeMap<>();
+
     private int newVerdicts;
 
     public FeedbackLog(Duration retention, int maxTexts) {
@@ -67,11 +68,12 @@ public final class FeedbackLog {
     }
 
     /** Takes a verdict; it joins with its own text, else a known labeled event's, else waits. */
-    public void addFeedback(String eventId, Map<String, Boolean> verdicts, String text, int partition, long offset,
-            long time) {
+    public void addFeedback(
+            String eventId, Map<String, Boolean> verdicts, String text, int partition, long offset, long time) {
         consumed.merge(partition, offset + 1, Math::max);
-        String known = text != null && !text.isBlank() ? text : texts.containsKey(eventId) ? texts.get(eventId).text()
-                : null;
+        String known = text != null && !text.isBlank()
+                ? text
+                : texts.containsKey(eventId) ? texts.get(eventId).text() : null;
         if (known == null) {
             pending.put(eventId, new Pending(eventId, verdicts, partition, offset, time));
             return;

@@ -32,8 +32,12 @@ public record Gate(double tolerance, double minFeedbackGain) {
      * @param candidateFeedback the candidate's
      * @param heldOut how many held-back verdicts the feedback metric is over; 0 rejects
      */
-    public Decision decide(Map<String, Double> parent, Map<String, Double> candidate, double parentFeedback,
-            double candidateFeedback, int heldOut) {
+    public Decision decide(
+            Map<String, Double> parent,
+            Map<String, Double> candidate,
+            double parentFeedback,
+            double candidateFeedback,
+            int heldOut) {
         List<String> problems = new ArrayList<>();
         List<String> changes = new ArrayList<>();
         parent.forEach((task, before) -> {
@@ -45,17 +49,21 @@ public record Gate(double tolerance, double minFeedbackGain) {
             String change = String.format(Locale.ROOT, "%s %.4f -> %.4f", task, before, after);
             changes.add(change);
             if (before - after > tolerance) {
-                problems.add(String.format(Locale.ROOT, "%s dropped by %.4f (tolerance %.4f)", change, before - after,
-                        tolerance));
+                problems.add(String.format(
+                        Locale.ROOT, "%s dropped by %.4f (tolerance %.4f)", change, before - after, tolerance));
             }
         });
-        String feedback = String.format(Locale.ROOT, "held-back feedback accuracy %.4f -> %.4f over %d verdicts",
-                parentFeedback, candidateFeedback, heldOut);
+        String feedback = String.format(
+                Locale.ROOT,
+                "held-back feedback accuracy %.4f -> %.4f over %d verdicts",
+                parentFeedback,
+                candidateFeedback,
+                heldOut);
         if (heldOut == 0) {
             problems.add("no held-back feedback to judge it on");
         } else if (!(candidateFeedback - parentFeedback > minFeedbackGain)) {
-            problems.add(feedback + " did not improve" + (minFeedbackGain > 0
-                    ? String.format(Locale.ROOT, " by more than %.4f", minFeedbackGain) : ""));
+            problems.add(feedback + " did not improve"
+                    + (minFeedbackGain > 0 ? String.format(Locale.ROOT, " by more than %.4f", minFeedbackGain) : ""));
         }
         if (!problems.isEmpty()) {
             return new Decision(false, "rejected: " + String.join("; ", problems));

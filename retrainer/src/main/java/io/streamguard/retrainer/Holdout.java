@@ -9,8 +9,7 @@ import java.util.zip.CRC32C;
  */
 public final class Holdout {
 
-    private Holdout() {
-    }
+    private Holdout() {}
 
     /** Whether {@code eventId} belongs to the held-back {@code percent}. */
     public static boolean heldOut(String eventId, int percent) {

@@ -22,12 +22,16 @@ public final class Lineage {
     /** Lineage key of the feedback offsets a version was trained with: {@code partition:from-to,...}. */
     public static final String FEEDBACK_OFFSETS = "feedback.offsets";
 
-    private Lineage() {
-    }
+    private Lineage() {}
 
     /** The lineage of a candidate trained from {@code parent} on {@code train}, judged on {@code heldOut}. */
-    public static Map<String, String> of(HeadsModel parent, Map<Integer, Long> offsets, List<FeedbackExample> train,
-            List<FeedbackExample> heldOut, BaseData base, RetrainerSettings settings) {
+    public static Map<String, String> of(
+            HeadsModel parent,
+            Map<Integer, Long> offsets,
+            List<FeedbackExample> train,
+            List<FeedbackExample> heldOut,
+            BaseData base,
+            RetrainerSettings settings) {
         Map<String, String> lineage = new LinkedHashMap<>();
         lineage.put("parent", parent.version());
         lineage.put("feedback.topic", settings.feedbackTopic());
@@ -42,15 +46,18 @@ public final class Lineage {
         }
         lineage.put("sample.perTask", Integer.toString(settings.samplePerTask()));
         lineage.put("seed", Long.toString(settings.seed()));
-        lineage.put("settings", "weight=" + settings.feedbackWeight() + " epochs=" + settings.epochs() + " lr="
-                + settings.learningRate() + " holdout=" + settings.holdoutPercent() + "% gate=" + settings.gate());
+        lineage.put(
+                "settings",
+                "weight=" + settings.feedbackWeight() + " epochs=" + settings.epochs() + " lr="
+                        + settings.learningRate() + " holdout=" + settings.holdoutPercent() + "% gate="
+                        + settings.gate());
         return lineage;
     }
 
     /** Offsets consumed up to, per partition, as {@code partition:0-offset,...} in partition order. */
     public static String formatOffsets(Map<Integer, Long> offsets) {
-        return new TreeMap<>(offsets).entrySet().stream().map(e -> e.getKey() + ":0-" + e.getValue())
-                .collect(Collectors.joining(","));
+        return new TreeMap<>(offsets)
+                .entrySet().stream().map(e -> e.getKey() + ":0-" + e.getValue()).collect(Collectors.joining(","));
     }
 
     /** The inverse of {@link #formatOffsets}: the end offset per partition; blank or null is none. */
@@ -61,7 +68,9 @@ public final class Lineage {
         }
         for (String part : value.split(",")) {
             String[] pr = part.split(":");
-            out.put(Integer.parseInt(pr[0].strip()), Long.parseLong(pr[1].substring(pr[1].indexOf('-') + 1).strip()));
+            out.put(
+                    Integer.parseInt(pr[0].strip()),
+                    Long.parseLong(pr[1].substring(pr[1].indexOf('-') + 1).strip()));
         }
         return out;
     }

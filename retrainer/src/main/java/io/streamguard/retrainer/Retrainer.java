@@ -63,8 +63,13 @@ public final class Retrainer implements AutoCloseable {
      * @param encoder the encoder workers run; only its versions are retrained
      * @param baseHeads the version to start from while {@code model-versions} has none for the encoder
      */
-    public record Config(Map<String, String> clientProperties, EncoderConfig encoder, Path baseHeads,
-            BuiltinDatasets datasets, FeatureCache cache, RetrainerSettings settings) {
+    public record Config(
+            Map<String, String> clientProperties,
+            EncoderConfig encoder,
+            Path baseHeads,
+            BuiltinDatasets datasets,
+            FeatureCache cache,
+            RetrainerSettings settings) {
         public Config {
             clientProperties = Map.copyOf(clientProperties);
             Objects.requireNonNull(encoder, "encoder");
@@ -76,8 +81,14 @@ public final class Retrainer implements AutoCloseable {
     }
 
     /** What one retrain did. */
-    public record Outcome(String version, String parent, boolean promoted, String reason, int trainVerdicts,
-            int heldOutVerdicts, Duration took) {}
+    public record Outcome(
+            String version,
+            String parent,
+            boolean promoted,
+            String reason,
+            int trainVerdicts,
+            int heldOutVerdicts,
+            Duration took) {}
 
     private final RetrainerSettings settings;
     private final Clock clock;
@@ -98,9 +109,15 @@ public final class Retrainer implements AutoCloseable {
      * @param consumer reads feedback and labeled events; assigned and positioned by {@link #init()}
      * @param encoder closed with the retrainer
      */
-    Retrainer(RetrainerSettings settings, Clock clock, Consumer<String, byte[]> consumer,
-            Deserializer<Feedback> feedbackSerde, Deserializer<LabeledEvent> labeledSerde, Retraining retraining,
-            ModelVersionsTopic versions, AutoCloseable encoder) {
+    Retrainer(
+            RetrainerSettings settings,
+            Clock clock,
+            Consumer<String, byte[]> consumer,
+            Deserializer<Feedback> feedbackSerde,
+            Deserializer<LabeledEvent> labeledSerde,
+            Retraining retraining,
+            ModelVersionsTopic versions,
+            AutoCloseable encoder) {
         this.settings = settings;
         this.clock = clock;
         this.consumer = consumer;
@@ -131,11 +148,23 @@ public final class Retrainer implements AutoCloseable {
             LOG.info("Base data ready in {} ms", (System.nanoTime() - started) / 1_000_000);
             versions = clients.versions(s.versionsTopic());
             Clock clock = Clock.systemUTC();
-            Retraining retraining = new Retraining(s, config.encoder().encoderId(), config.baseHeads(), base,
-                    new FeedbackFeatures(encoder), versions, clock);
-            retrainer = new Retrainer(s, clock, clients.consumer(),
+            Retraining retraining = new Retraining(
+                    s,
+                    config.encoder().encoderId(),
+                    config.baseHeads(),
+                    base,
+                    new FeedbackFeatures(encoder),
+                    versions,
+                    clock);
+            retrainer = new Retrainer(
+                    s,
+                    clock,
+                    clients.consumer(),
                     AvroDeserializer.specific(Feedback.class, clients.registry()),
-                    AvroDeserializer.specific(LabeledEvent.class, clients.registry()), retraining, versions, encoder);
+                    AvroDeserializer.specific(LabeledEvent.class, clients.registry()),
+                    retraining,
+                    versions,
+                    encoder);
             retrainer.init();
             retrainer.running = true;
             retrainer.thread = new Thread(retrainer::loop, "streamguard-retrainer");
@@ -166,8 +195,8 @@ public final class Retrainer implements AutoCloseable {
         long from = clock.millis() - settings.textRetention().toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
         labeled.forEach(tp -> times.put(tp, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = labeled.isEmpty() ? Map.of()
-                : consumer.offsetsForTimes(times);
+        Map<TopicPartition, OffsetAndTimestamp> offsets =
+                labeled.isEmpty() ? Map.of() : consumer.offsetsForTimes(times);
         for (TopicPartition tp : labeled) {
             OffsetAndTimestamp at = offsets.get(tp);
             if (at == null) {
@@ -178,8 +207,13 @@ public final class Retrainer implements AutoCloseable {
         }
         lastRetrain = clock.instant();
         lastExpiry = clock.millis();
-        LOG.info("Retrainer ready: live version {} of {}; feedback from {}, texts from {} (last {})", live.version(),
-                live.encoderId(), settings.feedbackTopic(), settings.labeledTopic(), settings.textRetention());
+        LOG.info(
+                "Retrainer ready: live version {} of {}; feedback from {}, texts from {} (last {})",
+                live.version(),
+                live.encoderId(),
+                settings.feedbackTopic(),
+                settings.labeledTopic(),
+                settings.textRetention());
     }
 
     private void loop() {
@@ -217,7 +251,12 @@ public final class Retrainer implements AutoCloseable {
         try {
             if (r.topic().equals(settings.feedbackTopic())) {
                 Feedback f = feedbackSerde.deserialize(r.topic(), r.value());
-                log.addFeedback(f.getEventId(), f.getVerdicts(), f.getText(), r.partition(), r.offset(),
+                log.addFeedback(
+                        f.getEventId(),
+                        f.getVerdicts(),
+                        f.getText(),
+                        r.partition(),
+                        r.offset(),
                         f.getTime().toEpochMilli());
             } else {
                 LabeledEvent e = labeledSerde.deserialize(r.topic(), r.value());

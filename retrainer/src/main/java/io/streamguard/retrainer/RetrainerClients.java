@@ -69,12 +69,14 @@ final class RetrainerClients {
         Map<String, Object> writer = ModelVersionsTopic.writerConfig(known(ProducerConfig.configNames()));
         writer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         writer.put(ProducerConfig.CLIENT_ID_CONFIG, "streamguard-retrainer-publisher");
-        AvroSerializer<ModelVersion> serializer = new AvroSerializer<>(registry,
-                RegistryConfig.fromMap(properties).serde(), false);
-        return new ModelVersionsTopic(topic,
+        AvroSerializer<ModelVersion> serializer = new AvroSerializer<>(
+                registry, RegistryConfig.fromMap(properties).serde(), false);
+        return new ModelVersionsTopic(
+                topic,
                 () -> new KafkaConsumer<>(reader, new StringDeserializer(), new ByteArrayDeserializer()),
                 bytes -> deserializer.deserialize(topic, bytes),
-                new KafkaProducer<>(writer, new StringSerializer(), serializer), VERSIONS_TIMEOUT);
+                new KafkaProducer<>(writer, new StringSerializer(), serializer),
+                VERSIONS_TIMEOUT);
     }
 
     private Map<String, Object> known(Set<String> names) {

@@ -22,9 +22,19 @@ import java.util.Objects;
  * @param gate what a candidate must achieve to be promoted
  * @param seed sampling and training seed: the same feedback and data give the same candidate
  */
-public record RetrainerSettings(String feedbackTopic, String labeledTopic, String versionsTopic, RetrainTrigger trigger,
-        Duration textRetention, int holdoutPercent, int feedbackWeight, int samplePerTask, int epochs,
-        float learningRate, Gate gate, long seed) {
+public record RetrainerSettings(
+        String feedbackTopic,
+        String labeledTopic,
+        String versionsTopic,
+        RetrainTrigger trigger,
+        Duration textRetention,
+        int holdoutPercent,
+        int feedbackWeight,
+        int samplePerTask,
+        int epochs,
+        float learningRate,
+        Gate gate,
+        long seed) {
 
     public RetrainerSettings {
         Objects.requireNonNull(feedbackTopic, "feedbackTopic");
@@ -53,34 +63,104 @@ public record RetrainerSettings(String feedbackTopic, String labeledTopic, Strin
      * weighted 10; 2,000 original rows per task; 5 epochs at 1e-3; tolerance 0.02; seed 42.
      */
     public static RetrainerSettings defaults() {
-        return new RetrainerSettings(Topics.MODERATION_FEEDBACK, Topics.TEXT_LABELED, Topics.MODEL_VERSIONS,
-                new RetrainTrigger(100, Duration.ofMinutes(30)), Duration.ofHours(24), 20, 10, 2_000, 5, 1e-3f,
-                new Gate(0.02, 0.0), 42L);
+        return new RetrainerSettings(
+                Topics.MODERATION_FEEDBACK,
+                Topics.TEXT_LABELED,
+                Topics.MODEL_VERSIONS,
+                new RetrainTrigger(100, Duration.ofMinutes(30)),
+                Duration.ofHours(24),
+                20,
+                10,
+                2_000,
+                5,
+                1e-3f,
+                new Gate(0.02, 0.0),
+                42L);
     }
 
     public RetrainerSettings withTopics(String feedback, String labeled, String versions) {
-        return new RetrainerSettings(feedback, labeled, versions, trigger, textRetention, holdoutPercent,
-                feedbackWeight, samplePerTask, epochs, learningRate, gate, seed);
+        return new RetrainerSettings(
+                feedback,
+                labeled,
+                versions,
+                trigger,
+                textRetention,
+                holdoutPercent,
+                feedbackWeight,
+                samplePerTask,
+                epochs,
+                learningRate,
+                gate,
+                seed);
     }
 
     public RetrainerSettings withTrigger(RetrainTrigger newTrigger) {
-        return new RetrainerSettings(feedbackTopic, labeledTopic, versionsTopic, newTrigger, textRetention,
-                holdoutPercent, feedbackWeight, samplePerTask, epochs, learningRate, gate, seed);
+        return new RetrainerSettings(
+                feedbackTopic,
+                labeledTopic,
+                versionsTopic,
+                newTrigger,
+                textRetention,
+                holdoutPercent,
+                feedbackWeight,
+                samplePerTask,
+                epochs,
+                learningRate,
+                gate,
+                seed);
     }
 
     public RetrainerSettings withTextRetention(Duration retention) {
-        return new RetrainerSettings(feedbackTopic, labeledTopic, versionsTopic, trigger, retention, holdoutPercent,
-                feedbackWeight, samplePerTask, epochs, learningRate, gate, seed);
+        return new RetrainerSettings(
+                feedbackTopic,
+                labeledTopic,
+                versionsTopic,
+                trigger,
+                retention,
+                holdoutPercent,
+                feedbackWeight,
+                samplePerTask,
+                epochs,
+                learningRate,
+                gate,
+                seed);
     }
 
-    public RetrainerSettings withTraining(int newHoldoutPercent, int newFeedbackWeight, int newSamplePerTask,
-            int newEpochs, float newLearningRate, long newSeed) {
-        return new RetrainerSettings(feedbackTopic, labeledTopic, versionsTopic, trigger, textRetention,
-                newHoldoutPercent, newFeedbackWeight, newSamplePerTask, newEpochs, newLearningRate, gate, newSeed);
+    public RetrainerSettings withTraining(
+            int newHoldoutPercent,
+            int newFeedbackWeight,
+            int newSamplePerTask,
+            int newEpochs,
+            float newLearningRate,
+            long newSeed) {
+        return new RetrainerSettings(
+                feedbackTopic,
+                labeledTopic,
+                versionsTopic,
+                trigger,
+                textRetention,
+                newHoldoutPercent,
+                newFeedbackWeight,
+                newSamplePerTask,
+                newEpochs,
+                newLearningRate,
+                gate,
+                newSeed);
     }
 
     public RetrainerSettings withGate(Gate newGate) {
-        return new RetrainerSettings(feedbackTopic, labeledTopic, versionsTopic, trigger, textRetention,
-                holdoutPercent, feedbackWeight, samplePerTask, epochs, learningRate, newGate, seed);
+        return new RetrainerSettings(
+                feedbackTopic,
+                labeledTopic,
+                versionsTopic,
+                trigger,
+                textRetention,
+                holdoutPercent,
+                feedbackWeight,
+                samplePerTask,
+                epochs,
+                learningRate,
+                newGate,
+                seed);
     }
 }

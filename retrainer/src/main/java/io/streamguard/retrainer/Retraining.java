@@ -41,8 +41,14 @@ final class Retraining {
     private final Clock clock;
     private volatile HeadsModel live;
 
-    Retraining(RetrainerSettings settings, String encoderId, Path baseHeads, BaseData base, FeedbackFeatures features,
-            ModelVersionsTopic versions, Clock clock) {
+    Retraining(
+            RetrainerSettings settings,
+            String encoderId,
+            Path baseHeads,
+            BaseData base,
+            FeedbackFeatures features,
+            ModelVersionsTopic versions,
+            Clock clock) {
         this.settings = settings;
         this.encoderId = encoderId;
         this.baseHeads = baseHeads;
@@ -61,14 +67,18 @@ final class Retraining {
         Map<String, ModelVersion> all = versions.readAll();
         live = liveHeads(all);
         if (ModelVersions.live(all.values(), encoderId).isEmpty()) {
-            publish(ModelVersions.toAvro(live, VersionStatus.PROMOTED, "base version from " + baseHeads.getFileName(),
-                    Map.of("source", baseHeads.toString()), publishTime(all)));
+            publish(ModelVersions.toAvro(
+                    live,
+                    VersionStatus.PROMOTED,
+                    "base version from " + baseHeads.getFileName(),
+                    Map.of("source", baseHeads.toString()),
+                    publishTime(all)));
             LOG.info("Published base version {} from {}", live.version(), baseHeads);
         }
         // Verdicts an earlier run already trained on do not trigger again.
         ModelVersions.byPublication(all.values()).stream()
-                .filter(v -> v.getLineage().containsKey(Lineage.FEEDBACK_OFFSETS)
-                        && encoderId.equals(v.getEncoderName()))
+                .filter(v ->
+                        v.getLineage().containsKey(Lineage.FEEDBACK_OFFSETS) && encoderId.equals(v.getEncoderName()))
                 .reduce((a, b) -> b)
                 .ifPresent(v -> log.usedUpTo(Lineage.parseOffsets(v.getLineage().get(Lineage.FEEDBACK_OFFSETS))));
         return live;
@@ -89,12 +99,17 @@ final class Retraining {
         log.markRetrained();
         String version = CandidateTrainer.nextVersion(all.keySet());
         Map<String, String> lineage = Lineage.of(parent, offsets, train, heldOut, base, settings);
-        CandidateTrainer.Candidate candidate = new CandidateTrainer(settings).train(parent, version, base, train,
-                features.of(parent, train), lineage);
+        CandidateTrainer.Candidate candidate =
+                new CandidateTrainer(settings).train(parent, version, base, train, features.of(parent, train), lineage);
         if (candidate.retrained().isEmpty()) {
-            Retrainer.Outcome outcome = new Retrainer.Outcome(null, parent.version(), false, "nothing to learn: the "
-                    + train.size() + " training verdicts name no label of " + parent.version(), train.size(),
-                    heldOut.size(), Duration.ofNanos(System.nanoTime() - started));
+            Retrainer.Outcome outcome = new Retrainer.Outcome(
+                    null,
+                    parent.version(),
+                    false,
+                    "nothing to learn: the " + train.size() + " training verdicts name no label of " + parent.version(),
+                    train.size(),
+                    heldOut.size(),
+                    Duration.ofNanos(System.nanoTime() - started));
             LOG.info("Retrain skipped: {}", outcome.reason());
             return outcome;
         }
@@ -103,20 +118,37 @@ final class Retraining {
         Map<Task, ClassificationReport> candidateReports = Evaluation.validation(candidate.model(), base);
         Evaluation.FeedbackScore before = Evaluation.feedback(parent, heldOut, heldOutFeatures);
         Evaluation.FeedbackScore after = Evaluation.feedback(candidate.model(), heldOut, heldOutFeatures);
-        Gate.Decision decision = settings.gate().decide(Evaluation.primary(parentReports),
-                Evaluation.primary(candidateReports), before.accuracy(), after.accuracy(), after.verdicts());
+        Gate.Decision decision = settings.gate()
+                .decide(
+                        Evaluation.primary(parentReports),
+                        Evaluation.primary(candidateReports),
+                        before.accuracy(),
+                        after.accuracy(),
+                        after.verdicts());
         HeadsModel model = candidate.model().withMetrics(metrics(candidateReports, after));
-        lineage.put("retrained", String.join(",", candidate.retrained().stream().map(Task::id).toList()));
-        publish(ModelVersions.toAvro(model, decision.promote() ? VersionStatus.PROMOTED : VersionStatus.REJECTED,
-                decision.reason(), lineage, publishTime(all)));
+        lineage.put(
+                "retrained",
+                String.join(",", candidate.retrained().stream().map(Task::id).toList()));
+        publish(ModelVersions.toAvro(
+                model,
+                decision.promote() ? VersionStatus.PROMOTED : VersionStatus.REJECTED,
+                decision.reason(),
+                lineage,
+                publishTime(all)));
         if (decision.promote()) {
             live = model;
             LOG.info("Model {} PROMOTED (parent {}): {}", version, parent.version(), decision.reason());
         } else {
             LOG.warn("Model {} REJECTED (parent {} stays): {}", version, parent.version(), decision.reason());
         }
-        return new Retrainer.Outcome(version, parent.version(), decision.promote(), decision.reason(), train.size(),
-                after.verdicts(), Duration.ofNanos(System.nanoTime() - started));
+        return new Retrainer.Outcome(
+                version,
+                parent.version(),
+                decision.promote(),
+                decision.reason(),
+                train.size(),
+                after.verdicts(),
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** The version new candidates start from. */
@@ -124,8 +156,8 @@ final class Retraining {
         return live;
     }
 
-    private static Map<String, Map<String, Double>> metrics(Map<Task, ClassificationReport> reports,
-            Evaluation.FeedbackScore feedback) {
+    private static Map<String, Map<String, Double>> metrics(
+            Map<Task, ClassificationReport> reports, Evaluation.FeedbackScore feedback) {
         Map<String, Map<String, Double>> out = new TreeMap<>();
         reports.forEach((task, report) -> out.put(task.id(), report.asMap()));
         out.put("feedback", Map.of("accuracy", feedback.accuracy(), "verdicts", (double) feedback.verdicts()));
@@ -156,8 +188,8 @@ final class Retraining {
         try {
             versions.publish(record);
         } catch (KafkaException e) {
-            throw new RetrainerException("cannot publish model version " + record.getVersion() + " to "
-                    + versions.name() + ": " + e, e);
+            throw new RetrainerException(
+                    "cannot publish model version " + record.getVersion() + " to " + versions.name() + ": " + e, e);
         }
     }
 }

@@ -18,13 +18,14 @@ class CandidateTrainerTest {
     void onlyTheHeadsWithVerdictsAreRetrainedAndTheyLearnTheVerdicts() {
         List<FeedbackExample> notices = TinyBase.deliveryNotices(24);
         List<float[]> features = new FeedbackFeatures(tiny.encoder).of(tiny.v1, notices);
-        CandidateTrainer.Candidate candidate = trainer.train(tiny.v1, "v2", tiny.base, notices, features,
-                Map.of("parent", "v1"));
+        CandidateTrainer.Candidate candidate =
+                trainer.train(tiny.v1, "v2", tiny.base, notices, features, Map.of("parent", "v1"));
 
         assertThat(candidate.retrained()).containsExactly(Task.SPAM);
         assertThat(candidate.model().version()).isEqualTo("v2");
         assertThat(candidate.model().provenance().parentVersion()).isEqualTo("v1");
-        assertThat(candidate.model().provenance().notes()).containsEntry("retrained", "spam")
+        assertThat(candidate.model().provenance().notes())
+                .containsEntry("retrained", "spam")
                 .containsEntry("parent", "v1");
         for (Head head : tiny.v1.heads()) {
             if (head.name().equals(Task.SPAM.headName())) {
@@ -33,10 +34,13 @@ class CandidateTrainerTest {
                 assertThat(candidate.model().head(head.name())).as(head.name()).isSameAs(head);
             }
         }
-        assertThat(candidate.model().thresholds().get("hate")).isEqualTo(tiny.v1.thresholds().get("hate"));
+        assertThat(candidate.model().thresholds().get("hate"))
+                .isEqualTo(tiny.v1.thresholds().get("hate"));
         double before = Evaluation.feedback(tiny.v1, notices, features).accuracy();
         double after = Evaluation.feedback(candidate.model(), notices, features).accuracy();
-        assertThat(after).as("accuracy on the verdicts trained on, was %s", before).isGreaterThan(before)
+        assertThat(after)
+                .as("accuracy on the verdicts trained on, was %s", before)
+                .isGreaterThan(before)
                 .isGreaterThanOrEqualTo(0.9);
     }
 
@@ -44,8 +48,12 @@ class CandidateTrainerTest {
     void trainingIsDeterministic() {
         List<FeedbackExample> notices = TinyBase.deliveryNotices(12);
         List<float[]> features = new FeedbackFeatures(tiny.encoder).of(tiny.v1, notices);
-        Head first = trainer.train(tiny.v1, "v2", tiny.base, notices, features, Map.of()).model().head("spam");
-        Head second = trainer.train(tiny.v1, "v2", tiny.base, notices, features, Map.of()).model().head("spam");
+        Head first = trainer.train(tiny.v1, "v2", tiny.base, notices, features, Map.of())
+                .model()
+                .head("spam");
+        Head second = trainer.train(tiny.v1, "v2", tiny.base, notices, features, Map.of())
+                .model()
+                .head("spam");
         for (float[] x : features) {
             assertThat(second.probabilities(x)).containsExactly(first.probabilities(x));
         }
@@ -54,15 +62,16 @@ class CandidateTrainerTest {
     @Test
     void verdictsOnLabelsTheModelCannotLearnRetrainNothing() {
         List<FeedbackExample> unknown = List.of(new FeedbackExample("e1", "some text", Map.of("violence", true), 0, 0));
-        CandidateTrainer.Candidate candidate = trainer.train(tiny.v1, "v2", tiny.base, unknown,
-                new FeedbackFeatures(tiny.encoder).of(tiny.v1, unknown), Map.of());
+        CandidateTrainer.Candidate candidate = trainer.train(
+                tiny.v1, "v2", tiny.base, unknown, new FeedbackFeatures(tiny.encoder).of(tiny.v1, unknown), Map.of());
         assertThat(candidate.retrained()).isEmpty();
         assertThat(candidate.model().heads()).containsExactlyElementsOf(tiny.v1.heads());
     }
 
     @Test
     void theNextVersionFollowsTheHighestNumberedOne() {
-        assertThat(CandidateTrainer.nextVersion(List.of("v1", "v10", "v3", "custom", "v2b"))).isEqualTo("v11");
+        assertThat(CandidateTrainer.nextVersion(List.of("v1", "v10", "v3", "custom", "v2b")))
+                .isEqualTo("v11");
         assertThat(CandidateTrainer.nextVersion(List.of())).isEqualTo("v1");
     }
 }

@@ -8,8 +8,8 @@ import io.streamguard.model.training.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 
 /** What the gate judges by: validation reports per task, and accuracy on held-back verdicts. */
 class EvaluationTest {
@@ -30,12 +30,23 @@ class EvaluationTest {
 
     @Test
     void aModelWithoutATasksHeadIsNotJudgedOnIt() {
-        HeadsModel noSpam = new HeadsModel("v-nospam", tiny.v1.encoderId(), tiny.v1.vocabHash(), tiny.v1.maxLength(),
-                tiny.v1.feature(), tiny.v1.heads().stream().filter(h -> !h.name().equals(Task.SPAM.headName()))
-                        .toList(), withoutSpam(tiny.v1.thresholds()), tiny.v1.metrics(), tiny.v1.provenance());
+        HeadsModel noSpam = new HeadsModel(
+                "v-nospam",
+                tiny.v1.encoderId(),
+                tiny.v1.vocabHash(),
+                tiny.v1.maxLength(),
+                tiny.v1.feature(),
+                tiny.v1.heads().stream()
+                        .filter(h -> !h.name().equals(Task.SPAM.headName()))
+                        .toList(),
+                withoutSpam(tiny.v1.thresholds()),
+                tiny.v1.metrics(),
+                tiny.v1.provenance());
         assertThat(Evaluation.covers(tiny.v1, Task.SPAM)).isTrue();
         assertThat(Evaluation.covers(noSpam, Task.SPAM)).isFalse();
-        assertThat(Evaluation.validation(noSpam, tiny.base)).doesNotContainKey(Task.SPAM).containsKey(Task.HATE);
+        assertThat(Evaluation.validation(noSpam, tiny.base))
+                .doesNotContainKey(Task.SPAM)
+                .containsKey(Task.HATE);
     }
 
     private static <V> Map<String, V> withoutSpam(Map<String, V> map) {

@@ -15,7 +15,9 @@ class GateTest {
     void promotesWhenFeedbackImprovesAndNoTaskDropsBeyondTheTolerance() {
         Gate.Decision d = gate.decide(parent, Map.of("spam", 0.925, "hate", 0.78), 0.2, 0.9, 10);
         assertThat(d.promote()).isTrue();
-        assertThat(d.reason()).startsWith("promoted:").contains("0.2000 -> 0.9000 over 10 verdicts")
+        assertThat(d.reason())
+                .startsWith("promoted:")
+                .contains("0.2000 -> 0.9000 over 10 verdicts")
                 .contains("spam 0.9400 -> 0.9250");
     }
 
@@ -23,7 +25,9 @@ class GateTest {
     void rejectsADropBeyondTheToleranceEvenIfFeedbackImproves() {
         Gate.Decision d = gate.decide(parent, Map.of("spam", 0.90, "hate", 0.78), 0.2, 0.9, 10);
         assertThat(d.promote()).isFalse();
-        assertThat(d.reason()).startsWith("rejected:").contains("spam 0.9400 -> 0.9000 dropped by 0.0400")
+        assertThat(d.reason())
+                .startsWith("rejected:")
+                .contains("spam 0.9400 -> 0.9000 dropped by 0.0400")
                 .doesNotContain("hate");
     }
 
@@ -32,13 +36,15 @@ class GateTest {
         assertThat(gate.decide(parent, parent, 0.5, 0.5, 10).reason())
                 .isEqualTo("rejected: held-back feedback accuracy 0.5000 -> 0.5000 over 10 verdicts did not improve");
         assertThat(new Gate(0.02, 0.1).decide(parent, parent, 0.5, 0.55, 10).promote())
-                .as("gain below the minimum").isFalse();
+                .as("gain below the minimum")
+                .isFalse();
     }
 
     @Test
     void rejectsWithoutHeldBackFeedbackOrWhenATaskWasNotEvaluated() {
         assertThat(gate.decide(parent, parent, 0, 0, 0).reason()).contains("no held-back feedback");
-        assertThat(gate.decide(parent, Map.of("spam", 0.95), 0.2, 0.9, 10).reason()).contains("hate not evaluated");
+        assertThat(gate.decide(parent, Map.of("spam", 0.95), 0.2, 0.9, 10).reason())
+                .contains("hate not evaluated");
     }
 
     @Test

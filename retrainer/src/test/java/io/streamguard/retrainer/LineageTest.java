@@ -30,8 +30,8 @@ class LineageTest {
         assertThat(Lineage.sha256(List.of(b, a))).isNotEqualTo(ab);
         assertThat(Lineage.sha256(List.of(a, new FeedbackExample("e2", "other text", Map.of("hate", true), 0, 2))))
                 .isNotEqualTo(ab);
-        assertThat(Lineage.sha256(List.of())).isEqualTo(
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(Lineage.sha256(List.of()))
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     @Test
@@ -41,13 +41,20 @@ class LineageTest {
         List<FeedbackExample> heldOut = TinyBase.deliveryNotices(4).subList(3, 4);
         RetrainerSettings settings = TinyBase.settings(10, new Gate(0.02, 0.0));
         Map<String, String> lineage = Lineage.of(tiny.v1, Map.of(0, 4L), train, heldOut, tiny.base, settings);
-        assertThat(lineage).containsEntry("parent", "v1").containsEntry("feedback.topic", "feedback")
-                .containsEntry(Lineage.FEEDBACK_OFFSETS, "0:0-4").containsEntry("feedback.train", "3")
-                .containsEntry("feedback.heldOut", "1").containsEntry("feedback.sha256", Lineage.sha256(train))
-                .containsEntry("sample.perTask", "1000").containsEntry("seed", "42");
+        assertThat(lineage)
+                .containsEntry("parent", "v1")
+                .containsEntry("feedback.topic", "feedback")
+                .containsEntry(Lineage.FEEDBACK_OFFSETS, "0:0-4")
+                .containsEntry("feedback.train", "3")
+                .containsEntry("feedback.heldOut", "1")
+                .containsEntry("feedback.sha256", Lineage.sha256(train))
+                .containsEntry("sample.perTask", "1000")
+                .containsEntry("seed", "42");
         for (Task task : Task.values()) {
-            assertThat(lineage).containsEntry("data." + task.id() + ".train.sha256",
-                    tiny.base.task(task).trainSha256());
+            assertThat(lineage)
+                    .containsEntry(
+                            "data." + task.id() + ".train.sha256",
+                            tiny.base.task(task).trainSha256());
             assertThat(lineage.get("data." + task.id() + ".validation.sha256")).hasSize(64);
         }
         assertThat(lineage.get("settings")).startsWith("weight=5 epochs=5 lr=0.01 holdout=25% gate=Gate[");

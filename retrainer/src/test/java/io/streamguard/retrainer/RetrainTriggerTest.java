@@ -20,14 +20,18 @@ class RetrainTriggerTest {
 
     @Test
     void firesAfterTheIntervalOnlyIfSomethingNewArrived() {
-        assertThat(trigger.due(1, last, last.plus(Duration.ofMinutes(10)).minusMillis(1))).isFalse();
+        assertThat(trigger.due(1, last, last.plus(Duration.ofMinutes(10)).minusMillis(1)))
+                .isFalse();
         assertThat(trigger.due(1, last, last.plus(Duration.ofMinutes(10)))).isTrue();
-        assertThat(trigger.due(0, last, last.plus(Duration.ofHours(5)))).as("no feedback, no retrain").isFalse();
+        assertThat(trigger.due(0, last, last.plus(Duration.ofHours(5))))
+                .as("no feedback, no retrain")
+                .isFalse();
     }
 
     @Test
     void refusesNonsense() {
-        assertThatThrownBy(() -> new RetrainTrigger(0, Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetrainTrigger(0, Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RetrainTrigger(5, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 }

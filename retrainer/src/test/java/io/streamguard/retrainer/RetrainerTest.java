@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamguard.avro.Feedback;
-import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
 import io.streamguard.versions.ModelVersions;
@@ -73,7 +72,8 @@ class RetrainerTest {
         assertThat(v2.getStatus()).isEqualTo(VersionStatus.PROMOTED);
         assertThat(v2.getParentVersion()).isEqualTo("v1");
         assertThat(v2.getPublishedAt()).isAfter(NOW);
-        assertThat(Lineage.parseOffsets(v2.getLineage().get(Lineage.FEEDBACK_OFFSETS))).isEqualTo(Map.of(0, 40L));
+        assertThat(Lineage.parseOffsets(v2.getLineage().get(Lineage.FEEDBACK_OFFSETS)))
+                .isEqualTo(Map.of(0, 40L));
         assertThat(v2.getLineage()).containsEntry("parent", "v1").containsEntry("retrained", "spam");
         assertThat(v2.getMetrics()).containsKeys("spam.f1", "feedback.accuracy");
         assertThat(ModelVersions.heads(v2).version()).isEqualTo("v2");
@@ -95,15 +95,22 @@ class RetrainerTest {
     void aCandidateTheGateRejectsIsPublishedAsRejectedAndTheLiveVersionStays() {
         // Verdicts the live version already gets right: held-back accuracy cannot improve.
         Retrainer retrainer = retrainer(TinyBase.settings(20, new Gate(0.5, 0.0)), feedback);
-        send(feedback, TinyBase.deliveryNotices(20).stream().map(e -> new FeedbackExample(e.eventId(), e.text(),
-                Map.of("spam", true), e.partition(), e.offset())).toList(), 0);
+        send(
+                feedback,
+                TinyBase.deliveryNotices(20).stream()
+                        .map(e -> new FeedbackExample(
+                                e.eventId(), e.text(), Map.of("spam", true), e.partition(), e.offset()))
+                        .toList(),
+                0);
         retrainer.pollOnce();
 
         Retrainer.Outcome outcome = retrainer.outcomes().get(0);
         assertThat(outcome.promoted()).isFalse();
-        assertThat(outcome.reason()).startsWith("rejected: held-back feedback accuracy 1.0000 -> ")
+        assertThat(outcome.reason())
+                .startsWith("rejected: held-back feedback accuracy 1.0000 -> ")
                 .endsWith(" did not improve");
-        assertThat(versions.published()).extracting(ModelVersion::getVersion, ModelVersion::getStatus)
+        assertThat(versions.published())
+                .extracting(ModelVersion::getVersion, ModelVersion::getStatus)
                 .containsExactly(tuple("v1", VersionStatus.PROMOTED), tuple("v2", VersionStatus.REJECTED));
         assertThat(versions.published().get(1).getReason()).isEqualTo(outcome.reason());
         assertThat(retrainer.live().version()).isEqualTo("v1");
@@ -112,8 +119,12 @@ class RetrainerTest {
     @Test
     void verdictsOnNoLabelOfTheModelPublishNothing() {
         Retrainer retrainer = retrainer(TinyBase.settings(2, new Gate(0.02, 0.0)), feedback);
-        send(feedback, List.of(new FeedbackExample("e1", "a text", Map.of("violence", true), 0, 0),
-                new FeedbackExample("e2", "another text", Map.of("violence", false), 0, 1)), 0);
+        send(
+                feedback,
+                List.of(
+                        new FeedbackExample("e1", "a text", Map.of("violence", true), 0, 0),
+                        new FeedbackExample("e2", "another text", Map.of("violence", false), 0, 1)),
+                0);
         retrainer.pollOnce();
 
         assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
@@ -138,20 +149,38 @@ class RetrainerTest {
 
     private Retrainer retrainer(RetrainerSettings settings, MockConsumer<String, byte[]> consumer) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        Retraining retraining = new Retraining(settings, tiny.v1.encoderId(), tiny.v1File, tiny.base,
-                new FeedbackFeatures(tiny.encoder), versions.topic, clock);
-        Retrainer retrainer = new Retrainer(settings, clock, consumer, (topic, bytes) -> decode(bytes),
+        Retraining retraining = new Retraining(
+                settings,
+                tiny.v1.encoderId(),
+                tiny.v1File,
+                tiny.base,
+                new FeedbackFeatures(tiny.encoder),
+                versions.topic,
+                clock);
+        Retrainer retrainer = new Retrainer(
+                settings,
+                clock,
+                consumer,
+                (topic, bytes) -> decode(bytes),
                 (topic, bytes) -> {
                     throw new AssertionError("no labeled events in these tests");
-                }, retraining, versions.topic, () -> { });
+                },
+                retraining,
+                versions.topic,
+                () -> {});
         retrainer.init();
         return retrainer;
     }
 
     private static void send(MockConsumer<String, byte[]> consumer, List<FeedbackExample> examples, long offset) {
         for (FeedbackExample e : examples) {
-            Feedback f = Feedback.newBuilder().setEventId(e.eventId()).setVerdicts(e.verdicts()).setModerator("test")
-                    .setTime(NOW).setText(e.text()).build();
+            Feedback f = Feedback.newBuilder()
+                    .setEventId(e.eventId())
+                    .setVerdicts(e.verdicts())
+                    .setModerator("test")
+                    .setTime(NOW)
+                    .setText(e.text())
+                    .build();
             try {
                 ByteBuffer bytes = Feedback.getEncoder().encode(f);
                 byte[] array = new byte[bytes.remaining()];
@@ -174,8 +203,7 @@ class RetrainerTest {
     private static MockConsumer<String, byte[]> consumer(String topic, long end) {
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
         TopicPartition tp = new TopicPartition(topic, 0);
-        consumer.updatePartitions(topic, List.of(new PartitionInfo(topic, 0, Node.noNode(), new Node[0],
-                new Node[0])));
+        consumer.updatePartitions(topic, List.of(new PartitionInfo(topic, 0, Node.noNode(), new Node[0], new Node[0])));
         consumer.updateBeginningOffsets(Map.of(tp, 0L));
         consumer.updateEndOffsets(Map.of(tp, end));
         return consumer;
@@ -183,10 +211,13 @@ class RetrainerTest {
 
     /** A model-versions topic on mocks: what the producer sent is what the next read returns. */
     private static final class Versions {
-        final MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(),
-                (topic, v) -> new byte[0]);
-        final ModelVersionsTopic topic = new ModelVersionsTopic("versions", this::reader,
-                bytes -> producer.history().get(ByteBuffer.wrap(bytes).getInt()).value(), producer,
+        final MockProducer<String, ModelVersion> producer =
+                new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
+        final ModelVersionsTopic topic = new ModelVersionsTopic(
+                "versions",
+                this::reader,
+                bytes -> producer.history().get(ByteBuffer.wrap(bytes).getInt()).value(),
+                producer,
                 Duration.ofSeconds(10));
 
         List<ModelVersion> published() {
@@ -198,7 +229,11 @@ class RetrainerTest {
             MockConsumer<String, byte[]> reader = consumer("versions", sent.size());
             reader.schedulePollTask(() -> {
                 for (int i = 0; i < sent.size(); i++) {
-                    reader.addRecord(new ConsumerRecord<>("versions", 0, i, sent.get(i).key(),
+                    reader.addRecord(new ConsumerRecord<>(
+                            "versions",
+                            0,
+                            i,
+                            sent.get(i).key(),
                             ByteBuffer.allocate(4).putInt(i).array()));
                 }
             });

@@ -16,10 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 
 /**
  * What the retrainer's unit tests start from, built once per test JVM: the real MiniLM encoder on the CPU,
@@ -39,16 +39,27 @@ final class TinyBase {
 
     private TinyBase() throws IOException {
         dir = Files.createTempDirectory("retrainer-test");
-        encoder = EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU));
+        encoder =
+                EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU));
         BuiltinDatasets datasets = new BuiltinDatasets(TinyDatasets.write(dir.resolve("datasets")));
         FeatureCache cache = new FeatureCache(dir.resolve("features"));
         ModelTrainer.Settings defaults = ModelTrainer.Settings.defaults("v1", Feature.MEAN);
         // Small heads, larger steps: the tiny sets need few epochs (as model-runtime's ModelTrainerTest).
-        ModelTrainer.Settings settings = new ModelTrainer.Settings(defaults.version(), defaults.feature(),
-                defaults.tasks(), defaults.options(), new ThresholdSelector(0.9, 2), SEED)
-                .withOptions(o -> o.withDropout(0f, 0f).withHiddenUnits(8).withBatchSize(16)
-                        .withLearningRate(1e-2f).withEpochs(12, 4));
-        v1 = new ModelTrainer(cache, datasets).train(encoder, settings, ModelTrainer.Listener.silent()).model();
+        ModelTrainer.Settings settings = new ModelTrainer.Settings(
+                        defaults.version(),
+                        defaults.feature(),
+                        defaults.tasks(),
+                        defaults.options(),
+                        new ThresholdSelector(0.9, 2),
+                        SEED)
+                .withOptions(o -> o.withDropout(0f, 0f)
+                        .withHiddenUnits(8)
+                        .withBatchSize(16)
+                        .withLearningRate(1e-2f)
+                        .withEpochs(12, 4));
+        v1 = new ModelTrainer(cache, datasets)
+                .train(encoder, settings, ModelTrainer.Listener.silent())
+                .model();
         v1File = dir.resolve("v1.json");
         HeadsFile.write(v1, v1File);
         base = BaseData.load(encoder, cache, datasets, 1_000, SEED);

@@ -25,8 +25,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicAdmin {
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /**
      * Creates each of {@code topics} that does not exist yet; existing ones are left untouched, whatever their

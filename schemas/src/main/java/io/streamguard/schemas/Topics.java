@@ -95,12 +95,13 @@ public final class Topics {
             new TopicSpec(MODERATION_BLOCKED, false),
             new TopicSpec(TEXT_EVENTS_DLQ, false),
             new TopicSpec(MODERATION_FEEDBACK, false),
-            new TopicSpec(MODEL_VERSIONS, true,
+            new TopicSpec(
+                    MODEL_VERSIONS,
+                    true,
                     Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MODEL_VERSION_MAX_BYTES))),
             new TopicSpec(MODERATION_POLICY, true));
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * The declaration of pipeline topic {@code name}.
@@ -108,7 +109,9 @@ public final class Topics {
      * @throws IllegalArgumentException if {@code name} is not one of {@link #ALL}
      */
     public static TopicSpec spec(String name) {
-        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+        return ALL.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a pipeline topic: " + name));
     }
 

@@ -12,23 +12,22 @@ import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.avro.PendingInference;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.TokenizedEvent;
+import io.streamguard.avro.VersionStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.junit.jupiter.api.Test;
-import io.streamguard.avro.VersionStatus;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.util.Map;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
 
 /** The generated classes carry the contract the pipeline relies on. */
 class SchemasTest {
@@ -48,22 +47,34 @@ class SchemasTest {
     void timestampsAreMillisecondInstants() {
         for (Schema schema : List.of(TextEvent.getClassSchema(), LabeledEvent.getClassSchema())) {
             Schema eventTime = schema.getField("eventTime").schema();
-            assertThat(eventTime.getTypes()).extracting(Schema::getType).containsExactly(Schema.Type.NULL, Schema.Type.LONG);
+            assertThat(eventTime.getTypes())
+                    .extracting(Schema::getType)
+                    .containsExactly(Schema.Type.NULL, Schema.Type.LONG);
             assertThat(eventTime.getTypes().get(1).getLogicalType()).isEqualTo(LogicalTypes.timestampMillis());
         }
         assertThat(Feedback.getClassSchema().getField("time").schema().getLogicalType())
                 .isEqualTo(LogicalTypes.timestampMillis());
         assertThat(ModelVersion.getClassSchema().getField("createdAt").schema().getLogicalType())
                 .isEqualTo(LogicalTypes.timestampMillis());
-        assertThat(Feedback.newBuilder().setEventId("e").setVerdicts(Map.of("spam", true)).setModerator("m")
-                .setTime(Instant.EPOCH).build().getText()).isNull();
+        assertThat(Feedback.newBuilder()
+                        .setEventId("e")
+                        .setVerdicts(Map.of("spam", true))
+                        .setModerator("m")
+                        .setTime(Instant.EPOCH)
+                        .build()
+                        .getText())
+                .isNull();
     }
 
     @Test
     void labeledEventDefaultsAndDecisionFallback() {
         LabeledEvent event = LabeledEvent.newBuilder()
-                .setId("1").setScores(Map.of()).setDecision(Decision.ALLOW)
-                .setTriggeredLabels(List.of()).setModelVersion("m").build();
+                .setId("1")
+                .setScores(Map.of())
+                .setDecision(Decision.ALLOW)
+                .setTriggeredLabels(List.of())
+                .setModelVersion("m")
+                .build();
 
         assertThat(event.getTruncated()).isFalse();
         assertThat(event.getSentiment()).isNull();
@@ -75,9 +86,16 @@ class SchemasTest {
 
     @Test
     void allRecordsLiveInOneNamespace() {
-        assertThat(List.of(TextEvent.getClassSchema(), LabeledEvent.getClassSchema(), Feedback.getClassSchema(),
-                ModelVersion.getClassSchema(), TokenizedEvent.getClassSchema(), ModerationPolicy.getClassSchema(),
-                PendingInference.getClassSchema())).extracting(Schema::getNamespace).containsOnly("io.streamguard.avro");
+        assertThat(List.of(
+                        TextEvent.getClassSchema(),
+                        LabeledEvent.getClassSchema(),
+                        Feedback.getClassSchema(),
+                        ModelVersion.getClassSchema(),
+                        TokenizedEvent.getClassSchema(),
+                        ModerationPolicy.getClassSchema(),
+                        PendingInference.getClassSchema()))
+                .extracting(Schema::getNamespace)
+                .containsOnly("io.streamguard.avro");
     }
 
     @Test
@@ -87,7 +105,8 @@ class SchemasTest {
         assertThat(PendingInference.getClassSchema().getField("event").schema())
                 .isEqualTo(TokenizedEvent.getClassSchema());
         Schema source = TokenizedEvent.getClassSchema().getField("source").schema();
-        assertThat(source.getField("value").schema().getTypes()).extracting(Schema::getType)
+        assertThat(source.getField("value").schema().getTypes())
+                .extracting(Schema::getType)
                 .containsExactly(Schema.Type.NULL, Schema.Type.BYTES);
     }
 
@@ -111,30 +130,36 @@ class SchemasTest {
                   {"name": "updatedBy", "type": "string"}]}""");
 
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModerationPolicy.getClassSchema(), minimal)
-                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+                        .getType())
+                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
 
     @Test
     void modelVersionsWrittenBeforeStatusExistedReadAsPromoted() throws Exception {
         // The schema as it was before status/reason/publishedAt: its records are all promoted versions.
-        Schema before = new Schema.Parser().parse(ModelVersion.getClassSchema().toString()
-                .replaceAll(",\\{\"name\":\"status\".*\\]\\}$", "]}"));
+        Schema before = new Schema.Parser()
+                .parse(ModelVersion.getClassSchema().toString().replaceAll(",\\{\"name\":\"status\".*\\]\\}$", "]}"));
         assertThat(before.getField("status")).isNull();
         assertThat(before.getField("publishedAt")).isNull();
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ModelVersion.getClassSchema(), before)
-                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+                        .getType())
+                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
 
         GenericRecord old = new GenericRecordBuilder(before)
-                .set("version", "v1").set("encoderName", "minilm-l6").set("createdAt", 1L)
-                .set("labels", List.of("spam")).set("thresholds", Map.of())
-                .set("heads", ByteBuffer.wrap(new byte[] {1})).set("metrics", Map.of()).build();
+                .set("version", "v1")
+                .set("encoderName", "minilm-l6")
+                .set("createdAt", 1L)
+                .set("labels", List.of("spam"))
+                .set("thresholds", Map.of())
+                .set("heads", ByteBuffer.wrap(new byte[] {1}))
+                .set("metrics", Map.of())
+                .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         new GenericDatumWriter<GenericRecord>(before).write(old, encoder);
         encoder.flush();
-        ModelVersion read = new SpecificDatumReader<ModelVersion>(before,
-                ModelVersion.getClassSchema()).read(null,
-                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        ModelVersion read = new SpecificDatumReader<ModelVersion>(before, ModelVersion.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
         assertThat(read.getStatus()).isEqualTo(VersionStatus.PROMOTED);
         assertThat(read.getReason()).isNull();
         assertThat(read.getPublishedAt()).isNull();
@@ -144,14 +169,25 @@ class SchemasTest {
     void topicsAndSubjects() {
         assertThat(Topics.valueSubject(Topics.TEXT_EVENTS)).isEqualTo("text-events-value");
         assertThat(Topics.keySubject(Topics.MODEL_VERSIONS)).isEqualTo("model-versions-key");
-        assertThat(Topics.ALL).extracting(Topics.TopicSpec::name).containsExactly(
-                "text-events", "text-tokenized", "text-labeled", "moderation-review", "moderation-blocked", "text-events-dlq",
-                "moderation-feedback", "model-versions", "moderation-policy");
-        assertThat(Topics.ALL).filteredOn(Topics.TopicSpec::compacted).extracting(Topics.TopicSpec::name)
+        assertThat(Topics.ALL)
+                .extracting(Topics.TopicSpec::name)
+                .containsExactly(
+                        "text-events",
+                        "text-tokenized",
+                        "text-labeled",
+                        "moderation-review",
+                        "moderation-blocked",
+                        "text-events-dlq",
+                        "moderation-feedback",
+                        "model-versions",
+                        "moderation-policy");
+        assertThat(Topics.ALL)
+                .filteredOn(Topics.TopicSpec::compacted)
+                .extracting(Topics.TopicSpec::name)
                 .containsExactly("model-versions", "moderation-policy");
         assertThat(Topics.TEXT_TOKENIZED).isEqualTo("text-tokenized");
-        assertThat(Topics.spec(Topics.MODEL_VERSIONS).configs()).isEqualTo(Map.of("cleanup.policy", "compact",
-                "max.message.bytes", "33554432"));
+        assertThat(Topics.spec(Topics.MODEL_VERSIONS).configs())
+                .isEqualTo(Map.of("cleanup.policy", "compact", "max.message.bytes", "33554432"));
         assertThat(Topics.spec(Topics.MODERATION_POLICY).configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
         assertThat(Topics.spec(Topics.TEXT_EVENTS).configs()).isEmpty();
         assertThat(Topics.spec(Topics.MODEL_VERSIONS).named("it-versions").newTopic(1))

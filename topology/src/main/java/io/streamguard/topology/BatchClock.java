@@ -29,9 +29,11 @@ final class BatchClock {
     private long engineNanosAtOldest;
     /** Whether a text arrived since the last tick, and whether the newest was late on arrival. */
     private boolean arrivedSinceTick;
+
     private boolean newestWasLate;
     /** The last cached time Kafka Streams gave, and the thread's engine time when it was first seen. */
     private long cachedTime = Long.MIN_VALUE;
+
     private long engineNanosAtCachedTime;
 
     BatchClock(BatchSettings settings, EngineClock engine) {

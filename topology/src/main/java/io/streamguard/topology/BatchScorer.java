@@ -36,6 +36,5 @@ public interface BatchScorer extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -12,8 +12,7 @@ final class ConfigDocs {
 
     private static final int HELP_WIDTH = 74;
 
-    private ConfigDocs() {
-    }
+    private ConfigDocs() {}
 
     /** Property, default, valid values and description, in declaration order. */
     static String markdownTable(ConfigDef config) {
@@ -21,9 +20,15 @@ final class ConfigDocs {
         out.append("|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : config.configKeys().values()) {
             String value = defaultText(key);
-            out.append("| `").append(key.name).append("` | ").append(value.isEmpty() ? "" : "`" + value + "`")
-                    .append(" | ").append(validValues(key).replace("|", "\\|"))
-                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n");
+            out.append("| `")
+                    .append(key.name)
+                    .append("` | ")
+                    .append(value.isEmpty() ? "" : "`" + value + "`")
+                    .append(" | ")
+                    .append(validValues(key).replace("|", "\\|"))
+                    .append(" | ")
+                    .append(key.documentation.replace("|", "\\|"))
+                    .append(" |\n");
         }
         return out.toString();
     }

@@ -40,8 +40,7 @@ public final class DeadLetterHandlers {
     /** Topics read by global stores: their bad records cannot be dead-lettered (no task producer). */
     public static final String GLOBAL_TOPICS_CONFIG = "streamguard.dlq.global.topics";
 
-    private DeadLetterHandlers() {
-    }
+    private DeadLetterHandlers() {}
 
     /** Bad bytes: bad magic byte, unknown schema id, truncated or incompatible Avro. */
     public static final class Deserialization extends LogAndContinueExceptionHandler {
@@ -57,19 +56,27 @@ public final class DeadLetterHandlers {
         }
 
         @Override
-        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                Exception exception) {
+        public Response handleError(
+                ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
             if (exception instanceof RegistryCallException registry && registry.isRetriable()) {
                 // Not the record's fault: fail the thread (Worker replaces it) and read the record again,
                 // rather than dead-letter good records while the registry is briefly away.
-                LOG.warn("Schema registry unavailable while reading {}-{}@{}; failing the stream thread to retry",
-                        context.topic(), context.partition(), context.offset());
+                LOG.warn(
+                        "Schema registry unavailable while reading {}-{}@{}; failing the stream thread to retry",
+                        context.topic(),
+                        context.partition(),
+                        context.offset());
                 return Response.fail();
             }
             DeadLetterReason reason = reasonFor(exception);
             if (globalTopics.contains(context.topic())) {
-                LOG.error("Skipping unreadable record {}-{}@{} ({}) of a global store: {}", context.topic(),
-                        context.partition(), context.offset(), reason, exception.getMessage());
+                LOG.error(
+                        "Skipping unreadable record {}-{}@{} ({}) of a global store: {}",
+                        context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        reason,
+                        exception.getMessage());
                 count(metrics, reason);
                 return Response.resume();
             }
@@ -120,8 +127,8 @@ public final class DeadLetterHandlers {
         }
     }
 
-    private static void tag(List<ProducerRecord<byte[], byte[]>> deadLetters, DeadLetterReason reason,
-            PipelineMetrics metrics) {
+    private static void tag(
+            List<ProducerRecord<byte[], byte[]>> deadLetters, DeadLetterReason reason, PipelineMetrics metrics) {
         for (ProducerRecord<byte[], byte[]> deadLetter : deadLetters) {
             deadLetter.headers().add(DeadLetterReason.HEADER, reason.name().getBytes(StandardCharsets.UTF_8));
         }

@@ -22,8 +22,7 @@ public final class Decisions {
         }
     }
 
-    private Decisions() {
-    }
+    private Decisions() {}
 
     /**
      * Decides {@code scores} under {@code policy}, or under the model's own thresholds when
@@ -61,7 +60,8 @@ public final class Decisions {
             }
         }
         String version = policy == null ? model.policyVersion() : policy.version();
-        Comparator<String> byScore = Comparator.comparing((String l) -> scores.get(l)).reversed();
+        Comparator<String> byScore =
+                Comparator.comparing((String l) -> scores.get(l)).reversed();
         if (!block.isEmpty()) {
             block.sort(byScore);
             return new Verdict(Decision.BLOCK, block, version);

@@ -78,8 +78,8 @@ final class FallbackScorer {
         return clock.timed(() -> {
             List<ScoredText> results = scorer.score(encodings);
             if (results.size() != encodings.size()) {
-                throw new IllegalStateException("scorer returned " + results.size() + " results for "
-                        + encodings.size() + " text(s)");
+                throw new IllegalStateException(
+                        "scorer returned " + results.size() + " results for " + encodings.size() + " text(s)");
             }
             return results;
         });

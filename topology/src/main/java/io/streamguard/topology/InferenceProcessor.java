@@ -63,8 +63,14 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
     private LivePolicy policy;
 
     /** Times and ages batches on {@code scorer}'s {@link BatchScorer#clock()}. */
-    InferenceProcessor(BatchScorer scorer, BatchSettings settings, PipelineMetrics metrics, String workerId,
-            String bufferStoreName, String policyStoreName, String policyKey) {
+    InferenceProcessor(
+            BatchScorer scorer,
+            BatchSettings settings,
+            PipelineMetrics metrics,
+            String workerId,
+            String bufferStoreName,
+            String policyStoreName,
+            String policyKey) {
         this.scorer = scorer;
         this.settings = settings;
         this.metrics = metrics;
@@ -85,7 +91,9 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         PendingInference oldest = buffer.restore();
         if (oldest != null) {
             clock.started(oldest.getQueuedAt().toEpochMilli());
-            LOG.info("Task {} resumes with {} buffered record(s) from before a restart", context.taskId(),
+            LOG.info(
+                    "Task {} resumes with {} buffered record(s) from before a restart",
+                    context.taskId(),
                     buffer.pending());
         }
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::onTick);
@@ -100,10 +108,17 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         }
         String vocab = event.getTokenizer().getVocabHash();
         if (!vocab.equals(scorer.vocabHash())) {
-            deadLetter(record.key(), record.timestamp(), new RejectedRecordException(
-                    DeadLetterReason.TOKENIZER_MISMATCH, "event " + event.getEvent().getId() + " was tokenized by "
-                    + event.getTokenizer().getEncoderId() + " (vocabulary " + vocab + "), the model expects vocabulary "
-                    + scorer.vocabHash(), event.getSource(), null));
+            deadLetter(
+                    record.key(),
+                    record.timestamp(),
+                    new RejectedRecordException(
+                            DeadLetterReason.TOKENIZER_MISMATCH,
+                            "event " + event.getEvent().getId() + " was tokenized by "
+                                    + event.getTokenizer().getEncoderId() + " (vocabulary " + vocab
+                                    + "), the model expects vocabulary "
+                                    + scorer.vocabHash(),
+                            event.getSource(),
+                            null));
             return;
         }
         if (buffer.wouldOverflow(event.getTokenIds().size())) {
@@ -114,8 +129,8 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         if (buffer.pending() == 0) {
             clock.started(now);
         }
-        buffer.add(new PendingInference(record.key(), Instant.ofEpochMilli(record.timestamp()),
-                Instant.ofEpochMilli(now), event));
+        buffer.add(new PendingInference(
+                record.key(), Instant.ofEpochMilli(record.timestamp()), Instant.ofEpochMilli(now), event));
         if (buffer.full()) {
             flush();
         }
@@ -154,34 +169,49 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
             @Override
             public void failed(int index, RuntimeException error) {
                 PendingInference entry = batch.get(index).value;
-                deadLetter(entry.getKey(), entry.getTimestamp().toEpochMilli(), new RejectedRecordException(
-                        DeadLetterReason.INFERENCE_FAILED, "inference failed for event "
-                        + entry.getEvent().getEvent().getId() + ": " + error.getMessage(),
-                        entry.getEvent().getSource(), error));
+                deadLetter(
+                        entry.getKey(),
+                        entry.getTimestamp().toEpochMilli(),
+                        new RejectedRecordException(
+                                DeadLetterReason.INFERENCE_FAILED,
+                                "inference failed for event "
+                                        + entry.getEvent().getEvent().getId() + ": " + error.getMessage(),
+                                entry.getEvent().getSource(),
+                                error));
             }
         });
         buffer.remove(batch);
     }
 
-    private void emit(PendingInference entry, ScoredText scored, Policy current, long batchStarted, long modelNanos,
+    private void emit(
+            PendingInference entry,
+            ScoredText scored,
+            Policy current,
+            long batchStarted,
+            long modelNanos,
             int batchSize) {
         TokenizedEvent tokenized = entry.getEvent();
         Decisions.Verdict verdict = Decisions.decide(scored.scores().labels(), current, scored.model());
         long queueWait = batchStarted - entry.getQueuedAt().toEpochMilli();
         long endToEnd = now() - tokenized.getSource().getTimestamp().toEpochMilli();
         Timings timings = new Timings(queueWait, tokenized.getTokenizeMs(), modelNanos / 1e6, endToEnd, batchSize);
-        Record<String, Object> out = new Record<>(entry.getKey(),
-                LabeledEvents.of(entry, scored, verdict, timings, workerId), entry.getTimestamp().toEpochMilli());
+        Record<String, Object> out = new Record<>(
+                entry.getKey(),
+                LabeledEvents.of(entry, scored, verdict, timings, workerId),
+                entry.getTimestamp().toEpochMilli());
         context.forward(out, LABELED);
         switch (verdict.decision()) {
             case REVIEW -> context.forward(out, REVIEW);
             case BLOCK -> context.forward(out, BLOCKED);
-            default -> { }
+            default -> {}
         }
         metrics.queueWait(queueWait);
         metrics.endToEnd(endToEnd);
-        metrics.eventOut(verdict.decision().name(),
-                verdict.triggeredLabels().isEmpty() ? "none" : verdict.triggeredLabels().get(0));
+        metrics.eventOut(
+                verdict.decision().name(),
+                verdict.triggeredLabels().isEmpty()
+                        ? "none"
+                        : verdict.triggeredLabels().get(0));
     }
 
     private void deadLetter(String key, long timestamp, RejectedRecordException rejection) {

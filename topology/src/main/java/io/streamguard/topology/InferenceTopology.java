@@ -18,14 +18,16 @@ import org.apache.kafka.streams.Topology;
  */
 public final class InferenceTopology {
 
-    private InferenceTopology() {
-    }
+    private InferenceTopology() {}
 
-    public static Topology build(PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics,
-            BatchScorer scorer) {
+    public static Topology build(
+            PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics, BatchScorer scorer) {
         Topology topology = new Topology();
-        topology.addSource("text-tokenized-source", serdes.key().deserializer(),
-                serdes.tokenizedEvent().deserializer(), Topics.TEXT_TOKENIZED);
+        topology.addSource(
+                "text-tokenized-source",
+                serdes.key().deserializer(),
+                serdes.tokenizedEvent().deserializer(),
+                Topics.TEXT_TOKENIZED);
         Stages.addInference(topology, "text-tokenized-source", scorer, settings, serdes, metrics);
         return topology;
     }

@@ -13,15 +13,14 @@ import java.util.Map;
 /** The {@code LabeledEvent} of one scored text: what the model said, what was decided, and how long it took. */
 final class LabeledEvents {
 
-    private LabeledEvents() {
-    }
+    private LabeledEvents() {}
 
     /**
      * @param timings queue wait, tokenize, model and end-to-end time, and the batch size
      * @param workerId the worker that scored it
      */
-    static LabeledEvent of(PendingInference entry, ScoredText scored, Decisions.Verdict verdict, Timings timings,
-            String workerId) {
+    static LabeledEvent of(
+            PendingInference entry, ScoredText scored, Decisions.Verdict verdict, Timings timings, String workerId) {
         TokenizedEvent tokenized = entry.getEvent();
         Map<String, Double> scores = new LinkedHashMap<>();
         scored.scores().labels().forEach((label, p) -> scores.put(label, p.doubleValue()));
@@ -39,8 +38,11 @@ final class LabeledEvents {
                 .setTimings(timings)
                 .setWorkerId(workerId)
                 .setText(tokenized.getEvent().getText())
-                .setEventTime(eventTime != null ? eventTime
-                        : Instant.ofEpochMilli(tokenized.getSource().getTimestamp().toEpochMilli()))
+                .setEventTime(
+                        eventTime != null
+                                ? eventTime
+                                : Instant.ofEpochMilli(
+                                        tokenized.getSource().getTimestamp().toEpochMilli()))
                 .build();
     }
 }

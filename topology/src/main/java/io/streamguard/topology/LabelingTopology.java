@@ -15,14 +15,21 @@ import org.apache.kafka.streams.Topology;
  */
 public final class LabelingTopology {
 
-    private LabelingTopology() {
-    }
+    private LabelingTopology() {}
 
-    public static Topology build(PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics,
-            String encoderId, BertTokenizer tokenizer, BatchScorer scorer) {
+    public static Topology build(
+            PipelineSettings settings,
+            PipelineSerdes serdes,
+            PipelineMetrics metrics,
+            String encoderId,
+            BertTokenizer tokenizer,
+            BatchScorer scorer) {
         Topology topology = new Topology();
-        topology.addSource("text-events-source", serdes.key().deserializer(),
-                serdes.sourcedTextEvent().deserializer(), Topics.TEXT_EVENTS);
+        topology.addSource(
+                "text-events-source",
+                serdes.key().deserializer(),
+                serdes.sourcedTextEvent().deserializer(),
+                Topics.TEXT_EVENTS);
         Stages.addTokenizer(topology, "text-events-source", encoderId, tokenizer, settings, metrics);
         Stages.addInference(topology, Stages.TOKENIZE, scorer, settings, serdes, metrics);
         return topology;

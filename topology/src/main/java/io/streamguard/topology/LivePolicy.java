@@ -37,9 +37,12 @@ final class LivePolicy {
                 last = Policy.fromAvro(record);
                 LOG.info("Moderation policy {} in force", last.version());
             } catch (InvalidPolicyException e) {
-                LOG.error("Ignoring invalid moderation policy '{}' version {}: {}; keeping {}", key,
-                        record.getVersion(), e.getMessage(), last == null ? "the model's thresholds"
-                                : "policy " + last.version());
+                LOG.error(
+                        "Ignoring invalid moderation policy '{}' version {}: {}; keeping {}",
+                        key,
+                        record.getVersion(),
+                        e.getMessage(),
+                        last == null ? "the model's thresholds" : "policy " + last.version());
             }
             lastRecord = record;
         }

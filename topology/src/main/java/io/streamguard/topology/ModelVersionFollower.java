@@ -49,6 +49,7 @@ public final class ModelVersionFollower implements AutoCloseable {
     private final Map<String, ModelVersion> versions = new HashMap<>();
     /** version@publishedAt of records already refused or ignored, so each is reported once. */
     private final Set<String> reported = new HashSet<>();
+
     private volatile boolean running;
     private Thread thread;
     /** version@publishedAt of the record being served; null while the startup heads serve. */
@@ -58,8 +59,13 @@ public final class ModelVersionFollower implements AutoCloseable {
      * @param consumer used only by this follower (it assigns, seeks and closes it); read_committed
      * @param decode the topic's value bytes to a record; null or an exception skips the record
      */
-    public ModelVersionFollower(Consumer<String, byte[]> consumer, String topic, Function<byte[], ModelVersion> decode,
-            HeadsSwapper scorer, String encoderId, PipelineMetrics metrics) {
+    public ModelVersionFollower(
+            Consumer<String, byte[]> consumer,
+            String topic,
+            Function<byte[], ModelVersion> decode,
+            HeadsSwapper scorer,
+            String encoderId,
+            PipelineMetrics metrics) {
         this.consumer = consumer;
         this.topic = topic;
         this.decode = decode;
@@ -108,17 +114,22 @@ public final class ModelVersionFollower implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOG.error("Model version follower stopped; the worker keeps serving {}", scorer.heads().version(), e);
+            LOG.error(
+                    "Model version follower stopped; the worker keeps serving {}",
+                    scorer.heads().version(),
+                    e);
         }
     }
 
     /** Records one topic record; the latest record per version key wins, as compaction keeps it. */
     void remember(ModelVersion v) {
         versions.put(v.getVersion(), v);
-        if (v.getStatus() == VersionStatus.PROMOTED && !encoderId.equals(v.getEncoderName())
-                && reported.add(id(v))) {
-            LOG.info("Ignoring model version {}: trained for encoder {}, this worker runs {}", v.getVersion(),
-                    v.getEncoderName(), encoderId);
+        if (v.getStatus() == VersionStatus.PROMOTED && !encoderId.equals(v.getEncoderName()) && reported.add(id(v))) {
+            LOG.info(
+                    "Ignoring model version {}: trained for encoder {}, this worker runs {}",
+                    v.getVersion(),
+                    v.getEncoderName(),
+                    encoderId);
             metrics.modelVersionRefused("other-encoder");
         }
     }
@@ -138,19 +149,26 @@ public final class ModelVersionFollower implements AutoCloseable {
         try {
             next = ModelVersions.heads(v);
             if (!next.version().equals(v.getVersion())) {
-                throw new HeadsFileException(null, "record " + v.getVersion() + " carries heads of version "
-                        + next.version());
+                throw new HeadsFileException(
+                        null, "record " + v.getVersion() + " carries heads of version " + next.version());
             }
             HeadsModel previous = scorer.swapHeads(next);
             serving = id;
             metrics.modelSwapped();
-            LOG.info("Model version {} live (published {}, was {}){}", v.getVersion(), ModelVersions.publishedAt(v),
-                    previous.version(), v.getReason() == null ? "" : ": " + v.getReason());
+            LOG.info(
+                    "Model version {} live (published {}, was {}){}",
+                    v.getVersion(),
+                    ModelVersions.publishedAt(v),
+                    previous.version(),
+                    v.getReason() == null ? "" : ": " + v.getReason());
             return true;
         } catch (IncompatibleHeadsException | HeadsFileException e) {
             reported.add(id);
             metrics.modelVersionRefused(e instanceof IncompatibleHeadsException ? "incompatible" : "unreadable");
-            LOG.warn("Refusing model version {}: {}; keeping {}", v.getVersion(), e.getMessage(),
+            LOG.warn(
+                    "Refusing model version {}: {}; keeping {}",
+                    v.getVersion(),
+                    e.getMessage(),
                     scorer.heads().version());
             return false;
         }

@@ -32,10 +32,13 @@ public final class PipelineMetrics {
         this.queueWait = timer("streamguard.queue.wait", "Time a record waited in the micro-batch buffer");
         this.modelTime = timer("streamguard.model.time", "Engine time per batch");
         this.tokenizeTime = timer("streamguard.tokenize.time", "Tokenizer time per text");
-        this.endToEnd = timer("streamguard.end.to.end",
-                "From the text-events record timestamp to the labeled event's emission");
-        this.batchSize = DistributionSummary.builder("streamguard.batch.size").description("Texts per engine call")
-                .publishPercentiles(PERCENTILES).publishPercentileHistogram().serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+        this.endToEnd = timer(
+                "streamguard.end.to.end", "From the text-events record timestamp to the labeled event's emission");
+        this.batchSize = DistributionSummary.builder("streamguard.batch.size")
+                .description("Texts per engine call")
+                .publishPercentiles(PERCENTILES)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(registry);
         this.batchFailures = Counter.builder("streamguard.batch.failures")
                 .description("Engine calls that failed for a whole batch (texts then retried one by one)")
@@ -43,9 +46,13 @@ public final class PipelineMetrics {
     }
 
     private Timer timer(String name, String description) {
-        return Timer.builder(name).description(description).publishPercentiles(PERCENTILES)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentiles(PERCENTILES)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -58,7 +65,8 @@ public final class PipelineMetrics {
 
     void eventOut(String decision, String topLabel) {
         registry.counter("streamguard.events.out", "decision", decision).increment();
-        registry.counter("streamguard.decisions", "decision", decision, "label", topLabel).increment();
+        registry.counter("streamguard.decisions", "decision", decision, "label", topLabel)
+                .increment();
     }
 
     void deadLetter(DeadLetterReason reason) {

@@ -20,20 +20,38 @@ final class Stages {
     static final String BUFFER_STORE = "inference-buffer";
     static final String POLICY_STORE = "moderation-policy-store";
 
-    private Stages() {
-    }
+    private Stages() {}
 
-    static void addTokenizer(Topology topology, String parent, String encoderId, BertTokenizer tokenizer,
-            PipelineSettings settings, PipelineMetrics metrics) {
-        topology.addProcessor(TOKENIZE,
-                () -> new TokenizeProcessor(encoderId, tokenizer, settings.maxTextBytes(), metrics), parent);
+    static void addTokenizer(
+            Topology topology,
+            String parent,
+            String encoderId,
+            BertTokenizer tokenizer,
+            PipelineSettings settings,
+            PipelineMetrics metrics) {
+        topology.addProcessor(
+                TOKENIZE, () -> new TokenizeProcessor(encoderId, tokenizer, settings.maxTextBytes(), metrics), parent);
     }
 
     /** The inference processor under {@code parent}, its buffer store, sinks, dead letters and the policy. */
-    static void addInference(Topology topology, String parent, BatchScorer scorer, PipelineSettings settings,
-            PipelineSerdes serdes, PipelineMetrics metrics) {
-        topology.addProcessor(INFER, () -> new InferenceProcessor(scorer, settings.batch(), metrics,
-                settings.workerId(), BUFFER_STORE, POLICY_STORE, settings.policyKey()), parent);
+    static void addInference(
+            Topology topology,
+            String parent,
+            BatchScorer scorer,
+            PipelineSettings settings,
+            PipelineSerdes serdes,
+            PipelineMetrics metrics) {
+        topology.addProcessor(
+                INFER,
+                () -> new InferenceProcessor(
+                        scorer,
+                        settings.batch(),
+                        metrics,
+                        settings.workerId(),
+                        BUFFER_STORE,
+                        POLICY_STORE,
+                        settings.policyKey()),
+                parent);
         topology.addStateStore(bufferStore(serdes), INFER);
         var keys = serdes.key().serializer();
         var labeled = serdes.labeledEvent().serializer();
@@ -50,8 +68,8 @@ final class Stages {
      * interval never reaches the changelog at all.
      */
     private static StoreBuilder<KeyValueStore<Long, PendingInference>> bufferStore(PipelineSerdes serdes) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Long(),
-                        serdes.pendingInference())
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Long(), serdes.pendingInference())
                 .withCachingEnabled()
                 // Mostly put-then-delete: short segments let compaction drop them soon.
                 .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_MS_CONFIG, "600000"));
@@ -60,8 +78,15 @@ final class Stages {
     /** {@code moderation-policy} as a global store, hot: every worker sees a new policy within a poll. */
     private static void addPolicy(Topology topology, PipelineSerdes serdes) {
         StoreBuilder<KeyValueStore<String, ModerationPolicy>> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(POLICY_STORE), serdes.key(), serdes.policy()).withLoggingDisabled();
-        topology.addGlobalStore(store, "policy-source", serdes.key().deserializer(), serdes.policy().deserializer(),
-                Topics.MODERATION_POLICY, "policy-updater", () -> new PolicyStoreProcessor(POLICY_STORE));
+                        Stores.inMemoryKeyValueStore(POLICY_STORE), serdes.key(), serdes.policy())
+                .withLoggingDisabled();
+        topology.addGlobalStore(
+                store,
+                "policy-source",
+                serdes.key().deserializer(),
+                serdes.policy().deserializer(),
+                Topics.MODERATION_POLICY,
+                "policy-updater",
+                () -> new PolicyStoreProcessor(POLICY_STORE));
     }
 }

@@ -31,7 +31,10 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
 
     TokenizeProcessor(String encoderId, BertTokenizer tokenizer, int maxTextBytes, PipelineMetrics metrics) {
         this.tokenizer = tokenizer;
-        this.identity = new TokenizerRef(encoderId, tokenizer.vocabulary().vocabHash(), tokenizer.options().maxLength());
+        this.identity = new TokenizerRef(
+                encoderId,
+                tokenizer.vocabulary().vocabHash(),
+                tokenizer.options().maxLength());
         this.maxTextBytes = maxTextBytes;
         this.metrics = metrics;
     }
@@ -50,12 +53,15 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
         TextEvent event = record.value().value();
         String text = event.getText();
         if (text.isBlank()) {
-            throw new RejectedRecordException(DeadLetterReason.EMPTY_TEXT, "event " + event.getId() + " has an empty text");
+            throw new RejectedRecordException(
+                    DeadLetterReason.EMPTY_TEXT, "event " + event.getId() + " has an empty text");
         }
         int bytes = utf8Length(text, maxTextBytes);
         if (bytes > maxTextBytes) {
-            throw new RejectedRecordException(DeadLetterReason.TEXT_TOO_LARGE, "event " + event.getId()
-                    + " has a text of more than " + maxTextBytes + " bytes (limit streamguard.dlq.max.text.bytes)");
+            throw new RejectedRecordException(
+                    DeadLetterReason.TEXT_TOO_LARGE,
+                    "event " + event.getId() + " has a text of more than " + maxTextBytes
+                            + " bytes (limit streamguard.dlq.max.text.bytes)");
         }
         long ingest = context.currentSystemTimeMs();
         long started = System.nanoTime();
@@ -67,15 +73,18 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
         for (int i = 0; i < encoding.length(); i++) {
             ids.add(encoding.ids()[i]);
         }
-        RecordMetadata metadata = context.recordMetadata().orElseThrow(
-                () -> new IllegalStateException("tokenize must run on records read from a topic"));
+        RecordMetadata metadata = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("tokenize must run on records read from a topic"));
         String key = record.key() != null ? record.key() : event.getId();
         SourceRecord source = SourceRecord.newBuilder()
                 .setTopic(metadata.topic())
                 .setPartition(metadata.partition())
                 .setOffset(metadata.offset())
                 .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                .setKey(
+                        record.key() == null
+                                ? null
+                                : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(record.value().bytes()))
                 .build();
         TokenizedEvent out = TokenizedEvent.newBuilder()
@@ -99,7 +108,9 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else {

@@ -15,17 +15,27 @@ import org.apache.kafka.streams.Topology;
  */
 public final class TokenizeTopology {
 
-    private TokenizeTopology() {
-    }
+    private TokenizeTopology() {}
 
-    public static Topology build(PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics,
-            String encoderId, BertTokenizer tokenizer) {
+    public static Topology build(
+            PipelineSettings settings,
+            PipelineSerdes serdes,
+            PipelineMetrics metrics,
+            String encoderId,
+            BertTokenizer tokenizer) {
         Topology topology = new Topology();
-        topology.addSource("text-events-source", serdes.key().deserializer(),
-                serdes.sourcedTextEvent().deserializer(), Topics.TEXT_EVENTS);
+        topology.addSource(
+                "text-events-source",
+                serdes.key().deserializer(),
+                serdes.sourcedTextEvent().deserializer(),
+                Topics.TEXT_EVENTS);
         Stages.addTokenizer(topology, "text-events-source", encoderId, tokenizer, settings, metrics);
-        topology.addSink("tokenized-sink", Topics.TEXT_TOKENIZED, serdes.key().serializer(),
-                serdes.tokenizedEvent().serializer(), Stages.TOKENIZE);
+        topology.addSink(
+                "tokenized-sink",
+                Topics.TEXT_TOKENIZED,
+                serdes.key().serializer(),
+                serdes.tokenizedEvent().serializer(),
+                Stages.TOKENIZE);
         return topology;
     }
 }

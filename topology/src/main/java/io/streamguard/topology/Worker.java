@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +32,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Locale;
 
 /**
  * A running StreamGuard worker: the topology of its {@link Role} in Kafka Streams, Micrometer metrics
@@ -69,8 +69,14 @@ public final class Worker implements AutoCloseable {
     private final ModelVersionFollower follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Worker(WorkerConfig config, KafkaStreams streams, PrometheusMeterRegistry meters,
-            KafkaStreamsMetrics streamsMetrics, BatchScorer scorer, HttpServer http, ModelVersionFollower follower) {
+    private Worker(
+            WorkerConfig config,
+            KafkaStreams streams,
+            PrometheusMeterRegistry meters,
+            KafkaStreamsMetrics streamsMetrics,
+            BatchScorer scorer,
+            HttpServer http,
+            ModelVersionFollower follower) {
         this.config = config;
         this.streams = streams;
         this.meters = meters;
@@ -91,16 +97,20 @@ public final class Worker implements AutoCloseable {
         meters.config().commonTags("role", role.name().toLowerCase(Locale.ROOT), "worker", config.workerId());
         PipelineMetrics metrics = new PipelineMetrics(meters);
         RegistryClient registry = RegistryClient.create(RegistryConfig.fromMap(config.registryProperties()));
-        PipelineSerdes serdes = new PipelineSerdes(registry,
-                RegistryConfig.SerdeSettings.fromMap(config.registryProperties()));
+        PipelineSerdes serdes =
+                new PipelineSerdes(registry, RegistryConfig.SerdeSettings.fromMap(config.registryProperties()));
 
         BertTokenizer tokenizer = role.tokenizes() ? EncoderFactory.tokenizer(config.encoderConfig()) : null;
         BatchScorer scorer = role.infers() ? scorers.create(config) : null;
-        if (tokenizer != null && scorer != null && !tokenizer.vocabulary().vocabHash().equals(scorer.vocabHash())) {
+        if (tokenizer != null
+                && scorer != null
+                && !tokenizer.vocabulary().vocabHash().equals(scorer.vocabHash())) {
             scorer.close();
-            throw new IllegalStateException("tokenizer of " + config.encoderConfig().encoderId()
-                    + " and the model disagree on the vocabulary (" + tokenizer.vocabulary().vocabHash() + " vs "
-                    + scorer.vocabHash() + ")");
+            throw new IllegalStateException(
+                    "tokenizer of " + config.encoderConfig().encoderId()
+                            + " and the model disagree on the vocabulary ("
+                            + tokenizer.vocabulary().vocabHash() + " vs "
+                            + scorer.vocabHash() + ")");
         }
         ModelVersionFollower follower = null;
         if (scorer instanceof HeadsSwapper swapper && config.followModelVersions()) {
@@ -111,8 +121,14 @@ public final class Worker implements AutoCloseable {
                 throw e;
             }
         }
-        Topology topology = topology(role, config.pipelineSettings(), serdes, metrics,
-                config.encoderConfig().encoderId(), tokenizer, scorer);
+        Topology topology = topology(
+                role,
+                config.pipelineSettings(),
+                serdes,
+                metrics,
+                config.encoderConfig().encoderId(),
+                tokenizer,
+                scorer);
         Properties props = config.streamsProperties();
         props.put(PipelineMetrics.CONFIG_KEY, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);
@@ -152,8 +168,8 @@ public final class Worker implements AutoCloseable {
      * A follower of the model versions topic, caught up: the worker starts on the live version of its
      * encoder if one was published, else on the heads the scorer was loaded with.
      */
-    private static ModelVersionFollower follower(WorkerConfig config, RegistryClient registry, HeadsSwapper scorer,
-            PipelineMetrics metrics) {
+    private static ModelVersionFollower follower(
+            WorkerConfig config, RegistryClient registry, HeadsSwapper scorer, PipelineMetrics metrics) {
         Map<String, Object> client = new HashMap<>();
         config.registryProperties().forEach((k, v) -> {
             if (ConsumerConfig.configNames().contains(k)) {
@@ -164,10 +180,15 @@ public final class Worker implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-model-follower");
         var deserializer = AvroDeserializer.specific(ModelVersion.class, registry);
         String topic = config.modelVersionsTopic();
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        ModelVersionFollower follower = new ModelVersionFollower(consumer, topic,
-                bytes -> deserializer.deserialize(topic, bytes), scorer, config.encoderConfig().encoderId(), metrics);
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        ModelVersionFollower follower = new ModelVersionFollower(
+                consumer,
+                topic,
+                bytes -> deserializer.deserialize(topic, bytes),
+                scorer,
+                config.encoderConfig().encoderId(),
+                metrics);
         try {
             follower.catchUp(FOLLOW_CATCH_UP);
         } catch (RuntimeException e) {
@@ -178,8 +199,14 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The topology a role runs. */
-    static Topology topology(Role role, PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics,
-            String encoderId, BertTokenizer tokenizer, BatchScorer scorer) {
+    static Topology topology(
+            Role role,
+            PipelineSettings settings,
+            PipelineSerdes serdes,
+            PipelineMetrics metrics,
+            String encoderId,
+            BertTokenizer tokenizer,
+            BatchScorer scorer) {
         return switch (role) {
             case TOKENIZER -> TokenizeTopology.build(settings, serdes, metrics, encoderId, tokenizer);
             case INFERENCE -> InferenceTopology.build(settings, serdes, metrics, scorer);
@@ -194,17 +221,23 @@ public final class Worker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on port " + port + " for /metrics", e);
         }
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
-                "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
         server.createContext("/health", exchange -> {
             KafkaStreams.State state = streams.state();
-            boolean healthy = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                    && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+            boolean healthy = state != KafkaStreams.State.ERROR
+                    && state != KafkaStreams.State.PENDING_ERROR
+                    && state != KafkaStreams.State.NOT_RUNNING
+                    && state != KafkaStreams.State.PENDING_SHUTDOWN;
             respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", state + "\n");
         });
         server.createContext("/ready", exchange -> {
             KafkaStreams.State state = streams.state();
-            respond(exchange, state == KafkaStreams.State.RUNNING ? 200 : 503, "text/plain; charset=utf-8",
+            respond(
+                    exchange,
+                    state == KafkaStreams.State.RUNNING ? 200 : 503,
+                    "text/plain; charset=utf-8",
                     state + "\n");
         });
         server.start();

@@ -13,9 +13,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -69,50 +69,128 @@ public final class WorkerConfig {
     public static final String MODEL_VERSIONS_TOPIC = PREFIX + "model.versions.topic";
 
     private static final Map<String, String> ENV_ALIASES = Map.of(
-            "STREAMGUARD_BOOTSTRAP", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-            "STREAMGUARD_REGISTRY_URL", "schema.registry.url");
+            "STREAMGUARD_BOOTSTRAP",
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+            "STREAMGUARD_REGISTRY_URL",
+            "schema.registry.url");
     public static final int DEFAULT_METRICS_PORT = 9464;
     public static final int DEFAULT_ENGINE_BATCH_SIZE = 32;
 
     /** Every {@code streamguard.*} setting: type, default, validation and documentation. */
     static final ConfigDef SETTINGS = new ConfigDef()
-            .define(ROLE, Type.STRING, "all", by("[tokenizer, inference, all]", Role::parse), Importance.HIGH,
+            .define(
+                    ROLE,
+                    Type.STRING,
+                    "all",
+                    by("[tokenizer, inference, all]", Role::parse),
+                    Importance.HIGH,
                     "What the worker runs: tokenizer (text-events to text-tokenized), inference (text-tokenized"
-                    + " to text-labeled) or all (both in one process).")
-            .define(WORKER_ID, Type.STRING, null, Importance.LOW,
+                            + " to text-labeled) or all (both in one process).")
+            .define(
+                    WORKER_ID,
+                    Type.STRING,
+                    null,
+                    Importance.LOW,
                     "Written into every labeled event; unset: the host name and process id.")
-            .define(MODEL_ENCODER, Type.STRING, EncoderConfig.MINILM_L6,
-                    ValidString.in(new TreeSet<>(EncoderFactory.AVAILABLE).toArray(String[]::new)), Importance.HIGH,
+            .define(
+                    MODEL_ENCODER,
+                    Type.STRING,
+                    EncoderConfig.MINILM_L6,
+                    ValidString.in(new TreeSet<>(EncoderFactory.AVAILABLE).toArray(String[]::new)),
+                    Importance.HIGH,
                     "The encoder, and hence the tokenizer, to load.")
-            .define(MODEL_HEADS, Type.STRING, null, Importance.HIGH,
+            .define(
+                    MODEL_HEADS,
+                    Type.STRING,
+                    null,
+                    Importance.HIGH,
                     "Heads file of the inference role, e.g. models/v1/minilm-l6.json.")
-            .define(MODEL_DEVICE, Type.STRING, "auto", CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
-                    Importance.MEDIUM, "Where the encoder runs; auto picks the GPU when TensorFlow sees one.")
-            .define(MODEL_MAX_LENGTH, Type.INT, 128, Range.atLeast(2), Importance.LOW,
+            .define(
+                    MODEL_DEVICE,
+                    Type.STRING,
+                    "auto",
+                    CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+                    Importance.MEDIUM,
+                    "Where the encoder runs; auto picks the GPU when TensorFlow sees one.")
+            .define(
+                    MODEL_MAX_LENGTH,
+                    Type.INT,
+                    128,
+                    Range.atLeast(2),
+                    Importance.LOW,
                     "Most tokens per text, counting [CLS] and [SEP]; longer texts are truncated.")
-            .define(MODEL_CACHE_DIR, Type.STRING, null, Importance.LOW,
+            .define(
+                    MODEL_CACHE_DIR,
+                    Type.STRING,
+                    null,
+                    Importance.LOW,
                     "Where packaged weights are unpacked once; unset: ~/.cache/streamguard/models.")
-            .define(MODEL_PATH, Type.STRING, null, Importance.LOW,
+            .define(
+                    MODEL_PATH,
+                    Type.STRING,
+                    null,
+                    Importance.LOW,
                     "Encoder weights (weights jar or unpacked model) to use instead of the classpath's.")
-            .define(MODEL_FOLLOW, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    MODEL_FOLLOW,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Follow published model versions (hot model swaps); false pins the heads file.")
-            .define(MODEL_VERSIONS_TOPIC, Type.STRING, Topics.MODEL_VERSIONS, Importance.LOW,
+            .define(
+                    MODEL_VERSIONS_TOPIC,
+                    Type.STRING,
+                    Topics.MODEL_VERSIONS,
+                    Importance.LOW,
                     "The compacted topic of model versions to follow.")
-            .define(BATCH_MAX_SIZE, Type.INT, BatchSettings.DEFAULTS.maxBatchSize(), Range.atLeast(1),
-                    Importance.MEDIUM, "Most texts per micro-batch (one scorer call).")
-            .define(BATCH_MAX_WAIT_MS, Type.INT, (int) BatchSettings.DEFAULTS.maxWait().toMillis(),
-                    by("[1,...]", WorkerConfig::checkWait), Importance.MEDIUM,
+            .define(
+                    BATCH_MAX_SIZE,
+                    Type.INT,
+                    BatchSettings.DEFAULTS.maxBatchSize(),
+                    Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "Most texts per micro-batch (one scorer call).")
+            .define(
+                    BATCH_MAX_WAIT_MS,
+                    Type.INT,
+                    (int) BatchSettings.DEFAULTS.maxWait().toMillis(),
+                    by("[1,...]", WorkerConfig::checkWait),
+                    Importance.MEDIUM,
                     "Longest the oldest text of a micro-batch waits for more, not counting its stream thread's"
-                    + " time in the engine; reading a backlog stretches it up to 5x.")
-            .define(BATCH_MAX_TOKENS, Type.INT, BatchSettings.DEFAULTS.maxTokensPerBatch(), Range.atLeast(1),
-                    Importance.LOW, "Most padded tokens (texts x longest) per micro-batch.")
-            .define(BATCH_ENGINE_SIZE, Type.INT, DEFAULT_ENGINE_BATCH_SIZE, Range.atLeast(1), Importance.LOW,
+                            + " time in the engine; reading a backlog stretches it up to 5x.")
+            .define(
+                    BATCH_MAX_TOKENS,
+                    Type.INT,
+                    BatchSettings.DEFAULTS.maxTokensPerBatch(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Most padded tokens (texts x longest) per micro-batch.")
+            .define(
+                    BATCH_ENGINE_SIZE,
+                    Type.INT,
+                    DEFAULT_ENGINE_BATCH_SIZE,
+                    Range.atLeast(1),
+                    Importance.LOW,
                     "Texts per encoder call, cut by length from the micro-batch; at most batch.max.size.")
-            .define(DLQ_MAX_TEXT_BYTES, Type.INT, PipelineSettings.DEFAULT_MAX_TEXT_BYTES, Range.atLeast(1),
-                    Importance.LOW, "Texts longer than this (UTF-8 bytes) are dead-lettered.")
-            .define(METRICS_PORT, Type.INT, DEFAULT_METRICS_PORT, Range.between(-1, 65_535), Importance.LOW,
+            .define(
+                    DLQ_MAX_TEXT_BYTES,
+                    Type.INT,
+                    PipelineSettings.DEFAULT_MAX_TEXT_BYTES,
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Texts longer than this (UTF-8 bytes) are dead-lettered.")
+            .define(
+                    METRICS_PORT,
+                    Type.INT,
+                    DEFAULT_METRICS_PORT,
+                    Range.between(-1, 65_535),
+                    Importance.LOW,
                     "Port of /metrics, /health and /ready; 0 = any free port, -1 = off.")
-            .define(POLICY_KEY, Type.STRING, PipelineSettings.DEFAULT_POLICY_KEY, Importance.LOW,
+            .define(
+                    POLICY_KEY,
+                    Type.STRING,
+                    PipelineSettings.DEFAULT_POLICY_KEY,
+                    Importance.LOW,
                     "The key of the live policy on moderation-policy.");
 
     private final Map<String, String> values;
@@ -136,7 +214,8 @@ public final class WorkerConfig {
         pipelineSettings();
         encoderConfig();
         if (!values.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new IllegalArgumentException("bootstrap.servers is not set (properties file or STREAMGUARD_BOOTSTRAP_SERVERS)");
+            throw new IllegalArgumentException(
+                    "bootstrap.servers is not set (properties file or STREAMGUARD_BOOTSTRAP_SERVERS)");
         }
     }
 
@@ -157,8 +236,8 @@ public final class WorkerConfig {
      * {@code defaults}, then {@code file} (may be null), then the {@code STREAMGUARD_*} variables of
      * {@code environment}, then {@code overrides} (e.g. command-line options); later sources win.
      */
-    public static WorkerConfig load(Map<String, String> defaults, Path file, Map<String, String> environment,
-            Map<String, String> overrides) {
+    public static WorkerConfig load(
+            Map<String, String> defaults, Path file, Map<String, String> environment, Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(defaults);
         if (file != null) {
             Properties p = new Properties();
@@ -181,7 +260,9 @@ public final class WorkerConfig {
             if (ENV_ALIASES.containsKey(name)) {
                 out.put(ENV_ALIASES.get(name), value);
             } else if (name.startsWith("STREAMGUARD_") && name.length() > "STREAMGUARD_".length()) {
-                String key = name.substring("STREAMGUARD_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                String key = name.substring("STREAMGUARD_".length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
                 out.put(SETTINGS.names().contains(PREFIX + key) ? PREFIX + key : key, value);
             }
         });
@@ -199,7 +280,9 @@ public final class WorkerConfig {
     }
 
     public BatchSettings batch() {
-        return new BatchSettings(settings.getInt(BATCH_MAX_SIZE), Duration.ofMillis(settings.getInt(BATCH_MAX_WAIT_MS)),
+        return new BatchSettings(
+                settings.getInt(BATCH_MAX_SIZE),
+                Duration.ofMillis(settings.getInt(BATCH_MAX_WAIT_MS)),
                 settings.getInt(BATCH_MAX_TOKENS));
     }
 
@@ -215,8 +298,8 @@ public final class WorkerConfig {
     }
 
     public PipelineSettings pipelineSettings() {
-        return new PipelineSettings(workerId(), settings.getInt(DLQ_MAX_TEXT_BYTES), batch(),
-                settings.getString(POLICY_KEY));
+        return new PipelineSettings(
+                workerId(), settings.getInt(DLQ_MAX_TEXT_BYTES), batch(), settings.getString(POLICY_KEY));
     }
 
     /** The encoder (and hence tokenizer) to load; default {@code minilm-l6} on AUTO, 128 tokens. */
@@ -268,11 +351,15 @@ public final class WorkerConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, role().defaultApplicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.TEXT_EVENTS_DLQ);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class.getName());
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterHandlers.Deserialization.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class.getName());
         p.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, Topics.MODERATION_POLICY);
         // The wall-clock punctuator that closes partial batches runs between polls.
-        p.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.max(1, batch().maxWait().toMillis() / 2)));
+        p.put(
+                StreamsConfig.POLL_MS_CONFIG,
+                Long.toString(Math.max(1, batch().maxWait().toMillis() / 2)));
         values.forEach((k, v) -> {
             if (!k.startsWith(PREFIX)) {
                 p.put(k, v);

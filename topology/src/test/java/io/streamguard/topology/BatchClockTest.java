@@ -55,11 +55,15 @@ class BatchClockTest {
         clock.arrived(1_050, 50);
         assertThat(clock.due(1_099, 1)).isFalse();
         clock.arrived(1_099, 99);
-        assertThat(clock.due(1_000 + BatchClock.BACKLOG_WAIT_FACTOR * 20, 1)).as("stretched to its limit").isTrue();
+        assertThat(clock.due(1_000 + BatchClock.BACKLOG_WAIT_FACTOR * 20, 1))
+                .as("stretched to its limit")
+                .isTrue();
 
         clock.arrived(2_000, 1_000);
         clock.started(2_000);
         assertThat(clock.due(2_020, 1)).as("arrived since the last tick").isFalse();
-        assertThat(clock.due(2_021, 1)).as("nothing arrived since: the usual wait").isTrue();
+        assertThat(clock.due(2_021, 1))
+                .as("nothing arrived since: the usual wait")
+                .isTrue();
     }
 }

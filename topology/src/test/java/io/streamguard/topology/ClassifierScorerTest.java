@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The Classifier adapter on the real MiniLM encoder with seeded (untrained) heads. */
 class ClassifierScorerTest {
 
-    private static final List<String> TEXTS = List.of("what a lovely day", "BUY CHEAP PILLS NOW!!! click here",
-            "you are an idiot and everyone knows it", "ok");
+    private static final List<String> TEXTS = List.of(
+            "what a lovely day", "BUY CHEAP PILLS NOW!!! click here", "you are an idiot and everyone knows it", "ok");
 
     @TempDir
     static Path dir;
@@ -37,9 +37,15 @@ class ClassifierScorerTest {
     static void load() {
         Path heads = dir.resolve("heads.json");
         SeededHeads.minilm("seeded-1", 7, 128, heads);
-        WorkerConfig config = WorkerConfig.of(Map.of("bootstrap.servers", "unused:9092",
-                WorkerConfig.MODEL_HEADS, heads.toString(), WorkerConfig.BATCH_MAX_SIZE, "3",
-                WorkerConfig.BATCH_MAX_TOKENS, "1000"));
+        WorkerConfig config = WorkerConfig.of(Map.of(
+                "bootstrap.servers",
+                "unused:9092",
+                WorkerConfig.MODEL_HEADS,
+                heads.toString(),
+                WorkerConfig.BATCH_MAX_SIZE,
+                "3",
+                WorkerConfig.BATCH_MAX_TOKENS,
+                "1000"));
         scorer = ClassifierScorer.load(config);
         tokenizer = EncoderFactory.tokenizer(config.encoderConfig());
     }
@@ -58,7 +64,9 @@ class ClassifierScorerTest {
         List<ScoredText> batch = scorer.score(encode(TEXTS));
 
         assertThat(batch).hasSize(TEXTS.size());
-        assertThat(scorer.batchPolicy().maxBatchSize()).as("the worker's batch settings").isEqualTo(3);
+        assertThat(scorer.batchPolicy().maxBatchSize())
+                .as("the worker's batch settings")
+                .isEqualTo(3);
         assertThat(scorer.batchPolicy().maxTokensPerBatch()).isEqualTo(1000);
         for (int i = 0; i < TEXTS.size(); i++) {
             ScoredText alone = scorer.score(encode(List.of(TEXTS.get(i)))).get(0);
@@ -68,21 +76,29 @@ class ClassifierScorerTest {
             assertThat(inBatch.scores().classes()).containsKey("sentiment");
             // Length bucketing and padding must not mix up rows or change a text's scores.
             for (String label : List.of("offensive", "hate", "spam")) {
-                assertThat(inBatch.scores().labels().get(label)).as(TEXTS.get(i) + " " + label)
+                assertThat(inBatch.scores().labels().get(label))
+                        .as(TEXTS.get(i) + " " + label)
                         .isCloseTo(alone.scores().labels().get(label), within(1e-4f));
             }
         }
         assertThat(batch.get(0).scores().labels().get("spam"))
-                .as("different texts score differently").isNotEqualTo(batch.get(1).scores().labels().get("spam"));
+                .as("different texts score differently")
+                .isNotEqualTo(batch.get(1).scores().labels().get("spam"));
         assertThat(scorer.vocabHash()).isEqualTo(tokenizer.vocabulary().vocabHash());
     }
 
     @Test
     void swappedHeadsScoreTheNextBatchWithTheirOwnVersionAndThresholds() {
         HeadsModel original = scorer.heads();
-        HeadsModel next = SeededHeads.random("seeded-2", 8, EncoderConfig.MINILM_L6, scorer.vocabHash(),
-                SeededHeads.MINILM_HIDDEN, 128).withThresholds(Map.of("offensive", new Thresholds(0.1, 0.2),
-                        "hate", new Thresholds(0.3, 0.4), "spam", new Thresholds(0.5, 0.6)));
+        HeadsModel next = SeededHeads.random(
+                        "seeded-2", 8, EncoderConfig.MINILM_L6, scorer.vocabHash(), SeededHeads.MINILM_HIDDEN, 128)
+                .withThresholds(Map.of(
+                        "offensive",
+                        new Thresholds(0.1, 0.2),
+                        "hate",
+                        new Thresholds(0.3, 0.4),
+                        "spam",
+                        new Thresholds(0.5, 0.6)));
         List<ScoredText> before = scorer.score(encode(TEXTS));
         try {
             assertThat(scorer.swapHeads(next).version()).isEqualTo("seeded-1");
@@ -92,7 +108,8 @@ class ClassifierScorerTest {
                 assertThat(s.model().version()).isEqualTo("seeded-2");
                 assertThat(s.model().thresholds().get("offensive")).isEqualTo(new Thresholds(0.1, 0.2));
             });
-            assertThat(after.get(0).scores().labels()).isNotEqualTo(before.get(0).scores().labels());
+            assertThat(after.get(0).scores().labels())
+                    .isNotEqualTo(before.get(0).scores().labels());
         } finally {
             scorer.swapHeads(original);
         }
@@ -104,21 +121,30 @@ class ClassifierScorerTest {
         HeadsModel bert = SeededHeads.random("bert-1", 9, EncoderConfig.BERT_BASE_UNCASED, "x".repeat(64), 768, 128);
         Path file = dir.resolve("bert.json");
         HeadsFile.write(bert, file);
-        WorkerConfig config = WorkerConfig.of(Map.of("bootstrap.servers", "unused:9092",
-                WorkerConfig.MODEL_ENCODER, EncoderConfig.MINILM_L6, WorkerConfig.MODEL_HEADS, file.toString()));
+        WorkerConfig config = WorkerConfig.of(Map.of(
+                "bootstrap.servers",
+                "unused:9092",
+                WorkerConfig.MODEL_ENCODER,
+                EncoderConfig.MINILM_L6,
+                WorkerConfig.MODEL_HEADS,
+                file.toString()));
 
-        assertThatThrownBy(() -> ClassifierScorer.load(config)).isInstanceOf(IncompatibleHeadsException.class)
-                .hasMessageContaining("bert-base-uncased").hasMessageContaining("minilm-l6")
+        assertThatThrownBy(() -> ClassifierScorer.load(config))
+                .isInstanceOf(IncompatibleHeadsException.class)
+                .hasMessageContaining("bert-base-uncased")
+                .hasMessageContaining("minilm-l6")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> scorer.swapHeads(bert)).isInstanceOf(IncompatibleHeadsException.class);
-        assertThat(scorer.heads().version()).as("a refused swap keeps the current heads").isEqualTo("seeded-1");
+        assertThat(scorer.heads().version())
+                .as("a refused swap keeps the current heads")
+                .isEqualTo("seeded-1");
     }
 
     @Test
     void aMissingHeadsFileIsNamed() {
         Path missing = dir.resolve("no-such-heads.json");
-        WorkerConfig config = WorkerConfig.of(Map.of("bootstrap.servers", "unused:9092",
-                WorkerConfig.MODEL_HEADS, missing.toString()));
+        WorkerConfig config = WorkerConfig.of(
+                Map.of("bootstrap.servers", "unused:9092", WorkerConfig.MODEL_HEADS, missing.toString()));
         assertThatThrownBy(() -> ClassifierScorer.load(config)).hasMessageContaining(missing.toString());
         WorkerConfig none = WorkerConfig.of(Map.of("bootstrap.servers", "unused:9092"));
         assertThatThrownBy(() -> ClassifierScorer.load(none)).hasMessageContaining(WorkerConfig.MODEL_HEADS);

@@ -8,18 +8,19 @@ import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.model.heads.Thresholds;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import java.util.List;
 
 class DecisionsTest {
 
-    private final ModelInfo model = new ModelInfo("m7", Map.of(
-            "toxic", new Thresholds(0.5, 0.9), "spam", new Thresholds(0.6, 0.95)));
+    private final ModelInfo model =
+            new ModelInfo("m7", Map.of("toxic", new Thresholds(0.5, 0.9), "spam", new Thresholds(0.6, 0.95)));
 
     @Test
     void thresholdsAreInclusiveAndBlockBeatsReview() {
-        assertThat(Decisions.decide(Map.of("toxic", 0.49f, "spam", 0.1f), null, model).decision())
+        assertThat(Decisions.decide(Map.of("toxic", 0.49f, "spam", 0.1f), null, model)
+                        .decision())
                 .isEqualTo(Decision.ALLOW);
         assertThat(Decisions.decide(Map.of("toxic", 0.5f, "spam", 0.1f), null, model))
                 .isEqualTo(new Decisions.Verdict(Decision.REVIEW, List.of("toxic"), "model:m7"));
@@ -30,16 +31,22 @@ class DecisionsTest {
 
     @Test
     void policyOverridesPerLabelAndUnknownLabelsNeverTrigger() {
-        Policy policy = Policy.fromAvro(ModerationPolicy.newBuilder().setVersion("p3")
-                .setLabels(Map.of("toxic", LabelPolicy.newBuilder().setReview(0.2).build()))
-                .setUpdatedAt(Instant.EPOCH).setUpdatedBy("ops").build());
+        Policy policy = Policy.fromAvro(ModerationPolicy.newBuilder()
+                .setVersion("p3")
+                .setLabels(
+                        Map.of("toxic", LabelPolicy.newBuilder().setReview(0.2).build()))
+                .setUpdatedAt(Instant.EPOCH)
+                .setUpdatedBy("ops")
+                .build());
 
         Decisions.Verdict v = Decisions.decide(Map.of("toxic", 0.99f, "spam", 0.97f, "new-label", 1f), policy, model);
-        assertThat(v.decision()).as("toxic can no longer block; spam keeps the model's thresholds")
+        assertThat(v.decision())
+                .as("toxic can no longer block; spam keeps the model's thresholds")
                 .isEqualTo(Decision.BLOCK);
         assertThat(v.triggeredLabels()).containsExactly("spam");
         assertThat(v.policyVersion()).isEqualTo("p3");
-        assertThat(Decisions.decide(Map.of("toxic", 0.99f, "spam", 0f), policy, model).decision())
+        assertThat(Decisions.decide(Map.of("toxic", 0.99f, "spam", 0f), policy, model)
+                        .decision())
                 .isEqualTo(Decision.REVIEW);
     }
 
@@ -47,9 +54,14 @@ class DecisionsTest {
     void invalidPoliciesAreRejected() {
         assertThatThrownBy(() -> new Policy.Rule(0.9, 0.5, true)).isInstanceOf(InvalidPolicyException.class);
         assertThatThrownBy(() -> new Policy.Rule(1.5, null, true)).hasMessageContaining("[0, 1]");
-        assertThatThrownBy(() -> Policy.fromAvro(ModerationPolicy.newBuilder().setVersion("p")
-                .setLabels(Map.of("toxic", LabelPolicy.newBuilder().setReview(-0.1).build()))
-                .setUpdatedAt(Instant.EPOCH).setUpdatedBy("ops").build()))
+        assertThatThrownBy(() -> Policy.fromAvro(ModerationPolicy.newBuilder()
+                        .setVersion("p")
+                        .setLabels(Map.of(
+                                "toxic",
+                                LabelPolicy.newBuilder().setReview(-0.1).build()))
+                        .setUpdatedAt(Instant.EPOCH)
+                        .setUpdatedBy("ops")
+                        .build()))
                 .hasMessageContaining("label 'toxic'");
         assertThatThrownBy(() -> new Policy(" ", Map.of())).hasMessageContaining("version");
     }

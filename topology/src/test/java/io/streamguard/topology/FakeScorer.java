@@ -90,7 +90,10 @@ final class FakeScorer implements BatchScorer {
     }
 
     private int id(String word) {
-        return tokenizer.vocabulary().id(word).orElseThrow(() -> new IllegalArgumentException(word + " not in vocabulary"));
+        return tokenizer
+                .vocabulary()
+                .id(word)
+                .orElseThrow(() -> new IllegalArgumentException(word + " not in vocabulary"));
     }
 
     @Override
@@ -110,12 +113,15 @@ final class FakeScorer implements BatchScorer {
                 if (poison.contains(e.ids()[i])) {
                     throw new IllegalStateException("simulated engine failure on token " + e.ids()[i]);
                 }
-                for (Map.Entry<String, Float> t : triggers.getOrDefault(e.ids()[i], Map.of()).entrySet()) {
+                for (Map.Entry<String, Float> t :
+                        triggers.getOrDefault(e.ids()[i], Map.of()).entrySet()) {
                     labels.merge(t.getKey(), t.getValue(), Math::max);
                 }
             }
             boolean negative = labels.values().stream().anyMatch(p -> p >= 0.5f);
-            Classification sentiment = new Classification(negative ? "negative" : "positive", 0.8f,
+            Classification sentiment = new Classification(
+                    negative ? "negative" : "positive",
+                    0.8f,
                     negative ? Map.of("negative", 0.8f, "positive", 0.2f) : Map.of("negative", 0.2f, "positive", 0.8f));
             out.add(new ScoredText(new Scores(labels, Map.of("sentiment", sentiment)), e.truncated(), model));
         }

@@ -1,7 +1,5 @@
 package io.streamguard.topology;
 
-import io.streamguard.schemas.testing.InMemoryRegistry;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModerationPolicy;
@@ -11,6 +9,8 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.Topics;
+import io.streamguard.schemas.testing.InMemoryRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import java.nio.charset.StandardCharsets;
 
 /** One topology under TopologyTestDriver with an in-memory registry, raw-byte inputs and typed outputs. */
 final class Harness implements AutoCloseable {
@@ -35,6 +34,7 @@ final class Harness implements AutoCloseable {
     /** The real MiniLM tokenizer (vocabulary only, no weights), cut at 16 tokens to exercise truncation. */
     static final BertTokenizer TOKENIZER =
             EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.MINILM_L6).withMaxLength(16));
+
     static final Instant START = Instant.ofEpochMilli(1_700_000_000_000L);
 
     final InMemoryRegistry registry = new InMemoryRegistry();
@@ -65,13 +65,19 @@ final class Harness implements AutoCloseable {
         driver = new TopologyTestDriver(topology.apply(this), properties(stateDir, guarantee), START);
         textEvents = driver.createInputTopic(Topics.TEXT_EVENTS, new StringSerializer(), new ByteArraySerializer());
         tokenized = driver.createInputTopic(Topics.TEXT_TOKENIZED, new StringSerializer(), new ByteArraySerializer());
-        policy = driver.createInputTopic(Topics.MODERATION_POLICY, new StringSerializer(), serdes.policy().serializer());
+        policy = driver.createInputTopic(
+                Topics.MODERATION_POLICY,
+                new StringSerializer(),
+                serdes.policy().serializer());
         labeled = output(Topics.TEXT_LABELED);
         review = output(Topics.MODERATION_REVIEW);
         blocked = output(Topics.MODERATION_BLOCKED);
-        tokenizedOut = driver.createOutputTopic(Topics.TEXT_TOKENIZED, new StringDeserializer(),
+        tokenizedOut = driver.createOutputTopic(
+                Topics.TEXT_TOKENIZED,
+                new StringDeserializer(),
                 serdes.tokenizedEvent().deserializer());
-        dlq = driver.createOutputTopic(Topics.TEXT_EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(
+                Topics.TEXT_EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     static PipelineSettings settings(BatchSettings batch) {
@@ -97,7 +103,8 @@ final class Harness implements AutoCloseable {
     }
 
     private TestOutputTopic<String, LabeledEvent> output(String topic) {
-        return driver.createOutputTopic(topic, new StringDeserializer(), serdes.labeledEvent().deserializer());
+        return driver.createOutputTopic(
+                topic, new StringDeserializer(), serdes.labeledEvent().deserializer());
     }
 
     byte[] bytes(TextEvent event) {

@@ -1,7 +1,5 @@
 package io.streamguard.topology;
 
-import io.streamguard.schemas.testing.InMemoryRegistry;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,16 +10,17 @@ import io.streamguard.avro.SourceRecord;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.TokenizedEvent;
 import io.streamguard.avro.TokenizerRef;
+import io.streamguard.schemas.testing.InMemoryRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * After a crash, Kafka Streams restores the buffer store from its changelog to the last committed
@@ -34,13 +33,21 @@ class InferenceRestartTest {
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final PipelineSerdes serdes = new PipelineSerdes(new InMemoryRegistry());
     private final KeyValueStore<Long, PendingInference> buffer = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(Stages.BUFFER_STORE), Serdes.Long(), serdes.pendingInference())
-            .withLoggingDisabled().build();
+                    Stores.inMemoryKeyValueStore(Stages.BUFFER_STORE), Serdes.Long(), serdes.pendingInference())
+            .withLoggingDisabled()
+            .build();
     private final KeyValueStore<String, ModerationPolicy> policies = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(Stages.POLICY_STORE), Serdes.String(), serdes.policy())
-            .withLoggingDisabled().build();
-    private final InferenceProcessor processor = new InferenceProcessor(scorer, Harness.batch(8, 20, 8192),
-            new PipelineMetrics(new SimpleMeterRegistry()), "w1", Stages.BUFFER_STORE, Stages.POLICY_STORE, "default");
+                    Stores.inMemoryKeyValueStore(Stages.POLICY_STORE), Serdes.String(), serdes.policy())
+            .withLoggingDisabled()
+            .build();
+    private final InferenceProcessor processor = new InferenceProcessor(
+            scorer,
+            Harness.batch(8, 20, 8192),
+            new PipelineMetrics(new SimpleMeterRegistry()),
+            "w1",
+            Stages.BUFFER_STORE,
+            Stages.POLICY_STORE,
+            "default");
 
     InferenceRestartTest() {
         buffer.init(context.getStateStoreContext(), buffer);
@@ -61,7 +68,9 @@ class InferenceRestartTest {
 
         List<LabeledEvent> out = labeled();
         assertThat(out).extracting(LabeledEvent::getId).containsExactly("a", "b");
-        assertThat(out.get(0).getTimings().getQueueWaitMs()).as("waited since before the crash").isEqualTo(20);
+        assertThat(out.get(0).getTimings().getQueueWaitMs())
+                .as("waited since before the crash")
+                .isEqualTo(20);
         assertThat(out.get(1).getDecision()).hasToString("BLOCK");
         assertThat(count()).as("emitted and deleted").isZero();
     }
@@ -71,8 +80,7 @@ class InferenceRestartTest {
         buffer.put(41L, pending("a", "first", 9_990));
         processor.init(context);
 
-        processor.process(new Record<>("b", pending("b", "second", 0).getEvent(),
-                9_995));
+        processor.process(new Record<>("b", pending("b", "second", 0).getEvent(), 9_995));
         assertThat(buffer.get(41L).getEvent().getEvent().getId()).isEqualTo("a");
         assertThat(buffer.get(42L).getEvent().getEvent().getId()).isEqualTo("b");
 
@@ -133,14 +141,18 @@ class InferenceRestartTest {
     @Test
     void recordsAfterASizeClosedBatchInOneSliceAreNotAgedByItsEngineTime() {
         FakeScorer slow = scorer.onTheSameThread().delay(200);
-        InferenceProcessor sized = new InferenceProcessor(slow, Harness.batch(2, 20, 8192),
-                new PipelineMetrics(new SimpleMeterRegistry()), "w1", Stages.BUFFER_STORE, Stages.POLICY_STORE,
+        InferenceProcessor sized = new InferenceProcessor(
+                slow,
+                Harness.batch(2, 20, 8192),
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                "w1",
+                Stages.BUFFER_STORE,
+                Stages.POLICY_STORE,
                 "default");
         sized.init(context);
         context.setCurrentSystemTimeMs(10_000); // one slice: the cached time does not move
         for (String id : List.of("a", "b", "c")) {
-            sized.process(new Record<>(id, pending(id, "text " + id, 9_995)
-                    .getEvent(), 9_995));
+            sized.process(new Record<>(id, pending(id, "text " + id, 9_995).getEvent(), 9_995));
         }
         assertThat(slow.batchSizes).as("a and b closed by size").containsExactly(2);
 
@@ -158,8 +170,7 @@ class InferenceRestartTest {
 
     private void arrive(String id, long now, long timestamp) {
         context.setCurrentSystemTimeMs(now);
-        processor.process(new Record<>(id, pending(id, "text " + id, timestamp)
-                .getEvent(), timestamp));
+        processor.process(new Record<>(id, pending(id, "text " + id, timestamp).getEvent(), timestamp));
     }
 
     private void fire(long now) {
@@ -191,7 +202,8 @@ class InferenceRestartTest {
                 .setEvent(TextEvent.newBuilder().setId(id).setText(text).build())
                 .setTokenIds(ids)
                 .setTruncated(false)
-                .setTokenizer(new TokenizerRef("minilm-l6", Harness.TOKENIZER.vocabulary().vocabHash(), 16))
+                .setTokenizer(new TokenizerRef(
+                        "minilm-l6", Harness.TOKENIZER.vocabulary().vocabHash(), 16))
                 .setTokenizeMs(0.1)
                 .setIngestTime(Instant.ofEpochMilli(queuedAt))
                 .setSource(new SourceRecord("text-events", 0, 0L, Instant.ofEpochMilli(9_000), null, null))

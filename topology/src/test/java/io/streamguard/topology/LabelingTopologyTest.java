@@ -13,18 +13,18 @@ import io.streamguard.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
-import org.apache.kafka.streams.StreamsConfig;
-import org.assertj.core.data.Offset;
 
 /** {@code --role all}: text-events to labeled events in one topology. */
 class LabelingTopologyTest {
@@ -44,8 +44,11 @@ class LabelingTopologyTest {
     }
 
     private Harness start(BatchSettings batch, String guarantee) {
-        h = new Harness(stateDir, guarantee, self -> LabelingTopology.build(Harness.settings(batch), self.serdes, self.metrics,
-                "minilm-l6", Harness.TOKENIZER, scorer));
+        h = new Harness(
+                stateDir,
+                guarantee,
+                self -> LabelingTopology.build(
+                        Harness.settings(batch), self.serdes, self.metrics, "minilm-l6", Harness.TOKENIZER, scorer));
         return h;
     }
 
@@ -82,7 +85,8 @@ class LabelingTopologyTest {
         assertThat(first.getTimings().getEndToEndMs()).isEqualTo(Harness.SEND_AGE_MS + 5);
         assertThat(first.getTimings().getTokenizeMs()).isPositive();
         assertThat(first.getTimings().getModelMs()).isPositive();
-        assertThat(out.get(0).timestamp()).isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
+        assertThat(out.get(0).timestamp())
+                .isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
 
         LabeledEvent second = out.get(1).value();
         assertThat(second.getDecision()).isEqualTo(Decision.BLOCK);
@@ -91,7 +95,8 @@ class LabelingTopologyTest {
         assertThat(second.getSentiment().getLabel()).isEqualTo("negative");
         assertThat(second.getTimings().getQueueWaitMs()).isZero();
         assertThat(h.counter("streamguard.events.out", "decision", "BLOCK")).isEqualTo(1);
-        assertThat(h.counter("streamguard.decisions", "decision", "BLOCK", "label", "toxic")).isEqualTo(1);
+        assertThat(h.counter("streamguard.decisions", "decision", "BLOCK", "label", "toxic"))
+                .isEqualTo(1);
         assertThat(h.meters.find("streamguard.batch.size").summary().count()).isEqualTo(1);
     }
 
@@ -112,7 +117,8 @@ class LabelingTopologyTest {
         h.send("both", "bad offer");
         h.advance(20);
 
-        assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getDecision)
+        assertThat(h.labeled.readValuesToList())
+                .extracting(LabeledEvent::getDecision)
                 .containsExactly(Decision.ALLOW, Decision.REVIEW, Decision.BLOCK, Decision.REVIEW);
         List<LabeledEvent> review = h.review.readValuesToList();
         assertThat(review).extracting(LabeledEvent::getId).containsExactly("review", "both");
@@ -131,7 +137,8 @@ class LabelingTopologyTest {
 
         h.advance(20);
         assertThat(scorer.batchSizes).containsExactly(4, 4, 2);
-        assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId)
+        assertThat(h.labeled.readValuesToList())
+                .extracting(LabeledEvent::getId)
                 .containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
     }
 
@@ -160,20 +167,31 @@ class LabelingTopologyTest {
     void timeTheThreadSpendsInTheEngineDoesNotCountAsWaiting(@TempDir Path otherStateDir) {
         start(batch(32, 20, 8192));
         FakeScorer slow = scorer.onTheSameThread().delay(300);
-        try (Harness other = new Harness(otherStateDir, StreamsConfig.EXACTLY_ONCE_V2,
-                self -> LabelingTopology.build(Harness.settings(batch(1, 20, 8192)), self.serdes, self.metrics,
-                        "minilm-l6", Harness.TOKENIZER, slow))) {
+        try (Harness other = new Harness(
+                otherStateDir,
+                StreamsConfig.EXACTLY_ONCE_V2,
+                self -> LabelingTopology.build(
+                        Harness.settings(batch(1, 20, 8192)),
+                        self.serdes,
+                        self.metrics,
+                        "minilm-l6",
+                        Harness.TOKENIZER,
+                        slow))) {
             h.send("a", "hello there");
             other.send("x", "a batch of one, closed by size, 300 ms in the engine");
             assertThat(slow.batchSizes).containsExactly(1);
 
             // 20 ms of the clock have passed, but the thread was in the engine for 300 of them.
             h.advance(20);
-            assertThat(h.labeled.isEmpty()).as("engine time is not waiting time").isTrue();
+            assertThat(h.labeled.isEmpty())
+                    .as("engine time is not waiting time")
+                    .isTrue();
             h.advance(299);
             assertThat(h.labeled.isEmpty()).as("gathered 19 of 20 ms").isTrue();
             h.advance(1);
-            assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("a");
+            assertThat(h.labeled.readValuesToList())
+                    .extracting(LabeledEvent::getId)
+                    .containsExactly("a");
         }
     }
 
@@ -192,7 +210,9 @@ class LabelingTopologyTest {
         assertThat(scorer.batchSizes).containsExactly(2, 1);
         h.advance(20);
         assertThat(scorer.batchSizes).containsExactly(2, 1, 1);
-        assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("t1", "t2", "t3", "t4");
+        assertThat(h.labeled.readValuesToList())
+                .extracting(LabeledEvent::getId)
+                .containsExactly("t1", "t2", "t3", "t4");
     }
 
     @Test
@@ -230,7 +250,8 @@ class LabelingTopologyTest {
 
         h.policy.pipeInput("default", policy("v2", Map.of("toxic", rule(0.3, 0.5, false))));
         h.send("v2", "that was bad, win a prize");
-        assertThat(h.labeled.readValue()).as("disabled toxic; spam falls back to the model's thresholds")
+        assertThat(h.labeled.readValue())
+                .as("disabled toxic; spam falls back to the model's thresholds")
                 .satisfies(e -> {
                     assertThat(e.getDecision()).isEqualTo(Decision.BLOCK);
                     assertThat(e.getTriggeredLabels()).containsExactly("spam");
@@ -239,7 +260,9 @@ class LabelingTopologyTest {
 
         h.policy.pipeInput("default", policy("v3-broken", Map.of("toxic", rule(0.9, 0.2, true))));
         h.send("v3", "that was bad");
-        assertThat(h.labeled.readValue().getPolicyVersion()).as("invalid policy ignored, v2 stays").isEqualTo("v2");
+        assertThat(h.labeled.readValue().getPolicyVersion())
+                .as("invalid policy ignored, v2 stays")
+                .isEqualTo("v2");
 
         h.policy.pipeInput("other-policy", policy("x", Map.of()));
         h.policy.pipeInput("default", null);
@@ -263,7 +286,8 @@ class LabelingTopologyTest {
         h.textEvents.pipeInput("x", good);
 
         List<TestRecord<byte[], byte[]>> dead = h.dlq.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetterReason.HEADER))
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetterReason.HEADER))
                 .containsExactly("BAD_MAGIC_BYTE", "UNKNOWN_SCHEMA_ID", "CORRUPT_AVRO");
         assertThat(dead).extracting(TestRecord::value).containsExactly(badMagic, unknownId, truncated);
         assertThat(dead).extracting(r -> new String(r.key())).containsExactly("bad-magic", "unknown-id", "truncated");
@@ -272,7 +296,8 @@ class LabelingTopologyTest {
         assertThat(header(dead.get(0), "__streams.errors.exception"))
                 .isEqualTo("io.streamguard.schemas.serde.WireFormatException");
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("x");
-        assertThat(h.counter("streamguard.dlq.records", "reason", "CORRUPT_AVRO")).isEqualTo(1);
+        assertThat(h.counter("streamguard.dlq.records", "reason", "CORRUPT_AVRO"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -284,15 +309,18 @@ class LabelingTopologyTest {
         h.send("ok", "x".repeat(200));
 
         List<TestRecord<byte[], byte[]>> dead = h.dlq.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetterReason.HEADER))
+        assertThat(dead)
+                .extracting(r -> header(r, DeadLetterReason.HEADER))
                 .containsExactly("NULL_VALUE", "EMPTY_TEXT", "TEXT_TOO_LARGE");
         assertThat(dead.get(0).value()).isNull();
         assertThat(dead.get(1).value()).isEqualTo(empty);
         assertThat(dead.get(2).value()).isEqualTo(large);
         assertThat(header(dead.get(2), "__streams.errors.message")).contains("more than 200 bytes");
-        assertThat(header(dead.get(2), "__streams.errors.exception")).isEqualTo(RejectedRecordException.class.getName());
+        assertThat(header(dead.get(2), "__streams.errors.exception"))
+                .isEqualTo(RejectedRecordException.class.getName());
         assertThat(h.labeled.readValuesToList()).extracting(LabeledEvent::getId).containsExactly("ok");
-        assertThat(h.counter("streamguard.dlq.records", "reason", "TEXT_TOO_LARGE")).isEqualTo(1);
+        assertThat(h.counter("streamguard.dlq.records", "reason", "TEXT_TOO_LARGE"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -327,8 +355,13 @@ class LabelingTopologyTest {
         assertThat(header(dead, "__streams.errors.partition")).isEqualTo("0");
         assertThat(header(dead, "__streams.errors.offset")).isEqualTo("1");
         assertThat(header(dead, "__streams.errors.message")).contains("event b").contains("simulated engine failure");
-        assertThat(dead.timestamp()).isEqualTo(Harness.START.plusMillis(1).minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
-        assertThat(h.counter("streamguard.dlq.records", "reason", "INFERENCE_FAILED")).isEqualTo(1);
+        assertThat(dead.timestamp())
+                .isEqualTo(Harness.START
+                        .plusMillis(1)
+                        .minusMillis(Harness.SEND_AGE_MS)
+                        .toEpochMilli());
+        assertThat(h.counter("streamguard.dlq.records", "reason", "INFERENCE_FAILED"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -352,12 +385,16 @@ class LabelingTopologyTest {
         h.send("b", "two");
 
         KeyValueStore<Long, PendingInference> buffer = h.driver.getKeyValueStore(Stages.BUFFER_STORE);
-        assertThat(entries(buffer)).extracting(kv -> kv.value.getEvent().getEvent().getId()).containsExactly("a", "b");
+        assertThat(entries(buffer))
+                .extracting(kv -> kv.value.getEvent().getEvent().getId())
+                .containsExactly("a", "b");
         assertThat(h.labeled.isEmpty()).isTrue();
 
         h.advance(20);
         assertThat(h.labeled.getQueueSize()).isEqualTo(2);
-        assertThat(entries(buffer)).as("emitted and deleted in the same transaction").isEmpty();
+        assertThat(entries(buffer))
+                .as("emitted and deleted in the same transaction")
+                .isEmpty();
     }
 
     private static List<KeyValue<Long, PendingInference>> entries(KeyValueStore<Long, PendingInference> store) {
@@ -369,11 +406,19 @@ class LabelingTopologyTest {
     }
 
     static ModerationPolicy policy(String version, Map<String, LabelPolicy> labels) {
-        return ModerationPolicy.newBuilder().setVersion(version).setLabels(labels)
-                .setUpdatedAt(Instant.EPOCH).setUpdatedBy("test").build();
+        return ModerationPolicy.newBuilder()
+                .setVersion(version)
+                .setLabels(labels)
+                .setUpdatedAt(Instant.EPOCH)
+                .setUpdatedBy("test")
+                .build();
     }
 
     static LabelPolicy rule(double review, double block, boolean enabled) {
-        return LabelPolicy.newBuilder().setReview(review).setBlock(block).setEnabled(enabled).build();
+        return LabelPolicy.newBuilder()
+                .setReview(review)
+                .setBlock(block)
+                .setEnabled(enabled)
+                .build();
     }
 }

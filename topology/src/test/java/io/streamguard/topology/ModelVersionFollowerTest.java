@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
+import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.heads.HeadsModel;
-import io.streamguard.model.encoder.Device;
 import io.streamguard.topology.testing.SeededHeads;
 import io.streamguard.versions.ModelVersions;
 import java.time.Duration;
@@ -53,8 +53,12 @@ class ModelVersionFollowerTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final FakeScorer scorer = new FakeScorer();
-    private final ModelVersionFollower follower = new ModelVersionFollower(new MockConsumer<>(
-            AutoOffsetResetStrategy.EARLIEST.name()), "model-versions", b -> null, scorer, ENCODER,
+    private final ModelVersionFollower follower = new ModelVersionFollower(
+            new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name()),
+            "model-versions",
+            b -> null,
+            scorer,
+            ENCODER,
             new PipelineMetrics(meters));
 
     private static HeadsModel heads(String version, String vocab) {
@@ -87,7 +91,8 @@ class ModelVersionFollowerTest {
         follower.remember(record(bert, VersionStatus.PROMOTED, T0.plusSeconds(5)));
         assertThat(follower.applyLive()).isFalse();
         assertThat(scorer.heads().version()).isEqualTo("file-v1");
-        assertThat(meters.counter("streamguard.model.versions.refused", "reason", "other-encoder").count())
+        assertThat(meters.counter("streamguard.model.versions.refused", "reason", "other-encoder")
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -99,7 +104,8 @@ class ModelVersionFollowerTest {
         assertThat(follower.applyLive()).isFalse();
         assertThat(follower.applyLive()).as("not retried").isFalse();
         assertThat(scorer.heads().version()).isEqualTo("v2");
-        assertThat(meters.counter("streamguard.model.versions.refused", "reason", "incompatible").count())
+        assertThat(meters.counter("streamguard.model.versions.refused", "reason", "incompatible")
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -107,20 +113,22 @@ class ModelVersionFollowerTest {
     void catchUpReadsTheTopicToItsEndAndStartsOnTheLiveVersion() {
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
         TopicPartition tp = new TopicPartition("model-versions", 0);
-        consumer.updatePartitions("model-versions", List.of(new PartitionInfo("model-versions", 0, Node.noNode(),
-                new Node[0], new Node[0])));
+        consumer.updatePartitions(
+                "model-versions",
+                List.of(new PartitionInfo("model-versions", 0, Node.noNode(), new Node[0], new Node[0])));
         consumer.updateBeginningOffsets(Map.of(tp, 0L));
         consumer.updateEndOffsets(Map.of(tp, 2L));
-        List<ModelVersion> records = List.of(record(heads("v2", VOCAB), VersionStatus.PROMOTED, T0),
+        List<ModelVersion> records = List.of(
+                record(heads("v2", VOCAB), VersionStatus.PROMOTED, T0),
                 record(heads("v3", VOCAB), VersionStatus.REJECTED, T0.plusSeconds(1)));
         consumer.schedulePollTask(() -> {
             for (int i = 0; i < records.size(); i++) {
-                consumer.addRecord(new ConsumerRecord<>("model-versions", 0, i, records.get(i).getVersion(),
-                        new byte[] {(byte) i}));
+                consumer.addRecord(new ConsumerRecord<>(
+                        "model-versions", 0, i, records.get(i).getVersion(), new byte[] {(byte) i}));
             }
         });
-        ModelVersionFollower f = new ModelVersionFollower(consumer, "model-versions", b -> records.get(b[0]), scorer,
-                ENCODER, new PipelineMetrics(meters));
+        ModelVersionFollower f = new ModelVersionFollower(
+                consumer, "model-versions", b -> records.get(b[0]), scorer, ENCODER, new PipelineMetrics(meters));
         f.catchUp(Duration.ofSeconds(10));
         assertThat(scorer.heads().version()).isEqualTo("v2");
         f.close();

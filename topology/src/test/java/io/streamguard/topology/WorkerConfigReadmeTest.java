@@ -26,11 +26,13 @@ class WorkerConfigReadmeTest {
         assertThat(to).isGreaterThan(from);
         String table = readme.substring(from + BEGIN.length(), to);
         if (Boolean.getBoolean("streamguard.readme.update")) {
-            Files.writeString(README, readme.substring(0, from + BEGIN.length()) + WorkerConfig.markdownTable()
-                    + readme.substring(to));
+            Files.writeString(
+                    README,
+                    readme.substring(0, from + BEGIN.length()) + WorkerConfig.markdownTable() + readme.substring(to));
             return;
         }
-        assertThat(table).as("README.md's configuration table; regenerate it with -Dstreamguard.readme.update=true")
+        assertThat(table)
+                .as("README.md's configuration table; regenerate it with -Dstreamguard.readme.update=true")
                 .isEqualTo(WorkerConfig.markdownTable());
     }
 
@@ -38,7 +40,8 @@ class WorkerConfigReadmeTest {
     void everySettingIsDocumentedAndHelpListsIt() {
         assertThat(WorkerConfig.SETTINGS.configKeys().values())
                 .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
-        assertThat(WorkerConfig.helpLines()).contains("streamguard.batch.max.size=256", "streamguard.worker.id")
+        assertThat(WorkerConfig.helpLines())
+                .contains("streamguard.batch.max.size=256", "streamguard.worker.id")
                 .anySatisfy(line -> assertThat(line).contains("Most texts per micro-batch"));
         assertThat(WorkerConfig.markdownTable()).contains("| `streamguard.metrics.port` | `9464` | [-1,...,65535] |");
     }

@@ -29,7 +29,8 @@ class WorkerConfigTest {
         assertThat(config.metricsPort()).isEqualTo(9464);
         assertThat(config.workerId()).contains("-");
         Properties streams = config.streamsProperties();
-        assertThat(streams).containsEntry("application.id", "streamguard")
+        assertThat(streams)
+                .containsEntry("application.id", "streamguard")
                 .containsEntry("processing.guarantee", "exactly_once_v2")
                 .containsEntry("errors.dead.letter.queue.topic.name", "text-events-dlq")
                 .containsEntry("deserialization.exception.handler", DeadLetterHandlers.Deserialization.class.getName())
@@ -41,14 +42,20 @@ class WorkerConfigTest {
     @Test
     void engineBatchesAreCutFromTheMicroBatchAndNeverLargerThanIt() {
         assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", WorkerConfig.BATCH_ENGINE_SIZE, "8"))
-                .engineBatchSize()).isEqualTo(8);
+                        .engineBatchSize())
+                .isEqualTo(8);
         assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", WorkerConfig.BATCH_MAX_SIZE, "4"))
-                .engineBatchSize()).as("capped by batch.max.size").isEqualTo(4);
-        assertThat(WorkerConfig.load(null, Map.of("STREAMGUARD_BOOTSTRAP", "b:9092",
-                "STREAMGUARD_BATCH_ENGINE_SIZE", "16")).engineBatchSize()).isEqualTo(16);
-        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b:9092",
-                WorkerConfig.BATCH_ENGINE_SIZE, "0")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("streamguard.batch.engine.size");
+                        .engineBatchSize())
+                .as("capped by batch.max.size")
+                .isEqualTo(4);
+        assertThat(WorkerConfig.load(
+                                null, Map.of("STREAMGUARD_BOOTSTRAP", "b:9092", "STREAMGUARD_BATCH_ENGINE_SIZE", "16"))
+                        .engineBatchSize())
+                .isEqualTo(16);
+        assertThatThrownBy(() ->
+                        WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", WorkerConfig.BATCH_ENGINE_SIZE, "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("streamguard.batch.engine.size");
     }
 
     @Test
@@ -61,21 +68,25 @@ class WorkerConfigTest {
                 security.protocol=SASL_SSL
                 schema.registry.url=http://file-registry
                 """);
-        WorkerConfig config = WorkerConfig.load(file, Map.of(
-                "STREAMGUARD_BATCH_MAX_SIZE", "64",
-                "STREAMGUARD_BATCH_MAX_WAIT_MS", "8",
-                "STREAMGUARD_SASL_JAAS_CONFIG", "secret-jaas",
-                "STREAMGUARD_NUM_STANDBY_REPLICAS", "1",
-                "STREAMGUARD_PROCESSING_GUARANTEE", "at_least_once",
-                "STREAMGUARD_MODEL_DEVICE", "cpu",
-                "STREAMGUARD_REGISTRY_URL", "http://env-registry",
-                "PATH", "/usr/bin"));
+        WorkerConfig config = WorkerConfig.load(
+                file,
+                Map.of(
+                        "STREAMGUARD_BATCH_MAX_SIZE", "64",
+                        "STREAMGUARD_BATCH_MAX_WAIT_MS", "8",
+                        "STREAMGUARD_SASL_JAAS_CONFIG", "secret-jaas",
+                        "STREAMGUARD_NUM_STANDBY_REPLICAS", "1",
+                        "STREAMGUARD_PROCESSING_GUARANTEE", "at_least_once",
+                        "STREAMGUARD_MODEL_DEVICE", "cpu",
+                        "STREAMGUARD_REGISTRY_URL", "http://env-registry",
+                        "PATH", "/usr/bin"));
 
         assertThat(config.role()).isEqualTo(Role.INFERENCE);
-        assertThat(config.batch()).isEqualTo(new BatchSettings(64, Duration.ofMillis(8), BatchSettings.DEFAULTS.maxTokensPerBatch()));
+        assertThat(config.batch())
+                .isEqualTo(new BatchSettings(64, Duration.ofMillis(8), BatchSettings.DEFAULTS.maxTokensPerBatch()));
         assertThat(config.encoderConfig().device()).isEqualTo(Device.CPU);
         Properties streams = config.streamsProperties();
-        assertThat(streams).containsEntry("application.id", "streamguard-inference")
+        assertThat(streams)
+                .containsEntry("application.id", "streamguard-inference")
                 .containsEntry("bootstrap.servers", "file:9092")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.jaas.config", "secret-jaas")
@@ -90,28 +101,41 @@ class WorkerConfigTest {
 
     @Test
     void badValuesFailAtLoad() {
-        assertThatThrownBy(() -> WorkerConfig.of(Map.of()))
-                .hasMessageContaining("bootstrap.servers");
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of())).hasMessageContaining("bootstrap.servers");
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.role", "gpu")))
                 .hasMessageContaining("tokenizer, inference or all");
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.size", "x")))
                 .hasMessageContaining("streamguard.batch.max.size");
-        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "0")))
+        assertThatThrownBy(
+                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "0")))
                 .hasMessageContaining("maxWait");
     }
 
     @Test
     void eachSettingIsValidatedAsDeclared() {
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_DEVICE, "tpu")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.MODEL_DEVICE);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(WorkerConfig.MODEL_DEVICE);
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_FOLLOW, "maybe")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.MODEL_FOLLOW);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(WorkerConfig.MODEL_FOLLOW);
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.METRICS_PORT, "70000")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(WorkerConfig.METRICS_PORT);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(WorkerConfig.METRICS_PORT);
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_ENCODER, "gpt")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minilm-l6");
-        WorkerConfig blanks = WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.BATCH_MAX_SIZE, " ",
-                WorkerConfig.MODEL_DEVICE, "GPU", WorkerConfig.MODEL_FOLLOW, "FALSE", WorkerConfig.METRICS_PORT, "-1"));
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("minilm-l6");
+        WorkerConfig blanks = WorkerConfig.of(Map.of(
+                "bootstrap.servers",
+                "b",
+                WorkerConfig.BATCH_MAX_SIZE,
+                " ",
+                WorkerConfig.MODEL_DEVICE,
+                "GPU",
+                WorkerConfig.MODEL_FOLLOW,
+                "FALSE",
+                WorkerConfig.METRICS_PORT,
+                "-1"));
         assertThat(blanks.batch()).as("blank is unset").isEqualTo(BatchSettings.DEFAULTS);
         assertThat(blanks.encoderConfig().device()).isEqualTo(Device.GPU);
         assertThat(blanks.followModelVersions()).isFalse();
@@ -127,12 +151,20 @@ class WorkerConfigTest {
                 streamguard.batch.max.wait.ms=30
                 """);
         WorkerConfig config = WorkerConfig.load(
-                Map.of("bootstrap.servers", "default:9092", WorkerConfig.BATCH_MAX_TOKENS, "100",
-                        WorkerConfig.BATCH_MAX_SIZE, "1"),
-                file, Map.of("STREAMGUARD_BATCH_MAX_WAIT_MS", "8", "STREAMGUARD_ROLE", "tokenizer"),
+                Map.of(
+                        "bootstrap.servers",
+                        "default:9092",
+                        WorkerConfig.BATCH_MAX_TOKENS,
+                        "100",
+                        WorkerConfig.BATCH_MAX_SIZE,
+                        "1"),
+                file,
+                Map.of("STREAMGUARD_BATCH_MAX_WAIT_MS", "8", "STREAMGUARD_ROLE", "tokenizer"),
                 Map.of(WorkerConfig.ROLE, "all"));
 
-        assertThat(config.get("bootstrap.servers")).as("default, nothing overrides it").isEqualTo("default:9092");
+        assertThat(config.get("bootstrap.servers"))
+                .as("default, nothing overrides it")
+                .isEqualTo("default:9092");
         assertThat(config.batch()).isEqualTo(new BatchSettings(16, Duration.ofMillis(8), 100));
         assertThat(config.role()).as("an override beats the environment").isEqualTo(Role.ALL);
     }

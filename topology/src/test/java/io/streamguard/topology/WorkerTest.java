@@ -33,18 +33,22 @@ class WorkerTest {
             HttpClient client = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + worker.metricsPort();
 
-            HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> health = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ready = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> metrics = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(ready.statusCode()).as("no broker, never RUNNING").isEqualTo(503);
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("streamguard_batch_size").contains("streamguard_end_to_end_seconds")
-                    .contains("worker=\"w-test\"").contains("kafka_stream");
+            assertThat(metrics.body())
+                    .contains("streamguard_batch_size")
+                    .contains("streamguard_end_to_end_seconds")
+                    .contains("worker=\"w-test\"")
+                    .contains("kafka_stream");
         }
     }
 }

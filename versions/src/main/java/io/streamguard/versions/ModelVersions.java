@@ -29,20 +29,19 @@ import java.util.TreeMap;
  */
 public final class ModelVersions {
 
-    private ModelVersions() {
-    }
+    private ModelVersions() {}
 
     /**
      * A record carrying {@code heads} (as {@link HeadsFile} JSON), its thresholds and flattened metrics
      * ({@code <task>.<metric>}).
      */
-    public static ModelVersion toAvro(HeadsModel heads, VersionStatus status, String reason,
-            Map<String, String> lineage, Instant publishedAt) {
+    public static ModelVersion toAvro(
+            HeadsModel heads, VersionStatus status, String reason, Map<String, String> lineage, Instant publishedAt) {
         Map<String, LabelThresholds> thresholds = new TreeMap<>();
         heads.thresholds().forEach((label, t) -> thresholds.put(label, new LabelThresholds(t.review(), t.block())));
         Map<String, Double> metrics = new TreeMap<>();
-        heads.metrics().forEach((task, values) -> values.forEach((metric, value) -> metrics.put(task + "." + metric,
-                value)));
+        heads.metrics()
+                .forEach((task, values) -> values.forEach((metric, value) -> metrics.put(task + "." + metric, value)));
         Instant created;
         try {
             created = Instant.parse(heads.provenance().createdAt());
@@ -99,8 +98,8 @@ public final class ModelVersions {
     /** {@code review}/{@code block} per label of a record, for display. */
     public static Map<String, Thresholds> thresholds(ModelVersion version) {
         Map<String, Thresholds> out = new TreeMap<>();
-        version.getThresholds().forEach((label, t) -> out.put(label.toString(), new Thresholds(t.getReview(),
-                t.getBlock())));
+        version.getThresholds()
+                .forEach((label, t) -> out.put(label.toString(), new Thresholds(t.getReview(), t.getBlock())));
         return out;
     }
 }

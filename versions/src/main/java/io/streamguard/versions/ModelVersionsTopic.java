@@ -52,8 +52,12 @@ public final class ModelVersionsTopic implements AutoCloseable {
      * @param writer publishes; closed by {@link #close()}
      * @param timeout for one whole read and for one publication
      */
-    public ModelVersionsTopic(String topic, Supplier<? extends Consumer<String, byte[]>> readers,
-            Function<byte[], ModelVersion> decode, Producer<String, ModelVersion> writer, Duration timeout) {
+    public ModelVersionsTopic(
+            String topic,
+            Supplier<? extends Consumer<String, byte[]>> readers,
+            Function<byte[], ModelVersion> decode,
+            Producer<String, ModelVersion> writer,
+            Duration timeout) {
         this.topic = topic;
         this.readers = readers;
         this.decode = decode;
@@ -89,14 +93,16 @@ public final class ModelVersionsTopic implements AutoCloseable {
      *
      * @throws TimeoutException if the end is not reached within {@code timeout}
      */
-    public static Map<String, ModelVersion> readAll(Consumer<String, byte[]> consumer, String topic,
-            Function<byte[], ModelVersion> decode, Duration timeout) {
+    public static Map<String, ModelVersion> readAll(
+            Consumer<String, byte[]> consumer, String topic, Function<byte[], ModelVersion> decode, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic);
         Map<String, ModelVersion> latest = new LinkedHashMap<>();
         if (infos == null || infos.isEmpty()) {
             return latest;
         }
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -129,8 +135,8 @@ public final class ModelVersionsTopic implements AutoCloseable {
      * @throws KafkaException the broker's error as the producer reports it, or {@code cannot publish ...}
      * @throws TimeoutException if not acknowledged within {@code timeout}
      */
-    public static void publish(Producer<String, ModelVersion> producer, String topic, ModelVersion version,
-            Duration timeout) {
+    public static void publish(
+            Producer<String, ModelVersion> producer, String topic, ModelVersion version, Duration timeout) {
         try {
             producer.send(new ProducerRecord<>(topic, version.getVersion(), version))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -138,11 +144,12 @@ public final class ModelVersionsTopic implements AutoCloseable {
             if (e.getCause() instanceof KafkaException k) {
                 throw k;
             }
-            throw new KafkaException("cannot publish model version " + version.getVersion() + " to " + topic + ": "
-                    + e.getCause(), e.getCause());
+            throw new KafkaException(
+                    "cannot publish model version " + version.getVersion() + " to " + topic + ": " + e.getCause(),
+                    e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new TimeoutException("timed out publishing model version " + version.getVersion() + " to "
-                    + topic, e);
+            throw new TimeoutException(
+                    "timed out publishing model version " + version.getVersion() + " to " + topic, e);
         } catch (InterruptedException e) {
             throw new InterruptException("interrupted while publishing " + version.getVersion(), e);
         }
@@ -160,8 +167,11 @@ public final class ModelVersionsTopic implements AutoCloseable {
         if (!TopicAdmin.createMissing(admin, List.of(spec.newTopic(1)), timeout).isEmpty()) {
             return true;
         }
-        TopicAdmin.setConfigs(admin, topic, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)), timeout);
+        TopicAdmin.setConfigs(
+                admin,
+                topic,
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)),
+                timeout);
         return false;
     }
 

@@ -36,8 +36,8 @@ class ModelVersionsTest {
     }
 
     private static ModelVersion record(String version, VersionStatus status, Instant publishedAt) {
-        return ModelVersions.toAvro(heads(version, "minilm-l6"), status, "why", Map.of("b", "2", "a", "1"),
-                publishedAt);
+        return ModelVersions.toAvro(
+                heads(version, "minilm-l6"), status, "why", Map.of("b", "2", "a", "1"), publishedAt);
     }
 
     @Test
@@ -62,8 +62,8 @@ class ModelVersionsTest {
         ModelVersion v2 = record("v2", VersionStatus.PROMOTED, T0.plusSeconds(10));
         ModelVersion v3 = record("v3", VersionStatus.REJECTED, T0.plusSeconds(20));
         ModelVersion rollback = record("v1", VersionStatus.PROMOTED, T0.plusSeconds(30));
-        ModelVersion bert = ModelVersions.toAvro(heads("b1", "bert-base-uncased"), VersionStatus.PROMOTED, null,
-                Map.of(), T0.plusSeconds(40));
+        ModelVersion bert = ModelVersions.toAvro(
+                heads("b1", "bert-base-uncased"), VersionStatus.PROMOTED, null, Map.of(), T0.plusSeconds(40));
         assertThat(ModelVersions.live(List.of(v1, v2, v3, bert), "minilm-l6")).contains(v2);
         assertThat(ModelVersions.live(List.of(v2, v3, rollback), "minilm-l6")).contains(rollback);
         assertThat(ModelVersions.live(List.of(v3), "minilm-l6")).isEmpty();
@@ -72,19 +72,20 @@ class ModelVersionsTest {
 
     @Test
     void readAllKeepsTheLatestRecordPerKeyInArrivalOrderAndHonoursTombstones() {
-        List<ModelVersion> records = List.of(record("v1", VersionStatus.PROMOTED, T0),
+        List<ModelVersion> records = List.of(
+                record("v1", VersionStatus.PROMOTED, T0),
                 record("v2", VersionStatus.REJECTED, T0.plusSeconds(1)),
                 record("v1", VersionStatus.PROMOTED, T0.plusSeconds(2)));
         MockConsumer<String, byte[]> consumer = consumer(4);
         consumer.schedulePollTask(() -> {
             for (int i = 0; i < records.size(); i++) {
-                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, i, records.get(i).getVersion(),
-                        new byte[] {(byte) i}));
+                consumer.addRecord(
+                        new ConsumerRecord<>(TOPIC, 0, i, records.get(i).getVersion(), new byte[] {(byte) i}));
             }
             consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "gone", null));
         });
-        Map<String, ModelVersion> all = ModelVersionsTopic.readAll(consumer, TOPIC, b -> records.get(b[0]),
-                Duration.ofSeconds(10));
+        Map<String, ModelVersion> all =
+                ModelVersionsTopic.readAll(consumer, TOPIC, b -> records.get(b[0]), Duration.ofSeconds(10));
         assertThat(all.keySet()).containsExactly("v2", "v1");
         assertThat(all.get("v1")).isSameAs(records.get(2));
     }
@@ -92,19 +93,21 @@ class ModelVersionsTest {
     @Test
     void readAllOfAMissingTopicIsEmptyAndAStuckReadTimesOut() {
         MockConsumer<String, byte[]> missing = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
-        assertThat(ModelVersionsTopic.readAll(missing, TOPIC, b -> null, Duration.ofSeconds(1))).isEmpty();
+        assertThat(ModelVersionsTopic.readAll(missing, TOPIC, b -> null, Duration.ofSeconds(1)))
+                .isEmpty();
         MockConsumer<String, byte[]> stuck = consumer(1);
         assertThatThrownBy(() -> ModelVersionsTopic.readAll(stuck, TOPIC, b -> null, Duration.ofMillis(300)))
-                .isInstanceOf(TimeoutException.class).hasMessage("timed out reading " + TOPIC);
+                .isInstanceOf(TimeoutException.class)
+                .hasMessage("timed out reading " + TOPIC);
     }
 
     @Test
     void publishSendsTheRecordUnderItsVersion() {
-        MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(),
-                (topic, v) -> new byte[0]);
+        MockProducer<String, ModelVersion> producer =
+                new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
         ModelVersion v = record("v4", VersionStatus.PROMOTED, T0);
-        try (ModelVersionsTopic topic = new ModelVersionsTopic(TOPIC, () -> consumer(0), b -> null, producer,
-                Duration.ofSeconds(5))) {
+        try (ModelVersionsTopic topic =
+                new ModelVersionsTopic(TOPIC, () -> consumer(0), b -> null, producer, Duration.ofSeconds(5))) {
             topic.publish(v);
             assertThat(topic.readAll()).isEmpty();
         }
@@ -119,18 +122,20 @@ class ModelVersionsTest {
     @Test
     void clientConfigsFitOneWholeHeadsFile() {
         assertThat(ModelVersionsTopic.readerConfig(Map.of("bootstrap.servers", "b:9092", "group.id", "g")))
-                .containsEntry("bootstrap.servers", "b:9092").doesNotContainKey("group.id")
+                .containsEntry("bootstrap.servers", "b:9092")
+                .doesNotContainKey("group.id")
                 .containsEntry("isolation.level", "read_committed")
                 .containsEntry("max.partition.fetch.bytes", "33554432");
-        assertThat(ModelVersionsTopic.writerConfig(Map.of())).containsEntry("acks", "all")
-                .containsEntry("max.request.size", "33554432").containsEntry("compression.type", "zstd");
+        assertThat(ModelVersionsTopic.writerConfig(Map.of()))
+                .containsEntry("acks", "all")
+                .containsEntry("max.request.size", "33554432")
+                .containsEntry("compression.type", "zstd");
     }
 
     private static MockConsumer<String, byte[]> consumer(long end) {
         MockConsumer<String, byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), new Node[0],
-                new Node[0])));
+        consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, Node.noNode(), new Node[0], new Node[0])));
         consumer.updateBeginningOffsets(Map.of(tp, 0L));
         consumer.updateEndOffsets(Map.of(tp, end));
         return consumer;

@@ -1,11 +1,10 @@
 package io.streamguard.launcher.bench;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code streamguard bench engine|memory|pipeline}: the model runtime measured on this machine (no
@@ -14,17 +13,16 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description =
-                "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
-                        + " pipeline on an embedded broker and registry (pipeline).",
+        description = "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
+                + " pipeline on an embedded broker and registry (pipeline).",
         subcommands = {EngineCommand.class, MemoryCommand.class, PipelineCommand.class})
 public final class BenchCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
         throw new ParameterException(
-                spec.commandLine(),
-                "missing command (one of: engine, memory, pipeline; see streamguard bench --help)");
+                spec.commandLine(), "missing command (one of: engine, memory, pipeline; see streamguard bench --help)");
     }
 }

@@ -3,13 +3,11 @@ package io.streamguard.launcher.bench;
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Device;
-
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 
 /** Options every benchmark takes, and where progress goes. */
 final class BenchOptions {
@@ -17,17 +15,15 @@ final class BenchOptions {
             names = "--device",
             paramLabel = "DEVICE",
             defaultValue = "AUTO",
-            description =
-                    "auto (GPU if TensorFlow sees one), cpu or gpu (falls back to the CPU with a"
-                            + " warning); default: ${DEFAULT-VALUE}.")
+            description = "auto (GPU if TensorFlow sees one), cpu or gpu (falls back to the CPU with a"
+                    + " warning); default: ${DEFAULT-VALUE}.")
     Device device;
 
     @Option(
             names = "--datasets",
             paramLabel = "DIR",
-            description =
-                    "Real texts (SST-2, TweetEval; default: $STREAMGUARD_DATASETS or"
-                            + " ../shared/datasets beside the checkout).")
+            description = "Real texts (SST-2, TweetEval; default: $STREAMGUARD_DATASETS or"
+                    + " ../shared/datasets beside the checkout).")
     Path datasets;
 
     Path datasets(CommandSpec spec) {

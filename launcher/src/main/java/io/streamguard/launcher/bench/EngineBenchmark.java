@@ -40,6 +40,7 @@ final class EngineBenchmark {
     public static final double DEFAULT_MIN_SECONDS = 2;
     /** Upper bound on iterations a cell runs to fill {@code minSeconds}. */
     public static final int MAX_ITERATIONS = 2_000;
+
     public static final int DEFAULT_TOKENIZER_TEXTS = 512;
     /** Batch size of the tokenizer-share run: the pipeline's default batch. */
     public static final int SHARE_BATCH_SIZE = 32;
@@ -49,6 +50,7 @@ final class EngineBenchmark {
      * tokenizer (5 left it several times slower), and many rounds for a stable median.
      */
     private static final int TOKENIZER_WARMUP_ROUNDS = 30;
+
     private static final int TOKENIZER_ROUNDS = 30;
     /**
      * Encoding them takes seconds (MiniLM) to minutes (BERT-base on 2 cores), long enough to average
@@ -71,8 +73,17 @@ final class EngineBenchmark {
      * @param tokenizerTexts texts for the tokenizer share; 0 skips it
      * @param cacheDir where BERT-base's weights are unpacked ({@link EncoderConfig#cacheDir()})
      */
-    public record Options(List<String> encoderIds, List<Integer> batchSizes, List<Integer> lengths, int iterations,
-            int warmup, double minSeconds, Device device, Path datasets, int tokenizerTexts, Path cacheDir) {
+    public record Options(
+            List<String> encoderIds,
+            List<Integer> batchSizes,
+            List<Integer> lengths,
+            int iterations,
+            int warmup,
+            double minSeconds,
+            Device device,
+            Path datasets,
+            int tokenizerTexts,
+            Path cacheDir) {
 
         public Options {
             encoderIds = List.copyOf(encoderIds);
@@ -94,7 +105,11 @@ final class EngineBenchmark {
                     throw new IllegalArgumentException("lengths must be 2..512 ([CLS] and [SEP] included), got " + l);
                 }
             }
-            if (iterations < 1 || iterations > MAX_ITERATIONS || warmup < 0 || !(minSeconds >= 0) || tokenizerTexts < 0) {
+            if (iterations < 1
+                    || iterations > MAX_ITERATIONS
+                    || warmup < 0
+                    || !(minSeconds >= 0)
+                    || tokenizerTexts < 0) {
                 throw new IllegalArgumentException("iterations must be 1.." + MAX_ITERATIONS + " and warmup, minSeconds"
                         + " and tokenizer texts not negative, got " + iterations + ", " + warmup + ", " + minSeconds
                         + ", " + tokenizerTexts);
@@ -103,8 +118,17 @@ final class EngineBenchmark {
 
         /** The default grid on both encoders, {@link Device#AUTO}, the default model cache. */
         public static Options defaults(Path datasets) {
-            return new Options(DEFAULT_ENCODERS, DEFAULT_BATCH_SIZES, DEFAULT_LENGTHS, DEFAULT_ITERATIONS,
-                    DEFAULT_WARMUP, DEFAULT_MIN_SECONDS, Device.AUTO, datasets, DEFAULT_TOKENIZER_TEXTS, EncoderConfig.defaultCacheDir());
+            return new Options(
+                    DEFAULT_ENCODERS,
+                    DEFAULT_BATCH_SIZES,
+                    DEFAULT_LENGTHS,
+                    DEFAULT_ITERATIONS,
+                    DEFAULT_WARMUP,
+                    DEFAULT_MIN_SECONDS,
+                    Device.AUTO,
+                    datasets,
+                    DEFAULT_TOKENIZER_TEXTS,
+                    EncoderConfig.defaultCacheDir());
         }
     }
 
@@ -123,7 +147,8 @@ final class EngineBenchmark {
         List<EngineReport.Cell> cells = new ArrayList<>();
         List<EngineReport.TokenizerShare> shares = new ArrayList<>();
         for (String id : options.encoderIds()) {
-            EncoderConfig config = EncoderConfig.of(id).withDevice(options.device()).withCacheDir(options.cacheDir());
+            EncoderConfig config =
+                    EncoderConfig.of(id).withDevice(options.device()).withCacheDir(options.cacheDir());
             progress.accept("loading " + id + " (device " + options.device() + ")");
             try (LoadedEncoder loaded = EncoderFactory.create(config)) {
                 Encoder encoder = loaded.encoder();
@@ -133,7 +158,8 @@ final class EngineBenchmark {
                 int max = encoder.info().maxSequenceLength();
                 for (int length : options.lengths()) {
                     if (length > max) {
-                        throw new BenchmarkException("length " + length + " exceeds " + id + "'s " + max + " positions");
+                        throw new BenchmarkException(
+                                "length " + length + " exceeds " + id + "'s " + max + " positions");
                     }
                 }
                 int[] pool = SyntheticBatches.tokenPool(loaded.tokenizer(), texts);
@@ -144,21 +170,28 @@ final class EngineBenchmark {
                                 SyntheticBatches.syntheticBatch(batchSize, length, pool, specials[0], specials[1]);
                         EngineReport.Cell cell = measure(encoder, baseline, batch, options);
                         cells.add(cell);
-                        progress.accept(String.format("%s %dx%d: engine p50 %.1f ms, bare p50 %.1f ms, ratio %.3f",
-                                id, batchSize, length, cell.engine().p50Ms(), cell.bare().p50Ms(), cell.ratio()));
+                        progress.accept(String.format(
+                                "%s %dx%d: engine p50 %.1f ms, bare p50 %.1f ms, ratio %.3f",
+                                id,
+                                batchSize,
+                                length,
+                                cell.engine().p50Ms(),
+                                cell.bare().p50Ms(),
+                                cell.ratio()));
                     }
                 }
                 if (options.tokenizerTexts() > 0) {
-                    EngineReport.TokenizerShare share = tokenizerShare(loaded, texts.subList(0,
-                            Math.min(options.tokenizerTexts(), texts.size())));
+                    EngineReport.TokenizerShare share =
+                            tokenizerShare(loaded, texts.subList(0, Math.min(options.tokenizerTexts(), texts.size())));
                     shares.add(share);
-                    progress.accept(String.format("%s tokenizer share: %.2f ms tokenizing vs %.0f ms encoding = %.2f %%",
+                    progress.accept(String.format(
+                            "%s tokenizer share: %.2f ms tokenizing vs %.0f ms encoding = %.2f %%",
                             id, share.tokenizerMs(), share.encoderMs(), share.share() * 100));
                 }
             }
         }
-        return new EngineReport(Machine.current(), options.iterations(), options.warmup(), options.minSeconds(), cells,
-                shares);
+        return new EngineReport(
+                Machine.current(), options.iterations(), options.warmup(), options.minSeconds(), cells, shares);
     }
 
     private static EngineReport.Cell measure(
@@ -191,9 +224,15 @@ final class EngineBenchmark {
         }
         Arrays.sort(ratios);
         double ratio = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-        return new EngineReport.Cell(encoder.info().id(), encoder.info().device(), batch.size(),
-                batch.sequenceLength(), n, EngineReport.Latency.of(Arrays.copyOf(engine, n)),
-                EngineReport.Latency.of(Arrays.copyOf(bare, n)), ratio);
+        return new EngineReport.Cell(
+                encoder.info().id(),
+                encoder.info().device(),
+                batch.size(),
+                batch.sequenceLength(),
+                n,
+                EngineReport.Latency.of(Arrays.copyOf(engine, n)),
+                EngineReport.Latency.of(Arrays.copyOf(bare, n)),
+                ratio);
     }
 
     private static long timeEncode(Encoder encoder, EncodedBatch batch) {
@@ -211,7 +250,8 @@ final class EngineBenchmark {
     private static EngineReport.TokenizerShare tokenizerShare(LoadedEncoder loaded, List<String> texts) {
         BertTokenizer tokenizer = loaded.tokenizer();
         List<List<String>> chunks = new ArrayList<>();
-        List<String> sorted = texts.stream().sorted(Comparator.comparingInt(String::length)).toList();
+        List<String> sorted =
+                texts.stream().sorted(Comparator.comparingInt(String::length)).toList();
         for (int from = 0; from < sorted.size(); from += SHARE_BATCH_SIZE) {
             chunks.add(sorted.subList(from, Math.min(sorted.size(), from + SHARE_BATCH_SIZE)));
         }
@@ -237,9 +277,15 @@ final class EngineBenchmark {
             }
             encoding[round] = System.nanoTime() - start;
         }
-        long tokens = batches.stream().mapToLong(b -> Arrays.stream(b.lengths()).asLongStream().sum()).sum();
-        return new EngineReport.TokenizerShare(loaded.encoder().info().id(), texts.size(), batches.size(), tokens,
-                EngineReport.Latency.of(tokenizing).p50Ms(), EngineReport.Latency.of(encoding).p50Ms());
+        long tokens = batches.stream()
+                .mapToLong(b -> Arrays.stream(b.lengths()).asLongStream().sum())
+                .sum();
+        return new EngineReport.TokenizerShare(
+                loaded.encoder().info().id(),
+                texts.size(),
+                batches.size(),
+                tokens,
+                EngineReport.Latency.of(tokenizing).p50Ms(),
+                EngineReport.Latency.of(encoding).p50Ms());
     }
-
 }

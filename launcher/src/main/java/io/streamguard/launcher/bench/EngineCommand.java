@@ -2,18 +2,16 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.EncoderConfig;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** Throughput and latency per batch size x length against a bare TensorFlow session. */
 @Command(
@@ -27,7 +25,8 @@ import java.util.concurrent.Callable;
                     + " batch on a small CPU: lower --iterations for a quick look."
         })
 final class EngineCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--encoders",
@@ -50,8 +49,7 @@ final class EngineCommand implements Callable<Integer> {
             paramLabel = "TOKENS",
             split = ",",
             defaultValue = "32,128",
-            description =
-                    "Tokens per text, [CLS] and [SEP] included (2..512); default: ${DEFAULT-VALUE}.")
+            description = "Tokens per text, [CLS] and [SEP] included (2..512); default: ${DEFAULT-VALUE}.")
     List<Integer> lengths;
 
     @Option(
@@ -72,20 +70,19 @@ final class EngineCommand implements Callable<Integer> {
             names = "--min-seconds",
             paramLabel = "S",
             defaultValue = "" + EngineBenchmark.DEFAULT_MIN_SECONDS,
-            description =
-                    "Cheap cells keep iterating until their timed runs took this long (steadier"
-                            + " medians); 0 = exactly --iterations. Default: ${DEFAULT-VALUE}.")
+            description = "Cheap cells keep iterating until their timed runs took this long (steadier"
+                    + " medians); 0 = exactly --iterations. Default: ${DEFAULT-VALUE}.")
     double minSeconds;
 
     @Option(
             names = "--tokenizer-texts",
             paramLabel = "N",
             defaultValue = "" + EngineBenchmark.DEFAULT_TOKENIZER_TEXTS,
-            description =
-                    "Real texts for the tokenizer share (0 skips it); default: ${DEFAULT-VALUE}.")
+            description = "Real texts for the tokenizer share (0 skips it); default: ${DEFAULT-VALUE}.")
     int tokenizerTexts;
 
-    @Mixin BenchOptions common;
+    @Mixin
+    BenchOptions common;
 
     @Option(names = "--json", description = "Print the report as JSON instead of tables.")
     boolean json;
@@ -100,46 +97,39 @@ final class EngineCommand implements Callable<Integer> {
         }
         for (int l : lengths) {
             if (l < 2 || l > 512) {
-                throw new ParameterException(
-                        spec.commandLine(), "--lengths must be between 2 and 512, was " + l);
+                throw new ParameterException(spec.commandLine(), "--lengths must be between 2 and 512, was " + l);
             }
         }
         Usage.atLeast(spec, "--iterations", iterations, 1);
         if (iterations > EngineBenchmark.MAX_ITERATIONS) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--iterations must be at most "
-                            + EngineBenchmark.MAX_ITERATIONS
-                            + ", was "
-                            + iterations);
+                    "--iterations must be at most " + EngineBenchmark.MAX_ITERATIONS + ", was " + iterations);
         }
         if (!(minSeconds >= 0)) {
-            throw new ParameterException(
-                    spec.commandLine(), "--min-seconds must not be negative, was " + minSeconds);
+            throw new ParameterException(spec.commandLine(), "--min-seconds must not be negative, was " + minSeconds);
         }
         Usage.atLeast(spec, "--warmup", warmup, 0);
         Usage.atLeast(spec, "--tokenizer-texts", tokenizerTexts, 0);
         Path datasets = common.datasets(spec);
 
         PrintWriter err = spec.commandLine().getErr();
-        EngineReport report =
-                EngineBenchmark.run(
-                        new EngineBenchmark.Options(
-                                encoders,
-                                batchSizes,
-                                lengths,
-                                iterations,
-                                warmup,
-                                minSeconds,
-                                common.device,
-                                datasets,
-                                tokenizerTexts,
-                                EncoderConfig.defaultCacheDir()),
-                        line -> BenchOptions.progress(err, line));
+        EngineReport report = EngineBenchmark.run(
+                new EngineBenchmark.Options(
+                        encoders,
+                        batchSizes,
+                        lengths,
+                        iterations,
+                        warmup,
+                        minSeconds,
+                        common.device,
+                        datasets,
+                        tokenizerTexts,
+                        EncoderConfig.defaultCacheDir()),
+                line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReportRenderer.json(report) + "\n" : ReportRenderer.table(report));
         out.flush();
         return 0;
     }
 }
-

@@ -2,7 +2,6 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.model.tokenizer.Encoding;
 import io.streamguard.topology.BatchScorer;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

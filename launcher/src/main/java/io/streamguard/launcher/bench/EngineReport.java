@@ -7,7 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Everything one {@code bench engine} run measured, in grid order: the cells, then the tokenizer shares. */
-record EngineReport(Machine machine, int iterations, int warmup, double minSeconds, List<Cell> cells,
+record EngineReport(
+        Machine machine,
+        int iterations,
+        int warmup,
+        double minSeconds,
+        List<Cell> cells,
         List<TokenizerShare> tokenizerShares) {
 
     EngineReport {
@@ -21,7 +26,9 @@ record EngineReport(Machine machine, int iterations, int warmup, double minSecon
         static Latency of(long[] nanos) {
             long[] sorted = nanos.clone();
             Arrays.sort(sorted);
-            return new Latency(percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
+            return new Latency(
+                    percentile(sorted, 0.50) / 1e6,
+                    percentile(sorted, 0.99) / 1e6,
                     Arrays.stream(sorted).average().orElse(0) / 1e6);
         }
 
@@ -38,10 +45,27 @@ record EngineReport(Machine machine, int iterations, int warmup, double minSecon
      * @param ratio engine throughput as a fraction of bare TensorFlow's (1.0: no overhead): the
      *     median over pairs of bare time / engine time
      */
-    @JsonPropertyOrder({"encoderId", "device", "batchSize", "length", "iterations", "engine", "bare", "ratio",
-        "engineSeqPerSecond", "bareSeqPerSecond"})
-    public record Cell(String encoderId, Device device, int batchSize, int length, int iterations, Latency engine,
-            Latency bare, double ratio) {
+    @JsonPropertyOrder({
+        "encoderId",
+        "device",
+        "batchSize",
+        "length",
+        "iterations",
+        "engine",
+        "bare",
+        "ratio",
+        "engineSeqPerSecond",
+        "bareSeqPerSecond"
+    })
+    public record Cell(
+            String encoderId,
+            Device device,
+            int batchSize,
+            int length,
+            int iterations,
+            Latency engine,
+            Latency bare,
+            double ratio) {
 
         /** Sequences per second at the engine's median latency. */
         @JsonProperty
@@ -64,8 +88,8 @@ record EngineReport(Machine machine, int iterations, int warmup, double minSecon
      * @param tokenizerMs median time to tokenize all texts ({@code encodeBatch} per batch)
      * @param encoderMs time to encode all the resulting batches (after a warm-up)
      */
-    public record TokenizerShare(String encoderId, int texts, int batches, long tokens, double tokenizerMs,
-            double encoderMs) {
+    public record TokenizerShare(
+            String encoderId, int texts, int batches, long tokens, double tokenizerMs, double encoderMs) {
 
         /** Tokenizer time as a fraction of encoder time. */
         @JsonProperty

@@ -22,7 +22,6 @@ enum Guarantee {
                 return g;
             }
         }
-        throw new IllegalArgumentException(
-                "must be exactly_once_v2 or at_least_once, was '" + value + "'");
+        throw new IllegalArgumentException("must be exactly_once_v2 or at_least_once, was '" + value + "'");
     }
 }

@@ -19,8 +19,12 @@ record Machine(String cpu, int cores, String tensorflow, String java, String dat
 
     /** This machine, now. */
     public static Machine current() {
-        return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), TensorFlow.version(),
-                System.getProperty("java.version"), LocalDate.now().toString());
+        return new Machine(
+                cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
+                TensorFlow.version(),
+                System.getProperty("java.version"),
+                LocalDate.now().toString());
     }
 
     /** One line: {@code AMD EPYC, 2 cores, TensorFlow 2.18.0, Java 17.0.18, 2026-11-23}. */

@@ -33,6 +33,7 @@ final class MemoryBenchmark {
     static final int SHORT_TEXT_TOKENS = 24;
     /** Distinct batches cycled through (different padded lengths, as in production). */
     private static final int DISTINCT_BATCHES = 64;
+
     private static final int SAMPLES = 10;
 
     /**
@@ -50,8 +51,8 @@ final class MemoryBenchmark {
             Objects.requireNonNull(datasets, "datasets");
             Objects.requireNonNull(cacheDir, "cacheDir");
             if (texts < 1 || batchSize < 1) {
-                throw new IllegalArgumentException("texts and batch size must be at least 1, got " + texts + ", "
-                        + batchSize);
+                throw new IllegalArgumentException(
+                        "texts and batch size must be at least 1, got " + texts + ", " + batchSize);
             }
         }
     }
@@ -63,8 +64,14 @@ final class MemoryBenchmark {
      * @param heapMaxMb the JVM's maximum heap ({@code -Xmx}), for the record
      * @param heapCommittedMb heap committed at the end; equal to the maximum when the heap is pinned
      */
-    public record Report(Machine machine, String encoderId, Device device, int batchSize, long heapMaxMb,
-            long heapCommittedMb, List<Sample> samples) {
+    public record Report(
+            Machine machine,
+            String encoderId,
+            Device device,
+            int batchSize,
+            long heapMaxMb,
+            long heapCommittedMb,
+            List<Sample> samples) {
 
         public Report {
             samples = List.copyOf(samples);
@@ -84,11 +91,21 @@ final class MemoryBenchmark {
         public String summary() {
             Sample first = samples.get(0);
             Sample last = samples.get(samples.size() - 1);
-            return String.format("%s on %s, batches of %d: RSS %d MB after warm-up, %d MB after %,d texts"
-                    + " (%+,d KB, %.3f bytes/text) in %.0f s (%.0f texts/s); heap max %d MB, committed %d MB",
-                    encoderId, device, batchSize, first.rssKb() / 1024, last.rssKb() / 1024, last.texts(),
-                    growthKb(), growthKb() * 1024.0 / last.texts(), last.seconds(), last.texts() / last.seconds(),
-                    heapMaxMb, heapCommittedMb);
+            return String.format(
+                    "%s on %s, batches of %d: RSS %d MB after warm-up, %d MB after %,d texts"
+                            + " (%+,d KB, %.3f bytes/text) in %.0f s (%.0f texts/s); heap max %d MB, committed %d MB",
+                    encoderId,
+                    device,
+                    batchSize,
+                    first.rssKb() / 1024,
+                    last.rssKb() / 1024,
+                    last.texts(),
+                    growthKb(),
+                    growthKb() * 1024.0 / last.texts(),
+                    last.seconds(),
+                    last.texts() / last.seconds(),
+                    heapMaxMb,
+                    heapCommittedMb);
         }
     }
 
@@ -102,7 +119,8 @@ final class MemoryBenchmark {
      */
     public static Report run(Options options, Consumer<Sample> onSample) {
         List<String> texts = DatasetTexts.mixed(options.datasets(), 3_000);
-        EncoderConfig config = EncoderConfig.of(options.encoderId()).withDevice(options.device())
+        EncoderConfig config = EncoderConfig.of(options.encoderId())
+                .withDevice(options.device())
                 .withCacheDir(options.cacheDir());
         try (LoadedEncoder loaded = EncoderFactory.create(config)) {
             List<EncodedBatch> batches = shortBatches(loaded.tokenizer(), texts, options.batchSize());
@@ -124,8 +142,14 @@ final class MemoryBenchmark {
                 }
             }
             Runtime rt = Runtime.getRuntime();
-            return new Report(Machine.current(), options.encoderId(), loaded.encoder().info().device(),
-                    options.batchSize(), rt.maxMemory() >> 20, rt.totalMemory() >> 20, samples);
+            return new Report(
+                    Machine.current(),
+                    options.encoderId(),
+                    loaded.encoder().info().device(),
+                    options.batchSize(),
+                    rt.maxMemory() >> 20,
+                    rt.totalMemory() >> 20,
+                    samples);
         }
     }
 
@@ -138,7 +162,8 @@ final class MemoryBenchmark {
 
     /** Batches of texts of at most {@link #SHORT_TEXT_TOKENS} tokens, shuffled with a fixed seed. */
     private static List<EncodedBatch> shortBatches(BertTokenizer tokenizer, List<String> texts, int batchSize) {
-        List<String> shortTexts = new ArrayList<>(texts.stream().filter(t -> tokenizer.encode(t).length() <= SHORT_TEXT_TOKENS)
+        List<String> shortTexts = new ArrayList<>(texts.stream()
+                .filter(t -> tokenizer.encode(t).length() <= SHORT_TEXT_TOKENS)
                 .toList());
         if (shortTexts.isEmpty()) {
             throw new BenchmarkException("no text of at most " + SHORT_TEXT_TOKENS + " tokens in the datasets");

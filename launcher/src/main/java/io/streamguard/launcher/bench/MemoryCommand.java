@@ -2,16 +2,14 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.EncoderConfig;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** Resident set size over many inferences: flat means every native tensor is freed. */
 @Command(
@@ -24,7 +22,8 @@ import java.util.concurrent.Callable;
                     + " STREAMGUARD_JAVA_OPTS='-Xms512m -Xmx512m -XX:+AlwaysPreTouch'."
         })
 final class MemoryCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--encoder",
@@ -47,7 +46,8 @@ final class MemoryCommand implements Callable<Integer> {
             description = "Texts per batch; default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Mixin BenchOptions common;
+    @Mixin
+    BenchOptions common;
 
     @Override
     public Integer call() {
@@ -71,30 +71,20 @@ final class MemoryCommand implements Callable<Integer> {
         }
         BenchOptions.progress(err, "loading " + encoder + " (device " + common.device + ")");
         long[] first = {-1};
-        MemoryBenchmark.Report report =
-                MemoryBenchmark.run(
-                        new MemoryBenchmark.Options(
-                                encoder,
-                                common.device,
-                                datasets,
-                                texts,
-                                batchSize,
-                                EncoderConfig.defaultCacheDir()),
-                        s -> {
-                            if (first[0] < 0) {
-                                first[0] = s.rssKb();
-                            }
-                            out.printf(
-                                    "texts %,13d  RSS %,7d MB  %+,9d KB  %7.0f s%n",
-                                    s.texts(),
-                                    s.rssKb() >> 10,
-                                    s.rssKb() - first[0],
-                                    s.seconds());
-                            out.flush();
-                        });
+        MemoryBenchmark.Report report = MemoryBenchmark.run(
+                new MemoryBenchmark.Options(
+                        encoder, common.device, datasets, texts, batchSize, EncoderConfig.defaultCacheDir()),
+                s -> {
+                    if (first[0] < 0) {
+                        first[0] = s.rssKb();
+                    }
+                    out.printf(
+                            "texts %,13d  RSS %,7d MB  %+,9d KB  %7.0f s%n",
+                            s.texts(), s.rssKb() >> 10, s.rssKb() - first[0], s.seconds());
+                    out.flush();
+                });
         out.println(report.summary());
         out.flush();
         return 0;
     }
 }
-

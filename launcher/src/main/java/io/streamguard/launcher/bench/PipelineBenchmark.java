@@ -15,9 +15,6 @@ import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.ScoredText;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-
-import org.apache.kafka.clients.admin.Admin;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,6 +29,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * End-to-end throughput and latency of the labeling pipeline on the real embedded broker and
@@ -122,17 +120,15 @@ final class PipelineBenchmark {
         }
         List<String> texts = samples.stream().map(DemoTraffic.Sample::text).toList();
         progress.accept("starting broker and registry (" + options.partitions() + " partitions)");
-        try (EmbeddedStack stack =
-                        EmbeddedStack.builder()
-                                .dataDir(options.dataDir())
-                                .ephemeralPorts()
-                                .partitions(options.partitions())
-                                .start();
+        try (EmbeddedStack stack = EmbeddedStack.builder()
+                        .dataDir(options.dataDir())
+                        .ephemeralPorts()
+                        .partitions(options.partitions())
+                        .start();
                 ClassifierScorer scorer = loadScorer(options, stack, progress)) {
             List<PipelineReport.Row> rows = new ArrayList<>();
-            BertTokenizer tokenizer =
-                    EncoderFactory.tokenizer(
-                            workerConfig(options, stack, "load", options.batchSize()).encoderConfig());
+            BertTokenizer tokenizer = EncoderFactory.tokenizer(
+                    workerConfig(options, stack, "load", options.batchSize()).encoderConfig());
             List<Encoding> encodings = texts.stream().map(tokenizer::encode).toList();
             for (int batch : batchSizes(options)) {
                 PipelineReport.Row row =
@@ -177,16 +173,14 @@ final class PipelineBenchmark {
         return options.batchSize() == 1 ? List.of(1) : List.of(options.batchSize(), 1);
     }
 
-    private static PipelineReport.Row find(
-            List<PipelineReport.Row> rows, String kind, int batch, boolean saturated) {
+    private static PipelineReport.Row find(List<PipelineReport.Row> rows, String kind, int batch, boolean saturated) {
         return rows.stream()
                 .filter(r -> r.kind().equals(kind) && r.batchSize() == batch && r.saturated() == saturated)
                 .findFirst()
                 .orElseThrow();
     }
 
-    private static ClassifierScorer loadScorer(
-            Options options, EmbeddedStack stack, Consumer<String> progress) {
+    private static ClassifierScorer loadScorer(Options options, EmbeddedStack stack, Consumer<String> progress) {
         progress.accept("loading " + options.encoderId() + " with heads " + options.heads());
         return ClassifierScorer.load(workerConfig(options, stack, "load", options.batchSize()));
     }
@@ -201,11 +195,10 @@ final class PipelineBenchmark {
             double rate,
             Consumer<String> progress) {
         String run = "b" + batch + (rate > 0 ? "-r" + (int) rate : "-max");
-        progress.accept(
-                "pipeline batch "
-                        + batch
-                        + (rate > 0 ? " at " + rate + " events/s" : " at saturation")
-                        + ": starting a worker");
+        progress.accept("pipeline batch "
+                + batch
+                + (rate > 0 ? " at " + rate + " events/s" : " at saturation")
+                + ": starting a worker");
         try (Admin admin = stack.admin()) {
             TopicDrain.drain(admin, Topics.TEXT_EVENTS);
         }
@@ -243,7 +236,9 @@ final class PipelineBenchmark {
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", stack.bootstrapServers());
         p.put("schema.registry.url", stack.registryUrl());
-        p.put("application.id", "streamguard-bench-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
+        p.put(
+                "application.id",
+                "streamguard-bench-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
         p.put("state.dir", options.dataDir().resolve("streams").toString());
         p.put("processing.guarantee", options.guarantee().config());
         p.put("auto.offset.reset", "earliest");

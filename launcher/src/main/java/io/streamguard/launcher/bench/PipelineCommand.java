@@ -4,19 +4,17 @@ import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.topology.WorkerConfig;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** End to end through the real broker, beside the engine's ceiling and batches of one. */
 @Command(
@@ -29,11 +27,11 @@ import java.util.concurrent.Callable;
                     + " --batch-size and with batches of 1, beside the engine alone on the same texts"
                     + " and batch sizes (ratios against the targets: >= 80 %% of the engine, >= 3x"
                     + " batch size 1).",
-            "The table goes to stdout, progress to stderr. About a minute with the defaults on"
-                    + " minilm-l6."
+            "The table goes to stdout, progress to stderr. About a minute with the defaults on" + " minilm-l6."
         })
 final class PipelineCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--encoder",
@@ -66,18 +64,16 @@ final class PipelineCommand implements Callable<Integer> {
             names = "--batch-size",
             paramLabel = "N",
             defaultValue = "256",
-            description =
-                    "streamguard.batch.max.size of the batched runs (texts per micro-batch);"
-                            + " default: ${DEFAULT-VALUE}.")
+            description = "streamguard.batch.max.size of the batched runs (texts per micro-batch);"
+                    + " default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(
             names = "--engine-batch",
             paramLabel = "N",
             defaultValue = "" + WorkerConfig.DEFAULT_ENGINE_BATCH_SIZE,
-            description =
-                    "streamguard.batch.engine.size: texts per encoder call, cut by length from each"
-                            + " micro-batch; default: ${DEFAULT-VALUE}.")
+            description = "streamguard.batch.engine.size: texts per encoder call, cut by length from each"
+                    + " micro-batch; default: ${DEFAULT-VALUE}.")
     int engineBatch;
 
     @Option(
@@ -101,7 +97,8 @@ final class PipelineCommand implements Callable<Integer> {
             description = "Kafka Streams processing guarantee; default: ${DEFAULT-VALUE}.")
     String guarantee;
 
-    @Mixin BenchOptions common;
+    @Mixin
+    BenchOptions common;
 
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
@@ -127,26 +124,24 @@ final class PipelineCommand implements Callable<Integer> {
         Path headsFile = ModelFiles.heads(spec, heads, encoder);
 
         PrintWriter err = spec.commandLine().getErr();
-        PipelineReport report =
-                PipelineBenchmark.run(
-                        new PipelineBenchmark.Options(
-                                encoder,
-                                headsFile,
-                                datasets,
-                                events,
-                                rate,
-                                batchSize,
-                                engineBatch,
-                                batchWaitMs,
-                                partitions,
-                                processing,
-                                common.device.name().toLowerCase(Locale.ROOT),
-                                Files.createTempDirectory("streamguard-bench-")),
-                        line -> BenchOptions.progress(err, line));
+        PipelineReport report = PipelineBenchmark.run(
+                new PipelineBenchmark.Options(
+                        encoder,
+                        headsFile,
+                        datasets,
+                        events,
+                        rate,
+                        batchSize,
+                        engineBatch,
+                        batchWaitMs,
+                        partitions,
+                        processing,
+                        common.device.name().toLowerCase(Locale.ROOT),
+                        Files.createTempDirectory("streamguard-bench-")),
+                line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReportRenderer.json(report) + "\n" : ReportRenderer.table(report));
         out.flush();
         return 0;
     }
 }
-

@@ -1,7 +1,6 @@
 package io.streamguard.launcher.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Map;
 

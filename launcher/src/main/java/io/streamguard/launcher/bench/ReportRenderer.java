@@ -3,7 +3,6 @@ package io.streamguard.launcher.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,29 +18,60 @@ final class ReportRenderer {
     static String table(EngineReport report) {
         StringBuilder out = new StringBuilder();
         out.append("Engine benchmark: ").append(report.machine().describe()).append('\n');
-        out.append(String.format("per cell: %d warm-up, then at least %d timed pairs (engine call + bare session run,"
-                + " alternated) and at least %.0f s%n%n", report.warmup(), report.iterations(), report.minSeconds()));
+        out.append(String.format(
+                "per cell: %d warm-up, then at least %d timed pairs (engine call + bare session run,"
+                        + " alternated) and at least %.0f s%n%n",
+                report.warmup(), report.iterations(), report.minSeconds()));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"encoder", "device", "batch", "length", "pairs", "engine p50 ms", "p99 ms", "seq/s",
-            "bare p50 ms", "p99 ms", "seq/s", "engine/bare"});
+        rows.add(new String[] {
+            "encoder",
+            "device",
+            "batch",
+            "length",
+            "pairs",
+            "engine p50 ms",
+            "p99 ms",
+            "seq/s",
+            "bare p50 ms",
+            "p99 ms",
+            "seq/s",
+            "engine/bare"
+        });
         for (EngineReport.Cell c : report.cells()) {
-            rows.add(new String[] {c.encoderId(), c.device().name(), Integer.toString(c.batchSize()),
-                Integer.toString(c.length()), Integer.toString(c.iterations()), ms(c.engine().p50Ms()),
-                ms(c.engine().p99Ms()), String.format("%.1f", c.engineSeqPerSecond()), ms(c.bare().p50Ms()),
-                ms(c.bare().p99Ms()), String.format("%.1f", c.bareSeqPerSecond()), String.format("%.3f", c.ratio())});
+            rows.add(new String[] {
+                c.encoderId(),
+                c.device().name(),
+                Integer.toString(c.batchSize()),
+                Integer.toString(c.length()),
+                Integer.toString(c.iterations()),
+                ms(c.engine().p50Ms()),
+                ms(c.engine().p99Ms()),
+                String.format("%.1f", c.engineSeqPerSecond()),
+                ms(c.bare().p50Ms()),
+                ms(c.bare().p99Ms()),
+                String.format("%.1f", c.bareSeqPerSecond()),
+                String.format("%.3f", c.ratio())
+            });
         }
         table(out, rows, 2);
         out.append("seq/s = batch / p50; engine/bare = median over pairs of bare time / engine time"
                 + " (1.000 = no engine overhead)\n");
         if (!report.tokenizerShares().isEmpty()) {
             out.append("\nTokenizer share: real texts (SST-2 dev, TweetEval val) sorted by length, batches of ")
-                    .append(EngineBenchmark.SHARE_BATCH_SIZE).append(" padded to the longest\n\n");
+                    .append(EngineBenchmark.SHARE_BATCH_SIZE)
+                    .append(" padded to the longest\n\n");
             List<String[]> shares = new ArrayList<>();
             shares.add(new String[] {"encoder", "texts", "batches", "tokens", "tokenize ms", "encode ms", "share"});
             for (EngineReport.TokenizerShare s : report.tokenizerShares()) {
-                shares.add(new String[] {s.encoderId(), Integer.toString(s.texts()), Integer.toString(s.batches()),
-                    Long.toString(s.tokens()), String.format("%.2f", s.tokenizerMs()),
-                    String.format("%.0f", s.encoderMs()), String.format("%.2f %%", s.share() * 100)});
+                shares.add(new String[] {
+                    s.encoderId(),
+                    Integer.toString(s.texts()),
+                    Integer.toString(s.batches()),
+                    Long.toString(s.tokens()),
+                    String.format("%.2f", s.tokenizerMs()),
+                    String.format("%.0f", s.encoderMs()),
+                    String.format("%.2f %%", s.share() * 100)
+                });
             }
             table(out, shares, 2);
         }
@@ -54,11 +84,26 @@ final class ReportRenderer {
         out.append("Pipeline benchmark: ").append(report.machine().describe()).append('\n');
         out.append(String.format(
                 "%s, heads %s; %d real texts per run; %d partitions, %s; batch wait %d ms%n%n",
-                report.encoderId(), report.modelVersion(), report.events(), report.partitions(), report.guarantee(),
+                report.encoderId(),
+                report.modelVersion(),
+                report.events(),
+                report.partitions(),
+                report.guarantee(),
                 report.batchWaitMs()));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"run", "batch/engine", "offered/s", "events/s", "p50 ms", "p99 ms", "avg batch",
-            "model ms/batch", "commits", "commit ms", "thread: model/commit/poll/punct"});
+        rows.add(new String[] {
+            "run",
+            "batch/engine",
+            "offered/s",
+            "events/s",
+            "p50 ms",
+            "p99 ms",
+            "avg batch",
+            "model ms/batch",
+            "commits",
+            "commit ms",
+            "thread: model/commit/poll/punct"
+        });
         for (PipelineReport.Row r : report.rows()) {
             boolean engine = r.kind().equals("engine");
             rows.add(new String[] {
@@ -72,16 +117,25 @@ final class ReportRenderer {
                 String.format("%.1f", r.modelMsPerBatch()),
                 engine ? "-" : Long.toString(r.commits()),
                 engine ? "-" : String.format("%.1f", r.commitMsAvg()),
-                engine ? "-" : String.join("/", r.threadShares().values().stream()
-                        .map(v -> String.format("%.0f%%", v * 100)).toList())
+                engine
+                        ? "-"
+                        : String.join(
+                                "/",
+                                r.threadShares().values().stream()
+                                        .map(v -> String.format("%.0f%%", v * 100))
+                                        .toList())
             });
         }
         table(out, rows, 1);
         out.append(String.format(
                 "%npipeline / engine at batch %d/%d, saturated: %.2f (target >= 0.80)%n"
                         + "pipeline batch %d/%d / batch 1, saturated: %.2fx (target >= 3x)%n",
-                report.batchSize(), report.engineBatch(), report.pipelineVsEngine(), report.batchSize(),
-                report.engineBatch(), report.batchedVsSingle()));
+                report.batchSize(),
+                report.engineBatch(),
+                report.pipelineVsEngine(),
+                report.batchSize(),
+                report.engineBatch(),
+                report.batchedVsSingle()));
         out.append("events/s: labeled / (first produced .. last labeled); latency: text-events record timestamp"
                 + " to a read_committed consumer of text-labeled; batch/engine: texts per micro-batch / per encoder"
                 + " call (cut by length); engine: the same texts in arrival order in full micro-batches, median of "
@@ -96,7 +150,9 @@ final class ReportRenderer {
                 "%s batch %d %s: %.1f events/s%s",
                 r.kind(),
                 r.batchSize(),
-                r.kind().equals("engine") ? "" : r.saturated() ? "at saturation" : "at " + fmtRate(r.offeredPerSecond()) + "/s",
+                r.kind().equals("engine")
+                        ? ""
+                        : r.saturated() ? "at saturation" : "at " + fmtRate(r.offeredPerSecond()) + "/s",
                 r.eventsPerSecond(),
                 r.kind().equals("engine")
                         ? String.format(", %.1f ms per batch", r.modelMsPerBatch())
@@ -149,8 +205,8 @@ final class ReportRenderer {
 
     private static String shares(Map<String, Double> shares) {
         StringBuilder out = new StringBuilder();
-        shares.forEach((k, v) -> out.append(out.isEmpty() ? "" : " ").append(k).append(' ')
-                .append(String.format("%.0f%%", v * 100)));
+        shares.forEach((k, v) ->
+                out.append(out.isEmpty() ? "" : " ").append(k).append(' ').append(String.format("%.0f%%", v * 100)));
         return out.toString();
     }
 }

@@ -16,7 +16,8 @@ final class SyntheticBatches {
 
     /** The word-piece ids of real texts, [CLS]/[SEP] stripped, concatenated: what batch rows are cut from. */
     static int[] tokenPool(BertTokenizer tokenizer, List<String> texts) {
-        int[] pool = texts.stream().map(tokenizer::encode)
+        int[] pool = texts.stream()
+                .map(tokenizer::encode)
                 .flatMapToInt(e -> Arrays.stream(e.ids(), 1, Math.max(1, e.length() - 1)))
                 .toArray();
         if (pool.length == 0) {

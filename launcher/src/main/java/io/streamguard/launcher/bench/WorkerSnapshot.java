@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,8 @@ record WorkerSnapshot(double batches, double batchedTexts, double modelMs, Map<S
         Map<String, double[]> thread = new LinkedHashMap<>();
         for (String activity : ACTIVITIES) {
             thread.put(activity, new double[] {
-                threadMetric(meters, activity + ".total"), threadMetric(meters, activity + ".latency.avg")});
+                threadMetric(meters, activity + ".total"), threadMetric(meters, activity + ".latency.avg")
+            });
         }
         return new WorkerSnapshot(
                 size == null ? 0 : size.count(),
@@ -45,8 +45,8 @@ record WorkerSnapshot(double batches, double batchedTexts, double modelMs, Map<S
     Map<String, Double> sharesSince(WorkerSnapshot before, double wallMs) {
         Map<String, Double> shares = new LinkedHashMap<>();
         shares.put("model", (modelMs - before.modelMs) / wallMs);
-        thread.forEach((activity, now) -> shares.put(activity,
-                (now[0] - before.thread.get(activity)[0]) * now[1] / wallMs));
+        thread.forEach(
+                (activity, now) -> shares.put(activity, (now[0] - before.thread.get(activity)[0]) * now[1] / wallMs));
         return shares;
     }
 

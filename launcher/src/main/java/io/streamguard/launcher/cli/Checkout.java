@@ -16,7 +16,9 @@ public final class Checkout {
     /** {@code -Dstreamguard.home}, else the working directory; absolute and normalized. */
     public static Path home() {
         String home = System.getProperty(HOME_PROPERTY);
-        return (home != null && !home.isBlank() ? Path.of(home) : Path.of("")).toAbsolutePath().normalize();
+        return (home != null && !home.isBlank() ? Path.of(home) : Path.of(""))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.streamguard.launcher.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Where trained heads live: {@code models/<version>/<encoder>.json} in the checkout (committed with
@@ -71,13 +70,12 @@ public final class ModelFiles {
     public static Path trainedHeads(String encoderId) {
         Path heads = defaultHeads(encoderId);
         if (!Files.isRegularFile(heads)) {
-            throw new LauncherException(
-                    "no trained model for "
-                            + encoderId
-                            + " at "
-                            + heads
-                            + ": train the heads first (README, \"Training the heads\") or pass --heads FILE;"
-                            + " --no-pipeline runs only broker and registry");
+            throw new LauncherException("no trained model for "
+                    + encoderId
+                    + " at "
+                    + heads
+                    + ": train the heads first (README, \"Training the heads\") or pass --heads FILE;"
+                    + " --no-pipeline runs only broker and registry");
         }
         return heads;
     }

@@ -1,11 +1,9 @@
 package io.streamguard.launcher.cli;
 
 import io.streamguard.model.encoder.EncoderFactory;
-
+import java.util.TreeSet;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-
-import java.util.TreeSet;
 
 /**
  * Checks of option values that several commands share. Each failure is a usage error: exit status 2

@@ -4,14 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import org.apache.avro.LogicalType;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericEnumSymbol;
-import org.apache.avro.generic.GenericFixed;
-import org.apache.avro.generic.IndexedRecord;
-
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -21,6 +13,12 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Avro datum → plain JSON for humans and {@code jq}: union values appear unwrapped (not Avro's
@@ -52,19 +50,17 @@ public final class AvroJson {
         }
         if (datum instanceof Map<?, ?> map) {
             ObjectNode node = NODES.objectNode();
-            Schema values =
-                    nonNull(schema) != null && nonNull(schema).getType() == Schema.Type.MAP
-                            ? nonNull(schema).getValueType()
-                            : null;
+            Schema values = nonNull(schema) != null && nonNull(schema).getType() == Schema.Type.MAP
+                    ? nonNull(schema).getValueType()
+                    : null;
             map.forEach((k, v) -> node.set(String.valueOf(k), toJson(v, values)));
             return node;
         }
         if (datum instanceof Collection<?> items) {
             ArrayNode node = NODES.arrayNode();
-            Schema elements =
-                    nonNull(schema) != null && nonNull(schema).getType() == Schema.Type.ARRAY
-                            ? nonNull(schema).getElementType()
-                            : null;
+            Schema elements = nonNull(schema) != null && nonNull(schema).getType() == Schema.Type.ARRAY
+                    ? nonNull(schema).getElementType()
+                    : null;
             items.forEach(item -> node.add(toJson(item, elements)));
             return node;
         }
@@ -74,8 +70,7 @@ public final class AvroJson {
         if (datum instanceof Long l && isTimestamp(nonNull(schema))) {
             LogicalType type = nonNull(schema).getLogicalType();
             return NODES.textNode(
-                    type instanceof LogicalTypes.TimestampMicros
-                                    || type instanceof LogicalTypes.LocalTimestampMicros
+                    type instanceof LogicalTypes.TimestampMicros || type instanceof LogicalTypes.LocalTimestampMicros
                             ? Instant.EPOCH.plusNanos(l * 1_000).toString()
                             : Instant.ofEpochMilli(l).toString());
         }

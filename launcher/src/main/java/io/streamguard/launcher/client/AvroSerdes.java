@@ -1,16 +1,14 @@
 package io.streamguard.launcher.client;
 
 import io.streamguard.avro.TextEvent;
-import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.cli.Messages;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.schemas.serde.AvroSerializer;
-
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.Map;
 
 /** The schemas module's registry-backed serdes, configured for the CLI's one-shot clients. */
 public final class AvroSerdes {

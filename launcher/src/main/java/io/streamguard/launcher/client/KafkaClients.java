@@ -2,14 +2,6 @@ package io.streamguard.launcher.client;
 
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
-
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Client configuration shared by the CLI commands: fail in seconds, not minutes, when the broker is
@@ -74,12 +72,11 @@ public final class KafkaClients {
                     .get(topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new LauncherException(
-                        "topic '"
-                                + topic
-                                + "' does not exist on "
-                                + bootstrap
-                                + " (`streamguard topics create` creates the standard set)");
+                throw new LauncherException("topic '"
+                        + topic
+                        + "' does not exist on "
+                        + bootstrap
+                        + " (`streamguard topics create` creates the standard set)");
             }
             throw unreachable(bootstrap, e);
         } catch (TimeoutException e) {
@@ -91,17 +88,14 @@ public final class KafkaClients {
     }
 
     public static LauncherException unreachable(String bootstrap, Exception e) {
-        Throwable cause =
-                e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof org.apache.kafka.common.errors.TimeoutException
-                || cause instanceof TimeoutException) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof TimeoutException) {
             return new LauncherException(
                     "cannot reach Kafka at "
                             + bootstrap
                             + " (is `streamguard up` running? --bootstrap / STREAMGUARD_BOOTSTRAP select another broker)",
                     e);
         }
-        return new LauncherException(
-                "Kafka request to " + bootstrap + " failed: " + Messages.rootMessage(e), e);
+        return new LauncherException("Kafka request to " + bootstrap + " failed: " + Messages.rootMessage(e), e);
     }
 }

@@ -6,7 +6,15 @@ import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import io.streamguard.topology.Policy;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,16 +25,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The compacted {@code moderation-policy} topic: the latest value per policy name is the live policy,
@@ -48,10 +46,9 @@ public final class PolicyTopic {
         try (AvroSerde<ModerationPolicy> serde = serde(registryUrl);
                 KafkaConsumer<String, byte[]> consumer =
                         new KafkaConsumer<>(conf, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -67,8 +64,7 @@ public final class PolicyTopic {
                     }
                 }
             }
-            return Optional.ofNullable(latest)
-                    .map(bytes -> serde.deserializer().deserialize(topic, bytes));
+            return Optional.ofNullable(latest).map(bytes -> serde.deserializer().deserialize(topic, bytes));
         }
     }
 

@@ -3,20 +3,12 @@ package io.streamguard.launcher.client;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.schemas.TopicAdmin;
-import io.streamguard.schemas.Topics.TopicSpec;
 import io.streamguard.schemas.Topics;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigResource;
-
+import io.streamguard.schemas.Topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +17,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.LinkedHashSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Creates ({@link TopicAdmin}, as {@link Topics} declares them) and inspects the standard StreamGuard topics
@@ -38,11 +36,7 @@ public final class StreamGuardTopics {
     private StreamGuardTopics() {}
 
     /** What {@code topics list/describe} shows for one topic. */
-    public record Info(
-            String name,
-            int partitions,
-            int replicationFactor,
-            Map<String, String> nonDefaultConfigs) {}
+    public record Info(String name, int partitions, int replicationFactor, Map<String, String> nonDefaultConfigs) {}
 
     /** The standard set ({@link Topics#ALL}), in data-flow order. */
     public static List<TopicSpec> standard() {
@@ -50,9 +44,7 @@ public final class StreamGuardTopics {
     }
 
     public static Set<String> standardNames() {
-        return standard().stream()
-                .map(TopicSpec::name)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return standard().stream().map(TopicSpec::name).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /**
@@ -67,7 +59,8 @@ public final class StreamGuardTopics {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
         }
-        List<NewTopic> wanted = standard().stream().map(spec -> spec.newTopic(partitions)).toList();
+        List<NewTopic> wanted =
+                standard().stream().map(spec -> spec.newTopic(partitions)).toList();
         try {
             return TopicAdmin.createMissing(admin, wanted, Duration.ofSeconds(ADMIN_TIMEOUT_SECONDS));
         } catch (KafkaException e) {
@@ -81,32 +74,27 @@ public final class StreamGuardTopics {
      */
     public static List<Info> describe(Admin admin, Collection<String> names) {
         try {
-            Set<String> existing =
-                    admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<String> present = names.stream().filter(existing::contains).toList();
             if (present.isEmpty()) {
                 return List.of();
             }
             Map<String, TopicDescription> descriptions =
-                    admin.describeTopics(present)
-                            .allTopicNames()
-                            .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            List<ConfigResource> resources =
-                    present.stream()
-                            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
-                            .toList();
+                    admin.describeTopics(present).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<ConfigResource> resources = present.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                    .toList();
             Map<ConfigResource, Config> configs =
-                    admin.describeConfigs(resources)
-                            .all()
-                            .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    admin.describeConfigs(resources).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<Info> out = new ArrayList<>();
             for (String name : present) {
                 TopicDescription d = descriptions.get(name);
-                int rf = d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size();
+                int rf = d.partitions().isEmpty()
+                        ? 0
+                        : d.partitions().get(0).replicas().size();
                 Map<String, String> overrides = new TreeMap<>();
-                for (ConfigEntry entry :
-                        configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
-                                .entries()) {
+                for (ConfigEntry entry : configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                        .entries()) {
                     if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
                         overrides.put(entry.name(), entry.value());
                     }
@@ -115,8 +103,7 @@ public final class StreamGuardTopics {
             }
             return List.copyOf(out);
         } catch (ExecutionException e) {
-            throw new LauncherException(
-                    "could not describe topics: " + Messages.rootMessage(e), e);
+            throw new LauncherException("could not describe topics: " + Messages.rootMessage(e), e);
         } catch (TimeoutException e) {
             throw new LauncherException("timed out describing topics (is the broker running?)", e);
         } catch (InterruptedException e) {

@@ -1,11 +1,9 @@
 package io.streamguard.launcher.client;
 
 import io.streamguard.launcher.cli.LauncherException;
-
-import org.apache.kafka.streams.KafkaStreams;
-
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Waiting for a Kafka Streams client (a worker) to start processing: RUNNING, or a one-line failure
@@ -31,13 +29,12 @@ public final class StreamsRunning {
                 throw new LauncherException(what + " stopped while starting (state " + s + ")");
             }
             if (System.nanoTime() > deadline) {
-                throw new LauncherException(
-                        what
-                                + " did not reach RUNNING within "
-                                + timeout.toSeconds()
-                                + " s (state "
-                                + s
-                                + "; is the broker reachable?)");
+                throw new LauncherException(what
+                        + " did not reach RUNNING within "
+                        + timeout.toSeconds()
+                        + " s (state "
+                        + s
+                        + "; is the broker reachable?)");
             }
             try {
                 Thread.sleep(CHECK_MS);

@@ -2,14 +2,12 @@ package io.streamguard.launcher.command;
 
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
-
+import java.net.URI;
+import java.net.URISyntaxException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * Where the CLI's clients connect; defaults match `streamguard up` and can come from the
@@ -27,8 +25,7 @@ final class ClientOptions {
                 names = {"-b", "--bootstrap"},
                 paramLabel = "HOST:PORT",
                 defaultValue = "${env:STREAMGUARD_BOOTSTRAP:-" + DEFAULT_BOOTSTRAP + "}",
-                description =
-                        "Kafka bootstrap servers (env STREAMGUARD_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
+                description = "Kafka bootstrap servers (env STREAMGUARD_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
         String bootstrap;
     }
 
@@ -53,15 +50,12 @@ final class ClientOptions {
             try {
                 URI uri = new URI(url);
                 if (uri.getHost() == null
-                        || !("http".equalsIgnoreCase(uri.getScheme())
-                                || "https".equalsIgnoreCase(uri.getScheme()))) {
+                        || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
                     throw new ParameterException(
-                            mixee.commandLine(),
-                            "--registry must be an http(s) URL, was '" + registry + "'");
+                            mixee.commandLine(), "--registry must be an http(s) URL, was '" + registry + "'");
                 }
             } catch (URISyntaxException e) {
-                throw new ParameterException(
-                        mixee.commandLine(), "--registry is not a valid URL: '" + registry + "'");
+                throw new ParameterException(mixee.commandLine(), "--registry is not a valid URL: '" + registry + "'");
             }
             return url;
         }

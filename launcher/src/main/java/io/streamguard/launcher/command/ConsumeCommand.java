@@ -5,32 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.AvroJson;
 import io.streamguard.launcher.client.AvroSerdes;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.schemas.serde.RegistryCallException;
-
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,6 +21,22 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamguard consume}: prints records as JSON objects (one pretty-printed object per
@@ -60,9 +56,14 @@ public final class ConsumeCommand implements Callable<Integer> {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectWriter PRETTY = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Mixin ClientOptions.Registry registry;
-    @Spec CommandSpec spec;
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Mixin
+    ClientOptions.Registry registry;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = {"-t", "--topic"},
@@ -71,9 +72,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Topic to read.")
     String topic;
 
-    @Option(
-            names = "--from-beginning",
-            description = "Start at the earliest offsets (default: only new records).")
+    @Option(names = "--from-beginning", description = "Start at the earliest offsets (default: only new records).")
     boolean fromBeginning;
 
     @Option(
@@ -89,54 +88,40 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Stop when no record arrived for this long; default: ${DEFAULT-VALUE}.")
     long timeoutMs;
 
-    @Option(
-            names = "--raw",
-            description = "Do not decode: print key and value bytes as hex (no registry needed).")
+    @Option(names = "--raw", description = "Do not decode: print key and value bytes as hex (no registry needed).")
     boolean raw;
 
     @Override
     public Integer call() {
         if (max != null && max < 1) {
-            throw new ParameterException(
-                    spec.commandLine(), "--max must be at least 1, was " + max);
+            throw new ParameterException(spec.commandLine(), "--max must be at least 1, was " + max);
         }
         if (timeoutMs < 1) {
-            throw new ParameterException(
-                    spec.commandLine(), "--timeout-ms must be positive, was " + timeoutMs);
+            throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive, was " + timeoutMs);
         }
-        AvroDeserializer<GenericRecord> avro =
-                raw ? null : AvroSerdes.genericDeserializer(registry.url());
+        AvroDeserializer<GenericRecord> avro = raw ? null : AvroSerdes.genericDeserializer(registry.url());
         List<TopicPartition> partitions;
         try (Admin admin = KafkaClients.admin(bootstrap.bootstrap)) {
-            partitions =
-                    KafkaClients.requireTopic(admin, bootstrap.bootstrap, topic)
-                            .partitions()
-                            .stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            partitions = KafkaClients.requireTopic(admin, bootstrap.bootstrap, topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
         }
 
         PrintWriter out = spec.commandLine().getOut();
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        consumerConfig(),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(partitions);
             if (fromBeginning) {
                 consumer.seekToBeginning(partitions);
             } else {
                 consumer.seekToEnd(partitions);
             }
-            partitions.forEach(
-                    consumer
-                            ::position); // resolve the start now, so records sent from here on are
-                                         // seen
+            partitions.forEach(consumer::position); // resolve the start now, so records sent from here on are
+            // seen
             long idleDeadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
             while ((max == null || count < max) && System.nanoTime() < idleDeadline) {
-                ConsumerRecords<byte[], byte[]> records =
-                        consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs)));
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs)));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     out.println(render(record, avro));
                     out.flush();
@@ -146,7 +131,8 @@ public final class ConsumeCommand implements Callable<Integer> {
                     }
                 }
                 if (!records.isEmpty()) {
-                    idleDeadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
+                    idleDeadline =
+                            System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
                 }
             }
         } finally {
@@ -160,8 +146,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String render(
-            ConsumerRecord<byte[], byte[]> record, AvroDeserializer<GenericRecord> avro) {
+    private String render(ConsumerRecord<byte[], byte[]> record, AvroDeserializer<GenericRecord> avro) {
         ObjectNode node = NODES.objectNode();
         node.put("topic", record.topic());
         node.put("partition", record.partition());
@@ -180,12 +165,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             node.put(raw ? "value_hex" : "value", raw ? hex(record.value()) : null);
         } else {
             try {
-                node.set(
-                        "value", AvroJson.toJson(avro.deserialize(record.topic(), record.value())));
+                node.set("value", AvroJson.toJson(avro.deserialize(record.topic(), record.value())));
             } catch (RegistryCallException e) {
                 throw new LauncherException(
-                        "schema registry " + registry.url() + " failed: " + AvroSerdes.describe(e),
-                        e);
+                        "schema registry " + registry.url() + " failed: " + AvroSerdes.describe(e), e);
             } catch (SerializationException e) {
                 // A poison record (e.g. in a dead-letter topic) is shown, not fatal: this is a
                 // debugging tool.
@@ -206,7 +189,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return "hex:" + HexFormat.of().formatHex(bytes);
         }
@@ -217,8 +203,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> conf =
-                KafkaClients.common(bootstrap.bootstrap, "streamguard-cli-consumer");
+        Map<String, Object> conf = KafkaClients.common(bootstrap.bootstrap, "streamguard-cli-consumer");
         conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // read_committed: records of aborted (or still open) transactions of the pipeline are not
         // shown.

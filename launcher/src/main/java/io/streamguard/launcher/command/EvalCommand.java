@@ -11,28 +11,26 @@ import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.training.ClassificationReport;
 import io.streamguard.model.training.Dataset;
+import io.streamguard.model.training.DatasetFormatException;
 import io.streamguard.model.training.DatasetReader;
 import io.streamguard.model.training.Metrics;
 import io.streamguard.model.training.PrCurvePlot;
 import io.streamguard.model.training.ProgressBar;
 import io.streamguard.model.training.Task;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import io.streamguard.model.training.DatasetFormatException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamguard eval}: a trained model on any labelled file, through the same classifier the
@@ -51,16 +49,13 @@ public final class EvalCommand implements Callable<Integer> {
     /** Texts per classifier call: large enough for full batches, small enough for a live progress bar. */
     private static final int CHUNK = 256;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "Labelled data.")
     Path file;
 
-    @Option(
-            names = "--task",
-            required = true,
-            paramLabel = "TASK",
-            description = "sentiment, offensive, hate or spam.")
+    @Option(names = "--task", required = true, paramLabel = "TASK", description = "sentiment, offensive, hate or spam.")
     String task;
 
     @Option(
@@ -133,7 +128,8 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         err.println("eval: " + data.summary() + "; model " + heads.version() + " on " + heads.encoderId());
         err.flush();
-        EncoderConfig config = EncoderConfig.of(heads.encoderId()).withDevice(device).withMaxLength(heads.maxLength());
+        EncoderConfig config =
+                EncoderConfig.of(heads.encoderId()).withDevice(device).withMaxLength(heads.maxLength());
         int n = data.size();
         double[] positive = new double[n];
         double[][] probabilities = new double[n][];
@@ -147,9 +143,11 @@ public final class EvalCommand implements Callable<Integer> {
                 for (int i = from; i < to; i++) {
                     Prediction p = predictions.get(i - from);
                     if (parsedTask.headKind() == HeadKind.SOFTMAX) {
-                        var classes = p.scores().classes().get(parsedTask.headName()).probabilities();
+                        var classes =
+                                p.scores().classes().get(parsedTask.headName()).probabilities();
                         probabilities[i] = parsedTask.classNames().stream()
-                                .mapToDouble(c -> classes.get(c)).toArray();
+                                .mapToDouble(c -> classes.get(c))
+                                .toArray();
                     } else {
                         positive[i] = p.scores().label(parsedTask.id());
                     }
@@ -164,15 +162,20 @@ public final class EvalCommand implements Callable<Integer> {
                 positive[i] = probabilities[i][1];
             }
         } else {
-            double cut = threshold != null ? threshold : heads.thresholds().get(parsedTask.id()).review();
+            double cut = threshold != null
+                    ? threshold
+                    : heads.thresholds().get(parsedTask.id()).review();
             report = Metrics.binary(parsedTask.classNames(), data.labels(), positive, cut);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.toJson() + "\n" : report.toTable());
         if (plot != null) {
             try {
-                PrCurvePlot.write(plot, parsedTask.id() + " — " + heads.version() + " on " + heads.encoderId()
-                        + " — " + file.getFileName(), Metrics.precisionRecallCurve(data.labels(), positive),
+                PrCurvePlot.write(
+                        plot,
+                        parsedTask.id() + " — " + heads.version() + " on " + heads.encoderId() + " — "
+                                + file.getFileName(),
+                        Metrics.precisionRecallCurve(data.labels(), positive),
                         report.averagePrecision() == null ? Double.NaN : report.averagePrecision(),
                         (double) data.positives() / n);
             } catch (IOException e) {

@@ -2,26 +2,12 @@ package io.streamguard.launcher.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.streamguard.avro.Feedback;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,6 +24,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard feedback}: moderators' verdicts to {@code moderation-feedback}. */
 @Command(
@@ -50,9 +46,14 @@ import java.util.concurrent.TimeoutException;
             "Without --text the retrainer takes the text from the labeled event with that id."
         })
 public final class FeedbackCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Mixin ClientOptions.Registry registry;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Mixin
+    ClientOptions.Registry registry;
 
     @Option(names = "--id", paramLabel = "EVENT_ID", description = "The judged event's id.")
     String id;
@@ -150,7 +151,10 @@ public final class FeedbackCommand implements Callable<Integer> {
             }
             JsonNode eventId = node.get("id");
             JsonNode verdicts = node.get("labels");
-            if (eventId == null || !eventId.isTextual() || verdicts == null || !verdicts.isObject()
+            if (eventId == null
+                    || !eventId.isTextual()
+                    || verdicts == null
+                    || !verdicts.isObject()
                     || verdicts.isEmpty()) {
                 throw usage(where + ": needs \"id\" (string) and \"labels\" ({\"spam\": true, ...})");
             }
@@ -164,7 +168,10 @@ public final class FeedbackCommand implements Callable<Integer> {
             }
             JsonNode t = node.get("text");
             JsonNode m = node.get("moderator");
-            out.add(feedback(eventId.asText(), parsed, t == null || t.isNull() ? null : t.asText(),
+            out.add(feedback(
+                    eventId.asText(),
+                    parsed,
+                    t == null || t.isNull() ? null : t.asText(),
                     m == null || m.isNull() ? who : m.asText()));
         }
         if (out.isEmpty()) {

@@ -5,15 +5,6 @@ import io.streamguard.avro.VersionStatus;
 import io.streamguard.launcher.client.VersionsTopic;
 import io.streamguard.schemas.Topics;
 import io.streamguard.versions.ModelVersions;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard models [rollback VERSION]}: the versions on {@code model-versions}. */
 @Command(
@@ -35,9 +33,14 @@ import java.util.concurrent.Callable;
         },
         subcommands = {ModelsCommand.Rollback.class})
 public final class ModelsCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Mixin ClientOptions.Registry registry;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Mixin
+    ClientOptions.Registry registry;
 
     @Option(
             names = "--versions-topic",
@@ -59,14 +62,28 @@ public final class ModelsCommand implements Callable<Integer> {
             return 0;
         }
         List<String> live = new ArrayList<>();
-        all.values().stream().map(ModelVersion::getEncoderName).distinct().forEach(encoder ->
-                ModelVersions.live(all.values(), encoder).ifPresent(v -> live.add(v.getVersion())));
-        out.printf(Locale.ROOT, "  %-8s %-9s %-10s %-7s %-24s %s%n", "VERSION", "STATUS", "ENCODER", "PARENT",
-                "PUBLISHED", "METRICS / REASON");
+        all.values().stream().map(ModelVersion::getEncoderName).distinct().forEach(encoder -> ModelVersions.live(
+                        all.values(), encoder)
+                .ifPresent(v -> live.add(v.getVersion())));
+        out.printf(
+                Locale.ROOT,
+                "  %-8s %-9s %-10s %-7s %-24s %s%n",
+                "VERSION",
+                "STATUS",
+                "ENCODER",
+                "PARENT",
+                "PUBLISHED",
+                "METRICS / REASON");
         for (ModelVersion v : ModelVersions.byPublication(all.values())) {
-            out.printf(Locale.ROOT, "%s %-8s %-9s %-10s %-7s %-24s %s%n", live.contains(v.getVersion()) ? "*" : " ",
-                    v.getVersion(), v.getStatus(), v.getEncoderName(),
-                    v.getParentVersion() == null ? "-" : v.getParentVersion(), ModelVersions.publishedAt(v),
+            out.printf(
+                    Locale.ROOT,
+                    "%s %-8s %-9s %-10s %-7s %-24s %s%n",
+                    live.contains(v.getVersion()) ? "*" : " ",
+                    v.getVersion(),
+                    v.getStatus(),
+                    v.getEncoderName(),
+                    v.getParentVersion() == null ? "-" : v.getParentVersion(),
+                    ModelVersions.publishedAt(v),
                     metrics(v));
             if (v.getReason() != null) {
                 out.println("           " + v.getReason());
@@ -102,8 +119,11 @@ public final class ModelsCommand implements Callable<Integer> {
                         + " to it between two batches. The retrainer then trains on top of it."
             })
     static final class Rollback implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @picocli.CommandLine.ParentCommand ModelsCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ModelsCommand parent;
 
         @Parameters(paramLabel = "VERSION", description = "The version to go back to, e.g. v1.")
         String version;
@@ -118,12 +138,15 @@ public final class ModelsCommand implements Callable<Integer> {
             Map<String, ModelVersion> all = VersionsTopic.readAll(bootstrap, url, parent.topic);
             ModelVersion target = all.get(version);
             if (target == null) {
-                throw new ParameterException(spec.commandLine(), "no version '" + version + "' on " + parent.topic
-                        + (all.isEmpty() ? "" : " (known: " + String.join(", ", all.keySet()) + ")"));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "no version '" + version + "' on " + parent.topic
+                                + (all.isEmpty() ? "" : " (known: " + String.join(", ", all.keySet()) + ")"));
             }
             if (target.getStatus() != VersionStatus.PROMOTED) {
-                throw new ParameterException(spec.commandLine(), "version " + version
-                        + " was rejected by the gate and cannot be served: " + target.getReason());
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "version " + version + " was rejected by the gate and cannot be served: " + target.getReason());
             }
             Optional<ModelVersion> current = ModelVersions.live(all.values(), target.getEncoderName());
             Instant now = Instant.now();

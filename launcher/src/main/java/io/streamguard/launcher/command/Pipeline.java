@@ -1,20 +1,19 @@
 package io.streamguard.launcher.command;
 
+import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.client.StreamsRunning;
-import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.Locale;
 
 /**
  * What {@code worker} and {@code up} share: which environment variables are the launcher's own,
@@ -25,14 +24,13 @@ final class Pipeline {
      * {@code STREAMGUARD_*} variables that configure the launcher itself, not a worker: they must not
      * reach Kafka Streams as pass-through settings.
      */
-    private static final Set<String> LAUNCHER_ENV =
-            Set.of(
-                    "STREAMGUARD_LOG_LEVEL",
-                    "STREAMGUARD_KAFKA_LOG_LEVEL",
-                    "STREAMGUARD_REGISTRY_APP",
-                    "STREAMGUARD_DATASETS",
-                    "STREAMGUARD_JAVA_OPTS",
-                    "STREAMGUARD_SKIP_BUILD");
+    private static final Set<String> LAUNCHER_ENV = Set.of(
+            "STREAMGUARD_LOG_LEVEL",
+            "STREAMGUARD_KAFKA_LOG_LEVEL",
+            "STREAMGUARD_REGISTRY_APP",
+            "STREAMGUARD_DATASETS",
+            "STREAMGUARD_JAVA_OPTS",
+            "STREAMGUARD_SKIP_BUILD");
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
@@ -77,8 +75,6 @@ final class Pipeline {
                 + config.encoderConfig().encoderId()
                 + (config.role().infers() ? " heads=" + config.headsFile() : "")
                 + " metrics="
-                + (worker.metricsPort() < 0
-                        ? "off"
-                        : "http://127.0.0.1:" + worker.metricsPort() + "/metrics");
+                + (worker.metricsPort() < 0 ? "off" : "http://127.0.0.1:" + worker.metricsPort() + "/metrics");
     }
 }

@@ -3,7 +3,6 @@ package io.streamguard.launcher.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.Messages;
@@ -11,15 +10,6 @@ import io.streamguard.launcher.client.AvroJson;
 import io.streamguard.launcher.client.PolicyTopic;
 import io.streamguard.topology.InvalidPolicyException;
 import io.streamguard.topology.PipelineSettings;
-
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,6 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard policy set|show}: the live moderation policy on {@code moderation-policy}. */
 @Command(
@@ -44,7 +41,8 @@ import java.util.concurrent.Callable;
         },
         subcommands = {PolicyCommand.Set.class, PolicyCommand.Show.class})
 public final class PolicyCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -53,8 +51,11 @@ public final class PolicyCommand implements Callable<Integer> {
 
     /** Where the policy lives and which one. */
     static final class Target {
-        @Mixin ClientOptions.Bootstrap bootstrap;
-        @Mixin ClientOptions.Registry registry;
+        @Mixin
+        ClientOptions.Bootstrap bootstrap;
+
+        @Mixin
+        ClientOptions.Registry registry;
 
         @Option(
                 names = "--name",
@@ -66,7 +67,11 @@ public final class PolicyCommand implements Callable<Integer> {
 
     /** One {@code --label L [--review X] [--block Y] [--disable|--enable]} group. */
     static final class LabelRule {
-        @Option(names = "--label", required = true, paramLabel = "LABEL", description = "Label to set (repeatable group).")
+        @Option(
+                names = "--label",
+                required = true,
+                paramLabel = "LABEL",
+                description = "Label to set (repeatable group).")
         String label;
 
         @Option(names = "--review", paramLabel = "SCORE", description = "Review at or above this score (0..1).")
@@ -93,11 +98,17 @@ public final class PolicyCommand implements Callable<Integer> {
     static final class Set implements Callable<Integer> {
         // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
         // picocli then drops the mixin's --help as well.
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
         boolean help;
 
-        @Mixin Target target;
-        @Spec CommandSpec spec;
+        @Mixin
+        Target target;
+
+        @Spec
+        CommandSpec spec;
 
         @ArgGroup(exclusive = false, multiplicity = "0..*")
         List<LabelRule> rules = new ArrayList<>();
@@ -119,10 +130,7 @@ public final class PolicyCommand implements Callable<Integer> {
         @Option(names = "--description", paramLabel = "TEXT", description = "Why this change.")
         String description;
 
-        @Option(
-                names = "--by",
-                paramLabel = "WHO",
-                description = "Who changed it (default: the user name).")
+        @Option(names = "--by", paramLabel = "WHO", description = "Who changed it (default: the user name).")
         String by;
 
         @Override
@@ -141,11 +149,8 @@ public final class PolicyCommand implements Callable<Integer> {
             Map<String, LabelPolicy> labels = new TreeMap<>();
             String newDescription = description;
             if (fromFile != null) {
-                fromFile.labels.forEach(
-                        (label, p) ->
-                                labels.put(
-                                        label,
-                                        new LabelPolicy(p.review, p.block, p.enabled == null || p.enabled)));
+                fromFile.labels.forEach((label, p) ->
+                        labels.put(label, new LabelPolicy(p.review, p.block, p.enabled == null || p.enabled)));
                 if (newDescription == null) {
                     newDescription = fromFile.description;
                 }
@@ -160,36 +165,36 @@ public final class PolicyCommand implements Callable<Integer> {
                     LabelPolicy before = labels.get(rule.label);
                     Double review = rule.review != null ? rule.review : before == null ? null : before.getReview();
                     Double block = rule.block != null ? rule.block : before == null ? null : before.getBlock();
-                    boolean enabled =
-                            rule.disable ? false : rule.enable || before == null || before.getEnabled();
+                    boolean enabled = rule.disable ? false : rule.enable || before == null || before.getEnabled();
                     labels.put(rule.label, new LabelPolicy(review, block, enabled));
                 }
             }
-            String newVersion = version != null ? version : fromFile != null && fromFile.version != null
-                    ? fromFile.version : PolicyTopic.nextVersion(current);
-            ModerationPolicy policy =
-                    ModerationPolicy.newBuilder()
-                            .setVersion(newVersion)
-                            .setLabels(new LinkedHashMap<>(labels))
-                            .setUpdatedAt(Instant.now())
-                            .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
-                            .setDescription(newDescription)
-                            .build();
+            String newVersion = version != null
+                    ? version
+                    : fromFile != null && fromFile.version != null
+                            ? fromFile.version
+                            : PolicyTopic.nextVersion(current);
+            ModerationPolicy policy = ModerationPolicy.newBuilder()
+                    .setVersion(newVersion)
+                    .setLabels(new LinkedHashMap<>(labels))
+                    .setUpdatedAt(Instant.now())
+                    .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
+                    .setDescription(newDescription)
+                    .build();
             try {
                 PolicyTopic.write(bootstrap, registryUrl, target.name, policy);
             } catch (InvalidPolicyException e) {
                 throw usage("invalid policy: " + e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(
-                    "Policy '"
-                            + target.name
-                            + "' "
-                            + newVersion
-                            + " set"
-                            + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
-                            + ": "
-                            + summary(policy));
+            out.println("Policy '"
+                    + target.name
+                    + "' "
+                    + newVersion
+                    + " set"
+                    + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
+                    + ": "
+                    + summary(policy));
             out.flush();
             return 0;
         }
@@ -199,10 +204,9 @@ public final class PolicyCommand implements Callable<Integer> {
                 throw usage("file not found: " + file);
             }
             try {
-                FilePolicy parsed =
-                        new ObjectMapper()
-                                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                                .readValue(Files.readString(file), FilePolicy.class);
+                FilePolicy parsed = new ObjectMapper()
+                        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(Files.readString(file), FilePolicy.class);
                 if (parsed.labels == null || parsed.labels.isEmpty()) {
                     throw usage(file + ": no \"labels\"");
                 }
@@ -238,25 +242,24 @@ public final class PolicyCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Print the live policy as JSON (or say that the models' own thresholds decide).")
     static final class Show implements Callable<Integer> {
-        @Mixin Target target;
-        @Spec CommandSpec spec;
+        @Mixin
+        Target target;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() throws JsonProcessingException {
             String registryUrl = target.registry.url();
-            Optional<ModerationPolicy> current =
-                    PolicyTopic.read(target.bootstrap.bootstrap, registryUrl, target.name);
+            Optional<ModerationPolicy> current = PolicyTopic.read(target.bootstrap.bootstrap, registryUrl, target.name);
             PrintWriter out = spec.commandLine().getOut();
             if (current.isEmpty()) {
                 out.println(
-                        "No policy '"
-                                + target.name
-                                + "' on moderation-policy: each model's own thresholds decide.");
+                        "No policy '" + target.name + "' on moderation-policy: each model's own thresholds decide.");
             } else {
-                out.println(
-                        new ObjectMapper()
-                                .writerWithDefaultPrettyPrinter()
-                                .writeValueAsString(AvroJson.toJson(current.get())));
+                out.println(new ObjectMapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(AvroJson.toJson(current.get())));
             }
             out.flush();
             return 0;
@@ -266,18 +269,15 @@ public final class PolicyCommand implements Callable<Integer> {
     /** {@code hate review>=0.4 block>=0.8, spam off}. */
     static String summary(ModerationPolicy policy) {
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(policy.getLabels())
-                .forEach(
-                        (label, p) -> {
-                            if (!p.getEnabled()) {
-                                parts.add(label + " off");
-                            } else {
-                                parts.add(
-                                        label
-                                                + (p.getReview() == null ? "" : " review>=" + p.getReview())
-                                                + (p.getBlock() == null ? "" : " block>=" + p.getBlock()));
-                            }
-                        });
+        new TreeMap<>(policy.getLabels()).forEach((label, p) -> {
+            if (!p.getEnabled()) {
+                parts.add(label + " off");
+            } else {
+                parts.add(label
+                        + (p.getReview() == null ? "" : " review>=" + p.getReview())
+                        + (p.getBlock() == null ? "" : " block>=" + p.getBlock()));
+            }
+        });
         return String.join(", ", parts);
     }
 }

@@ -2,29 +2,13 @@ package io.streamguard.launcher.command;
 
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.client.AvroSerdes;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.launcher.input.EventReader;
 import io.streamguard.launcher.input.InputEvent;
 import io.streamguard.launcher.input.InputFormat;
 import io.streamguard.launcher.input.InputFormatException;
-import io.streamguard.launcher.cli.Messages;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +19,19 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard produce}: JSONL/TSV lines → Avro {@code TextEvent} records keyed by id. */
 @Command(
@@ -49,9 +46,14 @@ import java.util.concurrent.atomic.AtomicReference;
                     + " the run with its line number (records before it have been sent)."
         })
 public final class ProduceCommand implements Callable<Integer> {
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Mixin ClientOptions.Registry registry;
-    @Spec CommandSpec spec;
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Mixin
+    ClientOptions.Registry registry;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = {"-t", "--topic"},
@@ -78,9 +80,7 @@ public final class ProduceCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         String registryUrl = registry.url(); // validate before touching input or broker
         InputFormat effective =
-                format != null
-                        ? format
-                        : "-".equals(file) ? InputFormat.JSONL : InputFormat.forFileName(file);
+                format != null ? format : "-".equals(file) ? InputFormat.JSONL : InputFormat.forFileName(file);
         try (InputStream in = open()) {
             try (Admin admin = KafkaClients.admin(bootstrap.bootstrap)) {
                 KafkaClients.requireTopic(admin, bootstrap.bootstrap, topic);
@@ -88,13 +88,7 @@ public final class ProduceCommand implements Callable<Integer> {
             long sent = produce(new EventReader(in, effective), registryUrl);
             spec.commandLine()
                     .getOut()
-                    .println(
-                            "Produced "
-                                    + sent
-                                    + " record"
-                                    + (sent == 1 ? "" : "s")
-                                    + " to "
-                                    + topic);
+                    .println("Produced " + sent + " record" + (sent == 1 ? "" : "s") + " to " + topic);
             spec.commandLine().getOut().flush();
         }
         return 0;
@@ -105,25 +99,20 @@ public final class ProduceCommand implements Callable<Integer> {
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long sent = 0;
         // The producer owns (and closes) the serializers.
-        try (KafkaProducer<String, TextEvent> producer =
-                new KafkaProducer<>(
-                        producerConfig(),
-                        new StringSerializer(),
-                        AvroSerdes.textEventSerializer(registryUrl))) {
+        try (KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(
+                producerConfig(), new StringSerializer(), AvroSerdes.textEventSerializer(registryUrl))) {
             try {
                 Optional<InputEvent> next;
                 while ((next = reader.next()).isPresent() && firstFailure.get() == null) {
                     InputEvent event = next.get();
                     try {
-                        producer.send(
-                                new ProducerRecord<>(topic, event.id(), event.toAvro()),
-                                (metadata, error) -> {
-                                    if (error == null) {
-                                        acked.incrementAndGet();
-                                    } else {
-                                        firstFailure.compareAndSet(null, error);
-                                    }
-                                });
+                        producer.send(new ProducerRecord<>(topic, event.id(), event.toAvro()), (metadata, error) -> {
+                            if (error == null) {
+                                acked.incrementAndGet();
+                            } else {
+                                firstFailure.compareAndSet(null, error);
+                            }
+                        });
                     } catch (SerializationException e) {
                         throw new LauncherException(
                                 "line "
@@ -158,16 +147,11 @@ public final class ProduceCommand implements Callable<Integer> {
     /** Flushes what was sent so far, so the error message can say exactly how much got through. */
     private static String progress(KafkaProducer<String, TextEvent> producer, AtomicLong acked) {
         producer.flush();
-        return " ("
-                + acked.get()
-                + " earlier record"
-                + (acked.get() == 1 ? " was" : "s were")
-                + " produced)";
+        return " (" + acked.get() + " earlier record" + (acked.get() == 1 ? " was" : "s were") + " produced)";
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> conf =
-                KafkaClients.common(bootstrap.bootstrap, "streamguard-cli-producer");
+        Map<String, Object> conf = KafkaClients.common(bootstrap.bootstrap, "streamguard-cli-producer");
         conf.put(ProducerConfig.ACKS_CONFIG, "all");
         conf.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         conf.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, KafkaClients.API_TIMEOUT_MS);
@@ -194,8 +178,7 @@ public final class ProduceCommand implements Callable<Integer> {
         try {
             return new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
         } catch (IOException e) {
-            throw new ParameterException(
-                    spec.commandLine(), "cannot open " + file + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "cannot open " + file + ": " + e.getMessage());
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.streamguard.launcher.command;
 
 import io.streamguard.launcher.cli.Checkout;
+import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
-import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
@@ -14,22 +14,20 @@ import io.streamguard.retrainer.RetrainTrigger;
 import io.streamguard.retrainer.Retrainer;
 import io.streamguard.retrainer.RetrainerSettings;
 import io.streamguard.schemas.Topics;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard retrainer}: the feedback-to-model-version sidecar, until Ctrl-C / SIGTERM. */
 @Command(
@@ -43,81 +41,134 @@ import java.util.TreeSet;
             "Prints one line 'RETRAINER READY ...' to stdout once it is consuming."
         })
 public final class RetrainerCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Mixin ClientOptions.Registry registry;
+    @Spec
+    CommandSpec spec;
 
-    @Option(names = "--encoder", paramLabel = "ID", defaultValue = EncoderConfig.MINILM_L6,
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Mixin
+    ClientOptions.Registry registry;
+
+    @Option(
+            names = "--encoder",
+            paramLabel = "ID",
+            defaultValue = EncoderConfig.MINILM_L6,
             description = "The encoder whose versions to retrain; default: ${DEFAULT-VALUE}.")
     String encoder;
 
-    @Option(names = "--heads", paramLabel = "FILE",
+    @Option(
+            names = "--heads",
+            paramLabel = "FILE",
             description = "Version to start from while model-versions has none (default: models/v1/<encoder>.json).")
     Path heads;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "AUTO",
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "AUTO",
             description = "Where the encoder runs; default: ${DEFAULT-VALUE}.")
     Device device;
 
-    @Option(names = "--datasets", paramLabel = "DIR",
+    @Option(
+            names = "--datasets",
+            paramLabel = "DIR",
             description = "Original training data (default: $STREAMGUARD_DATASETS or ../shared/datasets).")
     Path datasets;
 
-    @Option(names = "--feature-cache", paramLabel = "DIR",
+    @Option(
+            names = "--feature-cache",
+            paramLabel = "DIR",
             description = "Encoder feature cache shared with train (default: ~/.cache/streamguard/features).")
     Path featureCache;
 
-    @Option(names = "--trigger-verdicts", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--trigger-verdicts",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Retrain after N new verdicts; default: ${DEFAULT-VALUE}.")
     int triggerVerdicts;
 
-    @Option(names = "--trigger-minutes", paramLabel = "T", defaultValue = "30",
+    @Option(
+            names = "--trigger-minutes",
+            paramLabel = "T",
+            defaultValue = "30",
             description = "... or T minutes after the last retrain if any verdict is new; default: ${DEFAULT-VALUE}.")
     double triggerMinutes;
 
-    @Option(names = "--text-retention-hours", paramLabel = "H", defaultValue = "24",
+    @Option(
+            names = "--text-retention-hours",
+            paramLabel = "H",
+            defaultValue = "24",
             description = "How long labeled texts are kept for verdicts without text; default: ${DEFAULT-VALUE}.")
     double retentionHours;
 
-    @Option(names = "--holdout-percent", paramLabel = "P", defaultValue = "20",
+    @Option(
+            names = "--holdout-percent",
+            paramLabel = "P",
+            defaultValue = "20",
             description = "Feedback events held back for the gate; default: ${DEFAULT-VALUE}.")
     int holdoutPercent;
 
-    @Option(names = "--feedback-weight", paramLabel = "W", defaultValue = "10",
+    @Option(
+            names = "--feedback-weight",
+            paramLabel = "W",
+            defaultValue = "10",
             description = "Each verdict counts W original rows; default: ${DEFAULT-VALUE}.")
     int feedbackWeight;
 
-    @Option(names = "--sample-per-task", paramLabel = "N", defaultValue = "2000",
+    @Option(
+            names = "--sample-per-task",
+            paramLabel = "N",
+            defaultValue = "2000",
             description = "Original training rows mixed in per retrained task; default: ${DEFAULT-VALUE}.")
     int samplePerTask;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--learning-rate", paramLabel = "RATE", defaultValue = "0.001",
+    @Option(
+            names = "--learning-rate",
+            paramLabel = "RATE",
+            defaultValue = "0.001",
             description = "Default: ${DEFAULT-VALUE}.")
     float learningRate;
 
-    @Option(names = "--tolerance", paramLabel = "DROP", defaultValue = "0.02",
+    @Option(
+            names = "--tolerance",
+            paramLabel = "DROP",
+            defaultValue = "0.02",
             description = "Largest allowed drop of any task's validation metric; default: ${DEFAULT-VALUE}.")
     double tolerance;
 
-    @Option(names = "--min-feedback-gain", paramLabel = "GAIN", defaultValue = "0",
+    @Option(
+            names = "--min-feedback-gain",
+            paramLabel = "GAIN",
+            defaultValue = "0",
             description = "Held-back feedback accuracy must rise by more than this; default: ${DEFAULT-VALUE}.")
     double minFeedbackGain;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--feedback-topic", paramLabel = "TOPIC", defaultValue = Topics.MODERATION_FEEDBACK,
+    @Option(
+            names = "--feedback-topic",
+            paramLabel = "TOPIC",
+            defaultValue = Topics.MODERATION_FEEDBACK,
             description = "Default: ${DEFAULT-VALUE}.")
     String feedbackTopic;
 
-    @Option(names = "--labeled-topic", paramLabel = "TOPIC", defaultValue = Topics.TEXT_LABELED,
+    @Option(
+            names = "--labeled-topic",
+            paramLabel = "TOPIC",
+            defaultValue = Topics.TEXT_LABELED,
             description = "Default: ${DEFAULT-VALUE}.")
     String labeledTopic;
 
-    @Option(names = "--versions-topic", paramLabel = "TOPIC", defaultValue = Topics.MODEL_VERSIONS,
+    @Option(
+            names = "--versions-topic",
+            paramLabel = "TOPIC",
+            defaultValue = Topics.MODEL_VERSIONS,
             description = "Default: ${DEFAULT-VALUE}.")
     String versionsTopic;
 
@@ -135,7 +186,8 @@ public final class RetrainerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RetrainerSettings s = config.settings();
         out.println("RETRAINER READY live=" + retrainer.live().version() + " encoder=" + encoder + " feedback="
-                + s.feedbackTopic() + " versions=" + s.versionsTopic() + " trigger=" + s.trigger().verdicts()
+                + s.feedbackTopic() + " versions=" + s.versionsTopic() + " trigger="
+                + s.trigger().verdicts()
                 + " verdicts or " + s.trigger().interval().toSeconds() + " s");
         out.flush();
         retrainer.awaitTermination();
@@ -150,8 +202,8 @@ public final class RetrainerCommand implements Callable<Integer> {
 
     Retrainer.Config config() {
         if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage("--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '"
-                    + encoder + "'");
+            throw usage(
+                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
         }
         Path base = heads != null ? heads : ModelFiles.defaultHeads(encoder);
         if (!Files.isRegularFile(base)) {
@@ -168,8 +220,8 @@ public final class RetrainerCommand implements Callable<Integer> {
         try {
             settings = RetrainerSettings.defaults()
                     .withTopics(feedbackTopic, labeledTopic, versionsTopic)
-                    .withTrigger(new RetrainTrigger(triggerVerdicts,
-                            Duration.ofMillis(Math.round(triggerMinutes * 60_000))))
+                    .withTrigger(
+                            new RetrainTrigger(triggerVerdicts, Duration.ofMillis(Math.round(triggerMinutes * 60_000))))
                     .withTextRetention(Duration.ofMillis(Math.round(retentionHours * 3_600_000)))
                     .withTraining(holdoutPercent, feedbackWeight, samplePerTask, epochs, learningRate, seed)
                     .withGate(new Gate(tolerance, minFeedbackGain));
@@ -179,8 +231,13 @@ public final class RetrainerCommand implements Callable<Integer> {
         Map<String, String> client = new TreeMap<>();
         client.put("bootstrap.servers", bootstrap.bootstrap);
         client.put("schema.registry.url", registry.url());
-        return new Retrainer.Config(client, EncoderConfig.of(encoder).withDevice(device), base, data,
-                new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir()), settings);
+        return new Retrainer.Config(
+                client,
+                EncoderConfig.of(encoder).withDevice(device),
+                base,
+                data,
+                new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir()),
+                settings);
     }
 
     private ParameterException usage(String message) {

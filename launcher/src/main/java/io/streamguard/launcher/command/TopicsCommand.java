@@ -3,25 +3,10 @@ package io.streamguard.launcher.command;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.launcher.client.StreamGuardTopics;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
+import io.streamguard.schemas.Topics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import io.streamguard.schemas.Topics;
-import java.util.HashMap;
-import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard topics [list|create|describe]}; no subcommand means {@code list}. */
 @Command(
@@ -48,8 +44,11 @@ import org.apache.kafka.common.KafkaFuture;
             TopicsCommand.DescribeTopics.class
         })
 public final class TopicsCommand implements Callable<Integer> {
-    @Mixin ClientOptions.Bootstrap bootstrap;
-    @Spec CommandSpec spec;
+    @Mixin
+    ClientOptions.Bootstrap bootstrap;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -81,12 +80,13 @@ public final class TopicsCommand implements Callable<Integer> {
             description =
                     "Show the StreamGuard topics: partitions, replication and non-default config; '(missing)' if absent.")
     static final class ListTopics implements Callable<Integer> {
-        @Mixin ClientOptions.Bootstrap bootstrap;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions.Bootstrap bootstrap;
 
-        @Option(
-                names = "--all",
-                description = "Also list non-StreamGuard topics (internal ones excepted).")
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--all", description = "Also list non-StreamGuard topics (internal ones excepted).")
         boolean all;
 
         @Override
@@ -95,14 +95,12 @@ public final class TopicsCommand implements Callable<Integer> {
             try (Admin admin = KafkaClients.admin(broker)) {
                 Set<String> names = new LinkedHashSet<>(StreamGuardTopics.standardNames());
                 if (all) {
-                    names.addAll(
-                            await(admin.listTopics().names(), broker).stream().sorted().toList());
+                    names.addAll(await(admin.listTopics().names(), broker).stream()
+                            .sorted()
+                            .toList());
                 }
-                Map<String, StreamGuardTopics.Info> found =
-                        StreamGuardTopics.describe(admin, names).stream()
-                                .collect(
-                                        Collectors.toMap(
-                                                StreamGuardTopics.Info::name, Function.identity()));
+                Map<String, StreamGuardTopics.Info> found = StreamGuardTopics.describe(admin, names).stream()
+                        .collect(Collectors.toMap(StreamGuardTopics.Info::name, Function.identity()));
                 List<String[]> rows = new ArrayList<>();
                 rows.add(new String[] {"TOPIC", "PARTITIONS", "RF", "CONFIG"});
                 for (String name : names) {
@@ -133,8 +131,11 @@ public final class TopicsCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Create the standard StreamGuard topics that do not exist yet.")
     static final class CreateTopics implements Callable<Integer> {
-        @Mixin ClientOptions.Bootstrap bootstrap;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions.Bootstrap bootstrap;
+
+        @Spec
+        CommandSpec spec;
 
         @Option(
                 names = "--partitions",
@@ -146,16 +147,13 @@ public final class TopicsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (partitions < 1) {
-                throw new ParameterException(
-                        spec.commandLine(), "--partitions must be at least 1, was " + partitions);
+                throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, was " + partitions);
             }
             try (Admin admin = KafkaClients.admin(bootstrap(spec, bootstrap))) {
                 List<String> created = StreamGuardTopics.ensure(admin, partitions);
                 PrintWriter out = spec.commandLine().getOut();
                 for (Topics.TopicSpec topic : StreamGuardTopics.standard()) {
-                    out.println(
-                            (created.contains(topic.name()) ? "created  " : "exists   ")
-                                    + topic.name());
+                    out.println((created.contains(topic.name()) ? "created  " : "exists   ") + topic.name());
                 }
                 out.flush();
             }
@@ -170,8 +168,11 @@ public final class TopicsCommand implements Callable<Integer> {
             description =
                     "Partition details (leader, replicas, in-sync replicas, offsets) of the given or the standard topics.")
     static final class DescribeTopics implements Callable<Integer> {
-        @Mixin ClientOptions.Bootstrap bootstrap;
-        @Spec CommandSpec spec;
+        @Mixin
+        ClientOptions.Bootstrap bootstrap;
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(
                 paramLabel = "TOPIC",
@@ -181,53 +182,33 @@ public final class TopicsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<String> names =
-                    topics.isEmpty() ? List.copyOf(StreamGuardTopics.standardNames()) : topics;
+            List<String> names = topics.isEmpty() ? List.copyOf(StreamGuardTopics.standardNames()) : topics;
             PrintWriter out = spec.commandLine().getOut();
             String broker = bootstrap(spec, bootstrap);
             try (Admin admin = KafkaClients.admin(broker)) {
-                Map<String, StreamGuardTopics.Info> infos =
-                        StreamGuardTopics.describe(admin, names).stream()
-                                .collect(
-                                        Collectors.toMap(
-                                                StreamGuardTopics.Info::name, Function.identity()));
-                List<String> missing = names.stream().filter(n -> !infos.containsKey(n)).toList();
+                Map<String, StreamGuardTopics.Info> infos = StreamGuardTopics.describe(admin, names).stream()
+                        .collect(Collectors.toMap(StreamGuardTopics.Info::name, Function.identity()));
+                List<String> missing =
+                        names.stream().filter(n -> !infos.containsKey(n)).toList();
                 if (!topics.isEmpty() && !missing.isEmpty()) {
                     throw new LauncherException("no such topic: " + String.join(", ", missing));
                 }
                 List<String> present = names.stream().filter(infos::containsKey).toList();
-                Map<String, TopicDescription> descriptions =
-                        present.isEmpty()
-                                ? Map.of()
-                                : await(admin.describeTopics(present).allTopicNames(), broker);
+                Map<String, TopicDescription> descriptions = present.isEmpty()
+                        ? Map.of()
+                        : await(admin.describeTopics(present).allTopicNames(), broker);
                 Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                descriptions
-                        .values()
-                        .forEach(
-                                d ->
-                                        d.partitions()
-                                                .forEach(
-                                                        p -> {
-                                                            earliest.put(
-                                                                    new TopicPartition(
-                                                                            d.name(),
-                                                                            p.partition()),
-                                                                    OffsetSpec.earliest());
-                                                            latest.put(
-                                                                    new TopicPartition(
-                                                                            d.name(),
-                                                                            p.partition()),
-                                                                    OffsetSpec.latest());
-                                                        }));
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-                        earliest.isEmpty()
-                                ? Map.of()
-                                : await(admin.listOffsets(earliest).all(), broker);
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                        latest.isEmpty()
-                                ? Map.of()
-                                : await(admin.listOffsets(latest).all(), broker);
+                descriptions.values().forEach(d -> d.partitions().forEach(p -> {
+                    earliest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.earliest());
+                    latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+                }));
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty()
+                        ? Map.of()
+                        : await(admin.listOffsets(earliest).all(), broker);
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = latest.isEmpty()
+                        ? Map.of()
+                        : await(admin.listOffsets(latest).all(), broker);
 
                 for (String name : names) {
                     StreamGuardTopics.Info info = infos.get(name);
@@ -235,15 +216,12 @@ public final class TopicsCommand implements Callable<Integer> {
                         out.println(name + "  (missing)");
                         continue;
                     }
-                    out.println(
-                            name
-                                    + "  partitions="
-                                    + info.partitions()
-                                    + " rf="
-                                    + info.replicationFactor()
-                                    + (info.nonDefaultConfigs().isEmpty()
-                                            ? ""
-                                            : " config=" + info.nonDefaultConfigs()));
+                    out.println(name
+                            + "  partitions="
+                            + info.partitions()
+                            + " rf="
+                            + info.replicationFactor()
+                            + (info.nonDefaultConfigs().isEmpty() ? "" : " config=" + info.nonDefaultConfigs()));
                     for (TopicPartitionInfo p : descriptions.get(name).partitions()) {
                         TopicPartition tp = new TopicPartition(name, p.partition());
                         out.printf(
@@ -289,8 +267,7 @@ public final class TopicsCommand implements Callable<Integer> {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
-                line.append(
-                        i < columns - 1 ? String.format("%-" + widths[i] + "s  ", row[i]) : row[i]);
+                line.append(i < columns - 1 ? String.format("%-" + widths[i] + "s  ", row[i]) : row[i]);
             }
             out.println(line.toString().stripTrailing());
         }

@@ -17,13 +17,6 @@ import io.streamguard.model.training.ProgressListener;
 import io.streamguard.model.training.Task;
 import io.streamguard.model.training.TrainingOptions;
 import io.streamguard.model.training.TrainingReport;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -33,6 +26,11 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamguard train}: heads for every task on one encoder's cached features, written as a
@@ -49,10 +47,14 @@ import java.util.function.UnaryOperator;
 public final class TrainCommand implements Callable<Integer> {
     // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
     // picocli then drops the mixin's --help as well.
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
     boolean help;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--encoder",
@@ -97,7 +99,10 @@ public final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     /** How the heads file stores kernels. */
-    enum Weights { FLOAT16, FLOAT32 }
+    enum Weights {
+        FLOAT16,
+        FLOAT32
+    }
 
     @Option(
             names = "--weights",
@@ -171,7 +176,8 @@ public final class TrainCommand implements Callable<Integer> {
         err.println("train: loading " + encoder + " (device " + device + ")");
         err.flush();
         ModelTrainer.Run run;
-        try (LoadedEncoder loaded = EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device))) {
+        try (LoadedEncoder loaded =
+                EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device))) {
             FeatureCache cache = new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir());
             run = new ModelTrainer(cache, data).train(loaded, settings, new TerminalListener(err));
         }
@@ -196,8 +202,11 @@ public final class TrainCommand implements Callable<Integer> {
     static ModelTrainer.Settings settings(String encoderId, String version) {
         if (EncoderConfig.BERT_BASE_UNCASED.equals(encoderId)) {
             return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
-                    .withOptions(o -> o.withDropout(0.3f, 0.5f).withHiddenUnits(1024).withLearningRate(3e-4f)
-                            .withL2(3e-4f).withEpochs(60, 5));
+                    .withOptions(o -> o.withDropout(0.3f, 0.5f)
+                            .withHiddenUnits(1024)
+                            .withLearningRate(3e-4f)
+                            .withL2(3e-4f)
+                            .withEpochs(60, 5));
         }
         // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
         return ModelTrainer.Settings.defaults(version, Feature.MEAN);
@@ -207,7 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
         return o -> {
             TrainingOptions changed = o;
             if (hidden != null) {
-                changed = hidden == 0 ? changed.withDropout(changed.inputDropout(), 0f).withHiddenUnits(0)
+                changed = hidden == 0
+                        ? changed.withDropout(changed.inputDropout(), 0f).withHiddenUnits(0)
                         : changed.withHiddenUnits(hidden);
             }
             if (learningRate != null) {
@@ -239,8 +249,14 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void epoch(Task task, EpochStats stats) {
-            err.printf("train: %-9s epoch %3d  loss %.4f  validation %.4f%s  %.1f s%n", task.id(), stats.epoch(),
-                    stats.trainLoss(), stats.validationMetric(), stats.improved() ? " *" : "  ", stats.seconds());
+            err.printf(
+                    "train: %-9s epoch %3d  loss %.4f  validation %.4f%s  %.1f s%n",
+                    task.id(),
+                    stats.epoch(),
+                    stats.trainLoss(),
+                    stats.validationMetric(),
+                    stats.improved() ? " *" : "  ",
+                    stats.seconds());
             err.flush();
         }
     }

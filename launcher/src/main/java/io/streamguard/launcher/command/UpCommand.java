@@ -1,8 +1,8 @@
 package io.streamguard.launcher.command;
 
-import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.launcher.stack.EmbeddedKafka;
@@ -12,28 +12,25 @@ import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.TreeSet;
 
 /** {@code streamguard up}: the local stack in the foreground until Ctrl-C / SIGTERM. */
 @Command(
@@ -48,59 +45,52 @@ import java.util.TreeSet;
 public final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
             defaultValue = ".streamguard",
-            description =
-                    "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log;"
-                            + " default: ${DEFAULT-VALUE}.")
+            description = "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log;"
+                    + " default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
     @Option(
             names = "--kafka-port",
             paramLabel = "PORT",
             defaultValue = "" + EmbeddedKafka.DEFAULT_PORT,
-            description =
-                    "Client (PLAINTEXT) port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+            description = "Client (PLAINTEXT) port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
     int kafkaPort;
 
     @Option(
             names = "--controller-port",
             paramLabel = "PORT",
             defaultValue = "" + EmbeddedKafka.DEFAULT_CONTROLLER_PORT,
-            description =
-                    "KRaft controller port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+            description = "KRaft controller port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
     int controllerPort;
 
     @Option(
             names = "--registry-port",
             paramLabel = "PORT",
             defaultValue = "" + EmbeddedRegistry.DEFAULT_PORT,
-            description =
-                    "Embedded schema registry port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+            description = "Embedded schema registry port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
     int registryPort;
 
     @Option(
             names = "--registry-url",
             paramLabel = "URL",
-            description =
-                    "Use this external Confluent-API registry instead of starting the embedded one.")
+            description = "Use this external Confluent-API registry instead of starting the embedded one.")
     String registryUrl;
 
     @Option(
             names = "--registry-app",
             paramLabel = "JAR",
-            description =
-                    "Apicurio quarkus-run.jar to launch (default: $STREAMGUARD_REGISTRY_APP or"
-                            + " <streamguard.home>/embedded-registry/target/quarkus-app/quarkus-run.jar).")
+            description = "Apicurio quarkus-run.jar to launch (default: $STREAMGUARD_REGISTRY_APP or"
+                    + " <streamguard.home>/embedded-registry/target/quarkus-app/quarkus-run.jar).")
     Path registryApp;
 
-    @Option(
-            names = "--no-registry",
-            description = "Broker and topics only (READY line then says registry=none).")
+    @Option(names = "--no-registry", description = "Broker and topics only (READY line then says registry=none).")
     boolean noRegistry;
 
     @Option(
@@ -112,23 +102,20 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--demo",
-            description =
-                    "After READY, produce real texts from the datasets at a steady rate,"
-                            + " show the labeled stream live, print a summary, then stay up.")
+            description = "After READY, produce real texts from the datasets at a steady rate,"
+                    + " show the labeled stream live, print a summary, then stay up.")
     boolean demo;
 
     @Option(
             names = "--no-pipeline",
-            description =
-                    "Broker, registry and topics only: no worker (implied by --no-registry).")
+            description = "Broker, registry and topics only: no worker (implied by --no-registry).")
     boolean noPipeline;
 
     @Option(
             names = "--encoder",
             paramLabel = "ID",
             defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description =
-                    "Encoder of the pipeline: minilm-l6 or bert-base-uncased; default: ${DEFAULT-VALUE}.")
+            description = "Encoder of the pipeline: minilm-l6 or bert-base-uncased; default: ${DEFAULT-VALUE}.")
     String encoder;
 
     @Option(
@@ -148,9 +135,8 @@ public final class UpCommand implements Callable<Integer> {
             names = "--metrics-port",
             paramLabel = "PORT",
             defaultValue = "" + WorkerConfig.DEFAULT_METRICS_PORT,
-            description =
-                    "The pipeline's /metrics, /health, /ready port; 0 = any free port, -1 = off. Default:"
-                            + " ${DEFAULT-VALUE}.")
+            description = "The pipeline's /metrics, /health, /ready port; 0 = any free port, -1 = off. Default:"
+                    + " ${DEFAULT-VALUE}.")
     int metricsPort;
 
     @Option(
@@ -170,9 +156,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--datasets",
             paramLabel = "DIR",
-            description =
-                    "Labelled datasets for the demo (default: $STREAMGUARD_DATASETS or ../shared/datasets"
-                            + " beside the checkout).")
+            description = "Labelled datasets for the demo (default: $STREAMGUARD_DATASETS or ../shared/datasets"
+                    + " beside the checkout).")
     Path datasets;
 
     @Override
@@ -189,16 +174,15 @@ public final class UpCommand implements Callable<Integer> {
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
         // stack are fully closed (worker committed, broker controlled shutdown, registry process
         // destroyed) before the process ends.
-        Thread hook =
-                new Thread(
-                        () -> {
-                            Worker w = worker.get();
-                            if (w != null) {
-                                w.close();
-                            }
-                            stack.close();
-                        },
-                        "streamguard-up-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    Worker w = worker.get();
+                    if (w != null) {
+                        w.close();
+                    }
+                    stack.close();
+                },
+                "streamguard-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         PrintWriter out = spec.commandLine().getOut();
@@ -212,29 +196,23 @@ public final class UpCommand implements Callable<Integer> {
             }
             out.println("PIPELINE " + Pipeline.describe(worker.get()));
         }
-        out.println(
-                "READY bootstrap="
-                        + stack.bootstrapServers()
-                        + " registry="
-                        + (stack.hasRegistry() ? stack.registryUrl() : "none"));
+        out.println("READY bootstrap="
+                + stack.bootstrapServers()
+                + " registry="
+                + (stack.hasRegistry() ? stack.registryUrl() : "none"));
         out.flush();
         LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
         if (demo) {
             DemoTraffic.print(
-                    DemoTraffic.run(
-                            stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out),
-                    out);
-            out.println(
-                    "Stack and pipeline stay up for your own traffic (streamguard produce/consume);"
-                            + " Ctrl-C stops them.");
+                    DemoTraffic.run(stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out), out);
+            out.println("Stack and pipeline stay up for your own traffic (streamguard produce/consume);"
+                    + " Ctrl-C stops them.");
             out.flush();
         }
 
         // Block until the JVM is shut down; the only other way out is the registry dying under us.
         CompletableFuture<Integer> registryExit =
-                stack.embeddedRegistry()
-                        .map(EmbeddedRegistry::onExit)
-                        .orElseGet(CompletableFuture::new);
+                stack.embeddedRegistry().map(EmbeddedRegistry::onExit).orElseGet(CompletableFuture::new);
         int status;
         try {
             status = registryExit.get();
@@ -254,8 +232,7 @@ public final class UpCommand implements Callable<Integer> {
             worker.get().close();
         }
         stack.close();
-        throw new LauncherException(
-                "schema registry exited unexpectedly with status " + status + " (see " + log + ")");
+        throw new LauncherException("schema registry exited unexpectedly with status " + status + " (see " + log + ")");
     }
 
     private EmbeddedStack.Builder configure() {
@@ -264,15 +241,12 @@ public final class UpCommand implements Callable<Integer> {
         checkPort("--registry-port", registryPort);
         Set<Integer> seen = new HashSet<>();
         boolean embeddedRegistry = !noRegistry && registryUrl == null;
-        for (int port :
-                embeddedRegistry
-                        ? new int[] {kafkaPort, controllerPort, registryPort}
-                        : new int[] {kafkaPort, controllerPort}) {
+        for (int port : embeddedRegistry
+                ? new int[] {kafkaPort, controllerPort, registryPort}
+                : new int[] {kafkaPort, controllerPort}) {
             if (port != 0 && !seen.add(port)) {
                 throw usage(
-                        "--kafka-port, --controller-port and --registry-port must differ ("
-                                + port
-                                + " given twice)");
+                        "--kafka-port, --controller-port and --registry-port must differ (" + port + " given twice)");
             }
         }
         if (demo && noRegistry) {
@@ -286,11 +260,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (!EncoderFactory.AVAILABLE.contains(encoder)) {
             throw usage(
-                    "--encoder must be one of "
-                            + new TreeSet<>(EncoderFactory.AVAILABLE)
-                            + ", was '"
-                            + encoder
-                            + "'");
+                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
         }
         if (metricsPort < -1 || metricsPort > 65_535) {
             throw usage("--metrics-port must be -1 (off) or between 0 and 65535, was " + metricsPort);
@@ -308,16 +278,14 @@ public final class UpCommand implements Callable<Integer> {
             throw usage("--no-registry and --registry-url exclude each other");
         }
         if (registryApp != null && (noRegistry || registryUrl != null)) {
-            throw usage(
-                    "--registry-app only applies to the embedded registry (drop --no-registry/--registry-url)");
+            throw usage("--registry-app only applies to the embedded registry (drop --no-registry/--registry-url)");
         }
-        EmbeddedStack.Builder b =
-                EmbeddedStack.builder()
-                        .dataDir(dataDir)
-                        .kafkaPort(kafkaPort)
-                        .controllerPort(controllerPort)
-                        .registryPort(registryPort)
-                        .partitions(partitions);
+        EmbeddedStack.Builder b = EmbeddedStack.builder()
+                .dataDir(dataDir)
+                .kafkaPort(kafkaPort)
+                .controllerPort(controllerPort)
+                .registryPort(registryPort)
+                .partitions(partitions);
         if (noRegistry) {
             b.withoutRegistry();
         } else if (registryUrl != null) {
@@ -343,8 +311,7 @@ public final class UpCommand implements Callable<Integer> {
         overrides.put(WorkerConfig.MODEL_DEVICE, device);
         overrides.put(WorkerConfig.METRICS_PORT, Integer.toString(metricsPort));
         try {
-            return WorkerConfig.load(
-                    Map.of(), null, Pipeline.workerEnvironment(System.getenv()), overrides);
+            return WorkerConfig.load(Map.of(), null, Pipeline.workerEnvironment(System.getenv()), overrides);
         } catch (IllegalArgumentException e) {
             throw usage(Messages.oneLine(e.getMessage()));
         }

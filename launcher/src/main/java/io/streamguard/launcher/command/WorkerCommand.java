@@ -1,18 +1,11 @@
 package io.streamguard.launcher.command;
 
+import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
-import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,8 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code streamguard worker}: one StreamGuard worker in the foreground until Ctrl-C / SIGTERM. */
 @Command(
@@ -69,24 +67,19 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(
             names = {"-b", "--bootstrap"},
             paramLabel = "HOST:PORT",
-            description =
-                    "Kafka bootstrap servers (default: bootstrap.servers, env STREAMGUARD_BOOTSTRAP, else "
-                            + ClientOptions.DEFAULT_BOOTSTRAP
-                            + ").")
+            description = "Kafka bootstrap servers (default: bootstrap.servers, env STREAMGUARD_BOOTSTRAP, else "
+                    + ClientOptions.DEFAULT_BOOTSTRAP
+                    + ").")
     String bootstrap;
 
     @Option(
             names = {"-r", "--registry"},
             paramLabel = "URL",
-            description =
-                    "Schema registry URL (default: schema.registry.url, env STREAMGUARD_REGISTRY_URL, else the"
-                            + " embedded registry's).")
+            description = "Schema registry URL (default: schema.registry.url, env STREAMGUARD_REGISTRY_URL, else the"
+                    + " embedded registry's).")
     String registry;
 
-    @Option(
-            names = "--encoder",
-            paramLabel = "ID",
-            description = "minilm-l6 (default) or bert-base-uncased.")
+    @Option(names = "--encoder", paramLabel = "ID", description = "minilm-l6 (default) or bert-base-uncased.")
     String encoder;
 
     @Option(
@@ -95,30 +88,28 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Heads file for the inference role (default: models/v1/<encoder>.json).")
     Path heads;
 
-    @Option(
-            names = "--device",
-            paramLabel = "auto|cpu|gpu",
-            description = "Where the encoder runs (default: auto).")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "Where the encoder runs (default: auto).")
     String device;
 
     @Option(
             names = "--metrics-port",
             paramLabel = "PORT",
-            description =
-                    "Port of /metrics, /health, /ready; 0 = any free port, -1 = off (default: "
-                            + WorkerConfig.DEFAULT_METRICS_PORT
-                            + ").")
+            description = "Port of /metrics, /health, /ready; 0 = any free port, -1 = off (default: "
+                    + WorkerConfig.DEFAULT_METRICS_PORT
+                    + ").")
     Integer metricsPort;
 
-    @Option(names = "--worker-id", paramLabel = "ID", description = "Written into every labeled event (default: host-pid).")
+    @Option(
+            names = "--worker-id",
+            paramLabel = "ID",
+            description = "Written into every labeled event (default: host-pid).")
     String workerId;
 
     @Option(
             names = "--batch-size",
             paramLabel = "N",
-            description =
-                    "Most texts per micro-batch (default: 256); the engine runs them in calls of"
-                            + " streamguard.batch.engine.size (32) texts of similar length.")
+            description = "Most texts per micro-batch (default: 256); the engine runs them in calls of"
+                    + " streamguard.batch.engine.size (32) texts of similar length.")
     Integer batchSize;
 
     @Option(
@@ -162,7 +153,8 @@ public final class WorkerCommand implements Callable<Integer> {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
         if (encoder != null && !EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage("--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
+            throw usage(
+                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
         }
         if (heads != null) {
             ModelFiles.requireGiven(spec, heads);
@@ -184,21 +176,14 @@ public final class WorkerCommand implements Callable<Integer> {
         put(overrides, "state.dir", stateDir);
         WorkerConfig config;
         try {
-            config =
-                    WorkerConfig.load(
-                            defaults,
-                            configFile,
-                            Pipeline.workerEnvironment(System.getenv()),
-                            overrides);
+            config = WorkerConfig.load(defaults, configFile, Pipeline.workerEnvironment(System.getenv()), overrides);
             if (config.role().infers() && config.headsFile() == null) {
                 String encoderId = config.encoderConfig().encoderId();
-                overrides.put(WorkerConfig.MODEL_HEADS, ModelFiles.trainedHeads(encoderId).toString());
+                overrides.put(
+                        WorkerConfig.MODEL_HEADS,
+                        ModelFiles.trainedHeads(encoderId).toString());
                 config =
-                        WorkerConfig.load(
-                                defaults,
-                                configFile,
-                                Pipeline.workerEnvironment(System.getenv()),
-                                overrides);
+                        WorkerConfig.load(defaults, configFile, Pipeline.workerEnvironment(System.getenv()), overrides);
             }
         } catch (IllegalArgumentException e) {
             // Bad values (role, numbers, device, encoder) wherever they came from.

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import io.streamguard.launcher.cli.Messages;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +19,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.Locale;
 
 /**
  * Reads {@link InputEvent}s line by line from JSONL or TSV. Blank lines are skipped; any other line
@@ -45,11 +43,10 @@ public final class EventReader {
     static final Set<String> JSON_FIELDS =
             Set.of("id", "text", "language", "source", "author", "eventTime", "attributes");
 
-    private static final ObjectMapper JSON =
-            JsonMapper.builder()
-                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final InputStream in;
     private final InputFormat format;
@@ -82,8 +79,7 @@ public final class EventReader {
                     line = line.substring(1); // UTF-8 BOM written by some editors
                 }
                 if (!line.isBlank()) {
-                    return Optional.of(
-                            format == InputFormat.TSV ? parseTsv(line) : parseJson(line));
+                    return Optional.of(format == InputFormat.TSV ? parseTsv(line) : parseJson(line));
                 }
             }
         } catch (IOException e) {
@@ -108,10 +104,7 @@ public final class EventReader {
         }
         lineNumber++;
         byte[] bytes = lineBuffer.toByteArray();
-        int length =
-                bytes.length > 0 && bytes[bytes.length - 1] == '\r'
-                        ? bytes.length - 1
-                        : bytes.length;
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -137,14 +130,7 @@ public final class EventReader {
         String text = line.substring(tab + 1);
         requireText(text);
         return new InputEvent(
-                idOrGenerated(line.substring(0, tab).strip()),
-                text,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                lineNumber);
+                idOrGenerated(line.substring(0, tab).strip()), text, null, null, null, null, Map.of(), lineNumber);
     }
 
     private InputEvent parseJson(String line) {
@@ -152,12 +138,10 @@ public final class EventReader {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InputFormatException(
-                    lineNumber, "invalid JSON: " + oneLine(e.getOriginalMessage()));
+            throw new InputFormatException(lineNumber, "invalid JSON: " + oneLine(e.getOriginalMessage()));
         }
         if (node == null || !node.isObject()) {
-            throw new InputFormatException(
-                    lineNumber, "expected a JSON object, found " + describe(node));
+            throw new InputFormatException(lineNumber, "expected a JSON object, found " + describe(node));
         }
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = field.getKey();
@@ -175,10 +159,9 @@ public final class EventReader {
         }
         requireText(text);
         return new InputEvent(
-                idOrGenerated(
-                        Optional.ofNullable(optionalString(node, "id"))
-                                .map(String::strip)
-                                .orElse("")),
+                idOrGenerated(Optional.ofNullable(optionalString(node, "id"))
+                        .map(String::strip)
+                        .orElse("")),
                 text,
                 optionalString(node, "language"),
                 optionalString(node, "source"),
@@ -221,8 +204,7 @@ public final class EventReader {
         }
         throw new InputFormatException(
                 lineNumber,
-                "field 'eventTime' must be an ISO-8601 string or epoch milliseconds, found "
-                        + describe(value));
+                "field 'eventTime' must be an ISO-8601 string or epoch milliseconds, found " + describe(value));
     }
 
     private Map<String, String> attributes(JsonNode value) {
@@ -241,10 +223,7 @@ public final class EventReader {
             if (!v.isValueNode() || v.isNull()) {
                 throw new InputFormatException(
                         lineNumber,
-                        "attribute '"
-                                + e.getKey()
-                                + "' must be a string, number or boolean, found "
-                                + describe(v));
+                        "attribute '" + e.getKey() + "' must be a string, number or boolean, found " + describe(v));
             }
             out.put(e.getKey(), v.asText());
         }

@@ -1,7 +1,6 @@
 package io.streamguard.launcher.input;
 
 import io.streamguard.avro.TextEvent;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -2,19 +2,6 @@ package io.streamguard.launcher.stack;
 
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real, in-process Apache Kafka broker in KRaft combined mode (one node that is both broker and
@@ -62,8 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(
-            Path dataDir, int port, int controllerPort, String clusterId, KafkaRaftServer server) {
+    private EmbeddedKafka(Path dataDir, int port, int controllerPort, String clusterId, KafkaRaftServer server) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -144,8 +140,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /** Extra or overriding broker property (e.g. {@code log.retention.ms}); applied last. */
         public Builder brokerProperty(String name, String value) {
-            overrides.put(
-                    Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            overrides.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -160,22 +155,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             int clientPort = Ports.resolve(port, "Kafka");
             int ctrlPort = Ports.resolve(controllerPort, "Kafka controller");
             if (clientPort == ctrlPort) {
-                throw new LauncherException(
-                        "Kafka port and controller port must differ (both " + clientPort + ")");
+                throw new LauncherException("Kafka port and controller port must differ (both " + clientPort + ")");
             }
             Ports.requireFree(clientPort, "Kafka");
             Ports.requireFree(ctrlPort, "Kafka controller");
 
-            KafkaConfig config =
-                    new KafkaConfig(brokerProperties(dir, clientPort, ctrlPort, overrides), false);
+            KafkaConfig config = new KafkaConfig(brokerProperties(dir, clientPort, ctrlPort, overrides), false);
             String clusterId = formatIfNeeded(dir, config);
 
             LOG.info(
-                    "Starting Kafka broker on {}:{} (cluster {}, data {})",
-                    Ports.LOOPBACK,
-                    clientPort,
-                    clusterId,
-                    dir);
+                    "Starting Kafka broker on {}:{} (cluster {}, data {})", Ports.LOOPBACK, clientPort, clusterId, dir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, ctrlPort, clusterId, server);
             try {
@@ -185,16 +174,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 closeQuietly(kafka);
                 throw e instanceof LauncherException le
                         ? le
-                        : new LauncherException(
-                                "Kafka broker failed to start: " + Messages.rootMessage(e), e);
+                        : new LauncherException("Kafka broker failed to start: " + Messages.rootMessage(e), e);
             }
             LOG.info("Kafka broker ready on {}", kafka.bootstrapServers());
             return kafka;
         }
     }
 
-    static Properties brokerProperties(
-            Path dir, int clientPort, int ctrlPort, Map<String, String> overrides) {
+    static Properties brokerProperties(Path dir, int clientPort, int ctrlPort, Map<String, String> overrides) {
         String host = Ports.LOOPBACK;
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -216,9 +203,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + ":"
                         + ctrlPort);
         p.put("advertised.listeners", CLIENT_LISTENER + "://" + host + ":" + clientPort);
-        p.put(
-                "listener.security.protocol.map",
-                CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", CLIENT_LISTENER);
         p.put("log.dirs", dir.toString());
@@ -258,11 +243,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             new Formatter()
-                    .setPrintStream(
-                            new PrintStream(
-                                    formatterOutput,
-                                    true,
-                                    StandardCharsets.UTF_8)) // keep stdout clean
+                    .setPrintStream(new PrintStream(formatterOutput, true, StandardCharsets.UTF_8)) // keep stdout clean
                     .setNodeId(NODE_ID)
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
@@ -270,11 +251,12 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .run();
         } catch (Exception e) {
-            throw new LauncherException(
-                    "could not format Kafka storage in " + dir + ": " + Messages.rootMessage(e), e);
+            throw new LauncherException("could not format Kafka storage in " + dir + ": " + Messages.rootMessage(e), e);
         }
         LOG.info("Formatted Kafka storage in {} with cluster id {}", dir, clusterId);
-        LOG.debug("Formatter output: {}", formatterOutput.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Formatter output: {}",
+                formatterOutput.toString(StandardCharsets.UTF_8).trim());
         return clusterId;
     }
 
@@ -287,8 +269,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         String id = props.getProperty("cluster.id");
         if (id == null || id.isBlank()) {
-            throw new LauncherException(
-                    meta + " has no cluster.id; delete the data dir to re-format");
+            throw new LauncherException(meta + " has no cluster.id; delete the data dir to re-format");
         }
         return id;
     }
@@ -298,12 +279,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * client.
      */
     private void awaitReady(Duration timeout) {
-        Map<String, Object> conf =
-                Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers(),
-                        AdminClientConfig.CLIENT_ID_CONFIG,
-                        "streamguard-readiness");
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "streamguard-readiness");
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(conf)) {
             while (true) {
@@ -314,8 +294,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .isEmpty()) {
                         return;
                     }
-                } catch (ExecutionException
-                        | TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     LOG.debug("Broker not ready yet: {}", e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -323,9 +302,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new LauncherException(
-                            "Kafka broker did not become ready within "
-                                    + timeout.toSeconds()
-                                    + " s");
+                            "Kafka broker did not become ready within " + timeout.toSeconds() + " s");
                 }
                 sleep(200);
             }

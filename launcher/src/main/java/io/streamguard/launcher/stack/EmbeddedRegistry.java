@@ -2,12 +2,10 @@ package io.streamguard.launcher.stack;
 
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,14 +20,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.io.File;
-import java.net.URISyntaxException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Apicurio Registry fast-jar (built by the {@code embedded-registry} module) as a child process
@@ -50,8 +48,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     public static final String APP_ENV = "STREAMGUARD_REGISTRY_APP";
     public static final String APP_PROPERTY = "streamguard.registry.app";
-    static final Path APP_IN_REPO =
-            Path.of("embedded-registry", "target", "quarkus-app", "quarkus-run.jar");
+    static final Path APP_IN_REPO = Path.of("embedded-registry", "target", "quarkus-app", "quarkus-run.jar");
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
@@ -139,20 +136,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
      */
     public void awaitReady() {
         long deadline = System.nanoTime() + startupTimeout.toNanos();
-        HttpRequest probe =
-                HttpRequest.newBuilder(URI.create(url() + "/subjects"))
-                        .timeout(Duration.ofSeconds(2))
-                        .GET()
-                        .build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
         while (true) {
             if (!process.isAlive()) {
-                throw new LauncherException(
-                        "schema registry exited with status "
-                                + process.exitValue()
-                                + " during startup; last lines of "
-                                + logFile
-                                + ":\n"
-                                + logTail());
+                throw new LauncherException("schema registry exited with status "
+                        + process.exitValue()
+                        + " during startup; last lines of "
+                        + logFile
+                        + ":\n"
+                        + logTail());
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -165,15 +160,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 throw new LauncherException("interrupted while waiting for the schema registry");
             }
             if (System.nanoTime() > deadline) {
-                throw new LauncherException(
-                        "schema registry did not answer on "
-                                + url()
-                                + " within "
-                                + startupTimeout.toSeconds()
-                                + " s; last lines of "
-                                + logFile
-                                + ":\n"
-                                + logTail());
+                throw new LauncherException("schema registry did not answer on "
+                        + url()
+                        + " within "
+                        + startupTimeout.toSeconds()
+                        + " s; last lines of "
+                        + logFile
+                        + ":\n"
+                        + logTail());
             }
             pause();
         }
@@ -183,29 +177,24 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     /** PUT {@code /config}: the default compatibility level of every subject without its own. */
     void setGlobalCompatibility(String level) {
-        HttpRequest put =
-                HttpRequest.newBuilder(URI.create(url() + "/config"))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", CONTENT_TYPE)
-                        .header("Accept", CONTENT_TYPE)
-                        .PUT(
-                                HttpRequest.BodyPublishers.ofString(
-                                        "{\"compatibility\":\"" + level + "\"}"))
-                        .build();
+        HttpRequest put = HttpRequest.newBuilder(URI.create(url() + "/config"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", CONTENT_TYPE)
+                .header("Accept", CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
+                .build();
         try {
             HttpResponse<String> response = http.send(put, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new LauncherException(
-                        "schema registry refused compatibility "
-                                + level
-                                + ": HTTP "
-                                + response.statusCode()
-                                + " "
-                                + response.body());
+                throw new LauncherException("schema registry refused compatibility "
+                        + level
+                        + ": HTTP "
+                        + response.statusCode()
+                        + " "
+                        + response.body());
             }
         } catch (IOException e) {
-            throw new LauncherException(
-                    "could not set compatibility on " + url() + ": " + e.getMessage(), e);
+            throw new LauncherException("could not set compatibility on " + url() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LauncherException("interrupted while configuring the schema registry");
@@ -238,8 +227,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 handle.destroyForcibly();
-            } catch (ExecutionException
-                    | TimeoutException notExitedInTime) {
+            } catch (ExecutionException | TimeoutException notExitedInTime) {
                 handle.destroyForcibly();
             }
         }
@@ -248,8 +236,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
     String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join(
-                    "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException | RuntimeException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
@@ -319,18 +306,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
          * next.
          */
         public EmbeddedRegistry launch() {
-            Path jar =
-                    Optional.ofNullable(appJar)
-                            .orElseGet(EmbeddedRegistry::defaultAppJar)
-                            .toAbsolutePath()
-                            .normalize();
+            Path jar = Optional.ofNullable(appJar)
+                    .orElseGet(EmbeddedRegistry::defaultAppJar)
+                    .toAbsolutePath()
+                    .normalize();
             if (!Files.isRegularFile(jar)) {
-                throw new LauncherException(
-                        "schema registry app not found at "
-                                + jar
-                                + " (build it with `mvn -pl embedded-registry -am install`, set "
-                                + APP_ENV
-                                + ", or use --registry-url for an external registry)");
+                throw new LauncherException("schema registry app not found at "
+                        + jar
+                        + " (build it with `mvn -pl embedded-registry -am install`, set "
+                        + APP_ENV
+                        + ", or use --registry-url for an external registry)");
             }
             int httpPort = Ports.resolve(port, "schema registry");
             Ports.requireFree(httpPort, "schema registry");
@@ -342,22 +327,19 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 throw new LauncherException("could not create " + dir + ": " + e.getMessage(), e);
             }
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            List<String> command =
-                    new ArrayList<>(
-                            List.of(
-                                    java.toString(),
-                                    "-Xmx" + maxHeap,
-                                    // A small-heap dev service: serial GC avoids per-core GC
-                                    // threads on small machines.
-                                    "-XX:+UseSerialGC",
-                                    "-Dquarkus.http.host=" + Ports.LOOPBACK,
-                                    "-Dquarkus.http.port=" + httpPort,
-                                    "-Dquarkus.log.console.color=false"));
+            List<String> command = new ArrayList<>(List.of(
+                    java.toString(),
+                    "-Xmx" + maxHeap,
+                    // A small-heap dev service: serial GC avoids per-core GC
+                    // threads on small machines.
+                    "-XX:+UseSerialGC",
+                    "-Dquarkus.http.host=" + Ports.LOOPBACK,
+                    "-Dquarkus.http.port=" + httpPort,
+                    "-Dquarkus.log.console.color=false"));
             if (persistent) {
                 Path db = dir.resolve("registry");
                 if (db.toString().contains(";")) {
-                    throw new LauncherException(
-                            "the data dir must not contain ';' (it goes into a JDBC URL): " + dir);
+                    throw new LauncherException("the data dir must not contain ';' (it goes into a JDBC URL): " + dir);
                 }
                 // Same H2 engine Apicurio's in-memory flavour uses, pointed at a file; created on
                 // first start.
@@ -366,20 +348,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
             command.addAll(entryPoint(jar));
             LOG.info("Starting schema registry on {}:{} (log {})", Ports.LOOPBACK, httpPort, log);
             try {
-                Process process =
-                        new ProcessBuilder(command)
-                                .directory(
-                                        dir
-                                                .toFile()) // anything Quarkus writes relative to
-                                                           // cwd stays in the data dir
-                                .redirectErrorStream(true)
-                                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                                .start();
+                Process process = new ProcessBuilder(command)
+                        .directory(dir.toFile()) // anything Quarkus writes relative to
+                        // cwd stays in the data dir
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
+                        .start();
                 return new EmbeddedRegistry(process, httpPort, log, startupTimeout);
             } catch (IOException e) {
-                throw new LauncherException(
-                        "could not start the schema registry (" + java + "): " + e.getMessage(), e);
+                throw new LauncherException("could not start the schema registry (" + java + "): " + e.getMessage(), e);
             }
         }
 
@@ -389,28 +367,23 @@ public final class EmbeddedRegistry implements AutoCloseable {
          * the launcher's own location is unknown.
          */
         private static List<String> entryPoint(Path jar) {
-            Optional<Path> self =
-                    Optional.ofNullable(ParentWatchdog.class.getProtectionDomain().getCodeSource())
-                            .map(
-                                    source -> {
-                                        try {
-                                            return Path.of(source.getLocation().toURI());
-                                        } catch (URISyntaxException
-                                                | IllegalArgumentException e) {
-                                            return null;
-                                        }
-                                    });
+            Optional<Path> self = Optional.ofNullable(
+                            ParentWatchdog.class.getProtectionDomain().getCodeSource())
+                    .map(source -> {
+                        try {
+                            return Path.of(source.getLocation().toURI());
+                        } catch (URISyntaxException | IllegalArgumentException e) {
+                            return null;
+                        }
+                    });
             String mainClass;
             try (JarFile app = new JarFile(jar.toFile())) {
                 Manifest manifest = app.getManifest();
                 mainClass =
-                        manifest == null
-                                ? null
-                                : manifest.getMainAttributes().getValue("Main-Class");
+                        manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
             } catch (IOException e) {
                 throw new LauncherException(
-                        "schema registry app " + jar + " is not a readable jar: " + e.getMessage(),
-                        e);
+                        "schema registry app " + jar + " is not a readable jar: " + e.getMessage(), e);
             }
             if (self.isEmpty() || mainClass == null) {
                 return List.of("-jar", jar.toString());
@@ -441,8 +414,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
 
         private static File nullDevice() {
-            return new File(
-                    System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+            return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
         }
     }
 }

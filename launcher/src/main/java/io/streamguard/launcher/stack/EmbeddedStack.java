@@ -2,12 +2,6 @@ package io.streamguard.launcher.stack;
 
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.StreamGuardTopics;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything StreamGuard needs to run locally: the embedded KRaft broker, a schema registry
@@ -50,11 +48,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedStack(
-            EmbeddedKafka kafka,
-            EmbeddedRegistry registry,
-            String registryUrl,
-            Path dataDir,
-            int partitions) {
+            EmbeddedKafka kafka, EmbeddedRegistry registry, String registryUrl, Path dataDir, int partitions) {
         this.kafka = kafka;
         this.registry = registry;
         this.registryUrl = registryUrl;
@@ -229,28 +223,23 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedKafka kafka = null;
             try {
                 if (embedded) {
-                    EmbeddedRegistry.Builder rb =
-                            EmbeddedRegistry.builder()
-                                    .port(registryPort)
-                                    .dataDir(dir)
-                                    .startupTimeout(startupTimeout);
+                    EmbeddedRegistry.Builder rb = EmbeddedRegistry.builder()
+                            .port(registryPort)
+                            .dataDir(dir)
+                            .startupTimeout(startupTimeout);
                     if (registryApp != null) {
                         rb.appJar(registryApp);
                     }
                     registry = rb.launch();
                 }
-                kafka =
-                        EmbeddedKafka.builder()
-                                .dataDir(dir.resolve("kafka"))
-                                .port(kafkaPort)
-                                .controllerPort(controllerPort)
-                                .startupTimeout(startupTimeout)
-                                .start();
+                kafka = EmbeddedKafka.builder()
+                        .dataDir(dir.resolve("kafka"))
+                        .port(kafkaPort)
+                        .controllerPort(controllerPort)
+                        .startupTimeout(startupTimeout)
+                        .start();
                 try (Admin admin =
-                        Admin.create(
-                                Map.of(
-                                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                        kafka.bootstrapServers()))) {
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                     List<String> created = StreamGuardTopics.ensure(admin, partitions);
                     if (!created.isEmpty()) {
                         LOG.info("Created topics {}", created);
@@ -290,14 +279,14 @@ public final class EmbeddedStack implements AutoCloseable {
      * An external registry must answer {@code GET <url>/subjects} with 200 before we report READY.
      */
     static void awaitReachable(String url, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe;
         try {
-            probe =
-                    HttpRequest.newBuilder(URI.create(url + "/subjects"))
-                            .timeout(Duration.ofSeconds(5))
-                            .GET()
-                            .build();
+            probe = HttpRequest.newBuilder(URI.create(url + "/subjects"))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new LauncherException("invalid registry URL " + url + ": " + e.getMessage());
         }
@@ -305,15 +294,14 @@ public final class EmbeddedStack implements AutoCloseable {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status =
+                        http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) {
                     return;
                 }
                 last = "HTTP " + status;
             } catch (IOException e) {
-                last =
-                        e.getClass().getSimpleName()
-                                + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LauncherException("interrupted while probing the schema registry");
@@ -325,8 +313,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 throw new LauncherException("interrupted while probing the schema registry");
             }
         }
-        throw new LauncherException(
-                "schema registry " + url + " is not reachable (" + last + " on GET /subjects)");
+        throw new LauncherException("schema registry " + url + " is not reachable (" + last + " on GET /subjects)");
     }
 
     public static String stripTrailingSlash(String url) {

@@ -16,8 +16,7 @@ public final class ParentWatchdog {
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
-            throw new IllegalArgumentException(
-                    "usage: ParentWatchdog <parent pid> <main class> [args...]");
+            throw new IllegalArgumentException("usage: ParentWatchdog <parent pid> <main class> [args...]");
         }
         long parentPid = Long.parseLong(args[0]);
         ProcessHandle.of(parentPid)
@@ -25,9 +24,8 @@ public final class ParentWatchdog {
                         parent -> parent.onExit().thenRun(() -> System.exit(0)),
                         () -> System.exit(0)); // the launcher died before we got here
         try {
-            Class.forName(args[1])
-                    .getMethod("main", String[].class)
-                    .invoke(null, (Object) Arrays.copyOfRange(args, 2, args.length));
+            Class.forName(args[1]).getMethod("main", String[].class).invoke(null, (Object)
+                    Arrays.copyOfRange(args, 2, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

@@ -1,7 +1,6 @@
 package io.streamguard.launcher.stack;
 
 import io.streamguard.launcher.cli.LauncherException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;

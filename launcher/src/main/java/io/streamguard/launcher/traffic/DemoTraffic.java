@@ -7,17 +7,6 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -31,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +28,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import java.util.Locale;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code up --demo}: real texts from {@code ../shared/datasets} produced to {@code text-events} at
@@ -78,19 +76,15 @@ public final class DemoTraffic {
      */
     public static List<Sample> load(Path datasets, int count) {
         if (!Files.isDirectory(datasets)) {
-            throw new LauncherException(
-                    "demo texts not found: "
-                            + datasets
-                            + " does not exist (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)");
+            throw new LauncherException("demo texts not found: "
+                    + datasets
+                    + " does not exist (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)");
         }
-        List<List<Sample>> perSource =
-                List.of(
-                        tsvColumn(datasets.resolve("sst2/dev.tsv"), "sst2", 1),
-                        lines(
-                                datasets.resolve("tweeteval/offensive/val_text.txt"),
-                                "tweeteval-offensive"),
-                        lines(datasets.resolve("tweeteval/hate/val_text.txt"), "tweeteval-hate"),
-                        tsvColumn(datasets.resolve("sms-spam/train.tsv"), "sms-spam", 1));
+        List<List<Sample>> perSource = List.of(
+                tsvColumn(datasets.resolve("sst2/dev.tsv"), "sst2", 1),
+                lines(datasets.resolve("tweeteval/offensive/val_text.txt"), "tweeteval-offensive"),
+                lines(datasets.resolve("tweeteval/hate/val_text.txt"), "tweeteval-hate"),
+                tsvColumn(datasets.resolve("sms-spam/train.tsv"), "sms-spam", 1));
         Random random = new Random(42);
         List<Sample> picked = new ArrayList<>();
         int each = (count + perSource.size() - 1) / perSource.size();
@@ -109,11 +103,7 @@ public final class DemoTraffic {
      * summary. Only this run's events are shown: the consumer starts at the current end.
      */
     public static Summary run(
-            String bootstrap,
-            String registryUrl,
-            List<Sample> samples,
-            double ratePerSecond,
-            PrintWriter out) {
+            String bootstrap, String registryUrl, List<Sample> samples, double ratePerSecond, PrintWriter out) {
         Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
         String topic = Topics.TEXT_EVENTS;
         String labeledTopic = Topics.TEXT_LABELED;
@@ -121,24 +111,16 @@ public final class DemoTraffic {
                 AvroSerde<LabeledEvent> labeledSerde = AvroSerde.specific(LabeledEvent.class)) {
             serde.configure(registry, false);
             labeledSerde.configure(registry, false);
-            try (KafkaConsumer<String, LabeledEvent> consumer =
-                            new KafkaConsumer<>(
-                                    consumerConfig(bootstrap),
-                                    new StringDeserializer(),
-                                    labeledSerde.deserializer());
-                    KafkaProducer<String, TextEvent> producer =
-                            new KafkaProducer<>(
-                                    producerConfig(bootstrap),
-                                    new StringSerializer(),
-                                    serde.serializer())) {
-                List<TopicPartition> partitions =
-                        consumer.partitionsFor(labeledTopic).stream()
-                                .map(p -> new TopicPartition(labeledTopic, p.partition()))
-                                .toList();
+            try (KafkaConsumer<String, LabeledEvent> consumer = new KafkaConsumer<>(
+                            consumerConfig(bootstrap), new StringDeserializer(), labeledSerde.deserializer());
+                    KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(
+                            producerConfig(bootstrap), new StringSerializer(), serde.serializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(labeledTopic).stream()
+                        .map(p -> new TopicPartition(labeledTopic, p.partition()))
+                        .toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
-                partitions.forEach(
-                        consumer::position); // resolve the end offsets before the first send
+                partitions.forEach(consumer::position); // resolve the end offsets before the first send
 
                 out.printf(
                         "DEMO producing %d texts from %s at %.0f/s to %s; showing %s%n",
@@ -149,17 +131,14 @@ public final class DemoTraffic {
                 out.flush();
                 AtomicInteger sent = new AtomicInteger();
                 CompletableFuture<Void> producing =
-                        CompletableFuture.runAsync(
-                                () -> produce(producer, topic, samples, ratePerSecond, sent));
+                        CompletableFuture.runAsync(() -> produce(producer, topic, samples, ratePerSecond, sent));
                 long start = System.nanoTime();
                 double[] latencies = new double[samples.size()];
                 Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
                 int received = 0;
                 long lastArrival = System.nanoTime();
-                while (received < samples.size()
-                        && System.nanoTime() - lastArrival < IDLE_LIMIT.toNanos()) {
-                    for (ConsumerRecord<String, LabeledEvent> r :
-                            consumer.poll(Duration.ofMillis(200))) {
+                while (received < samples.size() && System.nanoTime() - lastArrival < IDLE_LIMIT.toNanos()) {
+                    for (ConsumerRecord<String, LabeledEvent> r : consumer.poll(Duration.ofMillis(200))) {
                         LabeledEvent e = r.value();
                         if (e == null || !e.getId().startsWith(ID_PREFIX)) {
                             continue; // someone else's traffic on the same stack
@@ -225,14 +204,7 @@ public final class DemoTraffic {
         out.printf(
                 "DEMO SUMMARY produced=%d labeled=%d in %.1f s: %.1f events/s; %s;"
                         + " end-to-end latency p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
-                s.produced(),
-                s.labeled(),
-                s.seconds(),
-                s.eventsPerSecond(),
-                counts,
-                s.p50Ms(),
-                s.p99Ms(),
-                s.maxMs());
+                s.produced(), s.labeled(), s.seconds(), s.eventsPerSecond(), counts, s.p50Ms(), s.p99Ms(), s.maxMs());
         out.flush();
     }
 
@@ -255,33 +227,28 @@ public final class DemoTraffic {
                     return;
                 }
             }
-            next +=
-                    intervalNanos; // a fixed schedule, so a slow send does not lower the offered
-                                   // rate
+            next += intervalNanos; // a fixed schedule, so a slow send does not lower the offered
+            // rate
             Sample s = samples.get(i);
             String id = String.format(ID_PREFIX + "%04d", i);
-            TextEvent event =
-                    TextEvent.newBuilder()
-                            .setId(id)
-                            .setText(s.text())
-                            .setSource(s.source())
-                            .setEventTime(Instant.now())
-                            .build();
+            TextEvent event = TextEvent.newBuilder()
+                    .setId(id)
+                    .setText(s.text())
+                    .setSource(s.source())
+                    .setEventTime(Instant.now())
+                    .build();
             // Exceptions thrown in a send callback are swallowed by the producer: keep the first,
             // fail after flush.
-            producer.send(
-                    new ProducerRecord<>(topic, id, event),
-                    (meta, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        }
-                    });
+            producer.send(new ProducerRecord<>(topic, id, event), (meta, error) -> {
+                if (error != null) {
+                    failure.compareAndSet(null, error);
+                }
+            });
             sent.incrementAndGet();
         }
         producer.flush();
         if (failure.get() != null) {
-            throw new LauncherException(
-                    "demo producer failed: " + failure.get().getMessage(), failure.get());
+            throw new LauncherException("demo producer failed: " + failure.get().getMessage(), failure.get());
         }
     }
 

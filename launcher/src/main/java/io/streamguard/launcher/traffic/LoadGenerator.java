@@ -6,7 +6,13 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,14 +22,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Offered load for the pipeline and what users see of it: a producer to {@code text-events} at a
@@ -103,11 +101,11 @@ public final class LoadGenerator implements AutoCloseable {
                 producer.flush();
             }
             if (failure.get() != null) {
-                throw new LauncherException("bench producer failed: " + failure.get().getMessage());
+                throw new LauncherException(
+                        "bench producer failed: " + failure.get().getMessage());
             }
-            long pollMs = sent < texts.size()
-                    ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()))
-                    : 100;
+            long pollMs =
+                    sent < texts.size() ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime())) : 100;
             for (ConsumerRecord<String, LabeledEvent> r : consumer.poll(Duration.ofMillis(Math.min(100, pollMs)))) {
                 if (r.value() == null || !r.value().getId().startsWith(prefix)) {
                     continue; // a warm-up's or an earlier run's stragglers
@@ -127,8 +125,11 @@ public final class LoadGenerator implements AutoCloseable {
         }
         double[] sorted = Arrays.copyOf(latencies, Math.min(received, latencies.length));
         Arrays.sort(sorted);
-        return new Result(received, Math.max(1, lastReceived - firstSend) / 1000.0,
-                DemoTraffic.percentile(sorted, 50), DemoTraffic.percentile(sorted, 99));
+        return new Result(
+                received,
+                Math.max(1, lastReceived - firstSend) / 1000.0,
+                DemoTraffic.percentile(sorted, 50),
+                DemoTraffic.percentile(sorted, 99));
     }
 
     @Override

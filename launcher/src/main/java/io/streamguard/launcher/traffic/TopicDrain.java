@@ -1,16 +1,14 @@
 package io.streamguard.launcher.traffic;
 
 import io.streamguard.launcher.cli.LauncherException;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Empties a topic by deleting its records up to the end offsets, so a consumer group that starts
@@ -22,21 +20,24 @@ public final class TopicDrain {
     /** Deletes what {@code topic} holds now; records produced meanwhile may stay. */
     public static void drain(Admin admin, String topic) {
         try {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic))
-                    .allTopicNames().get().get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            List<TopicPartition> partitions =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, RecordsToDelete> delete = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach(
-                    (tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> delete.put(tp, RecordsToDelete.beforeOffset(info.offset())));
             admin.deleteRecords(delete).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LauncherException("interrupted while draining " + topic);
         } catch (ExecutionException e) {
-            throw new LauncherException("cannot drain " + topic + ": " + e.getCause().getMessage());
+            throw new LauncherException(
+                    "cannot drain " + topic + ": " + e.getCause().getMessage());
         }
     }
 }

@@ -18,7 +18,8 @@ class EngineBenchmarkTest {
 
     static final Path DATASETS = Path.of(System.getProperty("streamguard.datasets.dir", "../../shared/datasets"));
 
-    @TempDir Path cache;
+    @TempDir
+    Path cache;
 
     @Test
     void syntheticRowsAreClsRealPiecesSepWithAFullMask() {
@@ -41,8 +42,17 @@ class EngineBenchmarkTest {
 
     @Test
     void tinyGridMeasuresEngineAgainstBareSessionAndTheTokenizerShare() {
-        EngineBenchmark.Options options = new EngineBenchmark.Options(List.of(EncoderConfig.MINILM_L6), List.of(1, 2),
-                List.of(8), 2, 1, 0.3, Device.CPU, DATASETS, 64, cache);
+        EngineBenchmark.Options options = new EngineBenchmark.Options(
+                List.of(EncoderConfig.MINILM_L6),
+                List.of(1, 2),
+                List.of(8),
+                2,
+                1,
+                0.3,
+                Device.CPU,
+                DATASETS,
+                64,
+                cache);
         List<String> progress = new ArrayList<>();
 
         EngineReport report = EngineBenchmark.run(options, progress::add);
@@ -52,12 +62,15 @@ class EngineBenchmarkTest {
             assertThat(cell.encoderId()).isEqualTo("minilm-l6");
             assertThat(cell.device()).isEqualTo(Device.CPU);
             assertThat(cell.length()).isEqualTo(8);
-            assertThat(cell.engine().p50Ms()).isPositive().isLessThanOrEqualTo(cell.engine().p99Ms());
+            assertThat(cell.engine().p50Ms())
+                    .isPositive()
+                    .isLessThanOrEqualTo(cell.engine().p99Ms());
             assertThat(cell.bare().p50Ms()).isPositive();
             assertThat(cell.ratio()).isPositive();
             // Cheap cells iterate past --iterations until their timed runs fill minSeconds.
             assertThat(cell.iterations()).isGreaterThan(2);
-            assertThat(cell.iterations() * (cell.engine().meanMs() + cell.bare().meanMs())).isGreaterThanOrEqualTo(300);
+            assertThat(cell.iterations() * (cell.engine().meanMs() + cell.bare().meanMs()))
+                    .isGreaterThanOrEqualTo(300);
         }
         EngineReport.TokenizerShare share = report.tokenizerShares().get(0);
         assertThat(share.texts()).isEqualTo(64);
@@ -67,19 +80,40 @@ class EngineBenchmarkTest {
         assertThat(progress).anyMatch(line -> line.startsWith("minilm-l6 2x8: engine p50"));
 
         String table = ReportRenderer.table(report);
-        assertThat(table).contains("engine/bare", "minilm-l6  CPU", "Tokenizer share", report.machine().cpu());
+        assertThat(table)
+                .contains(
+                        "engine/bare",
+                        "minilm-l6  CPU",
+                        "Tokenizer share",
+                        report.machine().cpu());
         String json = ReportRenderer.json(report);
         assertThat(json).contains("\"ratio\"", "\"engineSeqPerSecond\"", "\"share\"", "\"p99Ms\"");
     }
 
     @Test
     void lengthsBeyondTheModelOrBelowClsSepAreRejected() {
-        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1), List.of(1), 1, 0, 0,
-                Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2..512");
-        assertThatThrownBy(() -> new EngineBenchmark.Options(List.of("minilm-l6"), List.of(0), List.of(8), 1, 0, 0,
-                Device.CPU, DATASETS, 0, cache)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch");
-        assertThatThrownBy(() -> EngineBenchmark.run(new EngineBenchmark.Options(List.of("minilm-l6"), List.of(1),
-                List.of(8), 1, 0, 0, Device.CPU, cache.resolve("nope"), 0, cache), line -> {}))
-                .isInstanceOf(BenchmarkException.class).hasMessageContaining("nope");
+        assertThatThrownBy(() -> new EngineBenchmark.Options(
+                        List.of("minilm-l6"), List.of(1), List.of(1), 1, 0, 0, Device.CPU, DATASETS, 0, cache))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2..512");
+        assertThatThrownBy(() -> new EngineBenchmark.Options(
+                        List.of("minilm-l6"), List.of(0), List.of(8), 1, 0, 0, Device.CPU, DATASETS, 0, cache))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("batch");
+        assertThatThrownBy(() -> EngineBenchmark.run(
+                        new EngineBenchmark.Options(
+                                List.of("minilm-l6"),
+                                List.of(1),
+                                List.of(8),
+                                1,
+                                0,
+                                0,
+                                Device.CPU,
+                                cache.resolve("nope"),
+                                0,
+                                cache),
+                        line -> {}))
+                .isInstanceOf(BenchmarkException.class)
+                .hasMessageContaining("nope");
     }
 }

@@ -14,8 +14,9 @@ class MemoryBenchmarkTest {
     @Test
     void samplesRssAfterWarmUpAndEveryTenthOfTheRun(@TempDir Path cache) {
         List<MemoryBenchmark.Sample> heard = new ArrayList<>();
-        MemoryBenchmark.Report report = MemoryBenchmark.run(new MemoryBenchmark.Options("minilm-l6", Device.CPU,
-                EngineBenchmarkTest.DATASETS, 100, 8, cache), heard::add);
+        MemoryBenchmark.Report report = MemoryBenchmark.run(
+                new MemoryBenchmark.Options("minilm-l6", Device.CPU, EngineBenchmarkTest.DATASETS, 100, 8, cache),
+                heard::add);
 
         // 13 batches of 8: the warm-up sample, then one per tenth; the last after all 104 texts.
         assertThat(report.samples()).hasSize(11).isEqualTo(heard);

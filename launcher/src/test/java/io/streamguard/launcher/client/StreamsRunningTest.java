@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.launcher.cli.LauncherException;
-
-import org.apache.kafka.streams.KafkaStreams.State;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.junit.jupiter.api.Test;
 
 class StreamsRunningTest {
 
     @Test
     void returnsOnceRunning() {
-        Iterator<State> states = List.of(State.CREATED, State.REBALANCING, State.RUNNING).iterator();
+        Iterator<State> states =
+                List.of(State.CREATED, State.REBALANCING, State.RUNNING).iterator();
 
         StreamsRunning.await("the worker", states::next, Duration.ofSeconds(30));
 

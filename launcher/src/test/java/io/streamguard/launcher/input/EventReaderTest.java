@@ -3,10 +3,6 @@ package io.streamguard.launcher.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,36 +12,35 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EventReaderTest {
 
     @Test
     void readsAFullJsonlRecord() {
-        List<InputEvent> events =
-                readAll(
-                        InputFormat.JSONL,
-                        "{\"id\":\"e1\",\"text\":\"hello\",\"language\":\"en\",\"source\":\"chat\",\"author\":\"u7\","
-                                + "\"eventTime\":\"2024-05-01T12:00:00Z\",\"attributes\":{\"room\":\"42\",\"n\":7,\"vip\":true}}");
+        List<InputEvent> events = readAll(
+                InputFormat.JSONL,
+                "{\"id\":\"e1\",\"text\":\"hello\",\"language\":\"en\",\"source\":\"chat\",\"author\":\"u7\","
+                        + "\"eventTime\":\"2024-05-01T12:00:00Z\",\"attributes\":{\"room\":\"42\",\"n\":7,\"vip\":true}}");
 
         assertThat(events)
-                .containsExactly(
-                        new InputEvent(
-                                "e1",
-                                "hello",
-                                "en",
-                                "chat",
-                                "u7",
-                                Instant.parse("2024-05-01T12:00:00Z"),
-                                Map.of("room", "42", "n", "7", "vip", "true"),
-                                1));
+                .containsExactly(new InputEvent(
+                        "e1",
+                        "hello",
+                        "en",
+                        "chat",
+                        "u7",
+                        Instant.parse("2024-05-01T12:00:00Z"),
+                        Map.of("room", "42", "n", "7", "vip", "true"),
+                        1));
     }
 
     @Test
     void generatesIdsAndSkipsBlankLinesButKeepsCountingThem() {
         List<InputEvent> events =
-                readAll(
-                        InputFormat.JSONL,
-                        "{\"text\":\"a\"}\n\n   \n{\"id\":\"\",\"text\":\"b\",\"language\":null}\n");
+                readAll(InputFormat.JSONL, "{\"text\":\"a\"}\n\n   \n{\"id\":\"\",\"text\":\"b\",\"language\":null}\n");
 
         assertThat(events).extracting(InputEvent::id).containsExactly("gen-1", "gen-2");
         assertThat(events).extracting(InputEvent::lineNumber).containsExactly(1L, 4L);
@@ -55,23 +50,17 @@ class EventReaderTest {
 
     @Test
     void eventTimeAcceptsOffsetsAndEpochMillis() {
-        List<InputEvent> events =
-                readAll(
-                        InputFormat.JSONL,
-                        "{\"text\":\"a\",\"eventTime\":\"2024-05-01T14:00:00+02:00\"}\n{\"text\":\"b\",\"eventTime\":1714564800000}");
+        List<InputEvent> events = readAll(
+                InputFormat.JSONL,
+                "{\"text\":\"a\",\"eventTime\":\"2024-05-01T14:00:00+02:00\"}\n{\"text\":\"b\",\"eventTime\":1714564800000}");
 
         assertThat(events)
                 .extracting(InputEvent::eventTime)
-                .containsExactly(
-                        Instant.parse("2024-05-01T12:00:00Z"),
-                        Instant.ofEpochMilli(1714564800000L));
+                .containsExactly(Instant.parse("2024-05-01T12:00:00Z"), Instant.ofEpochMilli(1714564800000L));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(
-            delimiter = '|',
-            textBlock =
-                    """
+    @CsvSource(delimiter = '|', textBlock = """
       not json at all                                  | line 3: invalid JSON
       {"text":"a"} trailing                             | line 3: invalid JSON
       {"text":"a","text":"b"}                           | line 3: invalid JSON: Duplicate field 'text'
@@ -87,15 +76,14 @@ class EventReaderTest {
       """)
     void badJsonlLinesNameTheirLineNumber(String badLine, String expectedMessage) {
         EventReader reader =
-                reader(
-                        InputFormat.JSONL,
-                        "{\"text\":\"ok\"}\n\n" + badLine + "\n{\"text\":\"never read\"}");
+                reader(InputFormat.JSONL, "{\"text\":\"ok\"}\n\n" + badLine + "\n{\"text\":\"never read\"}");
         assertThat(reader.next()).isPresent();
 
         assertThatThrownBy(reader::next)
                 .isInstanceOf(InputFormatException.class)
                 .hasMessageStartingWith(expectedMessage)
-                .satisfies(e -> assertThat(((InputFormatException) e).lineNumber()).isEqualTo(3));
+                .satisfies(
+                        e -> assertThat(((InputFormatException) e).lineNumber()).isEqualTo(3));
     }
 
     @Test
@@ -104,9 +92,7 @@ class EventReaderTest {
 
         assertThat(events)
                 .extracting(InputEvent::id, InputEvent::text, InputEvent::lineNumber)
-                .containsExactly(
-                        Tuple.tuple("x1", "foo bar", 1L),
-                        Tuple.tuple("gen-1", "text\twith\ttabs", 3L));
+                .containsExactly(Tuple.tuple("x1", "foo bar", 1L), Tuple.tuple("gen-1", "text\twith\ttabs", 3L));
     }
 
     @Test
@@ -115,17 +101,14 @@ class EventReaderTest {
         noTab.next();
         assertThatThrownBy(noTab::next).hasMessage("line 2: expected id<TAB>text, found no tab");
 
-        assertThatThrownBy(reader(InputFormat.TSV, "id\t \n")::next)
-                .hasMessage("line 1: 'text' is empty");
+        assertThatThrownBy(reader(InputFormat.TSV, "id\t \n")::next).hasMessage("line 1: 'text' is empty");
     }
 
     @Test
     void byteOrderMarkIsIgnoredAndInvalidUtf8IsReportedByLine() {
         assertThat(readAll(InputFormat.JSONL, "\uFEFF{\"text\":\"a\"}")).hasSize(1);
 
-        byte[] input =
-                "{\"text\":\"a\"}\n{\"text\":\"\u00ff\"}\n"
-                        .getBytes(StandardCharsets.ISO_8859_1); // bare 0xFF
+        byte[] input = "{\"text\":\"a\"}\n{\"text\":\"\u00ff\"}\n".getBytes(StandardCharsets.ISO_8859_1); // bare 0xFF
         EventReader reader = new EventReader(new ByteArrayInputStream(input), InputFormat.JSONL);
         assertThat(reader.next()).isPresent();
         assertThatThrownBy(reader::next)

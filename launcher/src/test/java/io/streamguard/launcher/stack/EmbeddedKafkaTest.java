@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.launcher.cli.LauncherException;
-
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,78 +29,62 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
 class EmbeddedKafkaTest {
     private static final String TOPIC = "launcher-smoke";
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     @Test
     void recordSurvivesBrokerRestartOnSameDataDir() throws Exception {
         String clusterId;
         RecordMetadata written;
-        try (EmbeddedKafka kafka =
-                EmbeddedKafka.builder().dataDir(dataDir).port(0).controllerPort(0).start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder()
+                .dataDir(dataDir)
+                .port(0)
+                .controllerPort(0)
+                .start()) {
             clusterId = kafka.clusterId();
             assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:").doesNotEndWith(":0");
             assertThat(dataDir.resolve("meta.properties")).exists();
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)))
+                        .all()
+                        .get();
             }
             try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
-                written =
-                        producer.send(
-                                        new ProducerRecord<>(
-                                                TOPIC, bytes("k1"), bytes("hello broker")))
-                                .get();
+                written = producer.send(new ProducerRecord<>(TOPIC, bytes("k1"), bytes("hello broker")))
+                        .get();
             }
-            assertThat(readAll(kafka.bootstrapServers(), 1))
-                    .singleElement()
-                    .satisfies(
-                            r ->
-                                    assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                                            .isEqualTo("hello broker"));
+            assertThat(readAll(kafka.bootstrapServers(), 1)).singleElement().satisfies(r -> assertThat(
+                            new String(r.value(), StandardCharsets.UTF_8))
+                    .isEqualTo("hello broker"));
         }
 
         // Fresh ports on purpose: a restart must not depend on the previous listener addresses.
-        try (EmbeddedKafka again =
-                EmbeddedKafka.builder().dataDir(dataDir).port(0).controllerPort(0).start()) {
+        try (EmbeddedKafka again = EmbeddedKafka.builder()
+                .dataDir(dataDir)
+                .port(0)
+                .controllerPort(0)
+                .start()) {
             assertThat(again.clusterId()).isEqualTo(clusterId);
             List<ConsumerRecord<byte[], byte[]>> records = readAll(again.bootstrapServers(), 1);
-            assertThat(records)
-                    .singleElement()
-                    .satisfies(
-                            r -> {
-                                assertThat(r.offset()).isEqualTo(written.offset());
-                                assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                                        .isEqualTo("k1");
-                                assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                                        .isEqualTo("hello broker");
-                            });
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.offset()).isEqualTo(written.offset());
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("k1");
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("hello broker");
+            });
         }
     }
 
     @Test
     void portInUseIsAReadableError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(
-                            () ->
-                                    EmbeddedKafka.builder()
-                                            .dataDir(dataDir)
-                                            .port(taken.getLocalPort())
-                                            .controllerPort(0)
-                                            .start())
+            assertThatThrownBy(() -> EmbeddedKafka.builder()
+                            .dataDir(dataDir)
+                            .port(taken.getLocalPort())
+                            .controllerPort(0)
+                            .start())
                     .isInstanceOf(LauncherException.class)
                     .hasMessageContaining("already in use");
         }

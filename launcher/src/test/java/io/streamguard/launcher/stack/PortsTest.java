@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.launcher.cli.LauncherException;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashSet;
@@ -26,14 +25,18 @@ class PortsTest {
                 assertThat(socket.getLocalPort()).isEqualTo(port);
             }
         }
-        assertThat(seen).as("random, so two `up`s on one machine do not race for one port").hasSizeGreaterThan(1);
+        assertThat(seen)
+                .as("random, so two `up`s on one machine do not race for one port")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
     void aTakenPortIsNeverChosenAndIsReportedWhenAskedFor() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(Ports.LOOPBACK))) {
             int port = taken.getLocalPort();
-            assertThat(Ports.resolve(port, "test")).as("an explicit port is used as given").isEqualTo(port);
+            assertThat(Ports.resolve(port, "test"))
+                    .as("an explicit port is used as given")
+                    .isEqualTo(port);
             assertThatThrownBy(() -> Ports.requireFree(port, "Kafka"))
                     .isInstanceOf(LauncherException.class)
                     .hasMessageContaining("Kafka port 127.0.0.1:" + port + " is already in use");

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.streamguard.launcher.cli.LauncherException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoTrafficTest {
     private static final Path DATASETS =
@@ -29,12 +27,9 @@ class DemoTrafficTest {
         assertThat(first)
                 .extracting(DemoTraffic.Sample::source)
                 .containsOnly("sst2", "tweeteval-offensive", "tweeteval-hate", "sms-spam");
-        assertThat(first.stream().filter(s -> s.source().equals("sms-spam")).count()).isEqualTo(75);
-        assertThat(first)
-                .noneMatch(
-                        s ->
-                                s.text().equals("SMS")
-                                        || s.text().equals("sentence")); // headers skipped
+        assertThat(first.stream().filter(s -> s.source().equals("sms-spam")).count())
+                .isEqualTo(75);
+        assertThat(first).noneMatch(s -> s.text().equals("SMS") || s.text().equals("sentence")); // headers skipped
         assertThat(DemoTraffic.load(DATASETS, 300)).as("fixed seed").isEqualTo(first);
     }
 

@@ -52,13 +52,17 @@ public final class BatchPlanner {
             order[i] = i;
         }
         // Arrays.sort on objects is a stable merge sort.
-        Arrays.sort(order, (a, b) -> Integer.compare(encodings.get(a).length(), encodings.get(b).length()));
+        Arrays.sort(
+                order,
+                (a, b) -> Integer.compare(
+                        encodings.get(a).length(), encodings.get(b).length()));
 
         List<PlannedBatch> batches = new ArrayList<>();
         int start = 0;
         while (start < n) {
             int end = start + 1; // the first text always fits, however long
-            while (end < n && end - start < policy.maxBatchSize()
+            while (end < n
+                    && end - start < policy.maxBatchSize()
                     // ascending order: the candidate is the longest, so it sets the padded length
                     && (long) (end - start + 1) * encodings.get(order[end]).length() <= policy.maxTokensPerBatch()) {
                 end++;

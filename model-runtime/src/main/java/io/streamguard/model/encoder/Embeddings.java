@@ -12,8 +12,8 @@ public record Embeddings(int batchSize, int hidden, float[] pooled, float[] mean
 
     public Embeddings {
         if (pooled.length != batchSize * hidden || mean.length != batchSize * hidden) {
-            throw new IllegalArgumentException("expected " + batchSize + "x" + hidden + " floats, got "
-                    + pooled.length + " pooled and " + mean.length + " mean");
+            throw new IllegalArgumentException("expected " + batchSize + "x" + hidden + " floats, got " + pooled.length
+                    + " pooled and " + mean.length + " mean");
         }
     }
 

@@ -16,12 +16,13 @@ public record LoadedEncoder(Encoder encoder, BertTokenizer tokenizer) implements
         String encoderVocab = encoder.info().vocabHash();
         String tokenizerVocab = tokenizer.vocabulary().vocabHash();
         if (!encoderVocab.equals(tokenizerVocab)) {
-            throw new IllegalArgumentException("tokenizer vocabulary " + tokenizerVocab
-                    + " does not match encoder " + encoder.info().id() + " vocabulary " + encoderVocab);
+            throw new IllegalArgumentException("tokenizer vocabulary " + tokenizerVocab + " does not match encoder "
+                    + encoder.info().id() + " vocabulary " + encoderVocab);
         }
         if (tokenizer.options().maxLength() > encoder.info().maxSequenceLength()) {
-            throw new IllegalArgumentException("tokenizer maxLength " + tokenizer.options().maxLength()
-                    + " exceeds encoder maximum " + encoder.info().maxSequenceLength());
+            throw new IllegalArgumentException(
+                    "tokenizer maxLength " + tokenizer.options().maxLength() + " exceeds encoder maximum "
+                            + encoder.info().maxSequenceLength());
         }
     }
 

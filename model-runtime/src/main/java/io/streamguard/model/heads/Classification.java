@@ -1,8 +1,8 @@
 package io.streamguard.model.heads;
 
-import java.util.Map;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A softmax head's verdict for one text.

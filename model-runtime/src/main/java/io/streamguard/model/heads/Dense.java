@@ -23,7 +23,8 @@ public record Dense(int inputs, int outputs, float[] weights, float[] bias, Acti
             throw new IllegalArgumentException("layer must be at least 1x1, got " + inputs + "x" + outputs);
         }
         if (weights.length != (long) inputs * outputs) {
-            throw new IllegalArgumentException("expected " + inputs + "x" + outputs + " weights, got " + weights.length);
+            throw new IllegalArgumentException(
+                    "expected " + inputs + "x" + outputs + " weights, got " + weights.length);
         }
         if (bias.length != outputs) {
             throw new IllegalArgumentException("expected " + outputs + " biases, got " + bias.length);
@@ -63,8 +64,12 @@ public record Dense(int inputs, int outputs, float[] weights, float[] bias, Acti
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Dense d && inputs == d.inputs && outputs == d.outputs && activation == d.activation
-                && Arrays.equals(weights, d.weights) && Arrays.equals(bias, d.bias);
+        return o instanceof Dense d
+                && inputs == d.inputs
+                && outputs == d.outputs
+                && activation == d.activation
+                && Arrays.equals(weights, d.weights)
+                && Arrays.equals(bias, d.bias);
     }
 
     @Override

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param layers at least one; the first takes {@code inputMean.length} inputs, the last emits
  *     {@code labels.size()} logits with no activation
  */
-public record Head(String name, HeadKind kind, List<String> labels, float[] inputMean, float[] inputScale,
-        List<Dense> layers) {
+public record Head(
+        String name, HeadKind kind, List<String> labels, float[] inputMean, float[] inputScale, List<Dense> layers) {
 
     public Head {
         Objects.requireNonNull(name, "name");
@@ -40,9 +40,11 @@ public record Head(String name, HeadKind kind, List<String> labels, float[] inpu
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("head " + name + " has no layers");
         }
-        if (inputMean.length != inputScale.length || inputMean.length != layers.get(0).inputs()) {
-            throw new IllegalArgumentException("head " + name + ": normaliser has " + inputMean.length + "/"
-                    + inputScale.length + " dimensions, first layer takes " + layers.get(0).inputs());
+        if (inputMean.length != inputScale.length
+                || inputMean.length != layers.get(0).inputs()) {
+            throw new IllegalArgumentException(
+                    "head " + name + ": normaliser has " + inputMean.length + "/" + inputScale.length
+                            + " dimensions, first layer takes " + layers.get(0).inputs());
         }
         for (int i = 0; i < inputMean.length; i++) {
             // Dense rejects non-finite weights; a NaN here would poison every score just the same.
@@ -53,8 +55,9 @@ public record Head(String name, HeadKind kind, List<String> labels, float[] inpu
         }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
-                throw new IllegalArgumentException("head " + name + ": layer " + i + " takes " + layers.get(i).inputs()
-                        + " inputs but layer " + (i - 1) + " emits " + layers.get(i - 1).outputs());
+                throw new IllegalArgumentException("head " + name + ": layer " + i + " takes "
+                        + layers.get(i).inputs() + " inputs but layer " + (i - 1) + " emits "
+                        + layers.get(i - 1).outputs());
             }
         }
         Dense last = layers.get(layers.size() - 1);
@@ -72,8 +75,8 @@ public record Head(String name, HeadKind kind, List<String> labels, float[] inpu
     /** Logits for one feature vector. */
     public float[] logits(float[] feature) {
         if (feature.length != inputMean.length) {
-            throw new IllegalArgumentException("head " + name + " takes " + inputMean.length + " features, got "
-                    + feature.length);
+            throw new IllegalArgumentException(
+                    "head " + name + " takes " + inputMean.length + " features, got " + feature.length);
         }
         float[] x = new float[feature.length];
         for (int i = 0; i < x.length; i++) {
@@ -112,8 +115,12 @@ public record Head(String name, HeadKind kind, List<String> labels, float[] inpu
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Head h && name.equals(h.name) && kind == h.kind && labels.equals(h.labels)
-                && Arrays.equals(inputMean, h.inputMean) && Arrays.equals(inputScale, h.inputScale)
+        return o instanceof Head h
+                && name.equals(h.name)
+                && kind == h.kind
+                && labels.equals(h.labels)
+                && Arrays.equals(inputMean, h.inputMean)
+                && Arrays.equals(inputScale, h.inputScale)
                 && layers.equals(h.layers);
     }
 

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Arrays;
 
 /**
  * Reads and writes {@link HeadsModel}s as JSON: readable metadata (version, encoder, labels,
@@ -201,8 +201,12 @@ public final class HeadsFile {
             throw new HeadsFileException(file, "not JSON: " + e.getOriginalMessage(), e);
         }
         if (!root.isObject()) {
-            throw new HeadsFileException(file, "not a heads file: expected a JSON object, found "
-                    + (root.isMissingNode() ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+            throw new HeadsFileException(
+                    file,
+                    "not a heads file: expected a JSON object, found "
+                            + (root.isMissingNode()
+                                    ? "nothing"
+                                    : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         Reader r = new Reader(file, "");
         try {
@@ -212,8 +216,10 @@ public final class HeadsFile {
             }
             int formatVersion = r.integer(root, "formatVersion");
             if (formatVersion != FORMAT_VERSION) {
-                throw new HeadsFileException(file, "format version " + formatVersion + " is not supported (this build reads "
-                        + FORMAT_VERSION + ")");
+                throw new HeadsFileException(
+                        file,
+                        "format version " + formatVersion + " is not supported (this build reads " + FORMAT_VERSION
+                                + ")");
             }
             JsonNode encoder = r.object(root, "encoder");
             Reader re = r.in("encoder");
@@ -223,8 +229,8 @@ public final class HeadsFile {
                 List<String> labels = new ArrayList<>();
                 for (JsonNode label : rh.array(h, "labels")) {
                     if (!label.isTextual()) {
-                        throw new HeadsFileException(file, "field '" + rh.prefix() + "labels' must hold strings, found "
-                                + label);
+                        throw new HeadsFileException(
+                                file, "field '" + rh.prefix() + "labels' must hold strings, found " + label);
                     }
                     labels.add(label.asText());
                 }
@@ -233,17 +239,28 @@ public final class HeadsFile {
                     Reader rl = rh.in("layers[" + layers.size() + "]");
                     Dense layer;
                     try {
-                        layer = new Dense(rl.integer(l, "inputs"), rl.integer(l, "outputs"), rl.weights(l),
-                                rl.floats(l, "bias"), rl.enumValue(l, "activation", Activation.class));
+                        layer = new Dense(
+                                rl.integer(l, "inputs"),
+                                rl.integer(l, "outputs"),
+                                rl.weights(l),
+                                rl.floats(l, "bias"),
+                                rl.enumValue(l, "activation", Activation.class));
                     } catch (IllegalArgumentException e) {
                         // Dense says what is wrong but not where.
-                        throw new HeadsFileException(file, "invalid layer '" + rh.prefix() + "layers[" + layers.size()
-                                + "]': " + e.getMessage(), e);
+                        throw new HeadsFileException(
+                                file,
+                                "invalid layer '" + rh.prefix() + "layers[" + layers.size() + "]': " + e.getMessage(),
+                                e);
                     }
                     layers.add(layer);
                 }
-                heads.add(new Head(rh.text(h, "name"), rh.enumValue(h, "kind", HeadKind.class), labels,
-                        rh.floats(h, "inputMean"), rh.floats(h, "inputScale"), layers));
+                heads.add(new Head(
+                        rh.text(h, "name"),
+                        rh.enumValue(h, "kind", HeadKind.class),
+                        labels,
+                        rh.floats(h, "inputMean"),
+                        rh.floats(h, "inputScale"),
+                        layers));
             }
             Map<String, Thresholds> thresholds = new LinkedHashMap<>();
             JsonNode thresholdsNode = r.object(root, "thresholds");
@@ -268,19 +285,35 @@ public final class HeadsFile {
             List<Provenance.DataRef> data = new ArrayList<>();
             for (JsonNode d : rp.array(p, "trainingData")) {
                 Reader rd = rp.in("trainingData[" + data.size() + "]");
-                data.add(new Provenance.DataRef(rd.text(d, "task"), rd.text(d, "split"), rd.text(d, "path"),
-                        rd.text(d, "sha256"), rd.integer(d, "rows")));
+                data.add(new Provenance.DataRef(
+                        rd.text(d, "task"),
+                        rd.text(d, "split"),
+                        rd.text(d, "path"),
+                        rd.text(d, "sha256"),
+                        rd.integer(d, "rows")));
             }
             Map<String, String> notes = new LinkedHashMap<>();
             JsonNode notesNode = rp.object(p, "notes");
-            notesNode.fieldNames().forEachRemaining(n -> notes.put(n, rp.in("notes").text(notesNode, n)));
+            notesNode
+                    .fieldNames()
+                    .forEachRemaining(n -> notes.put(n, rp.in("notes").text(notesNode, n)));
             JsonNode parent = p.get("parentVersion"); // optional: null for a model trained from scratch
-            Provenance provenance = new Provenance(rp.text(p, "createdAt"),
-                    parent == null || parent.isNull() ? null : rp.text(p, "parentVersion"), rp.longInteger(p, "seed"),
-                    data, notes);
-            return new HeadsModel(r.text(root, "version"), re.text(encoder, "id"), re.text(encoder, "vocabHash"),
-                    re.integer(encoder, "maxLength"), r.enumValue(root, "feature", Feature.class), heads, thresholds,
-                    metrics, provenance);
+            Provenance provenance = new Provenance(
+                    rp.text(p, "createdAt"),
+                    parent == null || parent.isNull() ? null : rp.text(p, "parentVersion"),
+                    rp.longInteger(p, "seed"),
+                    data,
+                    notes);
+            return new HeadsModel(
+                    r.text(root, "version"),
+                    re.text(encoder, "id"),
+                    re.text(encoder, "vocabHash"),
+                    re.integer(encoder, "maxLength"),
+                    r.enumValue(root, "feature", Feature.class),
+                    heads,
+                    thresholds,
+                    metrics,
+                    provenance);
         } catch (IllegalArgumentException e) {
             throw new HeadsFileException(file, "invalid model: " + e.getMessage(), e);
         }
@@ -371,8 +404,10 @@ public final class HeadsFile {
             try {
                 return Enum.valueOf(type, value);
             } catch (IllegalArgumentException e) {
-                throw new HeadsFileException(file, "field '" + prefix + name + "' is '" + value + "', expected one of "
-                        + Arrays.toString(type.getEnumConstants()));
+                throw new HeadsFileException(
+                        file,
+                        "field '" + prefix + name + "' is '" + value + "', expected one of "
+                                + Arrays.toString(type.getEnumConstants()));
             }
         }
 
@@ -383,13 +418,17 @@ public final class HeadsFile {
                 return floats(layer, "weights");
             }
             if (!FLOAT16.equals(dtype.asText())) {
-                throw new HeadsFileException(file, "field '" + prefix + "weightsDtype' is '" + dtype.asText()
-                        + "', expected " + FLOAT32 + " or " + FLOAT16);
+                throw new HeadsFileException(
+                        file,
+                        "field '" + prefix + "weightsDtype' is '" + dtype.asText() + "', expected " + FLOAT32 + " or "
+                                + FLOAT16);
             }
             byte[] bytes = base64(layer, "weights");
             if (bytes.length % Short.BYTES != 0) {
-                throw new HeadsFileException(file, "field '" + prefix + "weights' holds " + bytes.length
-                        + " bytes, not a whole number of float16");
+                throw new HeadsFileException(
+                        file,
+                        "field '" + prefix + "weights' holds " + bytes.length
+                                + " bytes, not a whole number of float16");
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             float[] values = new float[bytes.length / Short.BYTES];
@@ -410,11 +449,16 @@ public final class HeadsFile {
         float[] floats(JsonNode node, String name) {
             byte[] bytes = base64(node, name);
             if (bytes.length % Float.BYTES != 0) {
-                throw new HeadsFileException(file, "field '" + prefix + name + "' holds " + bytes.length
-                        + " bytes, not a whole number of float32");
+                throw new HeadsFileException(
+                        file,
+                        "field '" + prefix + name + "' holds " + bytes.length
+                                + " bytes, not a whole number of float32");
             }
             float[] values = new float[bytes.length / Float.BYTES];
-            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            ByteBuffer.wrap(bytes)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(values);
             return values;
         }
     }

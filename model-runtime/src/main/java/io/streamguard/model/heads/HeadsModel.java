@@ -27,8 +27,15 @@ import java.util.TreeMap;
  * @param metrics evaluation results by task, then metric name (e.g. {@code hate -> macroF1})
  * @param provenance training data, seed, parent version
  */
-public record HeadsModel(String version, String encoderId, String vocabHash, int maxLength, Feature feature,
-        List<Head> heads, Map<String, Thresholds> thresholds, Map<String, Map<String, Double>> metrics,
+public record HeadsModel(
+        String version,
+        String encoderId,
+        String vocabHash,
+        int maxLength,
+        Feature feature,
+        List<Head> heads,
+        Map<String, Thresholds> thresholds,
+        Map<String, Map<String, Double>> metrics,
         Provenance provenance) {
 
     public HeadsModel {
@@ -112,8 +119,8 @@ public record HeadsModel(String version, String encoderId, String vocabHash, int
      */
     public void checkCompatible(EncoderInfo encoder) {
         if (!encoderId.equals(encoder.id())) {
-            throw new IncompatibleHeadsException("model " + version + " was trained on encoder " + encoderId
-                    + ", not " + encoder.id());
+            throw new IncompatibleHeadsException(
+                    "model " + version + " was trained on encoder " + encoderId + ", not " + encoder.id());
         }
         if (!vocabHash.equals(encoder.vocabHash())) {
             throw new IncompatibleHeadsException("model " + version + " was trained with vocabulary " + vocabHash
@@ -121,8 +128,9 @@ public record HeadsModel(String version, String encoderId, String vocabHash, int
         }
         int expected = feature.width(encoder.hidden());
         if (heads.get(0).inputWidth() != expected) {
-            throw new IncompatibleHeadsException("model " + version + " heads read " + heads.get(0).inputWidth()
-                    + " features, " + feature + " of " + encoder.id() + " gives " + expected);
+            throw new IncompatibleHeadsException(
+                    "model " + version + " heads read " + heads.get(0).inputWidth() + " features, " + feature + " of "
+                            + encoder.id() + " gives " + expected);
         }
     }
 
@@ -162,19 +170,19 @@ public record HeadsModel(String version, String encoderId, String vocabHash, int
 
     /** The same heads under another version and provenance, e.g. for a retrained candidate. */
     public HeadsModel withVersion(String newVersion, Provenance newProvenance) {
-        return new HeadsModel(newVersion, encoderId, vocabHash, maxLength, feature, heads, thresholds, metrics,
-                newProvenance);
+        return new HeadsModel(
+                newVersion, encoderId, vocabHash, maxLength, feature, heads, thresholds, metrics, newProvenance);
     }
 
     /** The same heads with other thresholds (e.g. re-chosen on validation data). */
     public HeadsModel withThresholds(Map<String, Thresholds> newThresholds) {
-        return new HeadsModel(version, encoderId, vocabHash, maxLength, feature, heads, newThresholds, metrics,
-                provenance);
+        return new HeadsModel(
+                version, encoderId, vocabHash, maxLength, feature, heads, newThresholds, metrics, provenance);
     }
 
     /** The same heads with other metrics. */
     public HeadsModel withMetrics(Map<String, Map<String, Double>> newMetrics) {
-        return new HeadsModel(version, encoderId, vocabHash, maxLength, feature, heads, thresholds, newMetrics,
-                provenance);
+        return new HeadsModel(
+                version, encoderId, vocabHash, maxLength, feature, heads, thresholds, newMetrics, provenance);
     }
 }

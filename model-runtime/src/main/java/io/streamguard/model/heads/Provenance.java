@@ -1,9 +1,9 @@
 package io.streamguard.model.heads;
 
-import java.util.List;
-import java.util.Objects;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * @param trainingData every file that went into training or threshold selection
  * @param notes free-form details (trainer settings, feedback offsets), for people
  */
-public record Provenance(String createdAt, String parentVersion, long seed, List<DataRef> trainingData,
-        Map<String, String> notes) {
+public record Provenance(
+        String createdAt, String parentVersion, long seed, List<DataRef> trainingData, Map<String, String> notes) {
 
     public Provenance {
         Objects.requireNonNull(createdAt, "createdAt");

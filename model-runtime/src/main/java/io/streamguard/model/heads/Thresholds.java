@@ -9,7 +9,8 @@ public record Thresholds(double review, double block) {
 
     public Thresholds {
         if (!(review >= 0 && review <= 1 && block >= 0 && block <= 1)) {
-            throw new IllegalArgumentException("thresholds must lie in [0, 1], got review=" + review + " block=" + block);
+            throw new IllegalArgumentException(
+                    "thresholds must lie in [0, 1], got review=" + review + " block=" + block);
         }
         if (review > block) {
             throw new IllegalArgumentException("review threshold " + review + " is above block threshold " + block);

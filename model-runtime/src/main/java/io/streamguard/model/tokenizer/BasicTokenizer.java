@@ -212,8 +212,10 @@ final class BasicTokenizer {
             return true;
         }
         int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT
-                || type == Character.PRIVATE_USE || type == Character.SURROGATE;
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE;
     }
 
     /**
@@ -250,9 +252,13 @@ final class BasicTokenizer {
             return isAsciiPunctuation(cp);
         }
         return switch (Character.getType(cp)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                    Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-                    Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION -> true;
+            case Character.CONNECTOR_PUNCTUATION,
+                    Character.DASH_PUNCTUATION,
+                    Character.START_PUNCTUATION,
+                    Character.END_PUNCTUATION,
+                    Character.INITIAL_QUOTE_PUNCTUATION,
+                    Character.FINAL_QUOTE_PUNCTUATION,
+                    Character.OTHER_PUNCTUATION -> true;
             default -> false;
         };
     }

@@ -101,8 +101,8 @@ public final class BertTokenizer {
         requireSetting("model", model, "type", "WordPiece");
         requireSetting("model", model, "unk_token", UNK);
         requireSetting("model", model, "continuing_subword_prefix", WordPiece.CONTINUATION_PREFIX);
-        requireSetting("model", model, "max_input_chars_per_word",
-                Integer.toString(WordPiece.MAX_INPUT_CHARS_PER_WORD));
+        requireSetting(
+                "model", model, "max_input_chars_per_word", Integer.toString(WordPiece.MAX_INPUT_CHARS_PER_WORD));
         Map<String, String> normalizer = json.normalizer();
         requireSetting("normalizer", normalizer, "type", "BertNormalizer");
         requireSetting("normalizer", normalizer, "clean_text", "true");
@@ -110,8 +110,8 @@ public final class BertTokenizer {
         requireSetting("pre_tokenizer", json.preTokenizer(), "type", "BertPreTokenizer");
         boolean lowerCase = booleanSetting(normalizer, "lowercase");
         // HuggingFace: strip_accents null means "same as lowercase", BERT's original coupling.
-        boolean stripAccents = normalizer.get("strip_accents") == null
-                ? lowerCase : booleanSetting(normalizer, "strip_accents");
+        boolean stripAccents =
+                normalizer.get("strip_accents") == null ? lowerCase : booleanSetting(normalizer, "strip_accents");
         return new BertTokenizer(json.vocabulary(), new TokenizerOptions(lowerCase, stripAccents, maxLength));
     }
 

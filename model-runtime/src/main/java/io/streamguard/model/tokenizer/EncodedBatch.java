@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param lengths the number of real ids in each row
  * @param truncated whether each row's text was truncated
  */
-public record EncodedBatch(int size, int sequenceLength, int[] ids, int[] attentionMask, int[] lengths,
-        boolean[] truncated) {
+public record EncodedBatch(
+        int size, int sequenceLength, int[] ids, int[] attentionMask, int[] lengths, boolean[] truncated) {
 
     public EncodedBatch {
         if (size < 0 || sequenceLength < 0) {
@@ -74,8 +74,11 @@ public record EncodedBatch(int size, int sequenceLength, int[] ids, int[] attent
         Objects.checkIndex(row, size);
         int from = row * sequenceLength;
         int to = from + lengths[row];
-        return new Encoding(Arrays.copyOfRange(ids, from, to), Arrays.copyOfRange(attentionMask, from, to),
-                lengths[row], truncated[row]);
+        return new Encoding(
+                Arrays.copyOfRange(ids, from, to),
+                Arrays.copyOfRange(attentionMask, from, to),
+                lengths[row],
+                truncated[row]);
     }
 
     /** How many rows were truncated, e.g. for a metric. */
@@ -102,8 +105,13 @@ public record EncodedBatch(int size, int sequenceLength, int[] ids, int[] attent
 
     @Override
     public int hashCode() {
-        return Objects.hash(size, sequenceLength, Arrays.hashCode(ids), Arrays.hashCode(attentionMask),
-                Arrays.hashCode(lengths), Arrays.hashCode(truncated));
+        return Objects.hash(
+                size,
+                sequenceLength,
+                Arrays.hashCode(ids),
+                Arrays.hashCode(attentionMask),
+                Arrays.hashCode(lengths),
+                Arrays.hashCode(truncated));
     }
 
     @Override

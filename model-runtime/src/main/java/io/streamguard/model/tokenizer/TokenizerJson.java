@@ -19,8 +19,11 @@ import java.util.Map;
  * @param normalizer scalar fields of {@code normalizer}, or null if it is absent or null
  * @param preTokenizer scalar fields of {@code pre_tokenizer}, or null if it is absent or null
  */
-record TokenizerJson(Vocabulary vocabulary, Map<String, String> model,
-        Map<String, String> normalizer, Map<String, String> preTokenizer) {
+record TokenizerJson(
+        Vocabulary vocabulary,
+        Map<String, String> model,
+        Map<String, String> normalizer,
+        Map<String, String> preTokenizer) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -53,8 +56,11 @@ record TokenizerJson(Vocabulary vocabulary, Map<String, String> model,
             if (vocab == null) {
                 throw new InvalidVocabularyException("tokenizer.json has no model.vocab object");
             }
-            return new TokenizerJson(Vocabulary.fromIdMap(vocab), Collections.unmodifiableMap(model),
-                    unmodifiable(normalizer), unmodifiable(preTokenizer));
+            return new TokenizerJson(
+                    Vocabulary.fromIdMap(vocab),
+                    Collections.unmodifiableMap(model),
+                    unmodifiable(normalizer),
+                    unmodifiable(preTokenizer));
         } catch (JsonParseException e) {
             throw new InvalidVocabularyException("tokenizer.json is not valid JSON: " + e.getOriginalMessage(), e);
         }

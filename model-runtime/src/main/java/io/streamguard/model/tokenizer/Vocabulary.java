@@ -72,8 +72,7 @@ public final class Vocabulary {
     /** As {@link #fromVocabTxt(Path)}; does not close {@code in}. */
     public static Vocabulary fromVocabTxt(InputStream in) throws IOException {
         // A decoder that reports malformed bytes: replacing them would corrupt tokens silently.
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()));
         List<String> tokens = new ArrayList<>(32_768);
         String line;
         while ((line = reader.readLine()) != null) {
@@ -103,8 +102,8 @@ public final class Vocabulary {
         for (Map.Entry<String, Integer> e : tokenToId.entrySet()) {
             int id = e.getValue();
             if (id < 0 || id >= tokens.length) {
-                throw new InvalidVocabularyException("token '" + e.getKey() + "' has id " + id
-                        + ", outside 0.." + (tokens.length - 1) + " (ids must be contiguous)");
+                throw new InvalidVocabularyException("token '" + e.getKey() + "' has id " + id + ", outside 0.."
+                        + (tokens.length - 1) + " (ids must be contiguous)");
             }
             if (tokens[id] != null) {
                 throw new InvalidVocabularyException(

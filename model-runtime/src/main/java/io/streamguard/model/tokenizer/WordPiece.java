@@ -32,6 +32,7 @@ final class WordPiece {
     private final int[] nodeToken;
     /** The node reached by "##", or -1 if no token starts with it. */
     private final int continuationNode;
+
     private final int unkId;
 
     WordPiece(Vocabulary vocabulary, int unkId) {
@@ -58,8 +59,7 @@ final class WordPiece {
      * cannot be covered completely by vocabulary pieces becomes the single id of [UNK].
      */
     int encodeWord(char[] word, int length, int[] pieces) {
-        if (length > MAX_INPUT_CHARS_PER_WORD
-                && Character.codePointCount(word, 0, length) > MAX_INPUT_CHARS_PER_WORD) {
+        if (length > MAX_INPUT_CHARS_PER_WORD && Character.codePointCount(word, 0, length) > MAX_INPUT_CHARS_PER_WORD) {
             pieces[0] = unkId;
             return 1;
         }
@@ -88,7 +88,8 @@ final class WordPiece {
 
     /** Pieces never split a surrogate pair: the reference works on code points. */
     private static boolean isCodePointBoundary(char[] word, int index, int length) {
-        return index == length || !(Character.isLowSurrogate(word[index]) && Character.isHighSurrogate(word[index - 1]));
+        return index == length
+                || !(Character.isLowSurrogate(word[index]) && Character.isHighSurrogate(word[index - 1]));
     }
 
     private int child(int node, char c) {

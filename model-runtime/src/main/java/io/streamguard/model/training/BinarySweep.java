@@ -14,6 +14,7 @@ final class BinarySweep {
     final int[] truePositives;
     /** Rows predicted positive at each cut. */
     final int[] predicted;
+
     final int positives;
     final int rows;
 
@@ -59,8 +60,12 @@ final class BinarySweep {
                 n++;
             }
         }
-        return new BinarySweep(Arrays.copyOf(cuts, n), Arrays.copyOf(tp, n), Arrays.copyOf(predicted, n),
-                truePositives, scores.length);
+        return new BinarySweep(
+                Arrays.copyOf(cuts, n),
+                Arrays.copyOf(tp, n),
+                Arrays.copyOf(predicted, n),
+                truePositives,
+                scores.length);
     }
 
     int cuts() {

@@ -2,8 +2,8 @@ package io.streamguard.model.training;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The project's training and validation data (see {@code shared/datasets/README.md}) by task:
@@ -78,7 +78,10 @@ public final class BuiltinDatasets {
 
     private Dataset tweetEval(Task task, String split) {
         Path folder = dir.resolve("tweeteval").resolve(task.id());
-        return DatasetReader.readLineAligned(folder.resolve(split + "_text.txt"), folder.resolve(split + "_labels.txt"),
-                task, DatasetReader.EmptyText.SKIP);
+        return DatasetReader.readLineAligned(
+                folder.resolve(split + "_text.txt"),
+                folder.resolve(split + "_labels.txt"),
+                task,
+                DatasetReader.EmptyText.SKIP);
     }
 }

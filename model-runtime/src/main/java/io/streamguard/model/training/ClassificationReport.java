@@ -21,11 +21,31 @@ import java.util.Map;
  * @param threshold the score at or above which class 1 was predicted; null if argmax or unknown
  * @param confusion {@code confusion[actual][predicted]} counts
  */
-@JsonPropertyOrder({"examples", "accuracy", "macroPrecision", "macroRecall", "macroF1", "rocAuc", "averagePrecision",
-    "threshold", "classes", "perClass", "confusion"})
-public record ClassificationReport(List<String> classes, int examples, double accuracy, List<ClassMetrics> perClass,
-        double macroPrecision, double macroRecall, double macroF1, Double rocAuc, Double averagePrecision,
-        Double threshold, int[][] confusion) {
+@JsonPropertyOrder({
+    "examples",
+    "accuracy",
+    "macroPrecision",
+    "macroRecall",
+    "macroF1",
+    "rocAuc",
+    "averagePrecision",
+    "threshold",
+    "classes",
+    "perClass",
+    "confusion"
+})
+public record ClassificationReport(
+        List<String> classes,
+        int examples,
+        double accuracy,
+        List<ClassMetrics> perClass,
+        double macroPrecision,
+        double macroRecall,
+        double macroF1,
+        Double rocAuc,
+        Double averagePrecision,
+        Double threshold,
+        int[][] confusion) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -95,19 +115,38 @@ public record ClassificationReport(List<String> classes, int examples, double ac
     public String toTable() {
         StringBuilder out = new StringBuilder();
         int width = Math.max(9, classes.stream().mapToInt(String::length).max().orElse(0));
-        out.append(String.format(Locale.ROOT, "examples %d   accuracy %.4f   ROC-AUC %s   AUC-PR %s%s%n", examples,
-                accuracy, format(rocAuc), format(averagePrecision),
+        out.append(String.format(
+                Locale.ROOT,
+                "examples %d   accuracy %.4f   ROC-AUC %s   AUC-PR %s%s%n",
+                examples,
+                accuracy,
+                format(rocAuc),
+                format(averagePrecision),
                 threshold == null ? "" : String.format(Locale.ROOT, "   threshold %.4f", threshold)));
         out.append('\n');
         String rowFormat = "%-" + width + "s  %9s  %9s  %9s  %8s%n";
         out.append(String.format(Locale.ROOT, rowFormat, "class", "precision", "recall", "f1", "support"));
         for (ClassMetrics c : perClass) {
-            out.append(String.format(Locale.ROOT, rowFormat, c.name(), format(c.precision()), format(c.recall()),
-                    format(c.f1()), c.support()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    rowFormat,
+                    c.name(),
+                    format(c.precision()),
+                    format(c.recall()),
+                    format(c.f1()),
+                    c.support()));
         }
-        out.append(String.format(Locale.ROOT, rowFormat, "macro avg", format(macroPrecision), format(macroRecall),
-                format(macroF1), examples));
-        out.append('\n').append("confusion matrix (rows: actual, columns: predicted)").append('\n');
+        out.append(String.format(
+                Locale.ROOT,
+                rowFormat,
+                "macro avg",
+                format(macroPrecision),
+                format(macroRecall),
+                format(macroF1),
+                examples));
+        out.append('\n')
+                .append("confusion matrix (rows: actual, columns: predicted)")
+                .append('\n');
         int cell = Math.max(width, Integer.toString(examples).length());
         out.append(String.format(Locale.ROOT, "%-" + width + "s", ""));
         for (String name : classes) {

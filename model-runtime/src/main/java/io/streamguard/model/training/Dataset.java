@@ -2,8 +2,8 @@ package io.streamguard.model.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Labelled examples for one task, with where they came from.
@@ -70,9 +70,16 @@ public record Dataset(Task task, String source, String sha256, List<LabeledText>
 
     /** E.g. {@code sentiment: 872 rows, 444 positive (50.9 %), 0 skipped}. */
     public String summary() {
-        return String.format(Locale.ROOT, "%s: %d rows, %d %s (%.1f %%), %d %s, %d skipped",
-                task.id(), size(), positives(), task.classNames().get(1),
-                size() == 0 ? 0.0 : 100.0 * positives() / size(), size() - positives(), task.classNames().get(0),
+        return String.format(
+                Locale.ROOT,
+                "%s: %d rows, %d %s (%.1f %%), %d %s, %d skipped",
+                task.id(),
+                size(),
+                positives(),
+                task.classNames().get(1),
+                size() == 0 ? 0.0 : 100.0 * positives() / size(),
+                size() - positives(),
+                task.classNames().get(0),
                 skipped);
     }
 }

@@ -44,7 +44,8 @@ public final class DatasetReader {
 
     /** What to do with an empty text in a line-aligned pair. */
     public enum EmptyText {
-        REJECT, SKIP
+        REJECT,
+        SKIP
     }
 
     private static final Set<String> LABEL_COLUMNS = Set.of("label", "labels", "class", "category", "target", "y");
@@ -58,7 +59,8 @@ public final class DatasetReader {
     public static Dataset read(Path file, Task task) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")
-                ? readJsonl(file, task) : readTsv(file, task);
+                ? readJsonl(file, task)
+                : readTsv(file, task);
     }
 
     /** {@code label<TAB>text} lines, optionally under a header; see the class comment. */
@@ -73,8 +75,11 @@ public final class DatasetReader {
             requireNotBlank(file, lineNumber, line);
             String[] columns = line.split("\t", -1);
             if (columns.length != 2) {
-                throw new DatasetFormatException(file, lineNumber, "expected 2 tab-separated columns (label<TAB>text), "
-                        + "found " + columns.length + (columns.length > 2 ? " (a tab inside the text is not allowed)" : ""));
+                throw new DatasetFormatException(
+                        file,
+                        lineNumber,
+                        "expected 2 tab-separated columns (label<TAB>text), " + "found " + columns.length
+                                + (columns.length > 2 ? " (a tab inside the text is not allowed)" : ""));
             }
             if (i == 0 && task.parseLabel(columns[0]) < 0 && task.parseLabel(columns[1]) < 0) {
                 int header = headerLabelColumn(columns);
@@ -103,7 +108,8 @@ public final class DatasetReader {
                 throw new DatasetFormatException(file, lineNumber, "invalid JSON: " + e.getOriginalMessage());
             }
             if (node == null || !node.isObject()) {
-                throw new DatasetFormatException(file, lineNumber, "expected a JSON object {\"text\": ..., \"label\": ...}");
+                throw new DatasetFormatException(
+                        file, lineNumber, "expected a JSON object {\"text\": ..., \"label\": ...}");
             }
             JsonNode text = node.get("text");
             JsonNode label = node.get("label");
@@ -116,8 +122,11 @@ public final class DatasetReader {
             } else if (label != null && label.isIntegralNumber()) {
                 rawLabel = label.asText();
             } else {
-                throw new DatasetFormatException(file, lineNumber, "\"label\" must be a string or an integer, is "
-                        + (label == null ? "missing" : label.toString()));
+                throw new DatasetFormatException(
+                        file,
+                        lineNumber,
+                        "\"label\" must be a string or an integer, is "
+                                + (label == null ? "missing" : label.toString()));
             }
             rows.add(row(file, lineNumber, task, rawLabel, text.textValue()));
         }
@@ -132,7 +141,9 @@ public final class DatasetReader {
         List<String> labels = lines(labelsFile, labelBytes);
         if (texts.size() != labels.size()) {
             boolean textShorter = texts.size() < labels.size();
-            throw new DatasetFormatException(textShorter ? textFile : labelsFile, Math.min(texts.size(), labels.size()),
+            throw new DatasetFormatException(
+                    textShorter ? textFile : labelsFile,
+                    Math.min(texts.size(), labels.size()),
                     "ends here, but " + (textShorter ? labelsFile : textFile) + " has "
                             + Math.max(texts.size(), labels.size()) + " lines; text and labels must be line-aligned");
         }
@@ -157,8 +168,13 @@ public final class DatasetReader {
         MessageDigest digest = newSha256();
         digest.update(textBytes);
         digest.update(labelBytes);
-        return dataset(textFile, task, textFile + " + " + labelsFile.getFileName(),
-                HexFormat.of().formatHex(digest.digest()), rows, skipped);
+        return dataset(
+                textFile,
+                task,
+                textFile + " + " + labelsFile.getFileName(),
+                HexFormat.of().formatHex(digest.digest()),
+                rows,
+                skipped);
     }
 
     /** Hex SHA-256 of {@code bytes}. */
@@ -192,8 +208,10 @@ public final class DatasetReader {
 
     private static DatasetFormatException unknownLabel(Path file, int lineNumber, Task task, String rawLabel) {
         String shown = rawLabel.length() > 40 ? rawLabel.substring(0, 40) + "..." : rawLabel;
-        return new DatasetFormatException(file, lineNumber, "unknown label \"" + shown + "\" for task " + task.id()
-                + "; expected " + task.acceptedLabels());
+        return new DatasetFormatException(
+                file,
+                lineNumber,
+                "unknown label \"" + shown + "\" for task " + task.id() + "; expected " + task.acceptedLabels());
     }
 
     private static void requireNotBlank(Path file, int lineNumber, String line) {
@@ -202,8 +220,8 @@ public final class DatasetReader {
         }
     }
 
-    private static Dataset dataset(Path file, Task task, String source, String sha256, List<LabeledText> rows,
-            int skipped) {
+    private static Dataset dataset(
+            Path file, Task task, String source, String sha256, List<LabeledText> rows, int skipped) {
         if (rows.isEmpty()) {
             throw new DatasetFormatException(file, 0, "no examples");
         }
@@ -224,7 +242,8 @@ public final class DatasetReader {
     private static List<String> lines(Path file, byte[] bytes) {
         String content;
         try {
-            content = StandardCharsets.UTF_8.newDecoder()
+            content = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -259,7 +278,9 @@ public final class DatasetReader {
         for (int i = 0; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
                 try {
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
                             .decode(ByteBuffer.wrap(bytes, start, i - start));
                 } catch (CharacterCodingException e) {
                     return line;

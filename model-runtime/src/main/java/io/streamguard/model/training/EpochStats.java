@@ -9,5 +9,4 @@ package io.streamguard.model.training;
  * @param seconds wall time of the epoch including validation
  * @param improved whether this epoch is the best so far (its weights are kept)
  */
-public record EpochStats(int epoch, double trainLoss, double validationMetric, double seconds, boolean improved) {
-}
+public record EpochStats(int epoch, double trainLoss, double validationMetric, double seconds, boolean improved) {}

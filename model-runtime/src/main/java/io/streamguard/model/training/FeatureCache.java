@@ -79,7 +79,8 @@ public final class FeatureCache {
         byte[] key = key(encoder, texts);
         Path file = file(key);
         long start = System.nanoTime();
-        FeatureMatrix cached = read(file, key, texts.size(), encoder.encoder().info().hidden());
+        FeatureMatrix cached =
+                read(file, key, texts.size(), encoder.encoder().info().hidden());
         if (cached != null) {
             progress.progress(texts.size(), texts.size(), Duration.ofNanos(System.nanoTime() - start));
             return cached;
@@ -189,8 +190,11 @@ public final class FeatureCache {
             int storedHidden = header.getInt();
             int flags = header.getInt();
             boolean meanIsPooled = (flags & FLAG_MEAN_IS_POOLED) != 0;
-            if (!Arrays.equals(magic, MAGIC) || !Arrays.equals(storedKey, key) || storedRows != rows
-                    || storedHidden != hidden || (flags & ~FLAG_MEAN_IS_POOLED) != 0
+            if (!Arrays.equals(magic, MAGIC)
+                    || !Arrays.equals(storedKey, key)
+                    || storedRows != rows
+                    || storedHidden != hidden
+                    || (flags & ~FLAG_MEAN_IS_POOLED) != 0
                     || size != (meanIsPooled ? oneMatrix : twoMatrices)) {
                 return invalid(file, "header does not match (magic, key, shape or flags)");
             }
@@ -222,8 +226,12 @@ public final class FeatureCache {
             temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                header.put(MAGIC).put(key).putInt(m.rows()).putInt(m.hidden())
-                        .putInt(meanIsPooled ? FLAG_MEAN_IS_POOLED : 0).flip();
+                header.put(MAGIC)
+                        .put(key)
+                        .putInt(m.rows())
+                        .putInt(m.hidden())
+                        .putInt(meanIsPooled ? FLAG_MEAN_IS_POOLED : 0)
+                        .flip();
                 CRC32C crc = new CRC32C();
                 crc.update(header.duplicate());
                 writeFully(channel, header);

@@ -27,7 +27,8 @@ public record HeadSpec(String name, HeadKind kind, List<String> labels) {
             throw new IllegalArgumentException("head " + name + " has duplicate labels " + labels);
         }
         if (kind == HeadKind.SIGMOID && labels.size() != 1) {
-            throw new IllegalArgumentException("binary head " + name + " takes exactly its positive label, got " + labels);
+            throw new IllegalArgumentException(
+                    "binary head " + name + " takes exactly its positive label, got " + labels);
         }
         if (kind == HeadKind.SOFTMAX && labels.size() < 2) {
             throw new IllegalArgumentException("softmax head " + name + " needs at least 2 classes, got " + labels);

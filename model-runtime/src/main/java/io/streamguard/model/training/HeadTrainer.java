@@ -4,7 +4,6 @@ import io.streamguard.model.heads.Activation;
 import io.streamguard.model.heads.Dense;
 import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.Head;
-import io.streamguard.model.heads.HeadKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class HeadTrainer {
 
     /** {@link #train(HeadSpec, LabelledFeatures, LabelledFeatures, ValidationMetric, Consumer)} with the default metric, no progress. */
     public TrainingResult train(HeadSpec spec, LabelledFeatures train, LabelledFeatures validation) {
-        return train(spec, train, validation, ValidationMetric.defaultFor(spec), stats -> { });
+        return train(spec, train, validation, ValidationMetric.defaultFor(spec), stats -> {});
     }
 
     /**
@@ -56,15 +55,19 @@ public final class HeadTrainer {
      * @throws IllegalArgumentException on inconsistent widths or labels, or a warm-start head of another shape
      * @throws TrainingException if TensorFlow fails or the loss stops being finite
      */
-    public TrainingResult train(HeadSpec spec, LabelledFeatures train, LabelledFeatures validation,
-            ValidationMetric metric, Consumer<EpochStats> progress) {
+    public TrainingResult train(
+            HeadSpec spec,
+            LabelledFeatures train,
+            LabelledFeatures validation,
+            ValidationMetric metric,
+            Consumer<EpochStats> progress) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(progress, "progress");
         int width = train.width();
         if (validation.width() != width) {
-            throw new IllegalArgumentException("validation rows have " + validation.width() + " features, training rows "
-                    + width);
+            throw new IllegalArgumentException(
+                    "validation rows have " + validation.width() + " features, training rows " + width);
         }
         int classes = spec.classes();
         int[] counts = classCounts(train.y(), classes, "training");
@@ -91,7 +94,8 @@ public final class HeadTrainer {
             mean = new float[width];
             scale = new float[width];
             standardisation(train, mean, scale);
-            initial = initialWeights(width, options.hiddenUnits(), spec.outputs(), new SplittableRandom(options.seed()));
+            initial =
+                    initialWeights(width, options.hiddenUnits(), spec.outputs(), new SplittableRandom(options.seed()));
         }
 
         float[] classWeights = new float[classes];
@@ -99,13 +103,15 @@ public final class HeadTrainer {
             classWeights[c] = options.classWeighting() ? (float) ((double) train.rows() / (classes * counts[c])) : 1f;
         }
 
-        try (TrainingGraph graph = new TrainingGraph(spec.kind(), classes, mean, scale, initial, classWeights, options);
-                TFloat32 trainX = TFloat32.tensorOf(Shape.of(train.rows(), width), DataBuffers.of(train.x(), true, false));
+        try (TrainingGraph graph =
+                        new TrainingGraph(spec.kind(), classes, mean, scale, initial, classWeights, options);
+                TFloat32 trainX =
+                        TFloat32.tensorOf(Shape.of(train.rows(), width), DataBuffers.of(train.x(), true, false));
                 TInt32 trainY = TInt32.tensorOf(Shape.of(train.rows()), DataBuffers.of(train.y(), true, false));
-                TFloat32 validationX = TFloat32.tensorOf(Shape.of(validation.rows(), width),
-                        DataBuffers.of(validation.x(), true, false))) {
-            return run(spec, graph, trainX, trainY, train.rows(), validationX, validation, metric, progress, mean,
-                    scale);
+                TFloat32 validationX = TFloat32.tensorOf(
+                        Shape.of(validation.rows(), width), DataBuffers.of(validation.x(), true, false))) {
+            return run(
+                    spec, graph, trainX, trainY, train.rows(), validationX, validation, metric, progress, mean, scale);
         } catch (TrainingException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -114,9 +120,18 @@ public final class HeadTrainer {
         }
     }
 
-    private TrainingResult run(HeadSpec spec, TrainingGraph graph, TFloat32 trainX, TInt32 trainY, int rows,
-            TFloat32 validationX, LabelledFeatures validation, ValidationMetric metric, Consumer<EpochStats> progress,
-            float[] mean, float[] scale) {
+    private TrainingResult run(
+            HeadSpec spec,
+            TrainingGraph graph,
+            TFloat32 trainX,
+            TInt32 trainY,
+            int rows,
+            TFloat32 validationX,
+            LabelledFeatures validation,
+            ValidationMetric metric,
+            Consumer<EpochStats> progress,
+            float[] mean,
+            float[] scale) {
         SplittableRandom shuffle = new SplittableRandom(options.seed() ^ 0x9E3779B97F4A7C15L);
         int[] order = new int[rows];
         Arrays.setAll(order, i -> i);
@@ -148,7 +163,8 @@ public final class HeadTrainer {
                 best = graph.weights();
                 bestProbabilities = probabilities;
             }
-            EpochStats stats = new EpochStats(epoch, lossSum / rows, value, (System.nanoTime() - start) / 1e9, improved);
+            EpochStats stats =
+                    new EpochStats(epoch, lossSum / rows, value, (System.nanoTime() - start) / 1e9, improved);
             history.add(stats);
             progress.accept(stats);
             if (epoch - bestEpoch >= options.patience()) {
@@ -169,8 +185,8 @@ public final class HeadTrainer {
     private static Head roundedKernels(Head head) {
         List<Dense> layers = new ArrayList<>();
         for (Dense layer : head.layers()) {
-            layers.add(new Dense(layer.inputs(), layer.outputs(), Float16.round(layer.weights()), layer.bias(),
-                    layer.activation()));
+            layers.add(new Dense(
+                    layer.inputs(), layer.outputs(), Float16.round(layer.weights()), layer.bias(), layer.activation()));
         }
         return new Head(head.name(), head.kind(), head.labels(), head.inputMean(), head.inputScale(), layers);
     }
@@ -250,11 +266,13 @@ public final class HeadTrainer {
 
     private static void checkWarmStart(Head warm, HeadSpec spec, int width) {
         List<Dense> layers = warm.layers();
-        boolean shape = warm.kind() == spec.kind() && warm.labels().equals(spec.labels()) && warm.inputWidth() == width
+        boolean shape = warm.kind() == spec.kind()
+                && warm.labels().equals(spec.labels())
+                && warm.inputWidth() == width
                 && (layers.size() == 1 || layers.size() == 2 && layers.get(0).activation() == Activation.RELU);
         if (!shape) {
-            throw new IllegalArgumentException("cannot warm-start " + spec + " on " + width
-                    + " features from " + warm + " (kind, labels, width and layers must match)");
+            throw new IllegalArgumentException("cannot warm-start " + spec + " on " + width + " features from " + warm
+                    + " (kind, labels, width and layers must match)");
         }
     }
 
@@ -262,8 +280,8 @@ public final class HeadTrainer {
         int[] counts = new int[classes];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(split + " row " + i + " has label " + labels[i] + ", expected 0.."
-                        + (classes - 1));
+                throw new IllegalArgumentException(
+                        split + " row " + i + " has label " + labels[i] + ", expected 0.." + (classes - 1));
             }
             counts[labels[i]]++;
         }

@@ -17,15 +17,20 @@ public final class Metrics {
      * Binary evaluation: class 1 is predicted when {@code positiveScores[i] >= threshold}; adds ROC-AUC and
      * average precision (threshold-free) when both classes occur.
      */
-    public static ClassificationReport binary(List<String> classNames, int[] labels, double[] positiveScores,
-            double threshold) {
+    public static ClassificationReport binary(
+            List<String> classNames, int[] labels, double[] positiveScores, double threshold) {
         requireSameLength(labels, positiveScores.length);
         int[] predicted = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {
             predicted[i] = positiveScores[i] >= threshold ? 1 : 0;
         }
-        return report(classNames, labels, predicted, rocAuc(labels, positiveScores),
-                averagePrecision(labels, positiveScores), threshold);
+        return report(
+                classNames,
+                labels,
+                predicted,
+                rocAuc(labels, positiveScores),
+                averagePrecision(labels, positiveScores),
+                threshold);
     }
 
     /**
@@ -53,9 +58,13 @@ public final class Metrics {
             positive[i] = classNames.size() == 2 ? probabilities[i][1] : 0;
         }
         boolean binary = classNames.size() == 2;
-        return report(classNames, labels, predicted,
+        return report(
+                classNames,
+                labels,
+                predicted,
                 binary ? rocAuc(labels, positive) : OptionalDouble.empty(),
-                binary ? averagePrecision(labels, positive) : OptionalDouble.empty(), null);
+                binary ? averagePrecision(labels, positive) : OptionalDouble.empty(),
+                null);
     }
 
     /**
@@ -63,14 +72,19 @@ public final class Metrics {
      *
      * @param threshold recorded in the report if the predictions came from one, else null
      */
-    public static ClassificationReport fromPredictions(List<String> classNames, int[] labels, int[] predicted,
-            Double threshold) {
+    public static ClassificationReport fromPredictions(
+            List<String> classNames, int[] labels, int[] predicted, Double threshold) {
         requireSameLength(labels, predicted.length);
         return report(classNames, labels, predicted, OptionalDouble.empty(), OptionalDouble.empty(), threshold);
     }
 
-    private static ClassificationReport report(List<String> classNames, int[] labels, int[] predicted,
-            OptionalDouble rocAuc, OptionalDouble averagePrecision, Double threshold) {
+    private static ClassificationReport report(
+            List<String> classNames,
+            int[] labels,
+            int[] predicted,
+            OptionalDouble rocAuc,
+            OptionalDouble averagePrecision,
+            Double threshold) {
         int k = classNames.size();
         int[][] confusion = new int[k][k];
         int correct = 0;
@@ -103,8 +117,18 @@ public final class Metrics {
             sumR += recall;
             sumF += f1;
         }
-        return new ClassificationReport(classNames, labels.length, ratio(correct, labels.length), perClass,
-                sumP / k, sumR / k, sumF / k, boxed(rocAuc), boxed(averagePrecision), threshold, confusion);
+        return new ClassificationReport(
+                classNames,
+                labels.length,
+                ratio(correct, labels.length),
+                perClass,
+                sumP / k,
+                sumR / k,
+                sumF / k,
+                boxed(rocAuc),
+                boxed(averagePrecision),
+                threshold,
+                confusion);
     }
 
     /**
@@ -136,7 +160,8 @@ public final class Metrics {
         if (positives == 0 || negatives == 0) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of((positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives));
+        return OptionalDouble.of(
+                (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives));
     }
 
     /**
@@ -194,8 +219,11 @@ public final class Metrics {
         }
         Integer[] order = new Integer[scores.length];
         Arrays.setAll(order, i -> i);
-        Arrays.sort(order, ascending ? (a, b) -> Double.compare(scores[a], scores[b])
-                : (a, b) -> Double.compare(scores[b], scores[a]));
+        Arrays.sort(
+                order,
+                ascending
+                        ? (a, b) -> Double.compare(scores[a], scores[b])
+                        : (a, b) -> Double.compare(scores[b], scores[a]));
         return order;
     }
 

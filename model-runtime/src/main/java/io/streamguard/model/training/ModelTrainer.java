@@ -7,9 +7,11 @@ import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
 import io.streamguard.model.heads.Thresholds;
+import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,6 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.io.File;
-import java.util.Arrays;
 
 /**
  * Trains a complete model version: for each task, encoder features of its train and validation texts
@@ -45,8 +45,13 @@ public final class ModelTrainer {
      * @param thresholds how review/block thresholds are picked for the moderation labels
      * @param seed recorded in the model; per-task options carry their own seed
      */
-    public record Settings(String version, Feature feature, List<Task> tasks, Map<Task, TrainingOptions> options,
-            ThresholdSelector thresholds, long seed) {
+    public record Settings(
+            String version,
+            Feature feature,
+            List<Task> tasks,
+            Map<Task, TrainingOptions> options,
+            ThresholdSelector thresholds,
+            long seed) {
 
         public Settings {
             Objects.requireNonNull(version, "version");
@@ -82,8 +87,13 @@ public final class ModelTrainer {
             // 3,500 SMS: larger steps, or the small set is still improving when patience runs out.
             options.put(Task.SPAM, mlp.withLearningRate(3e-3f));
             options.put(Task.SENTIMENT, mlp);
-            return new Settings(version, feature, List.of(Task.OFFENSIVE, Task.HATE, Task.SPAM, Task.SENTIMENT),
-                    options, ThresholdSelector.defaults(), seed);
+            return new Settings(
+                    version,
+                    feature,
+                    List.of(Task.OFFENSIVE, Task.HATE, Task.SPAM, Task.SENTIMENT),
+                    options,
+                    ThresholdSelector.defaults(),
+                    seed);
         }
 
         public Settings withTasks(List<Task> newTasks) {
@@ -119,7 +129,7 @@ public final class ModelTrainer {
             return new Listener() {
                 @Override
                 public ProgressListener features(Task task, String split, int texts) {
-                    return (done, total, elapsed) -> { };
+                    return (done, total, elapsed) -> {};
                 }
 
                 @Override
@@ -136,9 +146,16 @@ public final class ModelTrainer {
      * @param thresholds the chosen thresholds with their validation precision/recall; null for sentiment
      * @param crossValidatedF1 spam only: F1 of out-of-fold predictions over 5 folds
      */
-    public record TaskReport(Task task, Dataset train, Dataset validationData, TrainingResult result,
-            ClassificationReport validation, ThresholdChoice thresholds, OptionalDouble crossValidatedF1,
-            Duration featureTime, Duration trainTime) {
+    public record TaskReport(
+            Task task,
+            Dataset train,
+            Dataset validationData,
+            TrainingResult result,
+            ClassificationReport validation,
+            ThresholdChoice thresholds,
+            OptionalDouble crossValidatedF1,
+            Duration featureTime,
+            Duration trainTime) {
 
         /** The number the task's target is stated in. */
         public double primary() {
@@ -179,14 +196,23 @@ public final class ModelTrainer {
             if (report.thresholds() != null) {
                 thresholds.put(task.id(), report.thresholds().thresholds());
             }
-            Map<String, Double> taskMetrics = new LinkedHashMap<>(report.validation().asMap());
+            Map<String, Double> taskMetrics =
+                    new LinkedHashMap<>(report.validation().asMap());
             report.crossValidatedF1().ifPresent(f1 -> taskMetrics.put("cv5F1", f1));
             taskMetrics.put("bestEpoch", (double) report.result().bestEpoch());
             metrics.put(task.id(), taskMetrics);
-            data.add(new Provenance.DataRef(task.id(), "train", relative(report.train().source()),
-                    report.train().sha256(), report.train().size()));
-            data.add(new Provenance.DataRef(task.id(), "validation", relative(report.validationData().source()),
-                    report.validationData().sha256(), report.validationData().size()));
+            data.add(new Provenance.DataRef(
+                    task.id(),
+                    "train",
+                    relative(report.train().source()),
+                    report.train().sha256(),
+                    report.train().size()));
+            data.add(new Provenance.DataRef(
+                    task.id(),
+                    "validation",
+                    relative(report.validationData().source()),
+                    report.validationData().sha256(),
+                    report.validationData().size()));
         }
         Map<String, String> notes = new TreeMap<>();
         for (Task task : settings.tasks()) {
@@ -194,9 +220,16 @@ public final class ModelTrainer {
         }
         notes.put("thresholds", settings.thresholds().toString());
         Provenance provenance = new Provenance(Instant.now().toString(), null, settings.seed(), data, notes);
-        HeadsModel model = new HeadsModel(settings.version(), encoder.encoder().info().id(),
-                encoder.tokenizer().vocabulary().vocabHash(), encoder.tokenizer().options().maxLength(),
-                settings.feature(), heads, thresholds, metrics, provenance);
+        HeadsModel model = new HeadsModel(
+                settings.version(),
+                encoder.encoder().info().id(),
+                encoder.tokenizer().vocabulary().vocabHash(),
+                encoder.tokenizer().options().maxLength(),
+                settings.feature(),
+                heads,
+                thresholds,
+                metrics,
+                provenance);
         return new Run(model, reports);
     }
 
@@ -229,10 +262,13 @@ public final class ModelTrainer {
         long trainStart = System.nanoTime();
         TrainingOptions options = settings.options().get(task);
         HeadSpec spec = spec(task);
-        TrainingResult result = new HeadTrainer(options).train(spec,
-                labelled(trainFeatures, train, settings.feature()),
-                labelled(validationFeatures, validation, settings.feature()),
-                ValidationMetric.defaultFor(spec), stats -> listener.epoch(task, stats));
+        TrainingResult result = new HeadTrainer(options)
+                .train(
+                        spec,
+                        labelled(trainFeatures, train, settings.feature()),
+                        labelled(validationFeatures, validation, settings.feature()),
+                        ValidationMetric.defaultFor(spec),
+                        stats -> listener.epoch(task, stats));
 
         ThresholdChoice thresholds = null;
         ClassificationReport report;
@@ -247,13 +283,25 @@ public final class ModelTrainer {
             report = Metrics.multiclass(task.classNames(), labels, rows);
         } else {
             thresholds = settings.thresholds().choose(p, labels);
-            report = Metrics.binary(task.classNames(), labels, toDouble(p), thresholds.thresholds().review());
+            report = Metrics.binary(
+                    task.classNames(),
+                    labels,
+                    toDouble(p),
+                    thresholds.thresholds().review());
         }
         OptionalDouble cv = OptionalDouble.empty();
         if (task == Task.SPAM) {
             cv = OptionalDouble.of(crossValidateSpam(all, allFeatures, folds, settings, spec, options));
         }
-        return new TaskReport(task, train, validation, result, report, thresholds, cv, featureTime,
+        return new TaskReport(
+                task,
+                train,
+                validation,
+                result,
+                report,
+                thresholds,
+                cv,
+                featureTime,
                 Duration.ofNanos(System.nanoTime() - trainStart));
     }
 
@@ -262,8 +310,13 @@ public final class ModelTrainer {
      * and threshold on an inner hold-out of them, so the scored fold never influences its own
      * prediction), then F1 over all out-of-fold predictions together.
      */
-    private double crossValidateSpam(Dataset all, FeatureMatrix features, List<StratifiedKFold.Fold> folds,
-            Settings settings, HeadSpec spec, TrainingOptions options) {
+    private double crossValidateSpam(
+            Dataset all,
+            FeatureMatrix features,
+            List<StratifiedKFold.Fold> folds,
+            Settings settings,
+            HeadSpec spec,
+            TrainingOptions options) {
         int[] labels = all.labels();
         int tp = 0;
         int fp = 0;
@@ -274,16 +327,22 @@ public final class ModelTrainer {
             for (int i = 0; i < outer.length; i++) {
                 outerLabels[i] = labels[outer[i]];
             }
-            StratifiedKFold.Fold inner = StratifiedKFold.split(outerLabels, BuiltinDatasets.SPAM_FOLDS,
-                    BuiltinDatasets.SPAM_FOLD_SEED + 1 + fold.index()).get(0);
+            StratifiedKFold.Fold inner = StratifiedKFold.split(
+                            outerLabels, BuiltinDatasets.SPAM_FOLDS, BuiltinDatasets.SPAM_FOLD_SEED + 1 + fold.index())
+                    .get(0);
             int[] fit = remap(outer, inner.train());
             int[] stop = remap(outer, inner.test());
-            TrainingResult result = new HeadTrainer(options).train(spec,
-                    labelled(features.select(fit), all.subset(fit, "fit"), settings.feature()),
-                    labelled(features.select(stop), all.subset(stop, "stop"), settings.feature()));
+            TrainingResult result = new HeadTrainer(options)
+                    .train(
+                            spec,
+                            labelled(features.select(fit), all.subset(fit, "fit"), settings.feature()),
+                            labelled(features.select(stop), all.subset(stop, "stop"), settings.feature()));
             double threshold = settings.thresholds()
-                    .choose(result.validationProbabilities(), all.subset(stop, "stop").labels())
-                    .thresholds().review();
+                    .choose(
+                            result.validationProbabilities(),
+                            all.subset(stop, "stop").labels())
+                    .thresholds()
+                    .review();
             float[] test = features.select(fold.test()).matrix(settings.feature());
             int width = result.head().inputWidth();
             for (int i = 0; i < fold.test().length; i++) {

@@ -9,5 +9,4 @@ package io.streamguard.model.training;
  * @param f1 of the positive class
  * @param predictedPositives validation rows at or above the threshold
  */
-public record OperatingPoint(double threshold, double precision, double recall, double f1, int predictedPositives) {
-}
+public record OperatingPoint(double threshold, double precision, double recall, double f1, int predictedPositives) {}

@@ -47,8 +47,8 @@ public final class PrCurvePlot {
      * @param averagePrecision shown in the legend as AUC-PR
      * @param positiveRate share of class 1 in the data: a random classifier's precision (dashed line)
      */
-    public static void write(Path png, String title, List<PrPoint> curve, double averagePrecision,
-            double positiveRate) throws IOException {
+    public static void write(Path png, String title, List<PrPoint> curve, double averagePrecision, double positiveRate)
+            throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -75,7 +75,9 @@ public final class PrCurvePlot {
             g.setStroke(new BasicStroke(2.5f));
             g.draw(path);
 
-            drawLegend(g, String.format(Locale.ROOT, "PR curve (AUC-PR = %.3f)", averagePrecision),
+            drawLegend(
+                    g,
+                    String.format(Locale.ROOT, "PR curve (AUC-PR = %.3f)", averagePrecision),
                     String.format(Locale.ROOT, "chance (positive rate %.3f)", positiveRate));
         } finally {
             g.dispose();

@@ -82,8 +82,18 @@ public final class ProgressBar implements ProgressListener {
         } else {
             eta = "ETA " + duration((total - done) / rate);
         }
-        return String.format(Locale.ROOT, "%s %3d%% |%s%s| %d/%d %s  %s/s  %s", label, Math.round(fraction * 100),
-                "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, unit, rate(rate), eta);
+        return String.format(
+                Locale.ROOT,
+                "%s %3d%% |%s%s| %d/%d %s  %s/s  %s",
+                label,
+                Math.round(fraction * 100),
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                done,
+                total,
+                unit,
+                rate(rate),
+                eta);
     }
 
     private static String rate(double rate) {

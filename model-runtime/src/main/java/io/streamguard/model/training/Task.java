@@ -15,13 +15,25 @@ import java.util.Map;
  * whose probability is that of class 1.
  */
 public enum Task {
-    SENTIMENT(HeadKind.SOFTMAX, List.of("negative", "positive"), PrimaryMetric.ACCURACY,
+    SENTIMENT(
+            HeadKind.SOFTMAX,
+            List.of("negative", "positive"),
+            PrimaryMetric.ACCURACY,
             Map.of("0", 0, "1", 1, "negative", 0, "positive", 1)),
-    OFFENSIVE(HeadKind.SIGMOID, List.of("not-offensive", "offensive"), PrimaryMetric.MACRO_F1,
+    OFFENSIVE(
+            HeadKind.SIGMOID,
+            List.of("not-offensive", "offensive"),
+            PrimaryMetric.MACRO_F1,
             Map.of("0", 0, "1", 1, "not-offensive", 0, "offensive", 1)),
-    HATE(HeadKind.SIGMOID, List.of("not-hate", "hate"), PrimaryMetric.MACRO_F1,
+    HATE(
+            HeadKind.SIGMOID,
+            List.of("not-hate", "hate"),
+            PrimaryMetric.MACRO_F1,
             Map.of("0", 0, "1", 1, "not-hate", 0, "hate", 1)),
-    SPAM(HeadKind.SIGMOID, List.of("ham", "spam"), PrimaryMetric.POSITIVE_F1,
+    SPAM(
+            HeadKind.SIGMOID,
+            List.of("ham", "spam"),
+            PrimaryMetric.POSITIVE_F1,
             Map.of("0", 0, "1", 1, "ham", 0, "spam", 1));
 
     /** The metric a task's target is stated in; its {@link #key()} names it in reports and model files. */

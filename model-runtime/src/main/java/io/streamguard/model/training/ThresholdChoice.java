@@ -11,6 +11,5 @@ import io.streamguard.model.heads.Thresholds;
  * @param blockTargetMet whether {@code block} reaches the requested precision; if not it is the most
  *     precise point available
  */
-public record ThresholdChoice(Thresholds thresholds, OperatingPoint review, OperatingPoint block,
-        boolean blockTargetMet) {
-}
+public record ThresholdChoice(
+        Thresholds thresholds, OperatingPoint review, OperatingPoint block, boolean blockTargetMet) {}

@@ -75,12 +75,12 @@ public record ThresholdSelector(double blockPrecision, int minPredicted) {
         }
         OperatingPoint reviewPoint = point(sweep, review);
         OperatingPoint blockPoint = point(sweep, block);
-        return new ThresholdChoice(new Thresholds(reviewPoint.threshold(), blockPoint.threshold()), reviewPoint,
-                blockPoint, targetMet);
+        return new ThresholdChoice(
+                new Thresholds(reviewPoint.threshold(), blockPoint.threshold()), reviewPoint, blockPoint, targetMet);
     }
 
     private static OperatingPoint point(BinarySweep sweep, int cut) {
-        return new OperatingPoint(sweep.threshold(cut), sweep.precision(cut), sweep.recall(cut), sweep.f1(cut),
-                sweep.predicted[cut]);
+        return new OperatingPoint(
+                sweep.threshold(cut), sweep.precision(cut), sweep.recall(cut), sweep.f1(cut), sweep.predicted[cut]);
     }
 }

@@ -31,6 +31,7 @@ final class TrainingGraph implements AutoCloseable {
 
     /** Adam's defaults (Kingma and Ba; Keras). */
     static final float BETA1 = 0.9f;
+
     static final float BETA2 = 0.999f;
     static final float EPSILON = 1e-7f;
     /** Rows per evaluation run: bounds the activations of a large validation split. */
@@ -49,14 +50,21 @@ final class TrainingGraph implements AutoCloseable {
     private final Operand<TFloat32> probabilities;
     /** Kernel and bias of each layer, in order. */
     private final List<Variable<TFloat32>> variables = new ArrayList<>();
+
     private final int outputs;
 
     /**
      * @param initial per layer {kernel [in][out] row-major, bias}; one layer, or a ReLU layer then the output layer
      * @param classWeights loss weight per class index
      */
-    TrainingGraph(HeadKind kind, int classes, float[] mean, float[] scale, List<float[][]> initial,
-            float[] classWeights, TrainingOptions options) {
+    TrainingGraph(
+            HeadKind kind,
+            int classes,
+            float[] mean,
+            float[] scale,
+            List<float[][]> initial,
+            float[] classWeights,
+            TrainingOptions options) {
         this.outputs = kind == HeadKind.SIGMOID ? 1 : classes;
         this.graph = new Graph();
         try {
@@ -88,13 +96,13 @@ final class TrainingGraph implements AutoCloseable {
                 // max(z, 0) - z * y + log(1 + exp(-|z|)): cross-entropy on logits without overflow.
                 Operand<TFloat32> z = tf.reshape(trainLogits, tf.constant(new int[] {-1}));
                 Operand<TFloat32> target = tf.dtypes.cast(y, TFloat32.class);
-                perRow = tf.math.add(tf.math.sub(tf.nn.relu(z), tf.math.mul(z, target)),
+                perRow = tf.math.add(
+                        tf.math.sub(tf.nn.relu(z), tf.math.mul(z, target)),
                         tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(z)))));
                 probabilities = tf.math.sigmoid(evalLogits);
             } else {
                 Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-                perRow = tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(trainLogits)),
-                        tf.constant(1)));
+                perRow = tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(trainLogits)), tf.constant(1)));
                 probabilities = tf.nn.softmax(evalLogits);
             }
             Operand<TFloat32> rowWeights = tf.gather(tf.constant(classWeights), y, tf.constant(0));
@@ -146,8 +154,17 @@ final class TrainingGraph implements AutoCloseable {
             Operand<TFloat32> zeros = tf.zeros(tf.constant(v.shape().asArray()), TFloat32.class);
             Variable<TFloat32> m = tf.variable(zeros);
             Variable<TFloat32> s = tf.variable(zeros);
-            updates.add(afterGradients.train.applyAdam(v, m, s, beta1Power, beta2Power, tf.constant(learningRate),
-                    tf.constant(BETA1), tf.constant(BETA2), tf.constant(EPSILON), gradients.<TFloat32>dy(i)));
+            updates.add(afterGradients.train.applyAdam(
+                    v,
+                    m,
+                    s,
+                    beta1Power,
+                    beta2Power,
+                    tf.constant(learningRate),
+                    tf.constant(BETA1),
+                    tf.constant(BETA2),
+                    tf.constant(EPSILON),
+                    gradients.<TFloat32>dy(i)));
         }
         return tf.withControlDependencies(updates).noOp();
     }
@@ -212,7 +229,10 @@ final class TrainingGraph implements AutoCloseable {
                 chunk[i] = start + i;
             }
             try (TInt32 chunkRows = TInt32.vectorOf(chunk);
-                    Result result = session.runner().feed(features, x).feed(rows, chunkRows).fetch(probabilities)
+                    Result result = session.runner()
+                            .feed(features, x)
+                            .feed(rows, chunkRows)
+                            .fetch(probabilities)
                             .run()) {
                 float[] part = new float[n * outputs];
                 ((TFloat32) result.get(0)).copyTo(DataBuffers.of(part, false, false));

@@ -22,8 +22,19 @@ import io.streamguard.model.heads.Head;
  *     the size (biases and normaliser stay float32); the returned head, its validation probabilities and
  *     everything measured on them are those of the rounded weights
  */
-public record TrainingOptions(int hiddenUnits, float learningRate, float l2, float inputDropout, float hiddenDropout,
-        int batchSize, int maxEpochs, int patience, long seed, boolean classWeighting, Head warmStart, boolean halfPrecisionWeights) {
+public record TrainingOptions(
+        int hiddenUnits,
+        float learningRate,
+        float l2,
+        float inputDropout,
+        float hiddenDropout,
+        int batchSize,
+        int maxEpochs,
+        int patience,
+        long seed,
+        boolean classWeighting,
+        Head warmStart,
+        boolean halfPrecisionWeights) {
 
     public TrainingOptions {
         if (hiddenUnits < 0) {
@@ -36,19 +47,19 @@ public record TrainingOptions(int hiddenUnits, float learningRate, float l2, flo
             throw new IllegalArgumentException("l2 must be >= 0, got " + l2);
         }
         if (!(inputDropout >= 0 && inputDropout < 1) || !(hiddenDropout >= 0 && hiddenDropout < 1)) {
-            throw new IllegalArgumentException("dropout must lie in [0, 1), got input " + inputDropout
-                    + ", hidden " + hiddenDropout);
+            throw new IllegalArgumentException(
+                    "dropout must lie in [0, 1), got input " + inputDropout + ", hidden " + hiddenDropout);
         }
         if (hiddenDropout > 0 && hiddenUnits == 0) {
             throw new IllegalArgumentException("hiddenDropout needs a hidden layer");
         }
         if (batchSize < 1 || maxEpochs < 1 || patience < 1) {
-            throw new IllegalArgumentException("batchSize, maxEpochs and patience must be positive, got "
-                    + batchSize + ", " + maxEpochs + ", " + patience);
+            throw new IllegalArgumentException("batchSize, maxEpochs and patience must be positive, got " + batchSize
+                    + ", " + maxEpochs + ", " + patience);
         }
         if (warmStart != null && hiddenUnits != hiddenUnitsOf(warmStart)) {
-            throw new IllegalArgumentException("hiddenUnits " + hiddenUnits + " differ from the warm-start head's "
-                    + hiddenUnitsOf(warmStart));
+            throw new IllegalArgumentException(
+                    "hiddenUnits " + hiddenUnits + " differ from the warm-start head's " + hiddenUnitsOf(warmStart));
         }
     }
 
@@ -62,55 +73,165 @@ public record TrainingOptions(int hiddenUnits, float learningRate, float l2, flo
     }
 
     public TrainingOptions withHiddenUnits(int units) {
-        return new TrainingOptions(units, learningRate, l2, inputDropout, hiddenDropout, batchSize, maxEpochs,
-                patience, seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                units,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withLearningRate(float rate) {
-        return new TrainingOptions(hiddenUnits, rate, l2, inputDropout, hiddenDropout, batchSize, maxEpochs,
-                patience, seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                rate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withL2(float decay) {
-        return new TrainingOptions(hiddenUnits, learningRate, decay, inputDropout, hiddenDropout, batchSize,
-                maxEpochs, patience, seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                decay,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withDropout(float input, float hidden) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, input, hidden, batchSize, maxEpochs, patience,
-                seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                input,
+                hidden,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withBatchSize(int rows) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, inputDropout, hiddenDropout, rows, maxEpochs,
-                patience, seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                rows,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withEpochs(int max, int patienceEpochs) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, inputDropout, hiddenDropout, batchSize, max,
-                patienceEpochs, seed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                max,
+                patienceEpochs,
+                seed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withSeed(long newSeed) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, inputDropout, hiddenDropout, batchSize,
-                maxEpochs, patience, newSeed, classWeighting, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                newSeed,
+                classWeighting,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withClassWeighting(boolean on) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, inputDropout, hiddenDropout, batchSize,
-                maxEpochs, patience, seed, on, warmStart, halfPrecisionWeights);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                on,
+                warmStart,
+                halfPrecisionWeights);
     }
 
     /** Starts from {@code head}'s weights; {@link #hiddenUnits()} follows its shape. */
     public TrainingOptions withWarmStart(Head head) {
         int units = head == null ? hiddenUnits : hiddenUnitsOf(head);
-        return new TrainingOptions(units, learningRate, l2, inputDropout, hiddenDropout, batchSize, maxEpochs,
-                patience, seed, classWeighting, head, halfPrecisionWeights);
+        return new TrainingOptions(
+                units,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                head,
+                halfPrecisionWeights);
     }
 
     public TrainingOptions withHalfPrecisionWeights(boolean on) {
-        return new TrainingOptions(hiddenUnits, learningRate, l2, inputDropout, hiddenDropout, batchSize,
-                maxEpochs, patience, seed, classWeighting, warmStart, on);
+        return new TrainingOptions(
+                hiddenUnits,
+                learningRate,
+                l2,
+                inputDropout,
+                hiddenDropout,
+                batchSize,
+                maxEpochs,
+                patience,
+                seed,
+                classWeighting,
+                warmStart,
+                on);
     }
 
     private static int hiddenUnitsOf(Head head) {

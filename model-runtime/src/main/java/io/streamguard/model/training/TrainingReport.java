@@ -12,14 +12,35 @@ public final class TrainingReport {
     /** One row per task: the target metric and the numbers behind it. */
     public static String table(ModelTrainer.Run run) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-10s %-9s %8s %8s %8s %8s %6s %7s %7s%n", "task", "metric", "value",
-                "macroF1", "accuracy", "rocAuc", "epoch", "review", "block"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-10s %-9s %8s %8s %8s %8s %6s %7s %7s%n",
+                "task",
+                "metric",
+                "value",
+                "macroF1",
+                "accuracy",
+                "rocAuc",
+                "epoch",
+                "review",
+                "block"));
         for (ModelTrainer.TaskReport r : run.reports()) {
-            out.append(String.format(Locale.ROOT, "%-10s %-9s %8.4f %8.4f %8.4f %8s %6d %7s %7s%n", r.task().id(),
-                    metricName(r), r.primary(), r.validation().macroF1(), r.validation().accuracy(),
-                    format(r.validation().rocAuc()), r.result().bestEpoch(),
-                    r.thresholds() == null ? "-" : format(r.thresholds().thresholds().review()),
-                    r.thresholds() == null ? "-" : format(r.thresholds().thresholds().block())));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-10s %-9s %8.4f %8.4f %8.4f %8s %6d %7s %7s%n",
+                    r.task().id(),
+                    metricName(r),
+                    r.primary(),
+                    r.validation().macroF1(),
+                    r.validation().accuracy(),
+                    format(r.validation().rocAuc()),
+                    r.result().bestEpoch(),
+                    r.thresholds() == null
+                            ? "-"
+                            : format(r.thresholds().thresholds().review()),
+                    r.thresholds() == null
+                            ? "-"
+                            : format(r.thresholds().thresholds().block())));
         }
         return out.toString();
     }
@@ -28,53 +49,108 @@ public final class TrainingReport {
     public static String markdown(ModelTrainer.Run run, ModelTrainer.Settings settings, String encoderId) {
         HeadsModel model = run.model();
         StringBuilder md = new StringBuilder();
-        md.append("# Model ").append(model.version()).append(" on `").append(encoderId).append("`\n\n");
-        md.append("Written by `streamguard train --encoder ").append(encoderId).append(" --version ")
-                .append(model.version()).append("` at ").append(model.provenance().createdAt())
+        md.append("# Model ")
+                .append(model.version())
+                .append(" on `")
+                .append(encoderId)
+                .append("`\n\n");
+        md.append("Written by `streamguard train --encoder ")
+                .append(encoderId)
+                .append(" --version ")
+                .append(model.version())
+                .append("` at ")
+                .append(model.provenance().createdAt())
                 .append(". Every number below is on validation data (SST-2 dev, TweetEval val, SMS fold 0 /"
                         + " 5-fold CV); the thresholds were chosen on the same validation data.\n\n");
-        md.append("- Encoder `").append(model.encoderId()).append("`, vocabulary `").append(model.vocabHash())
-                .append("`, max length ").append(model.maxLength()).append(", feature `").append(model.feature())
+        md.append("- Encoder `")
+                .append(model.encoderId())
+                .append("`, vocabulary `")
+                .append(model.vocabHash())
+                .append("`, max length ")
+                .append(model.maxLength())
+                .append(", feature `")
+                .append(model.feature())
                 .append("`\n");
-        md.append("- Seed ").append(settings.seed()).append("; threshold selection ").append(settings.thresholds())
+        md.append("- Seed ")
+                .append(settings.seed())
+                .append("; threshold selection ")
+                .append(settings.thresholds())
                 .append("\n\n");
         md.append("| task | target metric | value | macro-F1 | accuracy | ROC-AUC | best epoch | review | block |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (ModelTrainer.TaskReport r : run.reports()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f | %s | %d / %d | %s | %s |%n",
-                    r.task().id(), metricName(r), r.primary(), r.validation().macroF1(), r.validation().accuracy(),
-                    format(r.validation().rocAuc()), r.result().bestEpoch(), r.result().history().size(),
-                    r.thresholds() == null ? "-" : format(r.thresholds().thresholds().review()),
-                    r.thresholds() == null ? "-" : format(r.thresholds().thresholds().block())));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.4f | %.4f | %.4f | %s | %d / %d | %s | %s |%n",
+                    r.task().id(),
+                    metricName(r),
+                    r.primary(),
+                    r.validation().macroF1(),
+                    r.validation().accuracy(),
+                    format(r.validation().rocAuc()),
+                    r.result().bestEpoch(),
+                    r.result().history().size(),
+                    r.thresholds() == null
+                            ? "-"
+                            : format(r.thresholds().thresholds().review()),
+                    r.thresholds() == null
+                            ? "-"
+                            : format(r.thresholds().thresholds().block())));
         }
         md.append("\n");
         for (ModelTrainer.TaskReport r : run.reports()) {
             md.append("## ").append(r.task().id()).append("\n\n");
-            md.append("- Train: ").append(r.train().summary()).append(" — `")
-                    .append(path(model, r.task(), "train", r.train())).append("`\n");
-            md.append("- Validation: ").append(r.validationData().summary()).append(" — `")
-                    .append(path(model, r.task(), "validation", r.validationData())).append("`\n");
+            md.append("- Train: ")
+                    .append(r.train().summary())
+                    .append(" — `")
+                    .append(path(model, r.task(), "train", r.train()))
+                    .append("`\n");
+            md.append("- Validation: ")
+                    .append(r.validationData().summary())
+                    .append(" — `")
+                    .append(path(model, r.task(), "validation", r.validationData()))
+                    .append("`\n");
             md.append("- Trainer: ").append(settings.options().get(r.task())).append("\n");
-            md.append(String.format(Locale.ROOT, "- Features %.1f s, training %.1f s%n",
-                    r.featureTime().toMillis() / 1000.0, r.trainTime().toMillis() / 1000.0));
-            r.crossValidatedF1().ifPresent(f1 -> md.append(String.format(Locale.ROOT,
-                    "- 5-fold cross-validated spam F1 (out-of-fold predictions, each fold's threshold chosen on"
-                            + " an inner hold-out): %.4f%n", f1)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "- Features %.1f s, training %.1f s%n",
+                    r.featureTime().toMillis() / 1000.0,
+                    r.trainTime().toMillis() / 1000.0));
+            r.crossValidatedF1()
+                    .ifPresent(f1 -> md.append(String.format(
+                            Locale.ROOT,
+                            "- 5-fold cross-validated spam F1 (out-of-fold predictions, each fold's threshold chosen on"
+                                    + " an inner hold-out): %.4f%n",
+                            f1)));
             if (r.thresholds() != null) {
                 ThresholdChoice t = r.thresholds();
-                md.append(String.format(Locale.ROOT,
+                md.append(String.format(
+                        Locale.ROOT,
                         "- review %.4f: precision %.3f, recall %.3f, F1 %.3f; block %.4f: precision %.3f, recall %.3f%s%n",
-                        t.review().threshold(), t.review().precision(), t.review().recall(), t.review().f1(),
-                        t.block().threshold(), t.block().precision(), t.block().recall(),
+                        t.review().threshold(),
+                        t.review().precision(),
+                        t.review().recall(),
+                        t.review().f1(),
+                        t.block().threshold(),
+                        t.block().precision(),
+                        t.block().recall(),
                         t.blockTargetMet() ? "" : " (precision target not reachable; most precise point)"));
             }
             md.append("\n```\n").append(r.validation().toTable()).append("```\n\n");
         }
         md.append("## Data\n\n| task | split | file | sha256 | rows |\n|---|---|---|---|---|\n");
         for (Provenance.DataRef ref : model.provenance().trainingData()) {
-            md.append("| ").append(ref.task()).append(" | ").append(ref.split()).append(" | `").append(ref.path())
-                    .append("` | `").append(ref.sha256(), 0, Math.min(16, ref.sha256().length())).append("…` | ")
-                    .append(ref.rows()).append(" |\n");
+            md.append("| ")
+                    .append(ref.task())
+                    .append(" | ")
+                    .append(ref.split())
+                    .append(" | `")
+                    .append(ref.path())
+                    .append("` | `")
+                    .append(ref.sha256(), 0, Math.min(16, ref.sha256().length()))
+                    .append("…` | ")
+                    .append(ref.rows())
+                    .append(" |\n");
         }
         return md.toString();
     }
@@ -93,7 +169,9 @@ public final class TrainingReport {
     }
 
     private static String metricName(ModelTrainer.TaskReport r) {
-        return r.task() == Task.SPAM && r.crossValidatedF1().isPresent() ? "cv5 F1" : r.task().primaryMetric().key();
+        return r.task() == Task.SPAM && r.crossValidatedF1().isPresent()
+                ? "cv5 F1"
+                : r.task().primaryMetric().key();
     }
 
     private static String format(Double value) {

@@ -14,8 +14,13 @@ import java.util.List;
  *     {@code [rows, outputs]}, computed by TensorFlow at the best epoch (input to {@link ThresholdSelector})
  * @param stoppedEarly whether patience ran out before {@link TrainingOptions#maxEpochs()}
  */
-public record TrainingResult(Head head, List<EpochStats> history, int bestEpoch, double bestMetric,
-        float[] validationProbabilities, boolean stoppedEarly) {
+public record TrainingResult(
+        Head head,
+        List<EpochStats> history,
+        int bestEpoch,
+        double bestMetric,
+        float[] validationProbabilities,
+        boolean stoppedEarly) {
 
     public TrainingResult {
         history = List.copyOf(history);

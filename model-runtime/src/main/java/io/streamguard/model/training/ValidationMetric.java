@@ -42,8 +42,8 @@ public interface ValidationMetric {
     static ValidationMetric bestThresholdMacroF1() {
         return (p, labels, outputs) -> {
             if (outputs != 1) {
-                throw new IllegalArgumentException("best-threshold macro-F1 needs a binary head, got " + outputs
-                        + " outputs");
+                throw new IllegalArgumentException(
+                        "best-threshold macro-F1 needs a binary head, got " + outputs + " outputs");
             }
             BinarySweep sweep = BinarySweep.of(p, labels);
             double best = 0;
@@ -79,8 +79,7 @@ public interface ValidationMetric {
 
     /** The trainer's default: accuracy for softmax heads, {@link #bestThresholdMacroF1()} for binary ones. */
     static ValidationMetric defaultFor(HeadSpec spec) {
-        return spec.kind() == HeadKind.SIGMOID
-                ? bestThresholdMacroF1() : accuracy();
+        return spec.kind() == HeadKind.SIGMOID ? bestThresholdMacroF1() : accuracy();
     }
 
     private static int predicted(float[] p, int row, int outputs) {

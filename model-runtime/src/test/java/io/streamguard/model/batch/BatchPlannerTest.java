@@ -35,7 +35,10 @@ class BatchPlannerTest {
     static List<String> devSentences(int n) throws IOException {
         Path datasets = Path.of(System.getProperty("streamguard.datasets.dir", "../../shared/datasets"));
         try (var lines = Files.lines(datasets.resolve("sst2/dev.tsv"))) {
-            return lines.skip(1).limit(n).map(line -> line.substring(line.indexOf('\t') + 1)).toList();
+            return lines.skip(1)
+                    .limit(n)
+                    .map(line -> line.substring(line.indexOf('\t') + 1))
+                    .toList();
         }
     }
 
@@ -57,19 +60,25 @@ class BatchPlannerTest {
     }
 
     private static List<List<Integer>> indices(List<PlannedBatch> plan) {
-        return plan.stream().map(b -> Arrays.stream(b.indices()).boxed().toList()).toList();
+        return plan.stream()
+                .map(b -> Arrays.stream(b.indices()).boxed().toList())
+                .toList();
     }
 
     @Test
     void paddingEncodingsEqualsEncodingTheBatch() {
-        List<String> texts = List.of("short", "a somewhat longer sentence with more word pieces in it", "",
+        List<String> texts = List.of(
+                "short",
+                "a somewhat longer sentence with more word pieces in it",
+                "",
                 "tokenization of unbelievably uncommon words");
         List<Encoding> encodings = texts.stream().map(tokenizer::encode).toList();
         assertThat(tokenizer.pad(encodings)).isEqualTo(tokenizer.encodeBatch(texts));
         assertThat(EncodedBatch.of(encodings, tokenizer.padId())).isEqualTo(tokenizer.encodeBatch(texts));
         // Truncation flags survive: a text over maxLength.
         List<String> withLong = List.of("hi", "word ".repeat(300));
-        EncodedBatch padded = tokenizer.pad(withLong.stream().map(tokenizer::encode).toList());
+        EncodedBatch padded =
+                tokenizer.pad(withLong.stream().map(tokenizer::encode).toList());
         assertThat(padded).isEqualTo(tokenizer.encodeBatch(withLong));
         assertThat(padded.truncated()).containsExactly(false, true);
         // Only the first length() positions of an already padded encoding count.
@@ -77,8 +86,10 @@ class BatchPlannerTest {
         List<Encoding> rows = new ArrayList<>();
         for (int r = 0; r < batch.size(); r++) {
             int from = r * batch.sequenceLength();
-            rows.add(new Encoding(Arrays.copyOfRange(batch.ids(), from, from + batch.sequenceLength()),
-                    Arrays.copyOfRange(batch.attentionMask(), from, from + batch.sequenceLength()), batch.lengths()[r],
+            rows.add(new Encoding(
+                    Arrays.copyOfRange(batch.ids(), from, from + batch.sequenceLength()),
+                    Arrays.copyOfRange(batch.attentionMask(), from, from + batch.sequenceLength()),
+                    batch.lengths()[r],
                     batch.truncated()[r]));
         }
         assertThat(tokenizer.pad(rows)).isEqualTo(batch);
@@ -154,23 +165,30 @@ class BatchPlannerTest {
     void bucketingPadsStrictlyLessThanBatchingInArrivalOrder() {
         List<Encoding> encodings = sentences.stream().map(tokenizer::encode).toList();
         int[] lengths = encodings.stream().mapToInt(Encoding::length).toArray();
-        assertThat(Arrays.stream(lengths).max().getAsInt()).isGreaterThan(3 * Arrays.stream(lengths).min().getAsInt());
+        assertThat(Arrays.stream(lengths).max().getAsInt())
+                .isGreaterThan(3 * Arrays.stream(lengths).min().getAsInt());
 
         BatchPolicy policy = new BatchPolicy(16, 4096);
         List<PlannedBatch> plan = new BatchPlanner(policy, tokenizer.padId()).plan(encodings);
         long bucketed = plan.stream().mapToLong(PlannedBatch::paddedTokens).sum();
         long arrival = 0;
         for (int from = 0; from < encodings.size(); from += policy.maxBatchSize()) {
-            arrival += tokenizer.pad(encodings.subList(from, Math.min(encodings.size(), from + policy.maxBatchSize())))
-                    .ids().length;
+            arrival += tokenizer
+                    .pad(encodings.subList(from, Math.min(encodings.size(), from + policy.maxBatchSize())))
+                    .ids()
+                    .length;
         }
         long real = Arrays.stream(lengths).sum();
-        System.out.printf("bucketing %d sst2 sentences (%d real tokens): %d padded cells in %d batches, "
-                + "arrival order %d%n", encodings.size(), real, bucketed, plan.size(), arrival);
+        System.out.printf(
+                "bucketing %d sst2 sentences (%d real tokens): %d padded cells in %d batches, " + "arrival order %d%n",
+                encodings.size(), real, bucketed, plan.size(), arrival);
         assertThat(bucketed).isLessThan(arrival).isGreaterThanOrEqualTo(real);
         // Same number of encoder calls here, so the saving is pure padding.
         assertThat(plan).hasSize((encodings.size() + policy.maxBatchSize() - 1) / policy.maxBatchSize());
-        assertThat(plan.stream().flatMapToInt(b -> Arrays.stream(b.indices())).boxed().collect(Collectors.toSet()))
+        assertThat(plan.stream()
+                        .flatMapToInt(b -> Arrays.stream(b.indices()))
+                        .boxed()
+                        .collect(Collectors.toSet()))
                 .hasSize(encodings.size());
     }
 

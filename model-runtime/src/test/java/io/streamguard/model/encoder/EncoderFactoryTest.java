@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EncoderFactoryTest {
@@ -29,17 +29,21 @@ class EncoderFactoryTest {
         assertThat(config.cacheDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".cache/streamguard/models"));
         assertThat(config.withDevice(Device.GPU).withMaxLength(256).device()).isEqualTo(Device.GPU);
         assertThatThrownBy(() -> config.withMaxLength(1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EncoderFactory.create(config.withMaxLength(513).withCacheDir(Path.of("target/unused"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("512");
+        assertThatThrownBy(
+                        () -> EncoderFactory.create(config.withMaxLength(513).withCacheDir(Path.of("target/unused"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("512");
     }
 
     @Test
     void miniLmIsConfigurationNotCode() {
         assertThat(EncoderFactory.AVAILABLE).contains(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6);
-        try (LoadedEncoder loaded = EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU))) {
+        try (LoadedEncoder loaded =
+                EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU))) {
             assertThat(loaded.encoder().info().id()).isEqualTo("minilm-l6");
             assertThat(loaded.encoder().info().hidden()).isEqualTo(384);
-            assertThat(loaded.tokenizer().vocabulary().vocabHash()).isEqualTo(loaded.encoder().info().vocabHash());
+            assertThat(loaded.tokenizer().vocabulary().vocabHash())
+                    .isEqualTo(loaded.encoder().info().vocabHash());
             Embeddings e = loaded.encoder().encode(loaded.tokenizer().encodeBatch(List.of("hello world", "spam spam")));
             assertThat(e.batchSize()).isEqualTo(2);
             assertThat(e.hidden()).isEqualTo(384);
@@ -48,18 +52,22 @@ class EncoderFactoryTest {
 
     @Test
     void tokenizerOnlyMatchesTheLoadedEncodersTokenizer() {
-        EncoderConfig config = EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU).withMaxLength(64);
+        EncoderConfig config =
+                EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU).withMaxLength(64);
         var alone = EncoderFactory.tokenizer(config);
         try (LoadedEncoder loaded = EncoderFactory.create(config)) {
-            assertThat(alone.vocabulary().vocabHash()).isEqualTo(loaded.encoder().info().vocabHash());
+            assertThat(alone.vocabulary().vocabHash())
+                    .isEqualTo(loaded.encoder().info().vocabHash());
             assertThat(alone.options()).isEqualTo(loaded.tokenizer().options());
-            assertThat(alone.encode("Hello, wörld! Unbelievable.")).isEqualTo(loaded.tokenizer().encode("Hello, wörld! Unbelievable."));
+            assertThat(alone.encode("Hello, wörld! Unbelievable."))
+                    .isEqualTo(loaded.tokenizer().encode("Hello, wörld! Unbelievable."));
         }
     }
 
     @Test
     void bertTokenizerIsStreamedOutOfTheZipWithoutUnpackingTheWeights(@TempDir Path cache) {
-        var tokenizer = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(cache));
+        var tokenizer = EncoderFactory.tokenizer(
+                EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(cache));
 
         assertThat(tokenizer.vocabulary().size()).isEqualTo(30_522);
         // bert-base-uncased's well-known ids for [CLS] hello world [SEP].

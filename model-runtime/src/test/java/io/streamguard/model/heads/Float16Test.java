@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.EagerSession;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat16;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.ndarray.Shape;
 
 class Float16Test {
 
@@ -20,7 +20,9 @@ class Float16Test {
             if (Float.isNaN(f)) {
                 assertThat(Float16.toFloat(Float16.fromFloat(f))).isNaN();
             } else {
-                assertThat(Float16.fromFloat(f) & 0xffff).as("half 0x%04x (%s)", bits, f).isEqualTo(bits);
+                assertThat(Float16.fromFloat(f) & 0xffff)
+                        .as("half 0x%04x (%s)", bits, f)
+                        .isEqualTo(bits);
             }
         }
     }
@@ -57,7 +59,8 @@ class Float16Test {
         try (EagerSession session = EagerSession.create()) {
             Ops tf = Ops.create(session);
             try (TFloat32 input = TFloat32.tensorOf(Shape.of(n), DataBuffers.of(values, true, false));
-                    TFloat32 back = tf.dtypes.cast(tf.dtypes.cast(tf.constantOf(input), TFloat16.class), TFloat32.class)
+                    TFloat32 back = tf.dtypes
+                            .cast(tf.dtypes.cast(tf.constantOf(input), TFloat16.class), TFloat32.class)
                             .asTensor()) {
                 back.copyTo(DataBuffers.of(expected, false, false));
             }
@@ -67,8 +70,9 @@ class Float16Test {
             if (Float.isNaN(expected[i])) {
                 assertThat(actual).as("%s", values[i]).isNaN();
             } else {
-                assertThat(Float.floatToRawIntBits(actual)).as("%s (0x%08x)", values[i],
-                        Float.floatToRawIntBits(values[i])).isEqualTo(Float.floatToRawIntBits(expected[i]));
+                assertThat(Float.floatToRawIntBits(actual))
+                        .as("%s (0x%08x)", values[i], Float.floatToRawIntBits(values[i]))
+                        .isEqualTo(Float.floatToRawIntBits(expected[i]));
             }
         }
     }

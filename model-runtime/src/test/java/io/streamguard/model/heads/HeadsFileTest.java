@@ -35,9 +35,20 @@ class HeadsFileTest {
     private static HeadsModel awkwardModel() {
         float[] special = {-0f, Float.MIN_VALUE, Float.MAX_VALUE, 1e-40f, 0.1f, -1f / 3, (float) Math.PI, 0f};
         Dense layer = new Dense(4, 2, special, new float[] {Math.nextUp(1f), -Float.MIN_NORMAL}, Activation.NONE);
-        Head head = new Head("moderation", HeadKind.SIGMOID, List.of("spam", "hate"), new float[] {-0f, 1e-30f, 2, 3},
-                new float[] {1, 1e30f, 0.5f, 7}, List.of(layer));
-        return new HeadsModel("v1", "minilm-l6", "hash", 64, Feature.MEAN, List.of(head),
+        Head head = new Head(
+                "moderation",
+                HeadKind.SIGMOID,
+                List.of("spam", "hate"),
+                new float[] {-0f, 1e-30f, 2, 3},
+                new float[] {1, 1e30f, 0.5f, 7},
+                List.of(layer));
+        return new HeadsModel(
+                "v1",
+                "minilm-l6",
+                "hash",
+                64,
+                Feature.MEAN,
+                List.of(head),
                 Map.of("spam", new Thresholds(0.1 + 0.2, 0.9), "hate", new Thresholds(0, 1)),
                 Map.of("spam", Map.of("f1", 1.0 / 3)),
                 new Provenance("2024-05-01T10:00:00Z", "v0", Long.MIN_VALUE, List.of(), Map.of("k", "välue \"q\"")));
@@ -79,8 +90,16 @@ class HeadsFileTest {
             }
             heads.add(new Head(h.name(), h.kind(), h.labels(), h.inputMean(), h.inputScale(), layers));
         }
-        return new HeadsModel(m.version(), m.encoderId(), m.vocabHash(), m.maxLength(), m.feature(), heads,
-                m.thresholds(), m.metrics(), m.provenance());
+        return new HeadsModel(
+                m.version(),
+                m.encoderId(),
+                m.vocabHash(),
+                m.maxLength(),
+                m.feature(),
+                heads,
+                m.thresholds(),
+                m.metrics(),
+                m.provenance());
     }
 
     @Test
@@ -93,7 +112,9 @@ class HeadsFileTest {
         // 12 x 16 halves = 384 bytes = 512 base64 characters, half of float32's 1024
         assertThat(root.at("/heads/0/layers/0/weights").asText()).hasSize(512);
         // 16 float32 biases = 64 bytes = 88 base64 characters
-        assertThat(root.at("/heads/0/layers/0/bias").asText()).as("biases stay float32").hasSize(88);
+        assertThat(root.at("/heads/0/layers/0/bias").asText())
+                .as("biases stay float32")
+                .hasSize(88);
         HeadsModel back = HeadsFile.read(file);
         assertThat(back).isEqualTo(m);
         float[] expected = m.heads().get(0).layers().get(0).weights();
@@ -102,21 +123,27 @@ class HeadsFileTest {
             assertThat(Float.floatToRawIntBits(actual[i])).isEqualTo(Float.floatToRawIntBits(expected[i]));
         }
         // One weight that is not a half keeps its layer in float32: the writer never rounds.
-        assertThat(JSON.readTree(HeadsFile.toJson(model())).at("/heads/0/layers/0/weightsDtype").isMissingNode()).isTrue();
+        assertThat(JSON.readTree(HeadsFile.toJson(model()))
+                        .at("/heads/0/layers/0/weightsDtype")
+                        .isMissingNode())
+                .isTrue();
     }
 
     @Test
     void aBadWeightsDtypeOrAnOddNumberOfHalfBytesIsNamed() {
-        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
-                .put("weightsDtype", "bfloat16")))
+        assertThatThrownBy(() ->
+                        fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0")).put("weightsDtype", "bfloat16")))
                 .isInstanceOf(HeadsFileException.class)
-                .hasMessage("heads file: field 'heads[0].layers[0].weightsDtype' is 'bfloat16', expected float32 or float16");
+                .hasMessage(
+                        "heads file: field 'heads[0].layers[0].weightsDtype' is 'bfloat16', expected float32 or float16");
         assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
-                .put("weightsDtype", "float16").put("weights", "AAAAAAA=")))
-                .hasMessage("heads file: field 'heads[0].layers[0].weights' holds 5 bytes, not a whole number of float16");
+                        .put("weightsDtype", "float16")
+                        .put("weights", "AAAAAAA=")))
+                .hasMessage(
+                        "heads file: field 'heads[0].layers[0].weights' holds 5 bytes, not a whole number of float16");
         // float32 bytes read as float16 are twice as many weights: the layer's shape check catches it.
-        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
-                .put("weightsDtype", "float16")))
+        assertThatThrownBy(() ->
+                        fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0")).put("weightsDtype", "float16")))
                 .hasMessage("heads file: invalid layer 'heads[0].layers[0]': expected 12x16 weights, got 384");
     }
 
@@ -204,7 +231,8 @@ class HeadsFileTest {
         Path trailing = Files.writeString(dir.resolve("trailing.json"), HeadsFile.toJson(model()) + " }");
         assertThatThrownBy(() -> HeadsFile.read(trailing)).hasMessageStartingWith(trailing + ": not JSON");
         Path array = Files.writeString(dir.resolve("array.json"), "[1, 2]");
-        assertThatThrownBy(() -> HeadsFile.read(array)).hasMessage(array + ": not a heads file: expected a JSON object, found array");
+        assertThatThrownBy(() -> HeadsFile.read(array))
+                .hasMessage(array + ": not a heads file: expected a JSON object, found array");
         Path empty = Files.writeString(dir.resolve("empty.json"), "");
         assertThatThrownBy(() -> HeadsFile.read(empty)).hasMessageContaining("expected a JSON object, found nothing");
     }
@@ -224,7 +252,8 @@ class HeadsFileTest {
     @Test
     void aMissingFieldIsNamedByItsPath() {
         assertThatThrownBy(() -> fromEdited(root -> root.remove("version")))
-                .isInstanceOf(HeadsFileException.class).hasMessage("heads file: missing field 'version'");
+                .isInstanceOf(HeadsFileException.class)
+                .hasMessage("heads file: missing field 'version'");
         assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/encoder")).remove("vocabHash")))
                 .hasMessage("heads file: missing field 'encoder.vocabHash'");
         assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/1/layers/0")).remove("bias")))
@@ -251,13 +280,13 @@ class HeadsFileTest {
     @Test
     void aWrongWeightCountNamesTheLayer() {
         float[] eleven = new float[12 * 16 - 1];
-        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/0/layers/0"))
-                .put("weights", HeadsFile.encode(eleven))))
+        assertThatThrownBy(() -> fromEdited(
+                        root -> ((ObjectNode) root.at("/heads/0/layers/0")).put("weights", HeadsFile.encode(eleven))))
                 .isInstanceOf(HeadsFileException.class)
                 .hasMessage("heads file: invalid layer 'heads[0].layers[0]': expected 12x16 weights, got 191");
         // A normaliser of the wrong width is a model-level inconsistency, reported with the head's name.
-        assertThatThrownBy(() -> fromEdited(root -> ((ObjectNode) root.at("/heads/1"))
-                .put("inputMean", HeadsFile.encode(new float[11]))))
+        assertThatThrownBy(() -> fromEdited(
+                        root -> ((ObjectNode) root.at("/heads/1")).put("inputMean", HeadsFile.encode(new float[11]))))
                 .hasMessageContaining("invalid model: head sentiment: normaliser has 11/12 dimensions");
     }
 

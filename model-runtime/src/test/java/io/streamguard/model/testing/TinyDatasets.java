@@ -19,6 +19,7 @@ public final class TinyDatasets {
 
     /** Rows per class of each split; spam has {@link #HAM} + {@link #SPAM} rows. */
     public static final int TRAIN_PER_CLASS = 12;
+
     public static final int VALIDATION_PER_CLASS = 6;
     public static final int HAM = 60;
     public static final int SPAM = 30;

@@ -14,14 +14,16 @@ class BasicTokenizerTest {
     @Test
     void lowerCasesAndSplitsOnWhitespaceAndPunctuation() {
         // Google BERT's tokenization_test.py examples.
-        assertThat(uncased.split(" \tHeLLo!how  \n Are yoU?  ")).containsExactly("hello", "!", "how", "are", "you", "?");
+        assertThat(uncased.split(" \tHeLLo!how  \n Are yoU?  "))
+                .containsExactly("hello", "!", "how", "are", "you", "?");
         assertThat(cased.split(" \tHeLLo!how  \n Are yoU?  ")).containsExactly("HeLLo", "!", "how", "Are", "yoU", "?");
         assertThat(uncased.split("UNwant\u00E9d,running")).containsExactly("unwanted", ",", "running");
     }
 
     @Test
     void stripsAccentsOnlyWhenAsked() {
-        assertThat(uncased.split("Café naïve Ångström H\u00E9llo")).containsExactly("cafe", "naive", "angstrom", "hello");
+        assertThat(uncased.split("Café naïve Ångström H\u00E9llo"))
+                .containsExactly("cafe", "naive", "angstrom", "hello");
         assertThat(cased.split("Café naïve")).containsExactly("Café", "naïve");
         // Decomposed input (e + combining acute) normalises the same way as precomposed.
         assertThat(uncased.split("Cafe\u0301")).containsExactly("cafe");
@@ -35,8 +37,10 @@ class BasicTokenizerTest {
         assertThat(uncased.split("我爱北京")).containsExactly("我", "爱", "北", "京");
         assertThat(uncased.split("東京はすごい")).containsExactly("東", "京", "はすこい"); // NFD drops the dakuten
         assertThat(cased.split("東京はすごい")).containsExactly("東", "京", "はすごい");
-        assertThat(uncased.split("안녕하세요 세계")).containsExactly("\u110b\u1161\u11ab\u1102\u1167\u11bc\u1112\u1161\u1109\u1166\u110b\u116d",
-                "\u1109\u1166\u1100\u1168"); // NFD splits Hangul syllables into jamo, as the reference does
+        assertThat(uncased.split("안녕하세요 세계"))
+                .containsExactly(
+                        "\u110b\u1161\u11ab\u1102\u1167\u11bc\u1112\u1161\u1109\u1166\u110b\u116d",
+                        "\u1109\u1166\u1100\u1168"); // NFD splits Hangul syllables into jamo, as the reference does
         // CJK compatibility ideographs are split too, then NFD maps them to the unified ideograph.
         assertThat(uncased.split("a\uF900b")).containsExactly("a", "\u8C48", "b");
     }
@@ -44,8 +48,9 @@ class BasicTokenizerTest {
     @Test
     void punctuationIsBertsDefinition() {
         // ASCII symbols that are not Unicode P* ($, +, <, =, >, ^, `, |, ~) still split.
-        assertThat(uncased.split("a$b+c<d=e>f^g`h|i~j")).containsExactly(
-                "a", "$", "b", "+", "c", "<", "d", "=", "e", ">", "f", "^", "g", "`", "h", "|", "i", "~", "j");
+        assertThat(uncased.split("a$b+c<d=e>f^g`h|i~j"))
+                .containsExactly(
+                        "a", "$", "b", "+", "c", "<", "d", "=", "e", ">", "f", "^", "g", "`", "h", "|", "i", "~", "j");
         // Unicode punctuation splits, non-ASCII symbols (€, ©, emoji) do not.
         assertThat(uncased.split("«hi»—¿qué?…")).containsExactly("«", "hi", "»", "—", "¿", "que", "?", "…");
         assertThat(uncased.split("5€©x")).containsExactly("5€©x");
@@ -58,7 +63,8 @@ class BasicTokenizerTest {
     @Test
     void removesControlFormatAndPrivateUseCharacters() {
         assertThat(uncased.split("a\u0000b\u0007c\u001Bd\u007Fe\uFFFDf")).containsExactly("abcdef");
-        assertThat(uncased.split("zero\u200Bwidth\u200Cnon\u200Djoin\uFEFFbom\u00ADshy")).containsExactly("zerowidthnonjoinbomshy");
+        assertThat(uncased.split("zero\u200Bwidth\u200Cnon\u200Djoin\uFEFFbom\u00ADshy"))
+                .containsExactly("zerowidthnonjoinbomshy");
         assertThat(uncased.split("a\uE000b")).containsExactly("ab"); // private use
         assertThat(uncased.split("x\uD83Dy\uDC00z")).containsExactly("xyz"); // unpaired surrogates
         assertThat(uncased.split("a\u0378b")).containsExactly("a\u0378b"); // unassigned stays

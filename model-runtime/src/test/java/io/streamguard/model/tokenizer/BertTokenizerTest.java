@@ -106,8 +106,8 @@ class BertTokenizerTest {
     @Test
     void specialTokensInTheTextAreOrdinaryText() {
         // Not mapped to [SEP]/[CLS] ids: message authors must not inject sequence structure.
-        assertThat(tokenizer.tokenize("want [SEP] [CLS]")).containsExactly("want", "[UNK]", "[UNK]", "[UNK]",
-                "[UNK]", "[UNK]", "[UNK]");
+        assertThat(tokenizer.tokenize("want [SEP] [CLS]"))
+                .containsExactly("want", "[UNK]", "[UNK]", "[UNK]", "[UNK]", "[UNK]", "[UNK]");
         assertThat(tokenizer.encode("[SEP]").ids()).containsExactly(CLS, UNK, UNK, UNK, SEP);
     }
 
@@ -117,14 +117,12 @@ class BertTokenizerTest {
         EncodedBatch batch = tokenizer.encodeBatch(texts);
         assertThat(batch.size()).isEqualTo(3);
         assertThat(batch.sequenceLength()).isEqualTo(7);
-        assertThat(batch.ids()).containsExactly(
-                CLS, WANT, SEP, PAD, PAD, PAD, PAD,
-                CLS, UN, WANT_CONT, ED_CONT, RUNN, ING_CONT, SEP,
-                CLS, SEP, PAD, PAD, PAD, PAD, PAD);
-        assertThat(batch.attentionMask()).containsExactly(
-                1, 1, 1, 0, 0, 0, 0,
-                1, 1, 1, 1, 1, 1, 1,
-                1, 1, 0, 0, 0, 0, 0);
+        assertThat(batch.ids())
+                .containsExactly(
+                        CLS, WANT, SEP, PAD, PAD, PAD, PAD, CLS, UN, WANT_CONT, ED_CONT, RUNN, ING_CONT, SEP, CLS, SEP,
+                        PAD, PAD, PAD, PAD, PAD);
+        assertThat(batch.attentionMask())
+                .containsExactly(1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0);
         assertThat(batch.lengths()).containsExactly(3, 7, 2);
         assertThat(batch.truncated()).containsExactly(false, false, false);
         for (int row = 0; row < texts.size(); row++) {
@@ -144,7 +142,8 @@ class BertTokenizerTest {
         // Exactly maxLength: the flat array is used as encoded, without a compaction copy.
         assertThat(five.encodeBatch(List.of("want"), 5).ids()).containsExactly(CLS, WANT, SEP, PAD, PAD);
         assertThatThrownBy(() -> five.encodeBatch(List.of("want"), 4))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below maxLength 5");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("below maxLength 5");
     }
 
     @Test
@@ -159,7 +158,8 @@ class BertTokenizerTest {
     void requiresTheSpecialTokens() {
         Vocabulary noPad = Vocabulary.of(List.of("[UNK]", "[CLS]", "[SEP]", "a"));
         assertThatThrownBy(() -> BertTokenizer.create(noPad, TokenizerOptions.uncased()))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("'[PAD]'");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("'[PAD]'");
     }
 
     @Test
@@ -180,8 +180,8 @@ class BertTokenizerTest {
     }
 
     private static String bertNormalizer(String lowercase, String stripAccents) {
-        return "{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true,"
-                + "\"strip_accents\":" + stripAccents + ",\"lowercase\":" + lowercase + "}";
+        return "{\"type\":\"BertNormalizer\",\"clean_text\":true,\"handle_chinese_chars\":true," + "\"strip_accents\":"
+                + stripAccents + ",\"lowercase\":" + lowercase + "}";
     }
 
     private static BertTokenizer fromJson(String json) throws IOException {
@@ -209,30 +209,37 @@ class BertTokenizerTest {
         String bertPre = "{\"type\":\"BertPreTokenizer\"}";
         String bertNorm = bertNormalizer("true", "null");
         assertThatThrownBy(() -> fromJson(tokenizerJson("null", bertPre, "")))
-                .isInstanceOf(UnsupportedTokenizerException.class).hasMessageContaining("(no normalizer)");
+                .isInstanceOf(UnsupportedTokenizerException.class)
+                .hasMessageContaining("(no normalizer)");
         assertThatThrownBy(() -> fromJson(tokenizerJson("{\"type\":\"Sequence\",\"normalizers\":[]}", bertPre, "")))
                 .isInstanceOf(UnsupportedTokenizerException.class)
                 .hasMessageContaining("normalizer.type is Sequence, expected BertNormalizer");
         assertThatThrownBy(() -> fromJson(tokenizerJson(bertNorm, "{\"type\":\"Whitespace\"}", "")))
-                .isInstanceOf(UnsupportedTokenizerException.class).hasMessageContaining("pre_tokenizer.type");
-        assertThatThrownBy(() -> fromJson(tokenizerJson(bertNorm.replace("\"clean_text\":true", "\"clean_text\":false"),
-                bertPre, "")))
-                .isInstanceOf(UnsupportedTokenizerException.class).hasMessageContaining("clean_text");
+                .isInstanceOf(UnsupportedTokenizerException.class)
+                .hasMessageContaining("pre_tokenizer.type");
+        assertThatThrownBy(() -> fromJson(
+                        tokenizerJson(bertNorm.replace("\"clean_text\":true", "\"clean_text\":false"), bertPre, "")))
+                .isInstanceOf(UnsupportedTokenizerException.class)
+                .hasMessageContaining("clean_text");
         assertThatThrownBy(() -> fromJson(tokenizerJson(bertNorm.replace(",\"lowercase\":true", ""), bertPre, "")))
                 .isInstanceOf(UnsupportedTokenizerException.class)
                 .hasMessageContaining("normalizer.lowercase is null, expected true or false");
         // Later keys override earlier ones in the model object.
         assertThatThrownBy(() -> fromJson(tokenizerJson(bertNorm, bertPre, ",\"continuing_subword_prefix\":\"@@\"")))
-                .isInstanceOf(UnsupportedTokenizerException.class).hasMessageContaining("continuing_subword_prefix is @@");
+                .isInstanceOf(UnsupportedTokenizerException.class)
+                .hasMessageContaining("continuing_subword_prefix is @@");
         assertThatThrownBy(() -> fromJson(tokenizerJson(bertNorm, bertPre, ",\"type\":\"BPE\"")))
-                .isInstanceOf(UnsupportedTokenizerException.class).hasMessageContaining("model.type is BPE");
+                .isInstanceOf(UnsupportedTokenizerException.class)
+                .hasMessageContaining("model.type is BPE");
     }
 
     @Test
     void optionsAreValidated() {
         assertThatThrownBy(() -> new TokenizerOptions(true, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new TokenizerOptions(true, 64)).isEqualTo(new TokenizerOptions(true, true, 64));
-        assertThat(TokenizerOptions.uncased().maxLength()).isEqualTo(TokenizerOptions.DEFAULT_MAX_LENGTH).isEqualTo(128);
+        assertThat(TokenizerOptions.uncased().maxLength())
+                .isEqualTo(TokenizerOptions.DEFAULT_MAX_LENGTH)
+                .isEqualTo(128);
     }
 
     @Test
@@ -273,7 +280,8 @@ class BertTokenizerTest {
         try {
             List<Future<List<Encoding>>> results = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                results.add(pool.submit(() -> texts.stream().map(tokenizer::encode).toList()));
+                results.add(
+                        pool.submit(() -> texts.stream().map(tokenizer::encode).toList()));
             }
             for (Future<List<Encoding>> result : results) {
                 assertThat(result.get()).isEqualTo(expected);

@@ -33,24 +33,30 @@ class EncodingTest {
     @Test
     void validatesShape() {
         assertThatThrownBy(() -> new Encoding(new int[2], new int[3], 2, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in length");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("differ in length");
         assertThatThrownBy(() -> new Encoding(new int[2], new int[2], 3, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside 0..2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside 0..2");
     }
 
     @Test
     void batchValidatesShape() {
         assertThatThrownBy(() -> new EncodedBatch(2, 3, new int[5], new int[6], new int[2], new boolean[2]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size * sequenceLength = 6");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("size * sequenceLength = 6");
         assertThatThrownBy(() -> new EncodedBatch(2, 3, new int[6], new int[6], new int[1], new boolean[2]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one entry per row");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one entry per row");
         assertThatThrownBy(() -> new EncodedBatch(1, 3, new int[3], new int[3], new int[] {4}, new boolean[1]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row length 4");
-        EncodedBatch ok = new EncodedBatch(1, 3, new int[] {101, 102, 0}, new int[] {1, 1, 0}, new int[] {2},
-                new boolean[] {false});
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row length 4");
+        EncodedBatch ok = new EncodedBatch(
+                1, 3, new int[] {101, 102, 0}, new int[] {1, 1, 0}, new int[] {2}, new boolean[] {false});
         assertThat(ok.row(0)).isEqualTo(new Encoding(new int[] {101, 102}, new int[] {1, 1}, 2, false));
-        assertThat(ok).isEqualTo(new EncodedBatch(1, 3, new int[] {101, 102, 0}, new int[] {1, 1, 0}, new int[] {2},
-                new boolean[] {false}));
+        assertThat(ok)
+                .isEqualTo(new EncodedBatch(
+                        1, 3, new int[] {101, 102, 0}, new int[] {1, 1, 0}, new int[] {2}, new boolean[] {false}));
         assertThatThrownBy(() -> ok.row(1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

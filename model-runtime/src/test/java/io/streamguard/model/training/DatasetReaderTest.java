@@ -57,7 +57,10 @@ class DatasetReaderTest {
         assertError("label\ttext\n1\tfine\n2\tnope\n", 3, "unknown label \"2\"");
         assertError("1\tfine\n\n0\tafter an empty line\n", 2, "empty line");
         assertError("1\tfine\n0\n", 2, "expected 2 tab-separated columns (label<TAB>text), found 1");
-        assertError("1\tfine\n0\ta\ttab\n", 2, "expected 2 tab-separated columns (label<TAB>text), found 3 (a tab inside the text is not allowed)");
+        assertError(
+                "1\tfine\n0\ta\ttab\n",
+                2,
+                "expected 2 tab-separated columns (label<TAB>text), found 3 (a tab inside the text is not allowed)");
         assertError("1\tfine\n0\t   \n", 2, "empty text");
         assertError("label\ttext\n", 0, "no examples");
     }
@@ -67,7 +70,8 @@ class DatasetReaderTest {
         assertThatThrownBy(() -> DatasetReader.readTsv(p, Task.OFFENSIVE))
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessageStartingWith(p + (line > 0 ? ":" + line : "") + ": " + problem)
-                .extracting(e -> ((DatasetFormatException) e).line()).isEqualTo(line);
+                .extracting(e -> ((DatasetFormatException) e).line())
+                .isEqualTo(line);
     }
 
     @Test
@@ -80,14 +84,17 @@ class DatasetReaderTest {
     @Test
     void missingFile() {
         Path p = dir.resolve("nope.tsv");
-        assertThatThrownBy(() -> DatasetReader.read(p, Task.SPAM)).isInstanceOf(DatasetFormatException.class)
+        assertThatThrownBy(() -> DatasetReader.read(p, Task.SPAM))
+                .isInstanceOf(DatasetFormatException.class)
                 .hasMessage(p + ": no such file");
     }
 
     @Test
     void jsonlAcceptsStringAndNumberLabelsAndIgnoresOtherFields() throws Exception {
-        Path p = file("d.jsonl", "{\"text\": \"you idiot\", \"label\": 1, \"id\": 7}\n"
-                + "{\"label\": \"Not-Offensive\", \"text\": \"have a nice day\"}\n");
+        Path p = file(
+                "d.jsonl",
+                "{\"text\": \"you idiot\", \"label\": 1, \"id\": 7}\n"
+                        + "{\"label\": \"Not-Offensive\", \"text\": \"have a nice day\"}\n");
         Dataset d = DatasetReader.read(p, Task.OFFENSIVE);
         assertThat(d.texts()).containsExactly("you idiot", "have a nice day");
         assertThat(d.labels()).containsExactly(1, 0);
@@ -99,7 +106,8 @@ class DatasetReaderTest {
         assertJsonlError(ok + "{\"text\": \"b\", \"label\": 0\n", 2, "invalid JSON");
         assertJsonlError(ok + "[1, 2]\n", 2, "expected a JSON object");
         assertJsonlError(ok + "{\"label\": 0}\n", 2, "\"text\" must be a string");
-        assertJsonlError(ok + "{\"text\": \"b\", \"label\": 0.5}\n", 2, "\"label\" must be a string or an integer, is 0.5");
+        assertJsonlError(
+                ok + "{\"text\": \"b\", \"label\": 0.5}\n", 2, "\"label\" must be a string or an integer, is 0.5");
         assertJsonlError(ok + "{\"text\": \"b\", \"label\": true}\n", 2, "\"label\" must be a string or an integer");
         assertJsonlError(ok + "{\"text\": \"b\", \"label\": 3}\n", 2, "unknown label \"3\"");
         assertJsonlError(ok + "{\"text\": \"\", \"label\": 1}\n", 2, "empty text");
@@ -108,7 +116,8 @@ class DatasetReaderTest {
 
     private void assertJsonlError(String content, int line, String problem) throws Exception {
         Path p = file("e.jsonl", content);
-        assertThatThrownBy(() -> DatasetReader.read(p, Task.HATE)).isInstanceOf(DatasetFormatException.class)
+        assertThatThrownBy(() -> DatasetReader.read(p, Task.HATE))
+                .isInstanceOf(DatasetFormatException.class)
                 .hasMessageStartingWith(p + ":" + line + ": " + problem);
     }
 
@@ -131,7 +140,8 @@ class DatasetReaderTest {
         Path labels = file("l.txt", "0\n1\n");
         assertThatThrownBy(() -> DatasetReader.readLineAligned(text, labels, Task.HATE, DatasetReader.EmptyText.SKIP))
                 .isInstanceOf(DatasetFormatException.class)
-                .hasMessage(labels + ":2: ends here, but " + text + " has 3 lines; text and labels must be line-aligned");
+                .hasMessage(
+                        labels + ":2: ends here, but " + text + " has 3 lines; text and labels must be line-aligned");
         Path badLabel = file("l2.txt", "0\nhateful\n1\n");
         assertThatThrownBy(() -> DatasetReader.readLineAligned(text, badLabel, Task.HATE, DatasetReader.EmptyText.SKIP))
                 .hasMessageStartingWith(badLabel + ":2: unknown label \"hateful\"");

@@ -3,22 +3,22 @@ package io.streamguard.model.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
-import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.Feature;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 
 class FeatureCacheTest {
 
@@ -27,12 +27,17 @@ class FeatureCacheTest {
 
     static {
         String[] base = {
-            "ok", "you are an idiot and everyone knows it",
+            "ok",
+            "you are an idiot and everyone knows it",
             "WINNER!! As a valued network customer you have been selected to receive a £900 prize reward! "
                     + "To claim call 09061701461. Claim code KL341. Valid 12 hours only.",
-            "the film is a charming , often hilarious portrait of a family", "@user @user shut up",
-            "a", "this restaurant was fine i guess , nothing special but the staff were friendly and quick",
-            "refugees welcome", "Free entry in 2 a wkly comp to win FA Cup final tkts", "meh",
+            "the film is a charming , often hilarious portrait of a family",
+            "@user @user shut up",
+            "a",
+            "this restaurant was fine i guess , nothing special but the staff were friendly and quick",
+            "refugees welcome",
+            "Free entry in 2 a wkly comp to win FA Cup final tkts",
+            "meh",
         };
         for (int i = 0; i < 40; i++) {
             TEXTS.add(base[i % base.length] + (i >= base.length ? " " + "again ".repeat(i / 3) : ""));

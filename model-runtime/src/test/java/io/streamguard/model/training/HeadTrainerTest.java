@@ -17,15 +17,17 @@ class HeadTrainerTest {
     private static final double[] BALANCED = {0.5, 0.5};
     private static final HeadSpec SPAM = HeadSpec.binary("spam", "spam");
     /** Tests that compare the copied-out head with the TF graph keep the graph's own float32 weights. */
-    private static final TrainingOptions FULL_PRECISION = TrainingOptions.defaults().withHalfPrecisionWeights(false);
+    private static final TrainingOptions FULL_PRECISION =
+            TrainingOptions.defaults().withHalfPrecisionWeights(false);
 
     @Test
     void linearlySeparableBlobsAreLearnedAlmostPerfectly() {
         LabelledFeatures train = Synthetic.blobs(2000, 16, BALANCED, 8, 1);
         LabelledFeatures validation = Synthetic.blobs(500, 16, BALANCED, 8, 2);
 
-        TrainingResult result = new HeadTrainer(FULL_PRECISION.withLearningRate(1e-2f).withEpochs(10, 3))
-                .train(SPAM, train, validation, ValidationMetric.accuracy(), stats -> { });
+        TrainingResult result = new HeadTrainer(
+                        FULL_PRECISION.withLearningRate(1e-2f).withEpochs(10, 3))
+                .train(SPAM, train, validation, ValidationMetric.accuracy(), stats -> {});
 
         assertThat(result.bestMetric()).isGreaterThanOrEqualTo(0.998);
         Head head = result.head();
@@ -41,7 +43,8 @@ class HeadTrainerTest {
         LabelledFeatures train = Synthetic.blobs(4000, 4, BALANCED, 0, 3); // all noise: mean 3, std 5
 
         Head head = new HeadTrainer(TrainingOptions.defaults().withEpochs(1, 1))
-                .train(SPAM, train, Synthetic.blobs(100, 4, BALANCED, 0, 4)).head();
+                .train(SPAM, train, Synthetic.blobs(100, 4, BALANCED, 0, 4))
+                .head();
 
         for (int j = 0; j < 4; j++) {
             assertThat(head.inputMean()[j]).isCloseTo(3f, within(0.3f));
@@ -68,7 +71,8 @@ class HeadTrainerTest {
         double[] imbalanced = {0.9, 0.1};
         LabelledFeatures train = Synthetic.blobs(4000, 8, imbalanced, 1.0, 5);
         LabelledFeatures validation = Synthetic.blobs(2000, 8, imbalanced, 1.0, 6);
-        TrainingOptions options = TrainingOptions.defaults().withLearningRate(1e-2f).withEpochs(5, 5);
+        TrainingOptions options =
+                TrainingOptions.defaults().withLearningRate(1e-2f).withEpochs(5, 5);
 
         TrainingResult plain = new HeadTrainer(options.withClassWeighting(false)).train(SPAM, train, validation);
         TrainingResult weighted = new HeadTrainer(options.withClassWeighting(true)).train(SPAM, train, validation);
@@ -86,14 +90,15 @@ class HeadTrainerTest {
         LabelledFeatures validation = Synthetic.xor(1000, 4, 8);
         TrainingOptions options = FULL_PRECISION.withLearningRate(3e-3f).withEpochs(20, 5);
 
-        TrainingResult logistic = new HeadTrainer(options).train(SPAM, train, validation, ValidationMetric.accuracy(),
-                stats -> { });
-        TrainingResult hidden = new HeadTrainer(options.withHiddenUnits(32)).train(SPAM, train, validation,
-                ValidationMetric.accuracy(), stats -> { });
+        TrainingResult logistic =
+                new HeadTrainer(options).train(SPAM, train, validation, ValidationMetric.accuracy(), stats -> {});
+        TrainingResult hidden = new HeadTrainer(options.withHiddenUnits(32))
+                .train(SPAM, train, validation, ValidationMetric.accuracy(), stats -> {});
 
         assertThat(logistic.bestMetric()).isLessThan(0.65);
         assertThat(hidden.bestMetric()).isGreaterThan(0.93);
-        assertThat(hidden.head().layers()).extracting(l -> l.activation())
+        assertThat(hidden.head().layers())
+                .extracting(l -> l.activation())
                 .containsExactly(Activation.RELU, Activation.NONE);
         assertThat(hidden.head().layers().get(0).outputs()).isEqualTo(32);
         assertMatchesGraph(hidden, validation);
@@ -106,7 +111,8 @@ class HeadTrainerTest {
         LabelledFeatures validation = Synthetic.blobs(300, 32, BALANCED, 0, 10);
         List<EpochStats> reported = new ArrayList<>();
 
-        TrainingResult result = new HeadTrainer(FULL_PRECISION.withHiddenUnits(64).withEpochs(200, 3))
+        TrainingResult result = new HeadTrainer(
+                        FULL_PRECISION.withHiddenUnits(64).withEpochs(200, 3))
                 .train(SPAM, train, validation, ValidationMetric.accuracy(), reported::add);
 
         assertThat(result.stoppedEarly()).isTrue();
@@ -115,9 +121,11 @@ class HeadTrainerTest {
         EpochStats best = result.history().get(result.bestEpoch() - 1);
         assertThat(best.improved()).isTrue();
         assertThat(best.validationMetric()).isEqualTo(result.bestMetric());
-        assertThat(result.history()).allSatisfy(s -> assertThat(s.validationMetric()).isLessThanOrEqualTo(result.bestMetric()));
+        assertThat(result.history())
+                .allSatisfy(s -> assertThat(s.validationMetric()).isLessThanOrEqualTo(result.bestMetric()));
         // The returned head is the best epoch's, not the last one's.
-        assertThat(ValidationMetric.accuracy().evaluate(headProbabilities(result.head(), validation), validation.y(), 1))
+        assertThat(ValidationMetric.accuracy()
+                        .evaluate(headProbabilities(result.head(), validation), validation.y(), 1))
                 .isCloseTo(result.bestMetric(), within(1e-9));
         assertMatchesGraph(result, validation);
     }
@@ -126,15 +134,19 @@ class HeadTrainerTest {
     void sameSeedGivesBitIdenticalWeightsAndAnotherSeedDoesNot() {
         LabelledFeatures train = Synthetic.blobs(3000, 64, BALANCED, 1, 11);
         LabelledFeatures validation = Synthetic.blobs(500, 64, BALANCED, 1, 12);
-        TrainingOptions options = TrainingOptions.defaults().withHiddenUnits(48).withDropout(0.1f, 0.2f)
-                .withEpochs(3, 3).withSeed(7);
+        TrainingOptions options = TrainingOptions.defaults()
+                .withHiddenUnits(48)
+                .withDropout(0.1f, 0.2f)
+                .withEpochs(3, 3)
+                .withSeed(7);
 
         TrainingResult first = new HeadTrainer(options).train(SPAM, train, validation);
         TrainingResult second = new HeadTrainer(options).train(SPAM, train, validation);
         TrainingResult otherSeed = new HeadTrainer(options.withSeed(8)).train(SPAM, train, validation);
 
         assertThat(second.head()).isEqualTo(first.head());
-        assertThat(second.history()).extracting(EpochStats::trainLoss)
+        assertThat(second.history())
+                .extracting(EpochStats::trainLoss)
                 .isEqualTo(first.history().stream().map(EpochStats::trainLoss).toList());
         assertThat(otherSeed.head()).isNotEqualTo(first.head());
     }
@@ -147,10 +159,11 @@ class HeadTrainerTest {
         Head previous = new HeadTrainer(options).train(SPAM, train, validation).head();
 
         TrainingResult scratch = new HeadTrainer(options.withSeed(99)).train(SPAM, train, validation);
-        TrainingResult warm = new HeadTrainer(options.withSeed(99).withWarmStart(previous)).train(SPAM, train,
-                validation);
+        TrainingResult warm =
+                new HeadTrainer(options.withSeed(99).withWarmStart(previous)).train(SPAM, train, validation);
 
-        assertThat(warm.history().get(0).trainLoss()).isLessThan(scratch.history().get(0).trainLoss() - 0.05);
+        assertThat(warm.history().get(0).trainLoss())
+                .isLessThan(scratch.history().get(0).trainLoss() - 0.05);
         // The normaliser is the previous head's, so its weights keep their meaning.
         assertThat(warm.head().inputMean()).isEqualTo(previous.inputMean());
         assertThat(warm.head().inputScale()).isEqualTo(previous.inputScale());
@@ -160,15 +173,19 @@ class HeadTrainerTest {
     @Test
     void warmStartFromAnotherShapeIsRefused() {
         LabelledFeatures data = Synthetic.blobs(200, 8, BALANCED, 3, 15);
-        Head logistic = new HeadTrainer(TrainingOptions.defaults().withEpochs(1, 1)).train(SPAM, data, data).head();
+        Head logistic = new HeadTrainer(TrainingOptions.defaults().withEpochs(1, 1))
+                .train(SPAM, data, data)
+                .head();
 
         HeadTrainer warm = new HeadTrainer(TrainingOptions.defaults().withWarmStart(logistic));
         LabelledFeatures wider = Synthetic.blobs(200, 9, BALANCED, 3, 16);
-        assertThatThrownBy(() -> warm.train(SPAM, wider, wider)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> warm.train(SPAM, wider, wider))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot warm-start");
         assertThatThrownBy(() -> warm.train(HeadSpec.binary("spam", "ham"), data, data))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TrainingOptions.defaults().withWarmStart(logistic).withHiddenUnits(8))
+        assertThatThrownBy(
+                        () -> TrainingOptions.defaults().withWarmStart(logistic).withHiddenUnits(8))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -179,7 +196,8 @@ class HeadTrainerTest {
         LabelledFeatures validation = Synthetic.blobs(600, 12, three, 4, 18);
         HeadSpec sentiment = HeadSpec.softmax("sentiment", List.of("negative", "neutral", "positive"));
 
-        TrainingResult result = new HeadTrainer(FULL_PRECISION.withHiddenUnits(24).withEpochs(10, 3))
+        TrainingResult result = new HeadTrainer(
+                        FULL_PRECISION.withHiddenUnits(24).withEpochs(10, 3))
                 .train(sentiment, train, validation);
 
         assertThat(result.bestMetric()).isGreaterThan(0.95); // default metric for softmax: accuracy
@@ -201,11 +219,13 @@ class HeadTrainerTest {
         LabelledFeatures data = new LabelledFeatures(new float[] {1, 2, 3}, new int[] {0, 2, 1}, 1);
         HeadTrainer trainer = new HeadTrainer(TrainingOptions.defaults());
 
-        assertThatThrownBy(() -> trainer.train(SPAM, data, data)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> trainer.train(SPAM, data, data))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("label 2");
         LabelledFeatures onlyNegatives = new LabelledFeatures(new float[] {1, 2}, new int[] {0, 0}, 1);
         assertThatThrownBy(() -> trainer.train(SPAM, onlyNegatives, onlyNegatives))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no rows of class 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no rows of class 1");
     }
 
     @Test
@@ -219,15 +239,18 @@ class HeadTrainerTest {
 
         assertThat(half.bestEpoch()).as("the epoch is chosen at full precision").isEqualTo(full.bestEpoch());
         for (int l = 0; l < 2; l++) {
-            assertThat(Float16.allExact(half.head().layers().get(l).weights())).as("layer %d kernel", l).isTrue();
+            assertThat(Float16.allExact(half.head().layers().get(l).weights()))
+                    .as("layer %d kernel", l)
+                    .isTrue();
             assertThat(Float16.allExact(full.head().layers().get(l).weights())).isFalse();
-            assertThat(half.head().layers().get(l).bias()).isEqualTo(full.head().layers().get(l).bias());
+            assertThat(half.head().layers().get(l).bias())
+                    .isEqualTo(full.head().layers().get(l).bias());
         }
         // Probabilities and metric are the rounded head's own, and rounding moves them only a little.
         float[] expected = headProbabilities(half.head(), validation);
         assertThat(half.validationProbabilities()).containsExactly(expected);
-        assertThat(half.bestMetric()).isEqualTo(ValidationMetric.defaultFor(SPAM)
-                .evaluate(expected, validation.y(), SPAM.outputs()));
+        assertThat(half.bestMetric())
+                .isEqualTo(ValidationMetric.defaultFor(SPAM).evaluate(expected, validation.y(), SPAM.outputs()));
         for (int i = 0; i < expected.length; i++) {
             assertThat(expected[i]).isCloseTo(full.validationProbabilities()[i], within(5e-3f));
         }

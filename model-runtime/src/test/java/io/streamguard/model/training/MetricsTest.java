@@ -48,22 +48,28 @@ class MetricsTest {
     @Test
     void rocAucCountsTiesAsHalf() {
         // Pairs (pos, neg): (.5,.5) tie = 1/2, (.5,.2) 1, (.8,.5) 1, (.8,.2) 1 -> 3.5 / 4.
-        assertThat(Metrics.rocAuc(new int[] {1, 0, 1, 0}, new double[] {0.5, 0.5, 0.8, 0.2}).getAsDouble())
+        assertThat(Metrics.rocAuc(new int[] {1, 0, 1, 0}, new double[] {0.5, 0.5, 0.8, 0.2})
+                        .getAsDouble())
                 .isEqualTo(0.875);
-        assertThat(Metrics.rocAuc(new int[] {1, 0, 0, 1, 0}, new double[] {0.3, 0.3, 0.3, 0.3, 0.3}).getAsDouble())
+        assertThat(Metrics.rocAuc(new int[] {1, 0, 0, 1, 0}, new double[] {0.3, 0.3, 0.3, 0.3, 0.3})
+                        .getAsDouble())
                 .isEqualTo(0.5);
         // Perfectly inverted ranking.
-        assertThat(Metrics.rocAuc(new int[] {1, 1, 0}, new double[] {0.1, 0.2, 0.9}).getAsDouble()).isZero();
+        assertThat(Metrics.rocAuc(new int[] {1, 1, 0}, new double[] {0.1, 0.2, 0.9})
+                        .getAsDouble())
+                .isZero();
         assertThat(Metrics.rocAuc(new int[] {1, 1}, new double[] {0.1, 0.2})).isEmpty();
     }
 
     @Test
     void precisionRecallCurveMergesTies() {
         List<PrPoint> curve = Metrics.precisionRecallCurve(new int[] {1, 0, 1, 0}, new double[] {0.5, 0.5, 0.8, 0.2});
-        assertThat(curve).containsExactly(new PrPoint(0.8, 1.0, 0.5), new PrPoint(0.5, 2.0 / 3, 1.0),
-                new PrPoint(0.2, 0.5, 1.0));
+        assertThat(curve)
+                .containsExactly(
+                        new PrPoint(0.8, 1.0, 0.5), new PrPoint(0.5, 2.0 / 3, 1.0), new PrPoint(0.2, 0.5, 1.0));
         // AP = 0.5 * 1 + 0.5 * 2/3 + 0 * 1/2
-        assertThat(Metrics.averagePrecision(new int[] {1, 0, 1, 0}, new double[] {0.5, 0.5, 0.8, 0.2}).getAsDouble())
+        assertThat(Metrics.averagePrecision(new int[] {1, 0, 1, 0}, new double[] {0.5, 0.5, 0.8, 0.2})
+                        .getAsDouble())
                 .isCloseTo(0.5 + 1.0 / 3, within(1e-12));
     }
 
@@ -129,19 +135,21 @@ class MetricsTest {
         assertThat(json.get("confusion").get(1).get(1).asInt()).isEqualTo(3);
         assertThat(json.get("rocAuc").asDouble()).isEqualTo(0.6875);
         assertThat(json.get("threshold").asDouble()).isEqualTo(0.5);
-        assertThat(r.toTable()).isEqualTo(String.join("\n",
-                "examples 8   accuracy 0.6250   ROC-AUC 0.6875   AUC-PR 0.7470   threshold 0.5000",
-                "",
-                "class      precision     recall         f1   support",
-                "ham           0.6667     0.5000     0.5714         4",
-                "spam          0.6000     0.7500     0.6667         4",
-                "macro avg     0.6333     0.6250     0.6190         8",
-                "",
-                "confusion matrix (rows: actual, columns: predicted)",
-                "                 ham       spam",
-                "ham                2          2",
-                "spam               1          3",
-                ""));
+        assertThat(r.toTable())
+                .isEqualTo(String.join(
+                        "\n",
+                        "examples 8   accuracy 0.6250   ROC-AUC 0.6875   AUC-PR 0.7470   threshold 0.5000",
+                        "",
+                        "class      precision     recall         f1   support",
+                        "ham           0.6667     0.5000     0.5714         4",
+                        "spam          0.6000     0.7500     0.6667         4",
+                        "macro avg     0.6333     0.6250     0.6190         8",
+                        "",
+                        "confusion matrix (rows: actual, columns: predicted)",
+                        "                 ham       spam",
+                        "ham                2          2",
+                        "spam               1          3",
+                        ""));
     }
 
     @Test

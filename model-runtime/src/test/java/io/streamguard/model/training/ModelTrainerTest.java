@@ -56,8 +56,8 @@ class ModelTrainerTest {
         datasets = TinyDatasets.write(tmp.resolve("datasets"));
         cache = new FeatureCache(tmp.resolve("features"));
         settings = settings();
-        run = new ModelTrainer(cache, new BuiltinDatasets(datasets)).train(minilm, settings,
-                ModelTrainer.Listener.silent());
+        run = new ModelTrainer(cache, new BuiltinDatasets(datasets))
+                .train(minilm, settings, ModelTrainer.Listener.silent());
     }
 
     @AfterAll
@@ -71,10 +71,13 @@ class ModelTrainerTest {
     static ModelTrainer.Settings settings() {
         ModelTrainer.Settings v1 = ModelTrainer.Settings.defaults("v-test", Feature.MEAN);
         // minPredicted 2: the default 10 is more rows than the tiny validation sets flag.
-        return new ModelTrainer.Settings(v1.version(), v1.feature(), v1.tasks(), v1.options(),
-                new ThresholdSelector(0.9, 2), v1.seed())
-                .withOptions(o -> o.withDropout(0f, 0f).withHiddenUnits(8).withBatchSize(16)
-                        .withLearningRate(1e-2f).withEpochs(12, 4));
+        return new ModelTrainer.Settings(
+                        v1.version(), v1.feature(), v1.tasks(), v1.options(), new ThresholdSelector(0.9, 2), v1.seed())
+                .withOptions(o -> o.withDropout(0f, 0f)
+                        .withHiddenUnits(8)
+                        .withBatchSize(16)
+                        .withLearningRate(1e-2f)
+                        .withEpochs(12, 4));
     }
 
     @Test
@@ -101,7 +104,8 @@ class ModelTrainerTest {
         HeadsModel model = run.model();
         EncoderInfo info = minilm.encoder().info();
         assertThat(model.encoderId()).isEqualTo("minilm-l6").isEqualTo(info.id());
-        assertThat(model.vocabHash()).isEqualTo(info.vocabHash())
+        assertThat(model.vocabHash())
+                .isEqualTo(info.vocabHash())
                 .isEqualTo(minilm.tokenizer().vocabulary().vocabHash());
         assertThat(model.maxLength()).isEqualTo(minilm.tokenizer().options().maxLength());
         model.checkCompatible(info);
@@ -120,7 +124,8 @@ class ModelTrainerTest {
             if (report.task() == Task.SENTIMENT) {
                 assertThat(report.thresholds()).isNull();
             } else {
-                assertThat(report.thresholds().thresholds()).isEqualTo(thresholds.get(report.task().id()));
+                assertThat(report.thresholds().thresholds())
+                        .isEqualTo(thresholds.get(report.task().id()));
             }
         }
     }
@@ -130,18 +135,23 @@ class ModelTrainerTest {
         Map<String, Map<String, Double>> metrics = run.model().metrics();
         assertThat(metrics).containsOnlyKeys("offensive", "hate", "spam", "sentiment");
         assertThat(metrics.get("spam")).containsKeys("cv5F1", "f1", "macroF1", "accuracy", "rocAuc", "bestEpoch");
-        assertThat(metrics.get("sentiment")).containsKeys("accuracy", "macroF1", "bestEpoch")
+        assertThat(metrics.get("sentiment"))
+                .containsKeys("accuracy", "macroF1", "bestEpoch")
                 .doesNotContainKey("cv5F1");
         assertThat(metrics.get("hate")).containsKeys("macroF1", "f1").doesNotContainKey("cv5F1");
-        assertThat(run.reports()).extracting(ModelTrainer.TaskReport::task)
+        assertThat(run.reports())
+                .extracting(ModelTrainer.TaskReport::task)
                 .containsExactly(Task.OFFENSIVE, Task.HATE, Task.SPAM, Task.SENTIMENT);
         for (ModelTrainer.TaskReport report : run.reports()) {
             String task = report.task().id();
             // Chance is 0.5 (spam F1: 0.4 for always-spam); separable texts must do far better.
             assertThat(report.primary()).as(task).isGreaterThanOrEqualTo(0.8);
-            String key = report.task() == Task.SPAM ? "cv5F1" : report.task().primaryMetric().key();
+            String key = report.task() == Task.SPAM
+                    ? "cv5F1"
+                    : report.task().primaryMetric().key();
             assertThat(metrics.get(task).get(key)).as(task).isEqualTo(report.primary());
-            assertThat(metrics.get(task).get("bestEpoch")).isEqualTo(report.result().bestEpoch());
+            assertThat(metrics.get(task).get("bestEpoch"))
+                    .isEqualTo(report.result().bestEpoch());
             assertThat(report.result().bestEpoch()).isBetween(1, 12);
         }
         assertThat(run.reports().get(2).crossValidatedF1()).isPresent();
@@ -155,7 +165,8 @@ class ModelTrainerTest {
         assertThat(provenance.parentVersion()).isNull();
         assertThat(provenance.notes()).containsKeys("options.spam", "options.sentiment", "thresholds");
         int spamValidation = (TinyDatasets.HAM + TinyDatasets.SPAM) / 5;
-        assertThat(provenance.trainingData()).extracting(r -> r.task() + "/" + r.split() + " " + r.path() + " " + r.rows())
+        assertThat(provenance.trainingData())
+                .extracting(r -> r.task() + "/" + r.split() + " " + r.path() + " " + r.rows())
                 .containsExactly(
                         "offensive/train tweeteval/offensive/train_text.txt + train_labels.txt 24",
                         "offensive/validation tweeteval/offensive/val_text.txt + val_labels.txt 12",
@@ -166,11 +177,13 @@ class ModelTrainerTest {
                         "sentiment/train sst2/train.tsv 24",
                         "sentiment/validation sst2/dev.tsv 12");
         String sms = DatasetReader.sha256(Files.readAllBytes(datasets.resolve("sms-spam/train.tsv")));
-        assertThat(provenance.trainingData()).filteredOn(r -> r.task().equals("spam"))
+        assertThat(provenance.trainingData())
+                .filteredOn(r -> r.task().equals("spam"))
                 .allSatisfy(r -> assertThat(r.sha256()).isEqualTo(sms));
         assertThat(provenance.trainingData().get(7).sha256())
                 .isEqualTo(DatasetReader.sha256(Files.readAllBytes(datasets.resolve("sst2/dev.tsv"))));
-        assertThat(provenance.trainingData()).allSatisfy(r -> assertThat(r.sha256()).matches("[0-9a-f]{64}"));
+        assertThat(provenance.trainingData())
+                .allSatisfy(r -> assertThat(r.sha256()).matches("[0-9a-f]{64}"));
     }
 
     @Test
@@ -182,22 +195,24 @@ class ModelTrainerTest {
         // The datasets dir spelled relative to the working directory, as `--datasets ../x` gives it: features
         // depend on texts only, and provenance must still name files relative to the datasets dir.
         Path relative = Path.of("").toAbsolutePath().relativize(datasets);
-        ModelTrainer.Run again = new ModelTrainer(cache, new BuiltinDatasets(relative)).train(minilm, settings,
-                ModelTrainer.Listener.silent());
+        ModelTrainer.Run again = new ModelTrainer(cache, new BuiltinDatasets(relative))
+                .train(minilm, settings, ModelTrainer.Listener.silent());
 
         assertThat(again.model().heads()).isEqualTo(run.model().heads());
         assertThat(again.model().thresholds()).isEqualTo(run.model().thresholds());
         assertThat(again.model().metrics()).isEqualTo(run.model().metrics());
-        assertThat(again.model().provenance().trainingData()).isEqualTo(run.model().provenance().trainingData());
+        assertThat(again.model().provenance().trainingData())
+                .isEqualTo(run.model().provenance().trainingData());
         assertThat(cacheFiles()).as("cache files neither added nor rewritten").isEqualTo(before);
     }
 
     @Test
     void anotherSeedGivesOtherWeights() {
         ModelTrainer.Settings other = settings.withSeed(7).withTasks(List.of(Task.HATE));
-        assertThat(other.options().values()).allSatisfy(o -> assertThat(o.seed()).isEqualTo(7));
-        ModelTrainer.Run run7 = new ModelTrainer(cache, new BuiltinDatasets(datasets)).train(minilm, other,
-                ModelTrainer.Listener.silent());
+        assertThat(other.options().values())
+                .allSatisfy(o -> assertThat(o.seed()).isEqualTo(7));
+        ModelTrainer.Run run7 = new ModelTrainer(cache, new BuiltinDatasets(datasets))
+                .train(minilm, other, ModelTrainer.Listener.silent());
 
         assertThat(run7.model().provenance().seed()).isEqualTo(7);
         assertThat(run7.model().heads()).hasSize(1);
@@ -221,8 +236,10 @@ class ModelTrainerTest {
             double spamCut = read.thresholds().get("spam").review();
             assertThat(predictions.get(0).scores().label("spam")).isGreaterThanOrEqualTo((float) spamCut);
             assertThat(predictions.get(1).scores().label("spam")).isLessThan((float) spamCut);
-            assertThat(predictions.get(2).scores().classes().get("sentiment").label()).isEqualTo("positive");
-            assertThat(predictions.get(3).scores().classes().get("sentiment").label()).isEqualTo("negative");
+            assertThat(predictions.get(2).scores().classes().get("sentiment").label())
+                    .isEqualTo("positive");
+            assertThat(predictions.get(3).scores().classes().get("sentiment").label())
+                    .isEqualTo("negative");
             assertThat(predictions).allSatisfy(p -> assertThat(p.modelVersion()).isEqualTo("v-test"));
         }
     }
@@ -239,10 +256,19 @@ class ModelTrainerTest {
         assertThat(lines.get(4)).matches("sentiment\\s+accuracy\\s+[01]\\.\\d{4} .* - +-");
 
         String md = TrainingReport.markdown(run, settings, "minilm-l6");
-        assertThat(md).startsWith("# Model v-test on `minilm-l6`")
-                .contains("| offensive | macroF1 | ", "| hate | macroF1 | ", "| spam | cv5 F1 | ",
-                        "| sentiment | accuracy | ", "## offensive", "## hate", "## spam", "## sentiment",
-                        "| sentiment | validation | `sst2/dev.tsv` | ", "`sms-spam/train.tsv (fold 0)`",
+        assertThat(md)
+                .startsWith("# Model v-test on `minilm-l6`")
+                .contains(
+                        "| offensive | macroF1 | ",
+                        "| hate | macroF1 | ",
+                        "| spam | cv5 F1 | ",
+                        "| sentiment | accuracy | ",
+                        "## offensive",
+                        "## hate",
+                        "## spam",
+                        "## sentiment",
+                        "| sentiment | validation | `sst2/dev.tsv` | ",
+                        "`sms-spam/train.tsv (fold 0)`",
                         "confusion matrix")
                 .doesNotContain(tmp.toString());
     }
@@ -253,8 +279,10 @@ class ModelTrainerTest {
         try (Stream<Path> list = Files.list(cache.dir())) {
             for (Path file : list.toList()) {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                files.put(file.getFileName(), attributes.fileKey() + " " + attributes.lastModifiedTime() + " "
-                        + DatasetReader.sha256(Files.readAllBytes(file)));
+                files.put(
+                        file.getFileName(),
+                        attributes.fileKey() + " " + attributes.lastModifiedTime() + " "
+                                + DatasetReader.sha256(Files.readAllBytes(file)));
             }
         }
         return files;

@@ -18,10 +18,14 @@ class StratifiedKFoldTest {
         }
         List<StratifiedKFold.Fold> folds = StratifiedKFold.split(labels, 5, 42);
         assertThat(folds).hasSize(5);
-        int[] all = folds.stream().flatMapToInt(f -> Arrays.stream(f.test())).sorted().toArray();
+        int[] all = folds.stream()
+                .flatMapToInt(f -> Arrays.stream(f.test()))
+                .sorted()
+                .toArray();
         assertThat(all).isEqualTo(IntStream.range(0, 103).toArray());
         for (StratifiedKFold.Fold fold : folds) {
-            long positives = Arrays.stream(fold.test()).filter(i -> labels[i] == 1).count();
+            long positives =
+                    Arrays.stream(fold.test()).filter(i -> labels[i] == 1).count();
             assertThat(positives).isBetween(2L, 3L);
             assertThat(fold.test().length).isBetween(20, 21);
             assertThat(fold.train().length + fold.test().length).isEqualTo(103);

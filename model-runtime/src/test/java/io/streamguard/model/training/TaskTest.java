@@ -16,7 +16,8 @@ class TaskTest {
         assertThat(Task.HATE.headKind()).isEqualTo(HeadKind.SIGMOID);
         assertThat(Task.HATE.headLabels()).containsExactly("hate");
         assertThat(Task.SPAM.headName()).isEqualTo("spam");
-        assertThat(List.of(Task.values())).extracting(t -> t.primaryMetric().key())
+        assertThat(List.of(Task.values()))
+                .extracting(t -> t.primaryMetric().key())
                 .containsExactly("accuracy", "macroF1", "macroF1", "f1");
     }
 

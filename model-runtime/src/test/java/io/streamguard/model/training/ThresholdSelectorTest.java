@@ -33,8 +33,10 @@ class ThresholdSelectorTest {
     void thresholdsReproduceTheirValidationCounts() {
         ThresholdChoice choice = new ThresholdSelector(0.8, 1).choose(SCORES, LABELS);
 
-        assertThat(countAtOrAbove(choice.thresholds().review())).isEqualTo(choice.review().predictedPositives());
-        assertThat(countAtOrAbove(choice.thresholds().block())).isEqualTo(choice.block().predictedPositives());
+        assertThat(countAtOrAbove(choice.thresholds().review()))
+                .isEqualTo(choice.review().predictedPositives());
+        assertThat(countAtOrAbove(choice.thresholds().block()))
+                .isEqualTo(choice.block().predictedPositives());
     }
 
     @Test
@@ -48,7 +50,9 @@ class ThresholdSelectorTest {
         assertThat(strict.blockTargetMet()).isTrue();
         assertThat(fallback.blockTargetMet()).isFalse();
         assertThat(fallback.thresholds().block()).isCloseTo(0.45, within(1e-6));
-        assertThat(fallback.block().precision()).isCloseTo(5.0 / 6, within(1e-9)).isLessThan(1.0);
+        assertThat(fallback.block().precision())
+                .isCloseTo(5.0 / 6, within(1e-9))
+                .isLessThan(1.0);
     }
 
     @Test
@@ -80,7 +84,8 @@ class ThresholdSelectorTest {
         ThresholdSelector selector = ThresholdSelector.defaults();
 
         assertThatThrownBy(() -> selector.choose(new float[] {0.1f, 0.2f}, new int[] {0, 0}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no positive");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no positive");
         assertThatThrownBy(() -> selector.choose(new float[] {0.1f, 0.2f}, new int[] {0, 2}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ThresholdSelector(0, 1)).isInstanceOf(IllegalArgumentException.class);

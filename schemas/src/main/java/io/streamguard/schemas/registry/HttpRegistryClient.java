@@ -47,6 +47,7 @@ final class HttpRegistryClient implements RegistryClient {
     private final Optional<String> authorization;
     /** Index of the URL that last answered, so a failed-over client stays on the healthy one. */
     private final AtomicInteger preferredUrl = new AtomicInteger();
+
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
@@ -59,8 +60,11 @@ final class HttpRegistryClient implements RegistryClient {
                 .followRedirects(HttpClient.Redirect.NORMAL);
         TlsContexts.from(config).ifPresent(builder::sslContext);
         this.http = builder.build();
-        this.authorization = config.basicAuth().map(auth -> "Basic " + Base64.getEncoder().encodeToString(
-                (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
+        this.authorization = config.basicAuth()
+                .map(auth -> "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        (auth.username() + ":" + auth.password()).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
@@ -107,7 +111,9 @@ final class HttpRegistryClient implements RegistryClient {
         String path = "/subjects/" + segment(subject) + "/versions/latest";
         SubjectVersionResponse response = call("GET", path, null, SubjectVersionResponse.class);
         int id = required(response.id(), "id", path);
-        Schema schema = parse(response.schemaType(), required(response.schema(), "schema", path),
+        Schema schema = parse(
+                response.schemaType(),
+                required(response.schema(), "schema", path),
                 "subject " + subject + " (id " + id + ")");
         schemasById.putIfAbsent(id, schema);
         return new SchemaVersion(subject, id, required(response.version(), "version", path), schema);
@@ -134,7 +140,8 @@ final class HttpRegistryClient implements RegistryClient {
     public CompatibilityLevel getCompatibility(String subject) {
         String path = "/config/" + segment(subject);
         try {
-            return call("GET", path + "?defaultToGlobal=true", null, ConfigResponse.class).level(path);
+            return call("GET", path + "?defaultToGlobal=true", null, ConfigResponse.class)
+                    .level(path);
         } catch (RegistryHttpException e) {
             // Registries that ignore defaultToGlobal answer 40401 (unknown subject) or 40408 (no
             // subject-level config); either way the global level is the one in effect.
@@ -186,8 +193,8 @@ final class HttpRegistryClient implements RegistryClient {
             }
             return value;
         } catch (IOException e) {
-            throw new RegistryException("malformed response to " + method + " " + pathAndQuery + ": "
-                    + e.getMessage(), e);
+            throw new RegistryException(
+                    "malformed response to " + method + " " + pathAndQuery + ": " + e.getMessage(), e);
         }
     }
 
@@ -208,8 +215,11 @@ final class HttpRegistryClient implements RegistryClient {
                 }
                 failure = error;
             } catch (IOException e) {
-                failure = new RegistryUnreachableException("no schema registry reachable for " + request + " after "
-                        + attempt + " attempt(s) (tried " + config.urls() + "): " + e, attempt, e);
+                failure = new RegistryUnreachableException(
+                        "no schema registry reachable for " + request + " after " + attempt + " attempt(s) (tried "
+                                + config.urls() + "): " + e,
+                        attempt,
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException("interrupted during " + request, e);
@@ -218,8 +228,13 @@ final class HttpRegistryClient implements RegistryClient {
                 throw failure;
             }
             Duration backoff = backoff(attempt);
-            log.warn("Schema registry {} failed (attempt {}/{}), retrying in {} ms: {}", request, attempt, maxAttempts,
-                    backoff.toMillis(), failure.getMessage());
+            log.warn(
+                    "Schema registry {} failed (attempt {}/{}), retrying in {} ms: {}",
+                    request,
+                    attempt,
+                    maxAttempts,
+                    backoff.toMillis(),
+                    failure.getMessage());
             try {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException e) {
@@ -241,9 +256,11 @@ final class HttpRegistryClient implements RegistryClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(config.requestTimeout())
                     .header("Accept", ACCEPT)
-                    .method(method, body == null
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             if (body != null) {
                 request.header("Content-Type", CONTENT_TYPE);
             }
@@ -329,14 +346,14 @@ final class HttpRegistryClient implements RegistryClient {
 
     private static Schema parse(String schemaType, String text, String what) {
         if (schemaType != null && !"AVRO".equalsIgnoreCase(schemaType)) {
-            throw new UnsupportedSchemaException("registry schema for " + what + " is of type " + schemaType
-                    + "; only AVRO is supported");
+            throw new UnsupportedSchemaException(
+                    "registry schema for " + what + " is of type " + schemaType + "; only AVRO is supported");
         }
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
-            throw new UnsupportedSchemaException("registry schema for " + what + " is not a parseable Avro schema: "
-                    + e.getMessage(), e);
+            throw new UnsupportedSchemaException(
+                    "registry schema for " + what + " is not a parseable Avro schema: " + e.getMessage(), e);
         }
     }
 
@@ -353,17 +370,14 @@ final class HttpRegistryClient implements RegistryClient {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    record IdResponse(Integer id) {
-    }
+    record IdResponse(Integer id) {}
 
-    record SchemaResponse(String schema, String schemaType) {
-    }
+    record SchemaResponse(String schema, String schemaType) {}
 
-    record SubjectVersionResponse(String subject, Integer id, Integer version, String schema, String schemaType) {
-    }
+    record SubjectVersionResponse(String subject, Integer id, Integer version, String schema, String schemaType) {}
 
-    record CompatibilityResponse(@JsonProperty("is_compatible") Boolean isCompatible) {
-    }
+    record CompatibilityResponse(
+            @JsonProperty("is_compatible") Boolean isCompatible) {}
 
     /** Confluent answers GET with "compatibilityLevel" and PUT with "compatibility". */
     record ConfigResponse(String compatibilityLevel, String compatibility) {

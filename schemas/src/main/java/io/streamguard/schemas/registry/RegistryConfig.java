@@ -168,7 +168,8 @@ public record RegistryConfig(
      *     takes precedence over {@code autoRegisterSchemas}
      * @param latestCacheTtl how long that latest version is cached; empty means forever
      */
-    public record SerdeSettings(boolean autoRegisterSchemas, boolean useLatestVersion, Optional<Duration> latestCacheTtl) {
+    public record SerdeSettings(
+            boolean autoRegisterSchemas, boolean useLatestVersion, Optional<Duration> latestCacheTtl) {
 
         public static final SerdeSettings DEFAULTS = new SerdeSettings(true, false, Optional.empty());
 
@@ -198,8 +199,7 @@ public record RegistryConfig(
         private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
         private SerdeSettings serde = SerdeSettings.DEFAULTS;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** One URL, or several separated by commas. */
         public Builder url(String urls) {
@@ -273,14 +273,23 @@ public record RegistryConfig(
         }
 
         public RegistryConfig build() {
-            return new RegistryConfig(urls, Optional.ofNullable(basicAuth), Optional.ofNullable(truststore),
-                    Optional.ofNullable(keystore), Optional.ofNullable(keyPassword), connectTimeout, requestTimeout,
-                    retries, retryBackoff, serde);
+            return new RegistryConfig(
+                    urls,
+                    Optional.ofNullable(basicAuth),
+                    Optional.ofNullable(truststore),
+                    Optional.ofNullable(keystore),
+                    Optional.ofNullable(keyPassword),
+                    connectTimeout,
+                    requestTimeout,
+                    retries,
+                    retryBackoff,
+                    serde);
         }
     }
 
     static List<URI> parseUrls(Object value) {
-        Collection<?> parts = value instanceof Collection<?> c ? c : List.of(value.toString().split(","));
+        Collection<?> parts =
+                value instanceof Collection<?> c ? c : List.of(value.toString().split(","));
         List<URI> urls = new ArrayList<>();
         for (Object part : parts) {
             String text = part.toString().trim();
@@ -305,7 +314,13 @@ public record RegistryConfig(
             return url;
         }
         try {
-            return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(),
+            return new URI(
+                    url.getScheme(),
+                    null,
+                    url.getHost(),
+                    url.getPort(),
+                    url.getPath(),
+                    url.getQuery(),
                     url.getFragment());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("malformed registry URL: " + redact(url), e);

@@ -56,57 +56,132 @@ final class RegistryProperties {
 
     /** The serde keys: read on their own too, when a serde is handed a ready client. */
     static final ConfigDef SERDE_DEF = new ConfigDef()
-            .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    AUTO_REGISTER_SCHEMAS,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Whether the serializer registers the record's schema; when false it only looks the schema up.")
-            .define(USE_LATEST_VERSION, Type.BOOLEAN, false, Importance.LOW,
+            .define(
+                    USE_LATEST_VERSION,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
                     "Whether the serializer writes with the subject's latest schema (the record is projected onto"
                             + " it); takes precedence over auto.register.schemas.")
-            .define(LATEST_CACHE_TTL_SEC, Type.LONG, -1L, Importance.LOW,
+            .define(
+                    LATEST_CACHE_TTL_SEC,
+                    Type.LONG,
+                    -1L,
+                    Importance.LOW,
                     "How long, in seconds, the serializer caches the subject's latest version; negative: forever.");
 
-    private static final ConfigDef.Validator CREDENTIALS_SOURCE = ConfigDef.LambdaValidator.with((name, value) -> {
-        String text = value == null ? "" : value.toString().trim().toUpperCase(Locale.ROOT);
-        if (!text.isEmpty() && !text.equals("USER_INFO") && !text.equals("URL")) {
-            throw new ConfigException("unsupported " + name + ": " + value + " (expected USER_INFO or URL)");
-        }
-    }, () -> "USER_INFO or URL");
+    private static final ConfigDef.Validator CREDENTIALS_SOURCE = ConfigDef.LambdaValidator.with(
+            (name, value) -> {
+                String text = value == null ? "" : value.toString().trim().toUpperCase(Locale.ROOT);
+                if (!text.isEmpty() && !text.equals("USER_INFO") && !text.equals("URL")) {
+                    throw new ConfigException("unsupported " + name + ": " + value + " (expected USER_INFO or URL)");
+                }
+            },
+            () -> "USER_INFO or URL");
 
     static final ConfigDef CONFIG_DEF = new ConfigDef(SERDE_DEF)
-            .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            .define(
+                    URL,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    Importance.HIGH,
                     "Base URL, or comma-separated URLs tried in turn on connection failure; may carry a path"
                             + " prefix, e.g. http://host:8080/apis/ccompat/v7.")
-            .define(BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, null, CREDENTIALS_SOURCE, Importance.MEDIUM,
+            .define(
+                    BASIC_AUTH_CREDENTIALS_SOURCE,
+                    Type.STRING,
+                    null,
+                    CREDENTIALS_SOURCE,
+                    Importance.MEDIUM,
                     "Where basic-auth credentials come from: USER_INFO (basic.auth.user.info) or URL"
                             + " (http://user:pass@host). Default: USER_INFO if user info is set, else URL.")
-            .define(PREFIX + BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, null, CREDENTIALS_SOURCE, Importance.LOW,
+            .define(
+                    PREFIX + BASIC_AUTH_CREDENTIALS_SOURCE,
+                    Type.STRING,
+                    null,
+                    CREDENTIALS_SOURCE,
+                    Importance.LOW,
                     "Alias of " + BASIC_AUTH_CREDENTIALS_SOURCE + ".")
-            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+            .define(
+                    BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
                     "user:password for HTTP basic authentication (the password may contain colons).")
-            .define(PREFIX + BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+            .define(
+                    PREFIX + BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
                     "Alias of " + BASIC_AUTH_USER_INFO + ".")
-            .define(SSL_TRUSTSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    SSL_TRUSTSTORE_LOCATION,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "Trust store for https URLs; default: the JDK's trusted certificates.")
             .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the trust store.")
-            .define(SSL_TRUSTSTORE_TYPE, Type.STRING, DEFAULT_STORE_TYPE, Importance.LOW,
+            .define(
+                    SSL_TRUSTSTORE_TYPE,
+                    Type.STRING,
+                    DEFAULT_STORE_TYPE,
+                    Importance.LOW,
                     "Format of the trust store (JKS, PKCS12).")
-            .define(SSL_KEYSTORE_LOCATION, Type.STRING, null, Importance.MEDIUM,
+            .define(
+                    SSL_KEYSTORE_LOCATION,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
                     "Key store with the client certificate, for mutual TLS.")
             .define(SSL_KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the key store.")
-            .define(SSL_KEYSTORE_TYPE, Type.STRING, DEFAULT_STORE_TYPE, Importance.LOW,
+            .define(
+                    SSL_KEYSTORE_TYPE,
+                    Type.STRING,
+                    DEFAULT_STORE_TYPE,
+                    Importance.LOW,
                     "Format of the key store (JKS, PKCS12).")
-            .define(SSL_KEY_PASSWORD, Type.PASSWORD, null, Importance.LOW,
+            .define(
+                    SSL_KEY_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.LOW,
                     "Password of the private key in the key store; default: the key store's password.")
-            .define(RETRIES, Type.LONG, (long) DEFAULT_RETRIES, Range.between(0, Integer.MAX_VALUE), Importance.LOW,
+            .define(
+                    RETRIES,
+                    Type.LONG,
+                    (long) DEFAULT_RETRIES,
+                    Range.between(0, Integer.MAX_VALUE),
+                    Importance.LOW,
                     "Retries after the first attempt, on 5xx answers and I/O errors; 0 disables retrying.")
-            .define(RETRY_BACKOFF_MS, Type.LONG, DEFAULT_RETRY_BACKOFF.toMillis(), Range.atLeast(0), Importance.LOW,
+            .define(
+                    RETRY_BACKOFF_MS,
+                    Type.LONG,
+                    DEFAULT_RETRY_BACKOFF.toMillis(),
+                    Range.atLeast(0),
+                    Importance.LOW,
                     "First backoff before a retry; doubles per retry, capped at 10 s.")
-            .define(REQUEST_TIMEOUT_MS, Type.LONG, DEFAULT_REQUEST_TIMEOUT.toMillis(), Range.atLeast(1),
-                    Importance.LOW, "Timeout of one HTTP request.")
-            .define(CONNECT_TIMEOUT_MS, Type.LONG, DEFAULT_CONNECT_TIMEOUT.toMillis(), Range.atLeast(1),
-                    Importance.LOW, "Timeout of one connection attempt; short, so failover to the next URL is quick.");
+            .define(
+                    REQUEST_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_REQUEST_TIMEOUT.toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Timeout of one HTTP request.")
+            .define(
+                    CONNECT_TIMEOUT_MS,
+                    Type.LONG,
+                    DEFAULT_CONNECT_TIMEOUT.toMillis(),
+                    Range.atLeast(1),
+                    Importance.LOW,
+                    "Timeout of one connection attempt; short, so failover to the next URL is quick.");
 
-    private RegistryProperties() {
-    }
+    private RegistryProperties() {}
 
     /** Everything {@link RegistryConfig#fromMap} documents; other keys are ignored. */
     static RegistryConfig parse(Map<String, ?> props) {
@@ -141,13 +216,11 @@ final class RegistryProperties {
 
         String trustLocation = p.string(SSL_TRUSTSTORE_LOCATION);
         if (trustLocation != null) {
-            b.truststore(Path.of(trustLocation), p.secret(SSL_TRUSTSTORE_PASSWORD),
-                    storeType(p, SSL_TRUSTSTORE_TYPE));
+            b.truststore(Path.of(trustLocation), p.secret(SSL_TRUSTSTORE_PASSWORD), storeType(p, SSL_TRUSTSTORE_TYPE));
         }
         String keyLocation = p.string(SSL_KEYSTORE_LOCATION);
         if (keyLocation != null) {
-            b.keystore(Path.of(keyLocation), p.secret(SSL_KEYSTORE_PASSWORD),
-                    storeType(p, SSL_KEYSTORE_TYPE));
+            b.keystore(Path.of(keyLocation), p.secret(SSL_KEYSTORE_PASSWORD), storeType(p, SSL_KEYSTORE_TYPE));
         }
         String keyPassword = p.secret(SSL_KEY_PASSWORD);
         if (keyPassword != null) {
@@ -174,7 +247,9 @@ final class RegistryProperties {
 
     private static SerdeSettings serde(Parsed p) {
         long ttlSec = p.getLong(LATEST_CACHE_TTL_SEC);
-        return new SerdeSettings(p.getBoolean(AUTO_REGISTER_SCHEMAS), p.getBoolean(USE_LATEST_VERSION),
+        return new SerdeSettings(
+                p.getBoolean(AUTO_REGISTER_SCHEMAS),
+                p.getBoolean(USE_LATEST_VERSION),
                 ttlSec < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttlSec)));
     }
 

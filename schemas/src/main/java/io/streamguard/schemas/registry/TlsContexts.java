@@ -15,8 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 /** Builds the JDK {@link SSLContext} the config asks for. */
 final class TlsContexts {
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /** Empty when neither store is configured, so the HTTP client keeps the JDK's default context. */
     static Optional<SSLContext> from(RegistryConfig config) {
@@ -51,8 +50,8 @@ final class TlsContexts {
         try (InputStream in = Files.newInputStream(ref.location())) {
             store.load(in, ref.password() == null ? null : ref.password().toCharArray());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot load " + ref.type() + " store " + ref.location() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot load " + ref.type() + " store " + ref.location() + ": " + e.getMessage(), e);
         }
         return store;
     }

@@ -54,7 +54,9 @@ public class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T
 
     private AvroDeserializer(Class<? extends SpecificRecord> recordClass, RegistryClient client) {
         this.recordClass = recordClass;
-        this.readerSchema = recordClass == null ? null : SpecificData.getForClass(recordClass).getSchema(recordClass);
+        this.readerSchema = recordClass == null
+                ? null
+                : SpecificData.getForClass(recordClass).getSchema(recordClass);
         this.clientGiven = client != null;
         this.client = client;
     }
@@ -66,8 +68,8 @@ public class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T
 
     /** Reads into {@code recordClass} using {@code client}; ready to use. */
     public static <T extends SpecificRecord> AvroDeserializer<T> specific(Class<T> recordClass, RegistryClient client) {
-        return new AvroDeserializer<>(Objects.requireNonNull(recordClass, "recordClass"),
-                Objects.requireNonNull(client, "client"));
+        return new AvroDeserializer<>(
+                Objects.requireNonNull(recordClass, "recordClass"), Objects.requireNonNull(client, "client"));
     }
 
     /** For {@link AvroSerde}'s subclass constructor, where T is only known to be an IndexedRecord. */
@@ -121,8 +123,8 @@ public class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T
             throw new WireFormatException(topic, id, "corrupt or truncated Avro body: " + Describe.failure(e), e);
         }
         if (unread > 0) {
-            throw new WireFormatException(topic, id, unread
-                    + " byte(s) left after the Avro body; the data does not match schema id " + id);
+            throw new WireFormatException(
+                    topic, id, unread + " byte(s) left after the Avro body; the data does not match schema id " + id);
         }
         return value;
     }
@@ -141,8 +143,8 @@ public class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T
             throw new RegistryCallException(topic, "fetching schema id " + id, e);
         }
         if (writer.getType() != Schema.Type.RECORD) {
-            throw new SchemaResolutionException(topic, id, "writer schema is " + writer.getType()
-                    + ", but this deserializer reads records");
+            throw new SchemaResolutionException(
+                    topic, id, "writer schema is " + writer.getType() + ", but this deserializer reads records");
         }
         if (readerSchema == null) {
             reader = new GenericDatumReader<>(writer, writer, GenericData.get());
@@ -151,8 +153,11 @@ public class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T
             SchemaCompatibility.SchemaPairCompatibility check =
                     SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
             if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-                throw new SchemaResolutionException(topic, id, "writer schema " + writer.getFullName()
-                        + " cannot be read as " + recordClass.getName() + ": " + Describe.incompatibilities(check));
+                throw new SchemaResolutionException(
+                        topic,
+                        id,
+                        "writer schema " + writer.getFullName() + " cannot be read as " + recordClass.getName() + ": "
+                                + Describe.incompatibilities(check));
             }
             reader = new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForClass(recordClass));
         }

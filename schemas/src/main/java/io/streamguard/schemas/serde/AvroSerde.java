@@ -65,10 +65,10 @@ public class AvroSerde<T extends IndexedRecord> implements Serde<T> {
     }
 
     /** Value serde for {@code recordClass}, ready to use. */
-    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> recordClass, RegistryClient client,
-            SerdeSettings settings) {
-        return new AvroSerde<>(new AvroSerializer<>(client, settings, false),
-                AvroDeserializer.specific(recordClass, client), true);
+    public static <T extends SpecificRecord> AvroSerde<T> specific(
+            Class<T> recordClass, RegistryClient client, SerdeSettings settings) {
+        return new AvroSerde<>(
+                new AvroSerializer<>(client, settings, false), AvroDeserializer.specific(recordClass, client), true);
     }
 
     /** Generic serde; call {@link #configure} before use. */

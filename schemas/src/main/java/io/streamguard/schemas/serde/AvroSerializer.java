@@ -2,7 +2,6 @@ package io.streamguard.schemas.serde;
 
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.registry.RegistryClient;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.registry.RegistryConfig.SerdeSettings;
 import io.streamguard.schemas.registry.RegistryException;
 import io.streamguard.schemas.registry.SchemaVersion;
@@ -101,7 +100,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         if (settings.useLatestVersion()) {
             SchemaVersion latest = latest(topic, subject);
             schemaId = latest.id();
-            writer = projections.computeIfAbsent(new ProjectionKey(latest.id(), schema, record.getClass()),
+            writer = projections.computeIfAbsent(
+                    new ProjectionKey(latest.id(), schema, record.getClass()),
                     key -> writerOnto(topic, latest, record));
         } else {
             schemaId = registeredId(topic, subject, schema);
@@ -116,8 +116,10 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             writer.write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot serialize " + schema.getFullName() + " for topic '" + topic
-                    + "' (schema id " + schemaId + "): " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot serialize " + schema.getFullName() + " for topic '" + topic + "' (schema id " + schemaId
+                            + "): " + e.getMessage(),
+                    e);
         }
         return out.toByteArray();
     }
@@ -128,8 +130,11 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         } catch (UnknownSchemaException e) {
             throw new SchemaNotRegisteredException(subject, schema.getFullName(), e);
         } catch (RegistryException e) {
-            throw new RegistryCallException(topic, (settings.autoRegisterSchemas() ? "registering " : "looking up ")
-                    + schema.getFullName() + " under subject '" + subject + "'", e);
+            throw new RegistryCallException(
+                    topic,
+                    (settings.autoRegisterSchemas() ? "registering " : "looking up ") + schema.getFullName()
+                            + " under subject '" + subject + "'",
+                    e);
         }
     }
 
@@ -144,8 +149,8 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
             latestBySubject.put(subject, new Latest(version, now));
             return version;
         } catch (RegistryException e) {
-            throw new RegistryCallException(topic, "fetching the latest schema of subject '" + subject
-                    + "' (use.latest.version=true)", e);
+            throw new RegistryCallException(
+                    topic, "fetching the latest schema of subject '" + subject + "' (use.latest.version=true)", e);
         }
     }
 
@@ -154,15 +159,19 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         Schema own = sample.getSchema();
         DatumWriter<Object> ownWriter = datumWriter(sample);
         // Same canonical form means identical binary encoding: no conversion needed.
-        if (SchemaNormalization.parsingFingerprint64(own) == SchemaNormalization.parsingFingerprint64(latest.schema())) {
+        if (SchemaNormalization.parsingFingerprint64(own)
+                == SchemaNormalization.parsingFingerprint64(latest.schema())) {
             return ownWriter::write;
         }
         SchemaCompatibility.SchemaPairCompatibility check =
                 SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), own);
         if (check.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SchemaResolutionException(topic, latest.id(), own.getFullName() + " cannot be written as version "
-                    + latest.version() + " of subject '" + latest.subject() + "': "
-                    + Describe.incompatibilities(check));
+            throw new SchemaResolutionException(
+                    topic,
+                    latest.id(),
+                    own.getFullName() + " cannot be written as version "
+                            + latest.version() + " of subject '" + latest.subject() + "': "
+                            + Describe.incompatibilities(check));
         }
         // Let Avro's schema resolution do the projection: encode with our schema, decode as the latest
         // (filling defaults, dropping unknown fields), encode that. Only paid when the schemas differ.
@@ -181,8 +190,9 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     /** Specific records need their class's model (logical-type conversions, Java enums). */
     private DatumWriter<Object> datumWriter(IndexedRecord record) {
         Class<?> type = record instanceof SpecificRecord ? record.getClass() : GenericData.Record.class;
-        return writers.computeIfAbsent(new WriterKey(record.getSchema(), type), key ->
-                key.type() == GenericData.Record.class
+        return writers.computeIfAbsent(
+                new WriterKey(record.getSchema(), type),
+                key -> key.type() == GenericData.Record.class
                         ? new GenericDatumWriter<>(key.schema(), GenericData.get())
                         : new SpecificDatumWriter<>(key.schema(), SpecificData.getForClass(key.type())));
     }
@@ -192,16 +202,16 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
         void write(Object record, Encoder encoder) throws IOException;
     }
 
-    private record WriterKey(Schema schema, Class<?> type) {
-    }
+    private record WriterKey(Schema schema, Class<?> type) {}
 
-    private record ProjectionKey(int latestId, Schema schema, Class<?> type) {
-    }
+    private record ProjectionKey(int latestId, Schema schema, Class<?> type) {}
 
     private record Latest(SchemaVersion version, long fetchedAtNanos) {
 
         boolean expired(long nowNanos, SerdeSettings settings) {
-            return settings.latestCacheTtl().map(ttl -> nowNanos - fetchedAtNanos >= ttl.toNanos()).orElse(false);
+            return settings.latestCacheTtl()
+                    .map(ttl -> nowNanos - fetchedAtNanos >= ttl.toNanos())
+                    .orElse(false);
         }
     }
 }

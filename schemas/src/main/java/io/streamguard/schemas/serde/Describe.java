@@ -7,8 +7,7 @@ import org.apache.avro.SchemaCompatibility;
 /** Human-readable reasons for the serde exceptions (they end up in dead-letter headers). */
 final class Describe {
 
-    private Describe() {
-    }
+    private Describe() {}
 
     static String incompatibilities(SchemaCompatibility.SchemaPairCompatibility check) {
         return check.getResult().getIncompatibilities().stream()
@@ -20,6 +19,8 @@ final class Describe {
         if (e instanceof EOFException && e.getMessage() == null) {
             return "unexpected end of data";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -20,7 +20,9 @@ public class RegistryCallException extends SerializationException {
     private final String topic;
 
     public RegistryCallException(String topic, String action, RegistryException cause) {
-        super("Schema registry call failed while " + action + " for topic '" + topic + "': " + cause.getMessage(), cause);
+        super(
+                "Schema registry call failed while " + action + " for topic '" + topic + "': " + cause.getMessage(),
+                cause);
         this.topic = topic;
     }
 

@@ -11,8 +11,10 @@ public class SchemaNotRegisteredException extends SerializationException {
     private final String subject;
 
     public SchemaNotRegisteredException(String subject, String schemaName, UnknownSchemaException cause) {
-        super("Schema " + schemaName + " is not registered under subject '" + subject
-                + "' and auto.register.schemas is false: " + cause.getMessage(), cause);
+        super(
+                "Schema " + schemaName + " is not registered under subject '" + subject
+                        + "' and auto.register.schemas is false: " + cause.getMessage(),
+                cause);
         this.subject = subject;
     }
 

@@ -13,15 +13,14 @@ final class SerdeConfigs {
         void init(RegistryClient client, SerdeSettings settings, boolean isKey);
     }
 
-    private SerdeConfigs() {
-    }
+    private SerdeConfigs() {}
 
     /**
      * With a client given at construction only the serde settings are read; otherwise a client is built
      * from the registry properties.
      */
-    static void configure(Map<String, ?> configs, boolean isKey, boolean clientGiven, RegistryClient given,
-            Target target) {
+    static void configure(
+            Map<String, ?> configs, boolean isKey, boolean clientGiven, RegistryClient given, Target target) {
         try {
             if (clientGiven) {
                 target.init(given, SerdeSettings.fromMap(configs), isKey);

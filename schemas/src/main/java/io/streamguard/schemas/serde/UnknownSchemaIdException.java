@@ -12,8 +12,10 @@ public class UnknownSchemaIdException extends SerializationException {
     private final int schemaId;
 
     public UnknownSchemaIdException(String topic, int schemaId, UnknownSchemaException cause) {
-        super("Record on topic '" + topic + "' references schema id " + schemaId
-                + ", which the schema registry does not know: " + cause.getMessage(), cause);
+        super(
+                "Record on topic '" + topic + "' references schema id " + schemaId
+                        + ", which the schema registry does not know: " + cause.getMessage(),
+                cause);
         this.topic = topic;
         this.schemaId = schemaId;
     }

@@ -21,8 +21,10 @@ public class WireFormatException extends SerializationException {
     }
 
     public WireFormatException(String topic, Integer schemaId, String reason, Throwable cause) {
-        super("Malformed record on topic '" + topic + "'" + (schemaId == null ? "" : " (schema id " + schemaId + ")")
-                + ": " + reason, cause);
+        super(
+                "Malformed record on topic '" + topic + "'" + (schemaId == null ? "" : " (schema id " + schemaId + ")")
+                        + ": " + reason,
+                cause);
         this.topic = topic;
         this.schemaId = schemaId;
         this.reason = reason;

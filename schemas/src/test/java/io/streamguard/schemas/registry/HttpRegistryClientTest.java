@@ -46,7 +46,8 @@ class HttpRegistryClientTest {
     }
 
     private static RegistryClient client(RegistryConfig.Builder builder) {
-        return RegistryClient.create(builder.retries(2).retryBackoff(Duration.ofMillis(1)).build());
+        return RegistryClient.create(
+                builder.retries(2).retryBackoff(Duration.ofMillis(1)).build());
     }
 
     private static String schemaJson(Schema schema) throws IOException {
@@ -90,8 +91,10 @@ class HttpRegistryClientTest {
 
     @Test
     void lookupAsksWithoutRegisteringAndCaches() {
-        registry.respond(200, "{\"subject\":\"" + SUBJECT + "\",\"id\":3,\"version\":2,\"schema\":"
-                + JSON.valueToTree(SCHEMA.toString()) + "}");
+        registry.respond(
+                200,
+                "{\"subject\":\"" + SUBJECT + "\",\"id\":3,\"version\":2,\"schema\":"
+                        + JSON.valueToTree(SCHEMA.toString()) + "}");
         RegistryClient client = client();
 
         assertThat(client.lookup(SUBJECT, SCHEMA)).isEqualTo(3);
@@ -126,8 +129,10 @@ class HttpRegistryClientTest {
 
     @Test
     void latestReturnsIdVersionAndParsedSchema() {
-        registry.respond(200, "{\"subject\":\"" + SUBJECT + "\",\"id\":12,\"version\":4,\"schema\":"
-                + JSON.valueToTree(SCHEMA.toString()) + "}");
+        registry.respond(
+                200,
+                "{\"subject\":\"" + SUBJECT + "\",\"id\":12,\"version\":4,\"schema\":"
+                        + JSON.valueToTree(SCHEMA.toString()) + "}");
 
         SchemaVersion latest = client().latest(SUBJECT);
 
@@ -172,20 +177,26 @@ class HttpRegistryClientTest {
 
         var requests = registry.requests();
         assertThat(requests).extracting(FakeRegistryServer.Request::method).containsExactly("GET", "GET", "PUT", "PUT");
-        assertThat(requests).extracting(FakeRegistryServer.Request::path)
+        assertThat(requests)
+                .extracting(FakeRegistryServer.Request::path)
                 .containsExactly("/config", "/config/text-events-value", "/config/text-events-value", "/config");
         assertThat(requests.get(1).query()).isEqualTo("defaultToGlobal=true");
-        assertThat(JSON.readTree(requests.get(2).body()).get("compatibility").asText()).isEqualTo("FORWARD");
-        assertThat(JSON.readTree(requests.get(3).body()).get("compatibility").asText()).isEqualTo("NONE");
+        assertThat(JSON.readTree(requests.get(2).body()).get("compatibility").asText())
+                .isEqualTo("FORWARD");
+        assertThat(JSON.readTree(requests.get(3).body()).get("compatibility").asText())
+                .isEqualTo("NONE");
     }
 
     @Test
     void subjectWithoutItsOwnLevelFallsBackToTheGlobalOne() {
-        registry.respond(404, "{\"error_code\":40408,\"message\":\"Subject does not have subject-level compatibility configured\"}")
+        registry.respond(
+                        404,
+                        "{\"error_code\":40408,\"message\":\"Subject does not have subject-level compatibility configured\"}")
                 .respond(200, "{\"compatibilityLevel\":\"BACKWARD\"}");
 
         assertThat(client().getCompatibility(SUBJECT)).isEqualTo(CompatibilityLevel.BACKWARD);
-        assertThat(registry.requests()).extracting(FakeRegistryServer.Request::path)
+        assertThat(registry.requests())
+                .extracting(FakeRegistryServer.Request::path)
                 .containsExactly("/config/text-events-value", "/config");
     }
 
@@ -194,8 +205,11 @@ class HttpRegistryClientTest {
         registry.respond(503, "{\"error_code\":50003,\"message\":\"busy\"}")
                 .respond(502, "Bad Gateway")
                 .respond(200, "{\"id\":1}");
-        RegistryClient client = RegistryClient.create(RegistryConfig.builder().url(registry.url())
-                .retries(3).retryBackoff(Duration.ofMillis(50)).build());
+        RegistryClient client = RegistryClient.create(RegistryConfig.builder()
+                .url(registry.url())
+                .retries(3)
+                .retryBackoff(Duration.ofMillis(50))
+                .build());
 
         long start = System.nanoTime();
         assertThat(client.register(SUBJECT, SCHEMA)).isEqualTo(1);
@@ -211,8 +225,8 @@ class HttpRegistryClientTest {
             registry.respond(500, "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}");
         }
 
-        RegistryHttpException e = catchThrowableOfType(RegistryHttpException.class,
-                () -> client().register(SUBJECT, SCHEMA));
+        RegistryHttpException e =
+                catchThrowableOfType(RegistryHttpException.class, () -> client().register(SUBJECT, SCHEMA));
 
         assertThat(e.status()).isEqualTo(500);
         assertThat(e.errorCode()).hasValue(50001);
@@ -232,8 +246,8 @@ class HttpRegistryClientTest {
     void clientErrorsAreTypedAndNeverRetried(int status, int errorCode, Class<?> expected) {
         registry.respond(status, "{\"error_code\":" + errorCode + ",\"message\":\"nope\"}");
 
-        RegistryHttpException e = catchThrowableOfType(RegistryHttpException.class,
-                () -> client().register(SUBJECT, SCHEMA));
+        RegistryHttpException e =
+                catchThrowableOfType(RegistryHttpException.class, () -> client().register(SUBJECT, SCHEMA));
 
         assertThat(e).isExactlyInstanceOf(expected);
         assertThat(e.status()).isEqualTo(status);
@@ -283,7 +297,9 @@ class HttpRegistryClientTest {
         client.register(SUBJECT, SCHEMA);
 
         String expected = "Basic " + Base64.getEncoder().encodeToString("alice:pa:ss".getBytes(StandardCharsets.UTF_8));
-        assertThat(registry.requests()).extracting(r -> r.header("Authorization")).containsOnly(expected);
+        assertThat(registry.requests())
+                .extracting(r -> r.header("Authorization"))
+                .containsOnly(expected);
     }
 
     @Test
@@ -299,7 +315,8 @@ class HttpRegistryClientTest {
     void pathPrefixOfTheBaseUrlIsKept() {
         registry.respond(200, "{\"id\":1}");
 
-        client(RegistryConfig.builder().url(registry.url() + "/apis/ccompat/v7/")).register(SUBJECT, SCHEMA);
+        client(RegistryConfig.builder().url(registry.url() + "/apis/ccompat/v7/"))
+                .register(SUBJECT, SCHEMA);
 
         assertThat(registry.lastRequest().path()).isEqualTo("/apis/ccompat/v7/subjects/text-events-value/versions");
     }
@@ -317,7 +334,8 @@ class HttpRegistryClientTest {
     void unreachableRegistryIsReportedAfterRetries() throws IOException {
         String dead = deadUrl();
 
-        RegistryUnreachableException e = catchThrowableOfType(RegistryUnreachableException.class,
+        RegistryUnreachableException e = catchThrowableOfType(
+                RegistryUnreachableException.class,
                 () -> client(RegistryConfig.builder().url(dead)).subjects());
 
         assertThat(e.attempts()).isEqualTo(3);

@@ -35,11 +35,12 @@ class RegistryConfigTest {
 
     @Test
     void commaSeparatedUrlsKeepTheirPathPrefixWithoutTrailingSlash() {
-        RegistryConfig config = RegistryConfig.fromMap(Map.of(RegistryConfig.URL,
-                " http://a:8080/apis/ccompat/v7/ , https://b:8443/apis/ccompat/v7"));
+        RegistryConfig config = RegistryConfig.fromMap(
+                Map.of(RegistryConfig.URL, " http://a:8080/apis/ccompat/v7/ , https://b:8443/apis/ccompat/v7"));
 
-        assertThat(config.urls()).containsExactly(
-                URI.create("http://a:8080/apis/ccompat/v7"), URI.create("https://b:8443/apis/ccompat/v7"));
+        assertThat(config.urls())
+                .containsExactly(
+                        URI.create("http://a:8080/apis/ccompat/v7"), URI.create("https://b:8443/apis/ccompat/v7"));
     }
 
     @Test
@@ -73,10 +74,13 @@ class RegistryConfigTest {
         RegistryConfig config = RegistryConfig.fromMap(props);
 
         assertThat(config.basicAuth()).contains(new RegistryConfig.BasicAuth("svc", "secret"));
-        assertThat(config.truststore()).contains(new RegistryConfig.KeyStoreRef(Path.of("/etc/trust.jks"), "tpass", "JKS"));
-        assertThat(config.keystore()).contains(new RegistryConfig.KeyStoreRef(Path.of("/etc/client.p12"), "kpass", "PKCS12"));
+        assertThat(config.truststore())
+                .contains(new RegistryConfig.KeyStoreRef(Path.of("/etc/trust.jks"), "tpass", "JKS"));
+        assertThat(config.keystore())
+                .contains(new RegistryConfig.KeyStoreRef(Path.of("/etc/client.p12"), "kpass", "PKCS12"));
         assertThat(config.keyPassword()).contains("keypass");
-        assertThat(config.serde()).isEqualTo(new RegistryConfig.SerdeSettings(false, true, Optional.of(Duration.ofSeconds(60))));
+        assertThat(config.serde())
+                .isEqualTo(new RegistryConfig.SerdeSettings(false, true, Optional.of(Duration.ofSeconds(60))));
         assertThat(config.retries()).isEqualTo(5);
         assertThat(config.retryBackoff()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
@@ -85,8 +89,8 @@ class RegistryConfigTest {
 
     @Test
     void userInfoWithoutCredentialsSourceIsStillUsed() {
-        RegistryConfig config = RegistryConfig.fromMap(Map.of(
-                RegistryConfig.URL, "http://r", "schema.registry.basic.auth.user.info", "u:p"));
+        RegistryConfig config = RegistryConfig.fromMap(
+                Map.of(RegistryConfig.URL, "http://r", "schema.registry.basic.auth.user.info", "u:p"));
 
         assertThat(config.basicAuth()).contains(new RegistryConfig.BasicAuth("u", "p"));
     }
@@ -104,50 +108,82 @@ class RegistryConfigTest {
     @Test
     void malformedValuesAreRejectedWithTheKeyInTheMessage() {
         assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.URL);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(RegistryConfig.URL);
         assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "ftp://r")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s)");
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r", RegistryConfig.RETRIES, "many")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.RETRIES);
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r", RegistryConfig.RETRIES, -1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retries");
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.AUTO_REGISTER_SCHEMAS, "yes")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.AUTO_REGISTER_SCHEMAS);
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "SASL_INHERIT")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SASL_INHERIT");
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.BASIC_AUTH_USER_INFO);
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.BASIC_AUTH_USER_INFO, "no-colon")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user:password");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http(s)");
+        assertThatThrownBy(() ->
+                        RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r", RegistryConfig.RETRIES, "many")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(RegistryConfig.RETRIES);
+        assertThatThrownBy(() ->
+                        RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r", RegistryConfig.RETRIES, -1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("retries");
+        assertThatThrownBy(() -> RegistryConfig.fromMap(
+                        Map.of(RegistryConfig.URL, "http://r", RegistryConfig.AUTO_REGISTER_SCHEMAS, "yes")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(RegistryConfig.AUTO_REGISTER_SCHEMAS);
+        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(
+                        RegistryConfig.URL, "http://r", RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "SASL_INHERIT")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SASL_INHERIT");
+        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(
+                        RegistryConfig.URL, "http://r", RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(RegistryConfig.BASIC_AUTH_USER_INFO);
+        assertThatThrownBy(() -> RegistryConfig.fromMap(
+                        Map.of(RegistryConfig.URL, "http://r", RegistryConfig.BASIC_AUTH_USER_INFO, "no-colon")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("user:password");
     }
 
     @Test
     void everyPropertyIsDeclaredOnceWithItsDefaultAndDocs() {
         ConfigDef def = RegistryConfig.configDef();
-        assertThat(def.names()).contains(RegistryConfig.URL, RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
-                RegistryConfig.BASIC_AUTH_USER_INFO, "schema.registry.basic.auth.user.info",
-                RegistryConfig.SSL_TRUSTSTORE_LOCATION, RegistryConfig.SSL_KEY_PASSWORD,
-                RegistryConfig.AUTO_REGISTER_SCHEMAS, RegistryConfig.USE_LATEST_VERSION,
-                RegistryConfig.LATEST_CACHE_TTL_SEC, RegistryConfig.RETRIES, RegistryConfig.RETRY_BACKOFF_MS,
-                RegistryConfig.REQUEST_TIMEOUT_MS, RegistryConfig.CONNECT_TIMEOUT_MS);
-        assertThat(def.configKeys().values()).allSatisfy(key -> assertThat(key.documentation).isNotBlank());
-        assertThat(def.defaultValues()).containsEntry(RegistryConfig.RETRIES, 3L)
+        assertThat(def.names())
+                .contains(
+                        RegistryConfig.URL,
+                        RegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
+                        RegistryConfig.BASIC_AUTH_USER_INFO,
+                        "schema.registry.basic.auth.user.info",
+                        RegistryConfig.SSL_TRUSTSTORE_LOCATION,
+                        RegistryConfig.SSL_KEY_PASSWORD,
+                        RegistryConfig.AUTO_REGISTER_SCHEMAS,
+                        RegistryConfig.USE_LATEST_VERSION,
+                        RegistryConfig.LATEST_CACHE_TTL_SEC,
+                        RegistryConfig.RETRIES,
+                        RegistryConfig.RETRY_BACKOFF_MS,
+                        RegistryConfig.REQUEST_TIMEOUT_MS,
+                        RegistryConfig.CONNECT_TIMEOUT_MS);
+        assertThat(def.configKeys().values())
+                .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
+        assertThat(def.defaultValues())
+                .containsEntry(RegistryConfig.RETRIES, 3L)
                 .containsEntry(RegistryConfig.CONNECT_TIMEOUT_MS, 10_000L)
                 .containsEntry(RegistryConfig.AUTO_REGISTER_SCHEMAS, true);
         assertThat(def.toHtml()).contains(RegistryConfig.URL, "comma-separated URLs");
-        assertThat(RegistryConfig.configDef()).as("a copy: callers cannot change the declaration").isNotSameAs(def);
+        assertThat(RegistryConfig.configDef())
+                .as("a copy: callers cannot change the declaration")
+                .isNotSameAs(def);
     }
 
     @Test
     void blankValuesReadAsUnsetAndNumbersOfAnyWidthAreAccepted() {
-        RegistryConfig config = RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.SSL_TRUSTSTORE_LOCATION, "/t.jks", RegistryConfig.SSL_TRUSTSTORE_TYPE, " ",
-                RegistryConfig.BASIC_AUTH_USER_INFO, "", RegistryConfig.RETRIES, 7L,
-                RegistryConfig.AUTO_REGISTER_SCHEMAS, " FALSE "));
+        RegistryConfig config = RegistryConfig.fromMap(Map.of(
+                RegistryConfig.URL,
+                "http://r",
+                RegistryConfig.SSL_TRUSTSTORE_LOCATION,
+                "/t.jks",
+                RegistryConfig.SSL_TRUSTSTORE_TYPE,
+                " ",
+                RegistryConfig.BASIC_AUTH_USER_INFO,
+                "",
+                RegistryConfig.RETRIES,
+                7L,
+                RegistryConfig.AUTO_REGISTER_SCHEMAS,
+                " FALSE "));
 
         assertThat(config.truststore()).contains(new RegistryConfig.KeyStoreRef(Path.of("/t.jks"), null, "JKS"));
         assertThat(config.basicAuth()).isEmpty();
@@ -155,9 +191,10 @@ class RegistryConfigTest {
         assertThat(config.serde().autoRegisterSchemas()).isFalse();
         assertThat(RegistryConfig.SerdeSettings.fromMap(Map.of(RegistryConfig.LATEST_CACHE_TTL_SEC, "30")))
                 .isEqualTo(new RegistryConfig.SerdeSettings(true, false, Optional.of(Duration.ofSeconds(30))));
-        assertThatThrownBy(() -> RegistryConfig.fromMap(Map.of(RegistryConfig.URL, "http://r",
-                RegistryConfig.CONNECT_TIMEOUT_MS, 0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(RegistryConfig.CONNECT_TIMEOUT_MS);
+        assertThatThrownBy(() -> RegistryConfig.fromMap(
+                        Map.of(RegistryConfig.URL, "http://r", RegistryConfig.CONNECT_TIMEOUT_MS, 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(RegistryConfig.CONNECT_TIMEOUT_MS);
     }
 
     @Test
@@ -170,7 +207,8 @@ class RegistryConfigTest {
                 .keyPassword("keypw")
                 .build();
 
-        assertThat(config.toString()).contains("svc", "/t.jks", "/k.p12")
+        assertThat(config.toString())
+                .contains("svc", "/t.jks", "/k.p12")
                 .doesNotContain("hunter2", "trustpw", "storepw", "keypw");
     }
 }

@@ -30,6 +30,7 @@ class RegistryTlsTest {
 
     @TempDir
     static Path dir;
+
     static Path keystore;
     static Path truststore;
 
@@ -39,13 +40,51 @@ class RegistryTlsTest {
         keystore = dir.resolve("registry.p12");
         truststore = dir.resolve("trust.jks");
         Path cert = dir.resolve("registry.crt");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", cert.toString(), "-storetype", "JKS",
-                "-keystore", truststore.toString(), "-storepass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "registry",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "registry",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "JKS",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                PASSWORD);
     }
 
     @Test
@@ -65,7 +104,8 @@ class RegistryTlsTest {
     @Test
     void untrustedServerCertificateIsRefused() throws Exception {
         try (FakeRegistryServer registry = new FakeRegistryServer(serverContext(), false)) {
-            RegistryClient client = RegistryClient.create(RegistryConfig.builder().url(registry.url()).retries(0).build());
+            RegistryClient client = RegistryClient.create(
+                    RegistryConfig.builder().url(registry.url()).retries(0).build());
 
             assertThatThrownBy(client::subjects)
                     .isInstanceOf(RegistryUnreachableException.class)
@@ -79,28 +119,37 @@ class RegistryTlsTest {
         try (FakeRegistryServer registry = new FakeRegistryServer(serverContext(), true)) {
             registry.respond(200, "[]");
             Map<String, Object> trustOnly = Map.of(
-                    RegistryConfig.URL, registry.url(),
-                    RegistryConfig.RETRIES, 0,
-                    RegistryConfig.SSL_TRUSTSTORE_LOCATION, truststore.toString(),
-                    RegistryConfig.SSL_TRUSTSTORE_PASSWORD, PASSWORD,
-                    RegistryConfig.SSL_TRUSTSTORE_TYPE, "JKS");
+                    RegistryConfig.URL,
+                    registry.url(),
+                    RegistryConfig.RETRIES,
+                    0,
+                    RegistryConfig.SSL_TRUSTSTORE_LOCATION,
+                    truststore.toString(),
+                    RegistryConfig.SSL_TRUSTSTORE_PASSWORD,
+                    PASSWORD,
+                    RegistryConfig.SSL_TRUSTSTORE_TYPE,
+                    "JKS");
             Map<String, Object> mutual = new HashMap<>(trustOnly);
             mutual.put(RegistryConfig.SSL_KEYSTORE_LOCATION, keystore.toString());
             mutual.put(RegistryConfig.SSL_KEYSTORE_PASSWORD, PASSWORD);
             mutual.put(RegistryConfig.SSL_KEYSTORE_TYPE, "PKCS12");
 
-            assertThatThrownBy(() -> RegistryClient.create(RegistryConfig.fromMap(trustOnly)).subjects())
+            assertThatThrownBy(() -> RegistryClient.create(RegistryConfig.fromMap(trustOnly))
+                            .subjects())
                     .isInstanceOf(RegistryUnreachableException.class)
                     .hasCauseInstanceOf(IOException.class);
-            assertThat(RegistryClient.create(RegistryConfig.fromMap(mutual)).subjects()).isEmpty();
+            assertThat(RegistryClient.create(RegistryConfig.fromMap(mutual)).subjects())
+                    .isEmpty();
         }
     }
 
     @Test
     void missingTruststoreFileIsAConfigurationError() {
         RegistryConfig config = RegistryConfig.fromMap(Map.of(
-                RegistryConfig.URL, "https://127.0.0.1:1",
-                RegistryConfig.SSL_TRUSTSTORE_LOCATION, dir.resolve("absent.jks").toString()));
+                RegistryConfig.URL,
+                "https://127.0.0.1:1",
+                RegistryConfig.SSL_TRUSTSTORE_LOCATION,
+                dir.resolve("absent.jks").toString()));
 
         assertThatThrownBy(() -> RegistryClient.create(config))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -135,5 +184,4 @@ class RegistryTlsTest {
             throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + output);
         }
     }
-
 }

@@ -92,7 +92,8 @@ class AvroSerdeTest {
         AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class, registry);
         TextEvent event = fullEvent();
 
-        TextEvent back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, event));
+        TextEvent back =
+                serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, event));
 
         assertThat(back).isEqualTo(event);
         assertThat(back.getEventTime()).isEqualTo(T0);
@@ -125,10 +126,13 @@ class AvroSerdeTest {
         AvroSerde<LabeledEvent> labeledSerde = AvroSerde.specific(LabeledEvent.class, registry);
         AvroSerde<ModelVersion> modelSerde = AvroSerde.specific(ModelVersion.class, registry);
 
-        assertThat(labeledSerde.deserializer().deserialize("text-labeled",
-                labeledSerde.serializer().serialize("text-labeled", labeled))).isEqualTo(labeled);
-        ModelVersion modelBack = modelSerde.deserializer().deserialize("model-versions",
-                modelSerde.serializer().serialize("model-versions", model));
+        assertThat(labeledSerde
+                        .deserializer()
+                        .deserialize("text-labeled", labeledSerde.serializer().serialize("text-labeled", labeled)))
+                .isEqualTo(labeled);
+        ModelVersion modelBack = modelSerde
+                .deserializer()
+                .deserialize("model-versions", modelSerde.serializer().serialize("model-versions", model));
         assertThat(modelBack).isEqualTo(model);
         assertThat(modelBack.getLineage()).isEmpty();
     }
@@ -142,7 +146,8 @@ class AvroSerdeTest {
         record.put("eventTime", T0.toEpochMilli());
         record.put("attributes", Map.of());
 
-        GenericRecord back = serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, record));
+        GenericRecord back =
+                serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, record));
 
         assertThat(back.getSchema()).isEqualTo(TextEvent.getClassSchema());
         assertThat(back.get("id")).isEqualTo("g-1");
@@ -155,8 +160,10 @@ class AvroSerdeTest {
         AvroSerde<GenericRecord> generic = AvroSerde.generic(registry);
         AvroSerde<TextEvent> specific = AvroSerde.specific(TextEvent.class, registry);
 
-        GenericRecord asGeneric = generic.deserializer().deserialize(TOPIC, specific.serializer().serialize(TOPIC, fullEvent()));
-        TextEvent asSpecific = specific.deserializer().deserialize(TOPIC, generic.serializer().serialize(TOPIC, asGeneric));
+        GenericRecord asGeneric =
+                generic.deserializer().deserialize(TOPIC, specific.serializer().serialize(TOPIC, fullEvent()));
+        TextEvent asSpecific =
+                specific.deserializer().deserialize(TOPIC, generic.serializer().serialize(TOPIC, asGeneric));
 
         assertThat(asSpecific).isEqualTo(fullEvent());
     }
@@ -194,9 +201,13 @@ class AvroSerdeTest {
     @Test
     void oldConsumerReadsRecordsWithAnAddedOptionalField() {
         // A newer producer added "priority"; TextEvent (the old reader) does not know it.
-        Schema newer = withField(TextEvent.getClassSchema(), new Schema.Field("priority",
-                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.INT)),
-                null, Schema.Field.NULL_DEFAULT_VALUE));
+        Schema newer = withField(
+                TextEvent.getClassSchema(),
+                new Schema.Field(
+                        "priority",
+                        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.INT)),
+                        null,
+                        Schema.Field.NULL_DEFAULT_VALUE));
         GenericRecord record = new GenericData.Record(newer);
         record.put("id", "n-1");
         record.put("text", "newer");
@@ -214,8 +225,8 @@ class AvroSerdeTest {
     @Test
     void unknownDecisionFromANewerProducerReadsAsReview() {
         Schema labeled = LabeledEvent.getClassSchema();
-        Schema newerDecision = Schema.createEnum("Decision", null, "io.streamguard.avro",
-                List.of("ALLOW", "REVIEW", "BLOCK", "ESCALATE"));
+        Schema newerDecision = Schema.createEnum(
+                "Decision", null, "io.streamguard.avro", List.of("ALLOW", "REVIEW", "BLOCK", "ESCALATE"));
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field f : labeled.getFields()) {
             fields.add(new Schema.Field(f, f.name().equals("decision") ? newerDecision : f.schema()));
@@ -230,7 +241,8 @@ class AvroSerdeTest {
                 .build();
         byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize("text-labeled", record);
 
-        LabeledEvent event = AvroDeserializer.specific(LabeledEvent.class, registry).deserialize("text-labeled", bytes);
+        LabeledEvent event =
+                AvroDeserializer.specific(LabeledEvent.class, registry).deserialize("text-labeled", bytes);
 
         assertThat(event.getDecision()).isEqualTo(Decision.REVIEW);
     }
@@ -243,7 +255,8 @@ class AvroSerdeTest {
         record.put("id", "x");
         byte[] bytes = new AvroSerializer<GenericRecord>(registry).serialize(TOPIC, record);
 
-        SchemaResolutionException e = catchThrowableOfType(SchemaResolutionException.class,
+        SchemaResolutionException e = catchThrowableOfType(
+                SchemaResolutionException.class,
                 () -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, bytes));
 
         assertThat(e.topic()).isEqualTo(TOPIC);
@@ -267,7 +280,8 @@ class AvroSerdeTest {
         byte[] bytes = new AvroSerializer<TextEvent>(registry).serialize(TOPIC, fullEvent());
         bytes[0] = 1;
 
-        WireFormatException e = catchThrowableOfType(WireFormatException.class,
+        WireFormatException e = catchThrowableOfType(
+                WireFormatException.class,
                 () -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, bytes));
 
         assertThat(e).isInstanceOf(SerializationException.class);
@@ -277,7 +291,8 @@ class AvroSerdeTest {
 
     @Test
     void recordShorterThanTheHeaderIsAWireFormatError() {
-        assertThatThrownBy(() -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, new byte[] {0, 0}))
+        assertThatThrownBy(() ->
+                        AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, new byte[] {0, 0}))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("fewer than the 5-byte header");
     }
@@ -287,7 +302,8 @@ class AvroSerdeTest {
         byte[] bytes = new AvroSerializer<TextEvent>(registry).serialize(TOPIC, fullEvent());
         byte[] truncated = Arrays.copyOf(bytes, bytes.length - 6);
 
-        WireFormatException e = catchThrowableOfType(WireFormatException.class,
+        WireFormatException e = catchThrowableOfType(
+                WireFormatException.class,
                 () -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, truncated));
 
         assertThat(e.schemaId()).hasValue(1);
@@ -300,7 +316,8 @@ class AvroSerdeTest {
         byte[] bytes = new AvroSerializer<TextEvent>(registry).serialize(TOPIC, fullEvent());
         byte[] padded = Arrays.copyOf(bytes, bytes.length + 3);
 
-        assertThatThrownBy(() -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, padded))
+        assertThatThrownBy(() ->
+                        AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, padded))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("3 byte(s) left after the Avro body");
     }
@@ -311,7 +328,8 @@ class AvroSerdeTest {
         // id: a string claiming ~1 GiB (zig-zag varint of 2^30), followed by nothing.
         byte[] body = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
 
-        assertThatThrownBy(() -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
+        assertThatThrownBy(() ->
+                        AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("string length 1073741824 exceeds the 0 remaining byte(s)");
     }
@@ -322,7 +340,8 @@ class AvroSerdeTest {
         // id "a", text "b", four null unions, then a map claiming 2^30 entries.
         byte[] body = {2, 'a', 2, 'b', 0, 0, 0, 0, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
 
-        assertThatThrownBy(() -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
+        assertThatThrownBy(() ->
+                        AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("map declares 1073741824 item(s)");
     }
@@ -332,15 +351,17 @@ class AvroSerdeTest {
         int id = registry.register("text-events-value", TextEvent.getClassSchema());
         byte[] body = {2, 'a', 2, 'b', 0x10, 0, 0, 0, 0};
 
-        assertThatThrownBy(() -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
+        assertThatThrownBy(() ->
+                        AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(id, body)))
                 .isInstanceOf(WireFormatException.class)
                 .hasMessageContaining("corrupt or truncated Avro body");
     }
 
     @Test
     void unknownSchemaIdIsTyped() {
-        UnknownSchemaIdException e = catchThrowableOfType(UnknownSchemaIdException.class,
-                () -> AvroDeserializer.specific(TextEvent.class, registry).deserialize(TOPIC, framed(404, new byte[] {0})));
+        UnknownSchemaIdException e = catchThrowableOfType(
+                UnknownSchemaIdException.class, () -> AvroDeserializer.specific(TextEvent.class, registry)
+                        .deserialize(TOPIC, framed(404, new byte[] {0})));
 
         assertThat(e).isInstanceOf(SerializationException.class);
         assertThat(e.schemaId()).isEqualTo(404);
@@ -368,10 +389,11 @@ class AvroSerdeTest {
 
     @Test
     void withoutAutoRegistrationTheSchemaIsOnlyLookedUp() {
-        AvroSerializer<TextEvent> serializer = new AvroSerializer<>(registry, new SerdeSettings(false, false, Optional.empty()), false);
+        AvroSerializer<TextEvent> serializer =
+                new AvroSerializer<>(registry, new SerdeSettings(false, false, Optional.empty()), false);
 
-        SchemaNotRegisteredException e = catchThrowableOfType(SchemaNotRegisteredException.class,
-                () -> serializer.serialize(TOPIC, fullEvent()));
+        SchemaNotRegisteredException e = catchThrowableOfType(
+                SchemaNotRegisteredException.class, () -> serializer.serialize(TOPIC, fullEvent()));
         assertThat(e.subject()).isEqualTo("text-events-value");
         assertThat(e).hasMessageContaining("auto.register.schemas is false");
         assertThat(registry.registerCalls).hasValue(0);
@@ -384,11 +406,12 @@ class AvroSerdeTest {
 
     @Test
     void useLatestVersionWritesWithTheLatestSchemaFillingDefaults() throws IOException {
-        Schema latest = withField(TextEvent.getClassSchema(), new Schema.Field("priority",
-                Schema.create(Schema.Type.INT), null, 3));
+        Schema latest = withField(
+                TextEvent.getClassSchema(), new Schema.Field("priority", Schema.create(Schema.Type.INT), null, 3));
         registry.register("text-events-value", TextEvent.getClassSchema());
         int latestId = registry.register("text-events-value", latest);
-        AvroSerializer<TextEvent> serializer = new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
+        AvroSerializer<TextEvent> serializer =
+                new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
 
         byte[] first = serializer.serialize(TOPIC, fullEvent());
         byte[] second = serializer.serialize(TOPIC, fullEvent());
@@ -406,7 +429,8 @@ class AvroSerdeTest {
     @Test
     void useLatestVersionWithTheSameSchemaWritesDirectly() throws IOException {
         int id = registry.register("text-events-value", TextEvent.getClassSchema());
-        AvroSerializer<TextEvent> serializer = new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
+        AvroSerializer<TextEvent> serializer =
+                new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
 
         byte[] bytes = serializer.serialize(TOPIC, fullEvent());
 
@@ -416,9 +440,11 @@ class AvroSerdeTest {
 
     @Test
     void useLatestVersionRejectsALatestSchemaThatCannotHoldTheRecord() {
-        Schema latest = withField(TextEvent.getClassSchema(), new Schema.Field("tenant", Schema.create(Schema.Type.STRING)));
+        Schema latest =
+                withField(TextEvent.getClassSchema(), new Schema.Field("tenant", Schema.create(Schema.Type.STRING)));
         registry.register("text-events-value", latest);
-        AvroSerializer<TextEvent> serializer = new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
+        AvroSerializer<TextEvent> serializer =
+                new AvroSerializer<>(registry, new SerdeSettings(true, true, Optional.empty()), false);
 
         assertThatThrownBy(() -> serializer.serialize(TOPIC, fullEvent()))
                 .isInstanceOf(SchemaResolutionException.class)
@@ -442,7 +468,8 @@ class AvroSerdeTest {
         AvroDeserializer<TextEvent> fresh = AvroDeserializer.specific(TextEvent.class, registry);
         registry.failWith(new RegistryUnreachableException("down", 4, new ConnectException("refused")));
 
-        RegistryCallException e = catchThrowableOfType(RegistryCallException.class, () -> fresh.deserialize(TOPIC, bytes));
+        RegistryCallException e =
+                catchThrowableOfType(RegistryCallException.class, () -> fresh.deserialize(TOPIC, bytes));
 
         assertThat(e.isRetriable()).isTrue();
         assertThat(e.getCause()).isInstanceOf(RegistryUnreachableException.class);
@@ -463,14 +490,16 @@ class AvroSerdeTest {
 
     @Test
     void unconfiguredSerdeSaysSo() {
-        assertThatThrownBy(() -> AvroSerde.specific(TextEvent.class).serializer().serialize(TOPIC, fullEvent()))
+        assertThatThrownBy(
+                        () -> AvroSerde.specific(TextEvent.class).serializer().serialize(TOPIC, fullEvent()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("configure");
     }
 
     @Test
     void invalidConfigurationIsAKafkaConfigException() {
-        assertThatThrownBy(() -> AvroSerde.specific(TextEvent.class).configure(Map.of("bootstrap.servers", "k:9092"), false))
+        assertThatThrownBy(() ->
+                        AvroSerde.specific(TextEvent.class).configure(Map.of("bootstrap.servers", "k:9092"), false))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("schema.registry.url");
     }
@@ -478,7 +507,7 @@ class AvroSerdeTest {
     @Test
     void subclassWithNoArgumentConstructorServesAsDefaultSerde() {
         assertThat(new TextEventSerde().deserializer()).isInstanceOf(AvroDeserializer.class);
-        assertThatThrownBy(() -> new AvroSerde<>(GenericData.Record.class) { })
+        assertThatThrownBy(() -> new AvroSerde<>(GenericData.Record.class) {})
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -518,5 +547,4 @@ class AvroSerdeTest {
         fields.add(extra);
         return Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
     }
-
 }

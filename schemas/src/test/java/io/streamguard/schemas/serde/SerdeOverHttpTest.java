@@ -13,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.streamguard.avro.TextEvent;
 
 /** Serdes configured the Kafka way, from properties, talking HTTP to a scripted registry. */
 class SerdeOverHttpTest {
@@ -27,10 +26,14 @@ class SerdeOverHttpTest {
     void start() throws IOException {
         registry = new FakeRegistryServer();
         props = Map.of(
-                RegistryConfig.URL, registry.url() + "/apis/ccompat/v7",
-                RegistryConfig.BASIC_AUTH_USER_INFO, "producer:pw",
-                RegistryConfig.RETRIES, 1,
-                RegistryConfig.RETRY_BACKOFF_MS, 1);
+                RegistryConfig.URL,
+                registry.url() + "/apis/ccompat/v7",
+                RegistryConfig.BASIC_AUTH_USER_INFO,
+                "producer:pw",
+                RegistryConfig.RETRIES,
+                1,
+                RegistryConfig.RETRY_BACKOFF_MS,
+                1);
     }
 
     @AfterEach
@@ -41,7 +44,10 @@ class SerdeOverHttpTest {
     @Test
     void producerRegistersOnceAndConsumerFetchesTheSchemaOnce() throws IOException {
         registry.respond(200, "{\"id\":21}")
-                .respond(200, JSON.writeValueAsString(Map.of("schema", TextEvent.getClassSchema().toString())));
+                .respond(
+                        200,
+                        JSON.writeValueAsString(
+                                Map.of("schema", TextEvent.getClassSchema().toString())));
         AvroSerializer<TextEvent> producer = new AvroSerializer<>();
         producer.configure(props, false);
         AvroSerde<TextEvent> consumer = AvroSerde.specific(TextEvent.class);
@@ -56,10 +62,13 @@ class SerdeOverHttpTest {
         assertThat(read1).isEqualTo(event);
         assertThat(read2).isEqualTo(event);
         assertThat(WireFormat.parse(a, "text-events").schemaId()).isEqualTo(21);
-        assertThat(registry.requests()).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "POST /apis/ccompat/v7/subjects/text-events-value/versions",
-                "GET /apis/ccompat/v7/schemas/ids/21");
-        assertThat(registry.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).startsWith("Basic "));
+        assertThat(registry.requests())
+                .extracting(r -> r.method() + " " + r.path())
+                .containsExactly(
+                        "POST /apis/ccompat/v7/subjects/text-events-value/versions",
+                        "GET /apis/ccompat/v7/schemas/ids/21");
+        assertThat(registry.requests())
+                .allSatisfy(r -> assertThat(r.header("Authorization")).startsWith("Basic "));
     }
 
     @Test
@@ -68,7 +77,8 @@ class SerdeOverHttpTest {
         AvroDeserializer<TextEvent> consumer = AvroDeserializer.specific(TextEvent.class);
         consumer.configure(props, false);
 
-        UnknownSchemaIdException e = catchThrowableOfType(UnknownSchemaIdException.class,
+        UnknownSchemaIdException e = catchThrowableOfType(
+                UnknownSchemaIdException.class,
                 () -> consumer.deserialize("text-events", new byte[] {0, 0, 0, 0, 77, 2, 'x'}));
 
         assertThat(e.schemaId()).isEqualTo(77);
@@ -84,8 +94,11 @@ class SerdeOverHttpTest {
         AvroSerializer<TextEvent> producer = new AvroSerializer<>();
         producer.configure(props, false);
 
-        RegistryCallException e = catchThrowableOfType(RegistryCallException.class,
-                () -> producer.serialize("text-events", TextEvent.newBuilder().setId("1").setText("hi").build()));
+        RegistryCallException e = catchThrowableOfType(
+                RegistryCallException.class,
+                () -> producer.serialize(
+                        "text-events",
+                        TextEvent.newBuilder().setId("1").setText("hi").build()));
 
         assertThat(e.isRetriable()).isTrue();
         assertThat(e).hasMessageContaining("registering TextEvent under subject 'text-events-value'");

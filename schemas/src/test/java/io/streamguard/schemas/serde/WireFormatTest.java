@@ -31,8 +31,8 @@ class WireFormatTest {
 
     @Test
     void tooShortForAHeader() {
-        WireFormatException e = catchThrowableOfType(WireFormatException.class,
-                () -> WireFormat.parse(new byte[] {0, 0, 1}, "text-events"));
+        WireFormatException e = catchThrowableOfType(
+                WireFormatException.class, () -> WireFormat.parse(new byte[] {0, 0, 1}, "text-events"));
 
         assertThat(e.topic()).isEqualTo("text-events");
         assertThat(e.schemaId()).isEmpty();
@@ -42,8 +42,8 @@ class WireFormatTest {
 
     @Test
     void wrongMagicByte() {
-        WireFormatException e = catchThrowableOfType(WireFormatException.class,
-                () -> WireFormat.parse("{\"id\":1}".getBytes(), "text-events"));
+        WireFormatException e = catchThrowableOfType(
+                WireFormatException.class, () -> WireFormat.parse("{\"id\":1}".getBytes(), "text-events"));
 
         assertThat(e.reason()).contains("unknown magic byte 0x7b");
         assertThat(e.schemaId()).isEmpty();

@@ -35,8 +35,7 @@ public final class FakeRegistryServer implements AutoCloseable {
         }
     }
 
-    private record Response(int status, String body) {
-    }
+    private record Response(int status, String body) {}
 
     private final HttpServer server;
     private final Deque<Response> script = new ArrayDeque<>();
@@ -90,9 +89,14 @@ public final class FakeRegistryServer implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Response response;
         synchronized (this) {
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
-            response = script.isEmpty() ? new Response(500, "{\"error_code\":50001,\"message\":\"unscripted\"}")
+            requests.add(new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    body));
+            response = script.isEmpty()
+                    ? new Response(500, "{\"error_code\":50001,\"message\":\"unscripted\"}")
                     : script.poll();
         }
         byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);

@@ -50,8 +50,11 @@ public final class InMemoryRegistry implements RegistryClient {
         if (existing != null) {
             return existing;
         }
-        int id = byId.entrySet().stream().filter(e -> e.getValue().equals(schema)).map(Map.Entry::getKey)
-                .findFirst().orElseGet(() -> nextId++);
+        int id = byId.entrySet().stream()
+                .filter(e -> e.getValue().equals(schema))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseGet(() -> nextId++);
         byId.put(id, schema);
         versions.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
         return id;
@@ -62,13 +65,13 @@ public final class InMemoryRegistry implements RegistryClient {
         lookupCalls.incrementAndGet();
         checkOutage();
         if (!versions.containsKey(subject)) {
-            throw new UnknownSchemaException(UnknownSchemaException.Kind.SUBJECT_NOT_FOUND, "Subject not found",
-                    "POST /subjects/" + subject);
+            throw new UnknownSchemaException(
+                    UnknownSchemaException.Kind.SUBJECT_NOT_FOUND, "Subject not found", "POST /subjects/" + subject);
         }
         Integer id = find(subject, schema);
         if (id == null) {
-            throw new UnknownSchemaException(UnknownSchemaException.Kind.SCHEMA_NOT_FOUND, "Schema not found",
-                    "POST /subjects/" + subject);
+            throw new UnknownSchemaException(
+                    UnknownSchemaException.Kind.SCHEMA_NOT_FOUND, "Schema not found", "POST /subjects/" + subject);
         }
         return id;
     }
@@ -79,8 +82,10 @@ public final class InMemoryRegistry implements RegistryClient {
         checkOutage();
         Schema schema = byId.get(id);
         if (schema == null) {
-            throw new UnknownSchemaException(UnknownSchemaException.Kind.SCHEMA_NOT_FOUND, "Schema " + id
-                    + " not found", "GET /schemas/ids/" + id);
+            throw new UnknownSchemaException(
+                    UnknownSchemaException.Kind.SCHEMA_NOT_FOUND,
+                    "Schema " + id + " not found",
+                    "GET /schemas/ids/" + id);
         }
         return schema;
     }
@@ -91,7 +96,9 @@ public final class InMemoryRegistry implements RegistryClient {
         checkOutage();
         List<Integer> ids = versions.get(subject);
         if (ids == null) {
-            throw new UnknownSchemaException(UnknownSchemaException.Kind.SUBJECT_NOT_FOUND, "Subject not found",
+            throw new UnknownSchemaException(
+                    UnknownSchemaException.Kind.SUBJECT_NOT_FOUND,
+                    "Subject not found",
                     "GET /subjects/" + subject + "/versions/latest");
         }
         int id = ids.get(ids.size() - 1);
@@ -107,7 +114,8 @@ public final class InMemoryRegistry implements RegistryClient {
     @Override
     public synchronized boolean isCompatible(String subject, Schema schema) {
         SchemaVersion latest = latest(subject);
-        return SchemaCompatibility.checkReaderWriterCompatibility(schema, latest.schema()).getType()
+        return SchemaCompatibility.checkReaderWriterCompatibility(schema, latest.schema())
+                        .getType()
                 == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
     }
 

@@ -25,43 +25,68 @@ import java.util.Random;
 public final class SeededHeads {
 
     /** Every model's thresholds, so a test can tell which decision a score must give. */
-    public static final Map<String, Thresholds> THRESHOLDS = Map.of("offensive", new Thresholds(0.5, 0.9),
-            "hate", new Thresholds(0.4, 0.8), "spam", new Thresholds(0.6, 0.95));
+    public static final Map<String, Thresholds> THRESHOLDS = Map.of(
+            "offensive", new Thresholds(0.5, 0.9), "hate", new Thresholds(0.4, 0.8), "spam", new Thresholds(0.6, 0.95));
     /** MiniLM-L6's hidden size: the width of its embeddings. */
     public static final int MINILM_HIDDEN = 384;
 
-    private SeededHeads() {
-    }
+    private SeededHeads() {}
 
     /** Heads for the real MiniLM vocabulary at {@code maxLength} tokens, written to {@code file}. */
     public static HeadsModel minilm(String version, long seed, int maxLength, Path file) {
-        String vocabHash = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.MINILM_L6)).vocabulary().vocabHash();
+        String vocabHash = EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.MINILM_L6))
+                .vocabulary()
+                .vocabHash();
         HeadsModel model = random(version, seed, EncoderConfig.MINILM_L6, vocabHash, MINILM_HIDDEN, maxLength);
         HeadsFile.write(model, file);
         return model;
     }
 
     /** Heads over {@link Feature#MEAN} of a {@code hidden}-wide encoder; same seed, same weights. */
-    public static HeadsModel random(String version, long seed, String encoderId, String vocabHash, int hidden, int maxLength) {
+    public static HeadsModel random(
+            String version, long seed, String encoderId, String vocabHash, int hidden, int maxLength) {
         Random random = new Random(seed);
         Feature feature = Feature.MEAN;
         int width = feature.width(hidden);
         List<String> moderation = List.of("offensive", "hate", "spam");
         List<String> sentiment = List.of("negative", "positive");
-        Head mod = new Head("moderation", HeadKind.SIGMOID, moderation, gaussian(random, width, 0.01f),
-                constant(width, 8f), List.of(dense(random, width, 16, Activation.RELU),
+        Head mod = new Head(
+                "moderation",
+                HeadKind.SIGMOID,
+                moderation,
+                gaussian(random, width, 0.01f),
+                constant(width, 8f),
+                List.of(
+                        dense(random, width, 16, Activation.RELU),
                         dense(random, 16, moderation.size(), Activation.NONE)));
-        Head sent = new Head("sentiment", HeadKind.SOFTMAX, sentiment, gaussian(random, width, 0.01f),
-                constant(width, 8f), List.of(dense(random, width, sentiment.size(), Activation.NONE)));
-        return new HeadsModel(version, encoderId, vocabHash, maxLength, feature, List.of(mod, sent), THRESHOLDS,
-                Map.of(), new Provenance("2024-01-01T00:00:00Z", null, seed, List.of(),
+        Head sent = new Head(
+                "sentiment",
+                HeadKind.SOFTMAX,
+                sentiment,
+                gaussian(random, width, 0.01f),
+                constant(width, 8f),
+                List.of(dense(random, width, sentiment.size(), Activation.NONE)));
+        return new HeadsModel(
+                version,
+                encoderId,
+                vocabHash,
+                maxLength,
+                feature,
+                List.of(mod, sent),
+                THRESHOLDS,
+                Map.of(),
+                new Provenance(
+                        "2024-01-01T00:00:00Z",
+                        null,
+                        seed,
+                        List.of(),
                         Map.of("source", "SeededHeads (untrained, tests only)")));
     }
 
     private static Dense dense(Random random, int inputs, int outputs, Activation activation) {
         float[] bias = gaussian(random, outputs, 0.1f);
-        return new Dense(inputs, outputs, gaussian(random, inputs * outputs, (float) (1 / Math.sqrt(inputs))), bias,
-                activation);
+        return new Dense(
+                inputs, outputs, gaussian(random, inputs * outputs, (float) (1 / Math.sqrt(inputs))), bias, activation);
     }
 
     private static float[] gaussian(Random random, int n, float std) {

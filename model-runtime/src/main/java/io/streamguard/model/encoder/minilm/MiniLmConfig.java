@@ -4,16 +4,16 @@ package io.streamguard.model.encoder.minilm;
  * Architecture of a BERT-style MiniLM encoder. The ONNX export carries weights but no config, so
  * the sizes are fixed here and every weight is checked against them on load.
  */
-public record MiniLmConfig(int layers, int hidden, int heads, int intermediate, int vocabSize,
-        int maxPositions, float layerNormEps) {
+public record MiniLmConfig(
+        int layers, int hidden, int heads, int intermediate, int vocabSize, int maxPositions, float layerNormEps) {
 
     /** sentence-transformers/all-MiniLM-L6-v2 (microsoft/MiniLM-L12-H384 distilled to 6 layers). */
     public static final MiniLmConfig ALL_MINILM_L6_V2 = new MiniLmConfig(6, 384, 12, 1536, 30522, 512, 1e-12f);
 
     public MiniLmConfig {
         if (layers <= 0 || hidden <= 0 || heads <= 0 || intermediate <= 0 || vocabSize <= 0 || maxPositions <= 0) {
-            throw new IllegalArgumentException("sizes must be positive: " + layers + "/" + hidden + "/" + heads
-                    + "/" + intermediate + "/" + vocabSize + "/" + maxPositions);
+            throw new IllegalArgumentException("sizes must be positive: " + layers + "/" + hidden + "/" + heads + "/"
+                    + intermediate + "/" + vocabSize + "/" + maxPositions);
         }
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("hidden " + hidden + " is not a multiple of heads " + heads);

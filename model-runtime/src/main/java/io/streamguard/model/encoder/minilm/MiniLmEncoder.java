@@ -4,8 +4,8 @@ import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.Encoder;
 import io.streamguard.model.encoder.EncoderClosedException;
-import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.SessionBaseline;
@@ -49,6 +49,7 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
     public static final String ID = "minilm-l6";
     /** Resource names inside the langchain4j jar. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
+
     public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
     /**
      * Default tokenizer length. sentence-transformers truncates this model at 256 word pieces; 128
@@ -83,8 +84,13 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
             throw new EncoderException("cannot build the " + ID + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
-        LOG.info("{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID,
-                (System.nanoTime() - started) / 1_000_000, device, requested, TensorFlow.version(),
+        LOG.info(
+                "{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})",
+                ID,
+                (System.nanoTime() - started) / 1_000_000,
+                device,
+                requested,
+                TensorFlow.version(),
                 devices);
     }
 
@@ -112,8 +118,10 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
             }
             MiniLmEncoder encoder;
             try (InputStream in = source.open(ONNX_RESOURCE)) {
-                encoder = new MiniLmEncoder(MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2),
-                        tokenizer.vocabulary().vocabHash(), config.device());
+                encoder = new MiniLmEncoder(
+                        MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2),
+                        tokenizer.vocabulary().vocabHash(),
+                        config.device());
             }
             try {
                 return new LoadedEncoder(encoder, tokenizer);
@@ -142,8 +150,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                 InputStream in = source.open(TOKENIZER_RESOURCE)) {
             return BertTokenizer.fromTokenizerJson(in, config.maxLength());
         } catch (IOException e) {
-            throw new EncoderException("cannot read the " + ID + " tokenizer from " + describe(config.modelPath())
-                    + ": " + e, e);
+            throw new EncoderException(
+                    "cannot read the " + ID + " tokenizer from " + describe(config.modelPath()) + ": " + e, e);
         }
     }
 
@@ -166,7 +174,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
         Objects.requireNonNull(device, "device");
         try (InputStream model = Files.newInputStream(onnxFile)) {
             MiniLmWeights weights = MiniLmWeights.read(model, MiniLmConfig.ALL_MINILM_L6_V2);
-            String vocabHash = BertTokenizer.fromTokenizerJson(tokenizerJson, DEFAULT_MAX_LENGTH).vocabulary()
+            String vocabHash = BertTokenizer.fromTokenizerJson(tokenizerJson, DEFAULT_MAX_LENGTH)
+                    .vocabulary()
                     .vocabHash();
             return new MiniLmEncoder(weights, vocabHash, device);
         } catch (IOException e) {
@@ -229,15 +238,19 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                 @Override
                 public void run() {
                     ensureOpen();
-                    try (Result out = session.runner().feed(model.inputIds, ids).feed(model.attentionMask, mask)
-                            .fetch(model.meanPooled).run()) {
+                    try (Result out = session.runner()
+                            .feed(model.inputIds, ids)
+                            .feed(model.attentionMask, mask)
+                            .fetch(model.meanPooled)
+                            .run()) {
                         // fetched and released: what encode() pays for TensorFlow alone
                     }
                 }
 
                 @Override
                 public void close() {
-                    try (ids; mask) {
+                    try (ids;
+                            mask) {
                         // closes both, even if one close fails
                     }
                 }
@@ -255,8 +268,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
     public record HiddenStates(int batchSize, int sequenceLength, int hidden, float[] lastHidden, float[] mean) {
         public HiddenStates {
             if (lastHidden.length != (long) batchSize * sequenceLength * hidden || mean.length != batchSize * hidden) {
-                throw new IllegalArgumentException("array sizes do not match " + batchSize + "x" + sequenceLength
-                        + "x" + hidden);
+                throw new IllegalArgumentException(
+                        "array sizes do not match " + batchSize + "x" + sequenceLength + "x" + hidden);
             }
         }
     }
@@ -333,7 +346,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
         try {
             if (!closed) {
                 closed = true;
-                try (graph; session) {
+                try (graph;
+                        session) {
                     // closes the session, then the graph, even if closing the session fails
                 }
             }

@@ -1,5 +1,6 @@
 package io.streamguard.model.encoder.minilm;
 
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -10,7 +11,6 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import java.util.List;
 
 /**
  * The BERT forward pass as a TensorFlow graph, weights baked in as constants (22.7M parameters,
@@ -52,55 +52,63 @@ final class MiniLmGraph {
         Operand<TFloat32> mask = tf.dtypes.cast(attentionMask, TFloat32.class);
 
         // Embeddings. The export has no token_type_ids use in StreamGuard (single segment), so row 0 is added.
-        Operand<TFloat32> words = tf.gather(constant(weights.get("embeddings.word_embeddings.weight")), inputIds,
+        Operand<TFloat32> words =
+                tf.gather(constant(weights.get("embeddings.word_embeddings.weight")), inputIds, tf.constant(0));
+        Operand<TFloat32> positions = tf.gather(
+                constant(weights.get("embeddings.position_embeddings.weight")),
+                tf.range(tf.constant(0), length, tf.constant(1)),
                 tf.constant(0));
-        Operand<TFloat32> positions = tf.gather(constant(weights.get("embeddings.position_embeddings.weight")),
-                tf.range(tf.constant(0), length, tf.constant(1)), tf.constant(0));
-        Operand<TFloat32> tokenType0 = tf.gather(constant(weights.get("embeddings.token_type_embeddings.weight")),
-                tf.constant(0), tf.constant(0));
+        Operand<TFloat32> tokenType0 = tf.gather(
+                constant(weights.get("embeddings.token_type_embeddings.weight")), tf.constant(0), tf.constant(0));
         Operand<TFloat32> embedded = tf.math.add(tf.math.add(words, positions), tokenType0);
-        Operand<TFloat32> x = tf.reshape(layerNorm(embedded, weights, "embeddings.LayerNorm"),
-                tf.constant(new int[] {-1, h}));
+        Operand<TFloat32> x =
+                tf.reshape(layerNorm(embedded, weights, "embeddings.LayerNorm"), tf.constant(new int[] {-1, h}));
 
         // [batch, 1, 1, length]: broadcast over heads and query positions.
         Operand<TFloat32> scoreBias = tf.math.mul(
                 tf.math.sub(tf.constant(1f), tf.expandDims(tf.expandDims(mask, tf.constant(1)), tf.constant(1))),
                 tf.constant(MASKED_SCORE));
         Operand<TInt32> headsShape = tf.concat(
-                List.of(batchAndLength, tf.constant(new int[] {config.heads(), config.headSize()})),
-                tf.constant(0));
+                List.of(batchAndLength, tf.constant(new int[] {config.heads(), config.headSize()})), tf.constant(0));
 
         for (int i = 0; i < config.layers(); i++) {
             String p = "encoder.layer." + i + ".";
             Operand<TFloat32> attention = selfAttention(x, weights, p + "attention.self.", headsShape, scoreBias);
-            x = layerNorm(tf.math.add(dense(attention, weights, p + "attention.output.dense"), x), weights,
+            x = layerNorm(
+                    tf.math.add(dense(attention, weights, p + "attention.output.dense"), x),
+                    weights,
                     p + "attention.output.LayerNorm");
             Operand<TFloat32> intermediate = gelu(dense(x, weights, p + "intermediate.dense"));
-            x = layerNorm(tf.math.add(dense(intermediate, weights, p + "output.dense"), x), weights,
-                    p + "output.LayerNorm");
+            x = layerNorm(
+                    tf.math.add(dense(intermediate, weights, p + "output.dense"), x), weights, p + "output.LayerNorm");
         }
 
-        lastHiddenState = tf.withName("last_hidden_state").reshape(x,
-                tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
+        lastHiddenState = tf.withName("last_hidden_state")
+                .reshape(x, tf.concat(List.of(batchAndLength, tf.constant(new int[] {h})), tf.constant(0)));
         Operand<TFloat32> maskColumn = tf.expandDims(mask, tf.constant(2));
         Operand<TFloat32> summed = tf.reduceSum(tf.math.mul(lastHiddenState, maskColumn), tf.constant(1));
-        Operand<TFloat32> counts = tf.math.maximum(tf.reduceSum(maskColumn, tf.constant(1)),
-                tf.constant(MIN_TOKEN_COUNT));
+        Operand<TFloat32> counts =
+                tf.math.maximum(tf.reduceSum(maskColumn, tf.constant(1)), tf.constant(MIN_TOKEN_COUNT));
         meanPooled = tf.withName("mean_pooled").math.div(summed, counts);
     }
 
-    private Operand<TFloat32> selfAttention(Operand<TFloat32> x, MiniLmWeights weights, String prefix,
-            Operand<TInt32> headsShape, Operand<TFloat32> scoreBias) {
+    private Operand<TFloat32> selfAttention(
+            Operand<TFloat32> x,
+            MiniLmWeights weights,
+            String prefix,
+            Operand<TInt32> headsShape,
+            Operand<TFloat32> scoreBias) {
         Operand<TFloat32> q = splitHeads(dense(x, weights, prefix + "query"), headsShape);
         Operand<TFloat32> k = splitHeads(dense(x, weights, prefix + "key"), headsShape);
         Operand<TFloat32> v = splitHeads(dense(x, weights, prefix + "value"), headsShape);
-        Operand<TFloat32> scores = tf.math.mul(
-                tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
-                tf.constant((float) (1.0 / Math.sqrt(config.headSize()))));
+        Operand<TFloat32> scores =
+                tf.math.mul(tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)), tf.constant((float)
+                        (1.0 / Math.sqrt(config.headSize()))));
         Operand<TFloat32> probabilities = tf.nn.softmax(tf.math.add(scores, scoreBias));
         Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
         // [batch, heads, length, headSize] -> [batch, length, heads, headSize] -> [batch * length, hidden]
-        return tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
+        return tf.reshape(
+                tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
                 tf.constant(new int[] {-1, config.hidden()}));
     }
 
@@ -110,13 +118,15 @@ final class MiniLmGraph {
     }
 
     private Operand<TFloat32> dense(Operand<TFloat32> x, MiniLmWeights weights, String prefix) {
-        return tf.math.add(tf.linalg.matMul(x, constant(weights.get(prefix + ".weight"))),
+        return tf.math.add(
+                tf.linalg.matMul(x, constant(weights.get(prefix + ".weight"))),
                 constant(weights.get(prefix + ".bias")));
     }
 
     /** Exact GELU, as BERT's "gelu" activation (not the tanh approximation). */
     private Operand<TFloat32> gelu(Operand<TFloat32> x) {
-        Operand<TFloat32> cdf = tf.math.mul(tf.constant(0.5f),
+        Operand<TFloat32> cdf = tf.math.mul(
+                tf.constant(0.5f),
                 tf.math.add(tf.constant(1f), tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))))));
         return tf.math.mul(x, cdf);
     }
@@ -126,9 +136,10 @@ final class MiniLmGraph {
         Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
         Operand<TFloat32> centered = tf.math.sub(x, mean);
         Operand<TFloat32> variance = tf.math.mean(tf.math.square(centered), lastAxis, Mean.keepDims(true));
-        Operand<TFloat32> normalized = tf.math.div(centered,
-                tf.math.sqrt(tf.math.add(variance, tf.constant(config.layerNormEps()))));
-        return tf.math.add(tf.math.mul(normalized, constant(weights.get(prefix + ".weight"))),
+        Operand<TFloat32> normalized =
+                tf.math.div(centered, tf.math.sqrt(tf.math.add(variance, tf.constant(config.layerNormEps()))));
+        return tf.math.add(
+                tf.math.mul(normalized, constant(weights.get(prefix + ".weight"))),
                 constant(weights.get(prefix + ".bias")));
     }
 

@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Arrays;
 
 /**
  * The weights of a BERT-style encoder read out of an ONNX export, under HuggingFace parameter names
@@ -31,8 +31,8 @@ import java.util.Arrays;
  */
 final class MiniLmWeights {
 
-    private static final Pattern MATMUL_SCOPE = Pattern.compile(
-            "/encoder/layer\\.(\\d+)/(attention/self/query|attention/self/key|attention/self/value"
+    private static final Pattern MATMUL_SCOPE =
+            Pattern.compile("/encoder/layer\\.(\\d+)/(attention/self/query|attention/self/key|attention/self/value"
                     + "|attention/output/dense|intermediate/dense|output/dense)/MatMul(?:_output_0)?");
 
     private final MiniLmConfig config;
@@ -85,7 +85,9 @@ final class MiniLmWeights {
         put(out, initializers, "embeddings.word_embeddings.weight", config.vocabSize(), h);
         put(out, initializers, "embeddings.position_embeddings.weight", config.maxPositions(), h);
         Weight tokenTypes = tensor(initializers, "embeddings.token_type_embeddings.weight");
-        if (tokenTypes.shape().length != 2 || tokenTypes.shape()[0] < 1 || tokenTypes.shape()[1] != h) {
+        if (tokenTypes.shape().length != 2
+                || tokenTypes.shape()[0] < 1
+                || tokenTypes.shape()[1] != h) {
             throw new InvalidModelException("embeddings.token_type_embeddings.weight has shape " + tokenTypes
                     + ", expected [types, " + h + "]");
         }
@@ -121,8 +123,14 @@ final class MiniLmWeights {
         return w;
     }
 
-    private static void kernel(Map<String, Weight> out, Map<String, TensorProto> initializers, Set<String> matMulRight,
-            Map<String, String> scopedName, String prefix, int in, int outSize) {
+    private static void kernel(
+            Map<String, Weight> out,
+            Map<String, TensorProto> initializers,
+            Set<String> matMulRight,
+            Map<String, String> scopedName,
+            String prefix,
+            int in,
+            int outSize) {
         String name = prefix + ".weight";
         String source = scopedName.getOrDefault(name, name);
         Weight w = tensor(initializers, source);
@@ -138,8 +146,8 @@ final class MiniLmWeights {
         put(out, initializers, bias, outSize);
     }
 
-    private static void put(Map<String, Weight> out, Map<String, TensorProto> initializers, String name,
-            long... shape) {
+    private static void put(
+            Map<String, Weight> out, Map<String, TensorProto> initializers, String name, long... shape) {
         Weight w = tensor(initializers, name);
         if (!w.hasShape(shape)) {
             throw new InvalidModelException(name + " has shape " + w + ", expected " + Arrays.toString(shape));
@@ -162,7 +170,10 @@ final class MiniLmWeights {
         float[] values;
         if (!t.getRawData().isEmpty()) {
             // raw_data is little-endian by the ONNX spec, independent of the host.
-            var floats = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            var floats = t.getRawData()
+                    .asReadOnlyByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
             values = new float[floats.remaining()];
             floats.get(values);
         } else {

@@ -14,8 +14,8 @@ record Weight(long[] shape, float[] values) {
             n = Math.multiplyExact(n, d);
         }
         if (n != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
-                    + values.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + values.length);
         }
     }
 

@@ -55,8 +55,8 @@ final class BertGraph {
         Output<TInt32> mask = graphOutput(graph, maskTensor);
         Output<TFloat32> sequence = graphOutput(graph, sequenceTensor);
         Operand<TFloat32> weights = tf.dtypes.cast(mask, TFloat32.class); // [B, L]
-        Operand<TFloat32> summed = tf.reduceSum(
-                tf.math.mul(sequence, tf.expandDims(weights, tf.constant(-1))), tf.constant(1)); // [B, H]
+        Operand<TFloat32> summed =
+                tf.reduceSum(tf.math.mul(sequence, tf.expandDims(weights, tf.constant(-1))), tf.constant(1)); // [B, H]
         Operand<TFloat32> counts = tf.math.maximum(
                 tf.reduceSum(weights, tf.constant(1), ReduceSum.keepDims(true)),
                 tf.constant(1f)); // [B, 1]; an all-padding row gives zeros, not NaN
@@ -77,7 +77,8 @@ final class BertGraph {
     private static String tensorName(Map<String, TensorInfo> tensors, String key, String kind) {
         TensorInfo tensor = tensors.get(key);
         if (tensor == null) {
-            throw new EncoderException("SavedModel signature has no " + kind + " '" + key + "'; has " + tensors.keySet());
+            throw new EncoderException(
+                    "SavedModel signature has no " + kind + " '" + key + "'; has " + tensors.keySet());
         }
         return tensor.getName();
     }

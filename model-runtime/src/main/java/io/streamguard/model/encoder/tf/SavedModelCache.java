@@ -82,12 +82,17 @@ final class SavedModelCache {
                     long started = System.nanoTime();
                     unzip(source, temp);
                     publish(temp, dir);
-                    LOG.info("unpacked {} into {} in {} ms", source.id(), dir, (System.nanoTime() - started) / 1_000_000);
+                    LOG.info(
+                            "unpacked {} into {} in {} ms",
+                            source.id(),
+                            dir,
+                            (System.nanoTime() - started) / 1_000_000);
                 } finally {
                     deleteRecursively(temp);
                 }
             } catch (IOException | UncheckedIOException e) {
-                throw new EncoderException("cannot unpack model " + source.id() + " into " + dir + ": " + e.getMessage(), e);
+                throw new EncoderException(
+                        "cannot unpack model " + source.id() + " into " + dir + ": " + e.getMessage(), e);
             }
             if (!isComplete(dir, source.id())) {
                 throw new EncoderException("model cache " + dir + " failed verification right after unpacking");
@@ -103,7 +108,8 @@ final class SavedModelCache {
      * @throws IOException if the zip has no entry {@code name}
      */
     static byte[] readEntry(Source source, String name) throws IOException {
-        try (InputStream raw = source.open(); ZipInputStream zip = new ZipInputStream(raw)) {
+        try (InputStream raw = source.open();
+                ZipInputStream zip = new ZipInputStream(raw)) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 if (entry.getName().equals(name)) {
                     return zip.readAllBytes();
@@ -143,7 +149,8 @@ final class SavedModelCache {
 
     private static void unzip(Source source, Path temp) throws IOException {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        try (InputStream raw = source.open(); ZipInputStream zip = new ZipInputStream(raw)) {
+        try (InputStream raw = source.open();
+                ZipInputStream zip = new ZipInputStream(raw)) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 Path out = temp.resolve(entry.getName()).normalize();
                 if (!out.startsWith(temp) || out.equals(temp)) {

@@ -83,7 +83,8 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         } catch (IOException e) {
             throw new EncoderException("cannot read the vocabulary of " + modelDir + ": " + e.getMessage(), e);
         }
-        BertTokenizer tokenizer = BertTokenizer.create(vocabulary, TokenizerOptions.uncased().withMaxLength(config.maxLength()));
+        BertTokenizer tokenizer =
+                BertTokenizer.create(vocabulary, TokenizerOptions.uncased().withMaxLength(config.maxLength()));
         TfBertEncoder encoder = open(modelDir, config.device(), vocabulary.vocabHash());
         try {
             return new LoadedEncoder(encoder, tokenizer);
@@ -102,8 +103,8 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
     public static BertTokenizer tokenizer(EncoderConfig config) {
         requireConfig(config);
         try {
-            return BertTokenizer.create(ModelSource.vocabulary(config),
-                    TokenizerOptions.uncased().withMaxLength(config.maxLength()));
+            return BertTokenizer.create(
+                    ModelSource.vocabulary(config), TokenizerOptions.uncased().withMaxLength(config.maxLength()));
         } catch (IOException e) {
             throw new EncoderException("cannot read the " + ID + " vocabulary: " + e.getMessage(), e);
         }
@@ -114,8 +115,8 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
             throw new IllegalArgumentException("config is for " + config.encoderId() + ", not " + ID);
         }
         if (config.maxLength() > MAX_SEQUENCE_LENGTH) {
-            throw new IllegalArgumentException("maxLength " + config.maxLength() + " exceeds BERT-base's "
-                    + MAX_SEQUENCE_LENGTH + " positions");
+            throw new IllegalArgumentException(
+                    "maxLength " + config.maxLength() + " exceeds BERT-base's " + MAX_SEQUENCE_LENGTH + " positions");
         }
     }
 
@@ -133,10 +134,17 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
             throw new EncoderException("cannot load SavedModel " + modelDir + ": " + e.getMessage(), e);
         }
         try {
-            TfBertEncoder encoder = new TfBertEncoder(bundle,
-                    new EncoderInfo(ID, HIDDEN, MAX_SEQUENCE_LENGTH, vocabHash, device));
-            LOG.info("{} loaded from {} in {} ms; running on {} (requested {}, TensorFlow {} devices {})", ID, modelDir,
-                    (System.nanoTime() - started) / 1_000_000, device, requested, TensorFlow.version(), devices);
+            TfBertEncoder encoder =
+                    new TfBertEncoder(bundle, new EncoderInfo(ID, HIDDEN, MAX_SEQUENCE_LENGTH, vocabHash, device));
+            LOG.info(
+                    "{} loaded from {} in {} ms; running on {} (requested {}, TensorFlow {} devices {})",
+                    ID,
+                    modelDir,
+                    (System.nanoTime() - started) / 1_000_000,
+                    device,
+                    requested,
+                    TensorFlow.version(),
+                    devices);
             return encoder;
         } catch (RuntimeException e) {
             bundle.close();
@@ -227,7 +235,10 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         try {
             ensureOpen();
             // The hub module keeps its variables under "module/" as resource variables.
-            try (Result out = bundle.session().runner().fetch("module/" + name + "/Read/ReadVariableOp:0").run()) {
+            try (Result out = bundle.session()
+                    .runner()
+                    .fetch("module/" + name + "/Read/ReadVariableOp:0")
+                    .run()) {
                 float[] values = new float[expectedSize];
                 copy(out.get(0), values);
                 return values;
@@ -264,8 +275,8 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
 
     private static void copy(Tensor tensor, float[] dst) {
         if (!(tensor instanceof TFloat32 floats) || floats.size() != dst.length) {
-            throw new EncoderException("unexpected output " + tensor.dataType() + " " + tensor.shape()
-                    + ", expected " + dst.length + " floats");
+            throw new EncoderException("unexpected output " + tensor.dataType() + " " + tensor.shape() + ", expected "
+                    + dst.length + " floats");
         }
         floats.copyTo(DataBuffers.of(dst, false, false));
     }
@@ -296,8 +307,11 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
 
         /** A run on these inputs; the caller adds the fetches. */
         Session.Runner feed() {
-            return bundle.session().runner()
-                    .feed(graph.inputIds, ids).feed(graph.inputMask, mask).feed(graph.segmentIds, segments);
+            return bundle.session()
+                    .runner()
+                    .feed(graph.inputIds, ids)
+                    .feed(graph.inputMask, mask)
+                    .feed(graph.segmentIds, segments);
         }
 
         /** A run fetching what {@link #encode} returns: the pooler output, then the masked mean. */
@@ -307,7 +321,9 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
 
         @Override
         public void close() {
-            try (ids; mask; segments) {
+            try (ids;
+                    mask;
+                    segments) {
                 // closes all three, even if one close fails
             }
         }

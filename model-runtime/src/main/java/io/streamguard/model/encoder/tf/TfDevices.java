@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Graph;
@@ -32,8 +34,6 @@ import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Which devices this process's TensorFlow build can use, and the session config for a chosen one.
@@ -81,8 +81,10 @@ public final class TfDevices {
             case AUTO -> gpu ? Device.GPU : Device.CPU;
             case GPU -> {
                 if (!gpu && WARNED_NO_GPU.compareAndSet(false, true)) {
-                    LOG.warn("GPU requested but TensorFlow sees no GPU (devices {}; the GPU build needs mvn -Pgpu "
-                            + "and CUDA 12 / cuDNN 9 on the host); running on CPU", available);
+                    LOG.warn(
+                            "GPU requested but TensorFlow sees no GPU (devices {}; the GPU build needs mvn -Pgpu "
+                                    + "and CUDA 12 / cuDNN 9 on the host); running on CPU",
+                            available);
                 }
                 yield gpu ? Device.GPU : Device.CPU;
             }
@@ -142,7 +144,8 @@ public final class TfDevices {
 
     private static void check(TF_Status status, String what) {
         if (TF_GetCode(status) != TF_OK) {
-            throw new EncoderException("TensorFlow failed to " + what + ": " + TF_Message(status).getString());
+            throw new EncoderException(
+                    "TensorFlow failed to " + what + ": " + TF_Message(status).getString());
         }
     }
 }

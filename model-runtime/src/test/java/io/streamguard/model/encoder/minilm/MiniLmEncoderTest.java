@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
-import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.encoder.tf.TfDevices;
@@ -17,11 +17,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.assertj.core.data.Offset;
 
 class MiniLmEncoderTest {
 
@@ -55,7 +55,8 @@ class MiniLmEncoderTest {
         Embeddings alone = encoder.encode(tokenizer.encodeBatch(List.of(text)));
         EncodedBatch batch = tokenizer.encodeBatch(List.of(
                 "a much longer message that forces the short one to be padded with many pad tokens at the end",
-                text, "ok"));
+                text,
+                "ok"));
         assertThat(batch.lengths()[1]).isLessThan(batch.sequenceLength());
         Embeddings padded = encoder.encode(batch);
         assertThat(maxAbsDiff(alone.meanRow(0), padded.meanRow(1))).isLessThanOrEqualTo(1e-5);
@@ -64,8 +65,8 @@ class MiniLmEncoderTest {
 
     @Test
     void similarSentencesAreCloserThanUnrelatedOnes() {
-        Embeddings e = encoder.encode(tokenizer.encodeBatch(List.of(
-                "a cat sits on the mat", "a kitten is sitting on a rug", "stock markets fell sharply today")));
+        Embeddings e = encoder.encode(tokenizer.encodeBatch(
+                List.of("a cat sits on the mat", "a kitten is sitting on a rug", "stock markets fell sharply today")));
         double similar = cosine(e.meanRow(0), e.meanRow(1));
         double unrelated = cosine(e.meanRow(0), e.meanRow(2));
         assertThat(similar).isGreaterThan(unrelated + 0.2);
@@ -95,9 +96,10 @@ class MiniLmEncoderTest {
 
     @Test
     void idsOutsideTheVocabularyAreRejectedBeforeTensorFlow() {
-        EncodedBatch batch = new EncodedBatch(1, 3, new int[] {101, 30522, 102}, new int[] {1, 1, 1},
-                new int[] {3}, new boolean[] {false});
-        assertThatThrownBy(() -> encoder.encode(batch)).isInstanceOf(EncoderException.class)
+        EncodedBatch batch = new EncodedBatch(
+                1, 3, new int[] {101, 30522, 102}, new int[] {1, 1, 1}, new int[] {3}, new boolean[] {false});
+        assertThatThrownBy(() -> encoder.encode(batch))
+                .isInstanceOf(EncoderException.class)
                 .hasMessageContaining("30522");
     }
 
@@ -105,7 +107,8 @@ class MiniLmEncoderTest {
     void sequencesLongerThanThePositionTableAreRejected() {
         int n = 513;
         EncodedBatch batch = new EncodedBatch(1, n, new int[n], new int[n], new int[] {n}, new boolean[] {false});
-        assertThatThrownBy(() -> encoder.encode(batch)).isInstanceOf(EncoderException.class)
+        assertThatThrownBy(() -> encoder.encode(batch))
+                .isInstanceOf(EncoderException.class)
                 .hasMessageContaining("513");
     }
 
@@ -115,7 +118,8 @@ class MiniLmEncoderTest {
             // The CPU build (default) falls back to the CPU; the -Pgpu build on a CUDA host keeps the GPU.
             Device expected = TfDevices.available().contains("GPU") ? Device.GPU : Device.CPU;
             assertThat(gpu.info().device()).isEqualTo(expected);
-            assertThat(gpu.encode(tokenizer.encodeBatch(List.of("hi"))).hidden()).isEqualTo(384);
+            assertThat(gpu.encode(tokenizer.encodeBatch(List.of("hi"))).hidden())
+                    .isEqualTo(384);
             gpu.close();
             assertThatThrownBy(() -> gpu.encode(tokenizer.encodeBatch(List.of("hi"))))
                     .isInstanceOf(EncoderClosedException.class);
@@ -130,8 +134,10 @@ class MiniLmEncoderTest {
         SessionBaseline.BareRun stale = own.prepare(batch);
         own.close();
         own.close(); // idempotent
-        assertThatThrownBy(() -> own.encode(batch)).isInstanceOf(EncoderClosedException.class)
-                .isNotInstanceOf(EncoderException.class).hasMessage("minilm-l6 encoder is closed");
+        assertThatThrownBy(() -> own.encode(batch))
+                .isInstanceOf(EncoderClosedException.class)
+                .isNotInstanceOf(EncoderException.class)
+                .hasMessage("minilm-l6 encoder is closed");
         assertThatThrownBy(() -> own.encodeWithHiddenStates(batch)).isInstanceOf(EncoderClosedException.class);
         assertThatThrownBy(() -> own.prepare(batch)).isInstanceOf(EncoderClosedException.class);
         assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
@@ -147,8 +153,10 @@ class MiniLmEncoderTest {
                 bare.run();
             }
             int n = 513;
-            assertThatThrownBy(() -> own.prepare(new EncodedBatch(1, n, new int[n], new int[n], new int[] {n},
-                    new boolean[] {false}))).isInstanceOf(EncoderException.class).hasMessageContaining("513");
+            assertThatThrownBy(() -> own.prepare(
+                            new EncodedBatch(1, n, new int[n], new int[n], new int[] {n}, new boolean[] {false})))
+                    .isInstanceOf(EncoderException.class)
+                    .hasMessageContaining("513");
             SessionBaseline.BareRun stale = own.prepare(batch);
             own.close();
             // Its session is gone: a run must fail cleanly, not reach freed native memory.
@@ -159,7 +167,8 @@ class MiniLmEncoderTest {
 
     @Test
     void createFromConfigPairsEncoderWithTokenizerOfTheRequestedLength(@TempDir Path cache) {
-        EncoderConfig config = EncoderConfig.of(EncoderConfig.MINILM_L6).withCacheDir(cache).withMaxLength(64);
+        EncoderConfig config =
+                EncoderConfig.of(EncoderConfig.MINILM_L6).withCacheDir(cache).withMaxLength(64);
         try (LoadedEncoder loaded = MiniLmEncoder.create(config)) {
             assertThat(loaded.tokenizer().options().maxLength()).isEqualTo(64);
             assertThat(loaded.encoder().info().id()).isEqualTo("minilm-l6");
@@ -173,21 +182,25 @@ class MiniLmEncoderTest {
 
     @Test
     void createReadsAnUnpackedModelDirectoryAndReportsAMissingFile(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> MiniLmEncoder.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir)))
-                .isInstanceOf(EncoderException.class).hasMessageContaining(MiniLmEncoder.TOKENIZER_RESOURCE);
+        assertThatThrownBy(() -> MiniLmEncoder.create(
+                        EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir)))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining(MiniLmEncoder.TOKENIZER_RESOURCE);
         Files.write(dir.resolve("not-a-jar.bin"), new byte[] {1, 2, 3});
         assertThatThrownBy(() -> MiniLmEncoder.create(
-                EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir.resolve("not-a-jar.bin"))))
+                        EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir.resolve("not-a-jar.bin"))))
                 .isInstanceOf(EncoderException.class);
     }
 
     @Test
     void garbageIsNotAModel() {
-        assertThatThrownBy(() -> MiniLmWeights.read(new ByteArrayInputStream(new byte[] {(byte) 0xff, 0x7, 0x1}),
-                MiniLmConfig.ALL_MINILM_L6_V2)).isInstanceOf(InvalidModelException.class);
+        assertThatThrownBy(() -> MiniLmWeights.read(
+                        new ByteArrayInputStream(new byte[] {(byte) 0xff, 0x7, 0x1}), MiniLmConfig.ALL_MINILM_L6_V2))
+                .isInstanceOf(InvalidModelException.class);
         // A valid but empty ModelProto: the first missing weight is named.
-        assertThatThrownBy(() -> MiniLmWeights.read(new ByteArrayInputStream(new byte[0]),
-                MiniLmConfig.ALL_MINILM_L6_V2)).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(
+                        () -> MiniLmWeights.read(new ByteArrayInputStream(new byte[0]), MiniLmConfig.ALL_MINILM_L6_V2))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("embeddings.word_embeddings.weight");
     }
 

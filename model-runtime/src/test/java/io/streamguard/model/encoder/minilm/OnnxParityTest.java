@@ -26,7 +26,11 @@ class OnnxParityTest {
 
     private static final double TOLERANCE = 1e-4;
     private static final List<String> HARD_CASES = List.of(
-            "", "a", "!!!???...", "Ünïcödé àccents ÅND CAPS", "日本語のテキストと中文混合 text",
+            "",
+            "a",
+            "!!!???...",
+            "Ünïcödé àccents ÅND CAPS",
+            "日本語のテキストと中文混合 text",
             "emoji 😀🔥 and a url https://example.com/x?y=1",
             "supercalifragilisticexpialidocious antidisestablishmentarianism",
             "word ".repeat(300));
@@ -83,17 +87,20 @@ class OnnxParityTest {
                 hiddenDiff = Math.max(hiddenDiff, Math.abs(ours.lastHidden()[row * h + d] - expected[row * h + d]));
             }
         }
-        double meanDiff = MiniLmEncoderTest.maxAbsDiff(ours.mean(),
-                OnnxRuntimeReference.meanPool(expected, batch, h));
-        System.out.printf("minilm-l6 parity %dx%d: max |hidden diff| %.3g, max |mean diff| %.3g%n", batch.size(),
-                batch.sequenceLength(), hiddenDiff, meanDiff);
+        double meanDiff = MiniLmEncoderTest.maxAbsDiff(ours.mean(), OnnxRuntimeReference.meanPool(expected, batch, h));
+        System.out.printf(
+                "minilm-l6 parity %dx%d: max |hidden diff| %.3g, max |mean diff| %.3g%n",
+                batch.size(), batch.sequenceLength(), hiddenDiff, meanDiff);
         assertThat(hiddenDiff).isLessThanOrEqualTo(TOLERANCE);
         assertThat(meanDiff).isLessThanOrEqualTo(TOLERANCE);
     }
 
     private static List<String> column(Path tsv, int n) throws IOException {
         try (var lines = Files.lines(tsv, StandardCharsets.UTF_8)) {
-            return lines.skip(1).map(l -> l.substring(l.indexOf('\t') + 1)).limit(n).toList();
+            return lines.skip(1)
+                    .map(l -> l.substring(l.indexOf('\t') + 1))
+                    .limit(n)
+                    .toList();
         }
     }
 

@@ -30,8 +30,8 @@ final class OnnxRuntimeReference implements AutoCloseable {
         try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(toLongs(batch.ids())), shape);
                 OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(toLongs(batch.attentionMask())), shape);
                 OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]), shape);
-                OrtSession.Result result = session.run(
-                        Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+                OrtSession.Result result =
+                        session.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
             FloatBuffer out = ((OnnxTensor) result.get("output_0").orElseThrow()).getFloatBuffer();
             float[] hidden = new float[out.remaining()];
             out.get(hidden);

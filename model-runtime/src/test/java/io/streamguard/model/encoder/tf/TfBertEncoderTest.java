@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderFactory;
-import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.tokenizer.BertTokenizer;
@@ -45,7 +45,8 @@ class TfBertEncoderTest {
 
     @BeforeAll
     static void load() {
-        loaded = EncoderFactory.create(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
+        loaded = EncoderFactory.create(
+                EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
         encoder = (TfBertEncoder) loaded.encoder();
         tokenizer = loaded.tokenizer();
     }
@@ -67,7 +68,8 @@ class TfBertEncoderTest {
         assertThat(info.device()).isEqualTo(TfDevices.available().contains("GPU") ? Device.GPU : Device.CPU);
         byte[] vocabTxt = Files.readAllBytes(CACHE.resolve("bert-base-uncased/assets/vocab.txt"));
         assertThat(info.vocabHash())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(vocabTxt)))
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(vocabTxt)))
                 .isEqualTo(tokenizer.vocabulary().vocabHash());
         assertThat(tokenizer.vocabulary().size()).isEqualTo(30522);
         assertThat(tokenizer.vocabulary().token(MASK_ID)).isEqualTo("[MASK]");
@@ -123,9 +125,12 @@ class TfBertEncoderTest {
             }
             logits[v] = s;
         }
-        List<String> top5 = IntStream.range(0, vocab).boxed()
-                .sorted((a, b) -> Double.compare(logits[b], logits[a])).limit(5)
-                .map(v -> tokenizer.vocabulary().token(v) + String.format(" (%.2f)", logits[v])).toList();
+        List<String> top5 = IntStream.range(0, vocab)
+                .boxed()
+                .sorted((a, b) -> Double.compare(logits[b], logits[a]))
+                .limit(5)
+                .map(v -> tokenizer.vocabulary().token(v) + String.format(" (%.2f)", logits[v]))
+                .toList();
         System.out.println("masked-LM top-5 for 'the capital of france is [MASK] .': " + top5);
         assertThat(top5.get(0)).startsWith("paris ");
     }
@@ -158,8 +163,13 @@ class TfBertEncoderTest {
         }
         assertThat(changed).isPositive();
         Embeddings clean = encoder.encode(batch);
-        Embeddings withNoise = encoder.encode(new EncodedBatch(batch.size(), batch.sequenceLength(), noisy,
-                batch.attentionMask(), batch.lengths(), batch.truncated()));
+        Embeddings withNoise = encoder.encode(new EncodedBatch(
+                batch.size(),
+                batch.sequenceLength(),
+                noisy,
+                batch.attentionMask(),
+                batch.lengths(),
+                batch.truncated()));
 
         assertThat(withNoise.pooled()).containsExactly(clean.pooled(), within(1e-4f));
         assertThat(withNoise.mean()).containsExactly(clean.mean(), within(1e-4f));
@@ -189,7 +199,8 @@ class TfBertEncoderTest {
     @Test
     void runsSequencesLongerThanTheSignaturesDeclared128() {
         String longText = String.join(" ", Collections.nCopies(200, "word"));
-        EncodedBatch full = BertTokenizer.create(tokenizer.vocabulary(), tokenizer.options().withMaxLength(160))
+        EncodedBatch full = BertTokenizer.create(
+                        tokenizer.vocabulary(), tokenizer.options().withMaxLength(160))
                 .encodeBatch(List.of(longText));
         assertThat(full.sequenceLength()).isEqualTo(160);
         Embeddings embeddings = encoder.encode(full);
@@ -203,7 +214,9 @@ class TfBertEncoderTest {
     void rejectsBatchesBeyond512PositionsAndAcceptsEmptyOnes() {
         int l = 513;
         EncodedBatch tooLong = new EncodedBatch(1, l, new int[l], new int[l], new int[] {l}, new boolean[1]);
-        assertThatThrownBy(() -> encoder.encode(tooLong)).isInstanceOf(EncoderException.class).hasMessageContaining("513");
+        assertThatThrownBy(() -> encoder.encode(tooLong))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("513");
         Embeddings none = encoder.encode(tokenizer.encodeBatch(List.of()));
         assertThat(none.batchSize()).isZero();
         assertThat(none.pooled()).isEmpty();
@@ -217,20 +230,25 @@ class TfBertEncoderTest {
         }
         int l = 513;
         EncodedBatch tooLong = new EncodedBatch(1, l, new int[l], new int[l], new int[] {l}, new boolean[1]);
-        assertThatThrownBy(() -> encoder.prepare(tooLong)).isInstanceOf(EncoderException.class).hasMessageContaining("513");
+        assertThatThrownBy(() -> encoder.prepare(tooLong))
+                .isInstanceOf(EncoderException.class)
+                .hasMessageContaining("513");
     }
 
     /** Same type as {@code MiniLmEncoderTest}'s: a closed engine is the caller's bug, not a failed batch. */
     @Test
     void aClosedEncoderRefusesEveryCallWithEncoderClosedException() {
         EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there"));
-        LoadedEncoder own = EncoderFactory.create(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
+        LoadedEncoder own = EncoderFactory.create(
+                EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
         TfBertEncoder bert = (TfBertEncoder) own.encoder();
         SessionBaseline.BareRun stale = bert.prepare(batch);
         own.close();
         own.close(); // idempotent
-        assertThatThrownBy(() -> bert.encode(batch)).isInstanceOf(EncoderClosedException.class)
-                .isNotInstanceOf(EncoderException.class).hasMessage("bert-base-uncased encoder is closed");
+        assertThatThrownBy(() -> bert.encode(batch))
+                .isInstanceOf(EncoderClosedException.class)
+                .isNotInstanceOf(EncoderException.class)
+                .hasMessage("bert-base-uncased encoder is closed");
         assertThatThrownBy(() -> bert.sequenceOutput(batch)).isInstanceOf(EncoderClosedException.class);
         assertThatThrownBy(() -> bert.prepare(batch)).isInstanceOf(EncoderClosedException.class);
         assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
@@ -240,8 +258,10 @@ class TfBertEncoderTest {
     @Test
     void concurrentCallersGetTheSameResultsAsSequentialOnes() throws Exception {
         List<String> texts = List.of("first message", "a second, slightly longer message", "third");
-        List<EncodedBatch> batches = texts.stream().map(t -> tokenizer.encodeBatch(List.of(t))).toList();
-        List<float[]> expected = batches.stream().map(b -> encoder.encode(b).pooled()).toList();
+        List<EncodedBatch> batches =
+                texts.stream().map(t -> tokenizer.encodeBatch(List.of(t))).toList();
+        List<float[]> expected =
+                batches.stream().map(b -> encoder.encode(b).pooled()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<float[]>> futures = new ArrayList<>();
@@ -261,9 +281,11 @@ class TfBertEncoderTest {
     void reusesTheUnpackedCache() throws Exception {
         Path cached = CACHE.resolve("bert-base-uncased");
         var markerTime = Files.getLastModifiedTime(cached.resolve(SavedModelCache.MARKER));
-        Path dir = ModelSource.modelDir(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
+        Path dir = ModelSource.modelDir(
+                EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED).withCacheDir(CACHE));
         assertThat(dir).isEqualTo(cached.toAbsolutePath());
-        assertThat(Files.getLastModifiedTime(dir.resolve(SavedModelCache.MARKER))).isEqualTo(markerTime); // not re-unpacked
+        assertThat(Files.getLastModifiedTime(dir.resolve(SavedModelCache.MARKER)))
+                .isEqualTo(markerTime); // not re-unpacked
         assertThat(dir.resolve("saved_model.pb")).isRegularFile();
         assertThat(dir.resolve("variables/variables.data-00000-of-00001")).isRegularFile();
     }

@@ -32,6 +32,7 @@ class TfDevicesTest {
     void cpuSessionsHideGpus() {
         assertThat(TfDevices.sessionConfig(Device.CPU).getDeviceCountMap()).containsEntry("GPU", 0);
         assertThat(TfDevices.sessionConfig(Device.GPU).getDeviceCountMap()).doesNotContainKey("GPU");
-        assertThat(TfDevices.sessionConfig(Device.GPU).getGpuOptions().getAllowGrowth()).isTrue();
+        assertThat(TfDevices.sessionConfig(Device.GPU).getGpuOptions().getAllowGrowth())
+                .isTrue();
     }
 }
