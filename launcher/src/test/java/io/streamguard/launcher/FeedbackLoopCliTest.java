@@ -43,7 +43,7 @@ class FeedbackLoopCliTest {
     @Test
     void retrainerChecksItsOptionsBeforeLoadingAnything() {
         assertUsage(CliRun.of("retrainer", "--heads", dir.resolve("nope.json").toString()), "heads file not found");
-        assertUsage(CliRun.of("retrainer", "--encoder", "gpt-9"), "--encoder must be one of");
+        assertUsage(CliRun.of("retrainer", "--encoder", "gpt-9"), "--encoder: unknown encoder 'gpt-9' (available: ");
         assertUsage(
                 CliRun.of("retrainer", "--datasets", dir.toString(), "--heads", "../models/v1/minilm-l6.json"),
                 "training data not found");

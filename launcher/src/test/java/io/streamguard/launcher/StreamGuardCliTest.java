@@ -51,7 +51,7 @@ class StreamGuardCliTest {
       bench memory --batch-size 0                           | --batch-size must be at least 1, was 0
       bench memory --encoder bert                           | --encoder: unknown encoder 'bert' (available: bert-base-uncased, minilm-l6)
       up --demo --no-pipeline                               | --demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)
-      up --encoder gpt-2                                    | --encoder must be one of [bert-base-uncased, minilm-l6], was 'gpt-2'
+      up --encoder gpt-2                                    | --encoder: unknown encoder 'gpt-2' (available: bert-base-uncased, minilm-l6)
       up --heads /no/such/heads.json                        | heads file not found: /no/such/heads.json
       worker --role painter                                 | role must be tokenizer, inference or all, got 'painter'
       worker --device tpu                                   | --device must be auto, cpu or gpu, was 'tpu'

@@ -4,9 +4,9 @@ import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
-import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.retrainer.Gate;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -201,10 +200,7 @@ public final class RetrainerCommand implements Callable<Integer> {
     }
 
     Retrainer.Config config() {
-        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage(
-                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
-        }
+        Usage.knownEncoder(spec, "--encoder", encoder);
         Path base = heads != null ? heads : ModelFiles.defaultHeads(encoder);
         if (!Files.isRegularFile(base)) {
             throw usage("heads file not found: " + base + " (--heads FILE)");

@@ -2,6 +2,7 @@ package io.streamguard.launcher.command;
 
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
@@ -23,7 +24,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -133,11 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            // Sorted: Set.of iterates in a per-JVM random order, and bench words this message the same way.
-            throw usage("--encoder: unknown encoder '" + encoder + "' (available: "
-                    + String.join(", ", new TreeSet<>(EncoderFactory.AVAILABLE)) + ")");
-        }
+        Usage.knownEncoder(spec, "--encoder", encoder);
         List<Task> selected;
         try {
             selected = tasks == null ? null : tasks.stream().map(Task::of).toList();

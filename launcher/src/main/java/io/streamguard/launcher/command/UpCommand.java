@@ -4,12 +4,12 @@ import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.launcher.stack.EmbeddedKafka;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
-import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -258,10 +257,7 @@ public final class UpCommand implements Callable<Integer> {
         if (!device.matches("(?i)auto|cpu|gpu")) {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
-        if (!EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage(
-                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
-        }
+        Usage.knownEncoder(spec, "--encoder", encoder);
         if (metricsPort < -1 || metricsPort > 65_535) {
             throw usage("--metrics-port must be -1 (off) or between 0 and 65535, was " + metricsPort);
         }

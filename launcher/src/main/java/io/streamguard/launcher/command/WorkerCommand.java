@@ -3,7 +3,7 @@ package io.streamguard.launcher.command;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
-import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,9 +151,8 @@ public final class WorkerCommand implements Callable<Integer> {
         if (device != null && !device.matches("(?i)auto|cpu|gpu")) {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
-        if (encoder != null && !EncoderFactory.AVAILABLE.contains(encoder)) {
-            throw usage(
-                    "--encoder must be one of " + new TreeSet<>(EncoderFactory.AVAILABLE) + ", was '" + encoder + "'");
+        if (encoder != null) {
+            Usage.knownEncoder(spec, "--encoder", encoder);
         }
         if (heads != null) {
             ModelFiles.requireGiven(spec, heads);
