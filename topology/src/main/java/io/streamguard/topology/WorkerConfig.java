@@ -3,6 +3,7 @@ package io.streamguard.topology;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.schemas.ConfigDocs;
 import io.streamguard.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -387,6 +388,11 @@ public final class WorkerConfig {
             host = "localhost";
         }
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /** A copy of the declaration of the {@code streamguard.*} settings, for generated docs. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(SETTINGS);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.streamguard.topology;
+package io.streamguard.schemas;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,16 +6,16 @@ import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Renders a {@link ConfigDef} for people: a markdown table for the README and short lines for
- * {@code --help}, so both say what the declaration says.
+ * {@code --help}, so both say what the declaration says (the worker's and the registry client's settings).
  */
-final class ConfigDocs {
+public final class ConfigDocs {
 
     private static final int HELP_WIDTH = 74;
 
     private ConfigDocs() {}
 
     /** Property, default, valid values and description, in declaration order. */
-    static String markdownTable(ConfigDef config) {
+    public static String markdownTable(ConfigDef config) {
         StringBuilder out = new StringBuilder("| Property | Default | Valid values | Description |\n");
         out.append("|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : config.configKeys().values()) {
@@ -23,7 +23,7 @@ final class ConfigDocs {
             out.append("| `")
                     .append(key.name)
                     .append("` | ")
-                    .append(value.isEmpty() ? "" : "`" + value + "`")
+                    .append(key.hasDefault() ? (value.isEmpty() ? "" : "`" + value + "`") : "required")
                     .append(" | ")
                     .append(validValues(key).replace("|", "\\|"))
                     .append(" | ")
@@ -34,7 +34,7 @@ final class ConfigDocs {
     }
 
     /** {@code name=default}, then the description wrapped at {@value #HELP_WIDTH} characters, indented. */
-    static List<String> helpLines(ConfigDef config) {
+    public static List<String> helpLines(ConfigDef config) {
         List<String> lines = new ArrayList<>();
         for (ConfigDef.ConfigKey key : config.configKeys().values()) {
             String value = defaultText(key);
@@ -53,7 +53,10 @@ final class ConfigDocs {
     }
 
     private static String defaultText(ConfigDef.ConfigKey key) {
-        return key.defaultValue == null ? "" : ConfigDef.convertToString(key.defaultValue, key.type);
+        // A required setting has no default: its sentinel value is no value of its type.
+        return !key.hasDefault() || key.defaultValue == null
+                ? ""
+                : ConfigDef.convertToString(key.defaultValue, key.type);
     }
 
     private static String validValues(ConfigDef.ConfigKey key) {
