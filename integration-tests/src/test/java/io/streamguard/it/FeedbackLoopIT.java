@@ -46,6 +46,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -298,7 +299,8 @@ class FeedbackLoopIT {
         ModelVersion rejected = readVersions().get(outcome.version());
         assertThat(rejected.getStatus()).isEqualTo(VersionStatus.REJECTED);
         assertThat(rejected.getReason()).isEqualTo(outcome.reason());
-        Thread.sleep(2_000); // a wrong swap would have happened by now
+        Map<TopicPartition, Long> published = versionsEndOffsets();
+        await("the worker read the rejected version", () -> worker.modelVersionsApplied(published));
         assertThat(scorer.heads().version()).isEqualTo("v2");
         assertThat(retrainer.live().version()).isEqualTo("v2");
 
@@ -442,6 +444,17 @@ class FeedbackLoopIT {
                     versionsTopic,
                     b -> versions.deserializer().deserialize(versionsTopic, b),
                     Duration.ofSeconds(30));
+        }
+    }
+
+    /** End offsets of the model-versions topic now: what the worker must have read to have seen every version. */
+    private static Map<TopicPartition, Long> versionsEndOffsets() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                SharedStack.readCommittedProps(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(versionsTopic).stream()
+                    .map(info -> new TopicPartition(versionsTopic, info.partition()))
+                    .toList();
+            return c.endOffsets(partitions);
         }
     }
 

@@ -54,6 +54,8 @@ public final class ModelVersionFollower implements AutoCloseable {
     private Thread thread;
     /** version@publishedAt of the record being served; null while the startup heads serve. */
     private volatile String serving;
+    /** Next offset to read per partition, as of the last records applied: the consumer is not thread-safe. */
+    private volatile Map<TopicPartition, Long> position = Map.of();
 
     /**
      * @param consumer used only by this follower (it assigns, seeks and closes it); read_committed
@@ -83,6 +85,7 @@ public final class ModelVersionFollower implements AutoCloseable {
         Map<String, ModelVersion> all = ModelVersionsTopic.readAll(consumer, topic, this::safeDecode, timeout);
         all.values().forEach(this::remember);
         applyLive();
+        notePosition();
     }
 
     /** Follows the topic from where {@link #catchUp} stopped on a daemon thread. */
@@ -110,6 +113,7 @@ public final class ModelVersionFollower implements AutoCloseable {
                 if (changed) {
                     applyLive();
                 }
+                notePosition();
             }
         } catch (WakeupException e) {
             // closing
@@ -186,6 +190,21 @@ public final class ModelVersionFollower implements AutoCloseable {
 
     private static String id(ModelVersion v) {
         return v.getVersion() + "@" + ModelVersions.publishedAt(v).toEpochMilli();
+    }
+
+    private void notePosition() {
+        Map<TopicPartition, Long> now = new HashMap<>();
+        consumer.assignment().forEach(tp -> now.put(tp, consumer.position(tp)));
+        position = Map.copyOf(now);
+    }
+
+    /**
+     * Whether every record before {@code offsets} (end offsets of the topic, say) has been read and applied:
+     * a version published before they were taken is live now, or was refused.
+     */
+    public boolean hasApplied(Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, Long> read = position;
+        return offsets.entrySet().stream().allMatch(e -> read.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     /** The partitions followed (for tests). */

@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -162,6 +163,15 @@ public final class Worker implements AutoCloseable {
         LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
         LOG.debug("Topology: {}", topology.describe());
         return new Worker(config, streams, meters, streamsMetrics, scorer, http, follower);
+    }
+
+    /**
+     * Whether this worker's model-version follower has read and applied every record before {@code offsets} of
+     * the model-versions topic; false when it does not follow (streamguard.model.follow=false, or no swappable
+     * scorer).
+     */
+    public boolean modelVersionsApplied(Map<TopicPartition, Long> offsets) {
+        return follower != null && follower.hasApplied(offsets);
     }
 
     /**

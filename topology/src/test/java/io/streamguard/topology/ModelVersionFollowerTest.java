@@ -129,8 +129,15 @@ class ModelVersionFollowerTest {
         });
         ModelVersionFollower f = new ModelVersionFollower(
                 consumer, "model-versions", b -> records.get(b[0]), scorer, ENCODER, new PipelineMetrics(meters));
+        assertThat(f.hasApplied(Map.of(tp, 2L))).as("nothing read yet").isFalse();
         f.catchUp(Duration.ofSeconds(10));
         assertThat(scorer.heads().version()).isEqualTo("v2");
+        assertThat(f.hasApplied(Map.of(tp, 2L)))
+                .as("read and applied to the end")
+                .isTrue();
+        assertThat(f.hasApplied(Map.of(tp, 3L)))
+                .as("a record published since is not")
+                .isFalse();
         f.close();
     }
 }
