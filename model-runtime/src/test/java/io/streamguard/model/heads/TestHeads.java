@@ -13,6 +13,9 @@ public final class TestHeads {
 
     public static final List<String> MODERATION = List.of("offensive", "hate", "spam");
     public static final List<String> SENTIMENT = List.of("negative", "positive");
+    /** Every model's thresholds, so a test can tell which decision a score must give. */
+    public static final Map<String, Thresholds> THRESHOLDS = Map.of(
+            "offensive", new Thresholds(0.5, 0.9), "hate", new Thresholds(0.4, 0.8), "spam", new Thresholds(0.6, 0.95));
 
     private TestHeads() {}
 
@@ -47,13 +50,7 @@ public final class TestHeads {
                 maxLength,
                 feature,
                 List.of(moderation, sentiment),
-                Map.of(
-                        "offensive",
-                        new Thresholds(0.5, 0.9),
-                        "hate",
-                        new Thresholds(0.4, 0.8),
-                        "spam",
-                        new Thresholds(0.6, 0.95)),
+                THRESHOLDS,
                 Map.of("hate", Map.of("macroF1", 0.5), "sentiment", Map.of("accuracy", 0.5)),
                 new Provenance(
                         "2024-01-01T00:00:00Z",
