@@ -156,7 +156,8 @@ public final class ModelVersionsTopic implements AutoCloseable {
     }
 
     /**
-     * Creates {@code topic} with {@code model-versions}' declared configs and one partition if it is missing;
+     * Creates {@code topic} as {@code up} and {@code topics create} do by default ({@code model-versions}' declared
+     * configs, {@link Topics#DEFAULT_PARTITIONS} partitions) if it is missing;
      * if it exists, raises its {@code max.message.bytes} so it holds whole heads files (topics made before
      * that setting was declared).
      *
@@ -164,7 +165,8 @@ public final class ModelVersionsTopic implements AutoCloseable {
      */
     public static boolean ensure(Admin admin, String topic, Duration timeout) {
         Topics.TopicSpec spec = Topics.spec(Topics.MODEL_VERSIONS).named(topic);
-        if (!TopicAdmin.createMissing(admin, List.of(spec.newTopic(1)), timeout).isEmpty()) {
+        if (!TopicAdmin.createMissing(admin, List.of(spec.newTopic(Topics.DEFAULT_PARTITIONS)), timeout)
+                .isEmpty()) {
             return true;
         }
         TopicAdmin.setConfigs(
