@@ -1,6 +1,5 @@
 package io.streamguard.topology;
 
-import java.util.Arrays;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
@@ -73,23 +72,15 @@ final class RejectionLog {
             return;
         }
         lines++;
-        String more = lines == linesPerSecond ? " (any more this second are counted, not logged)" : "";
-        String line = "Dead-lettered {}-{}@{} key={} {}: {}{}";
-        Object[] args = {topic, partition, offset, key(key), reason, message(error), more};
-        if (!reason.expected()) {
-            log.warn(line, append(args, error));
+        String line = "Dead-lettered " + topic + "-" + partition + "@" + offset + " key=" + key(key) + " " + reason
+                + ": " + message(error)
+                + (lines == linesPerSecond ? " (any more this second are counted, not logged)" : "");
+        if (reason.expected()) {
+            log.warn(line);
+            log.debug("Stack trace of the rejection of {}-{}@{}", topic, partition, offset, error);
         } else {
-            log.warn(line, args);
-            if (log.isDebugEnabled()) {
-                log.debug("Stack trace of the rejection of {}-{}@{}", topic, partition, offset, error);
-            }
+            log.warn(line, error);
         }
-    }
-
-    private static Object[] append(Object[] args, Object last) {
-        Object[] out = Arrays.copyOf(args, args.length + 1);
-        out[args.length] = last;
-        return out;
     }
 
     /** The key as it would print, on one line and not longer than {@value #MAX_KEY_CHARS} characters. */
