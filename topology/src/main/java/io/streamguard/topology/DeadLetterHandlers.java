@@ -14,21 +14,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams' own log-and-continue handlers with its built-in dead-letter queue
- * ({@code errors.dead.letter.queue.topic.name}, KIP-1034): the dead letter holds the source record's
- * raw key and value, its headers, and {@code __streams.errors.exception/message/stacktrace/topic/
- * partition/offset}. On top of that these subclasses add the {@value DeadLetterReason#HEADER} header
- * and count dead letters per reason ({@code streamguard.dlq.records}); the DLQ records are sent by
- * the task's own producer, so under exactly-once they commit with the task's transaction.
+ * Log-and-continue with Kafka Streams' built-in dead-letter queue ({@code errors.dead.letter.queue.topic.name},
+ * KIP-1034): the dead letter holds the source record's raw key and value, its headers, and
+ * {@code __streams.errors.exception/message/stacktrace/topic/partition/offset}, built by Kafka Streams' own
+ * code exactly as its {@code LogAndContinue*} handlers build it (its internal {@code ExceptionHandlerUtils}: the
+ * dead-letter tests check the result on every Kafka upgrade). On top of that these handlers add the
+ * {@value DeadLetterReason#HEADER} header and count dead letters per reason ({@code streamguard.dlq.records});
+ * the DLQ records are sent by the task's own producer, so under exactly-once they commit with the task's
+ * transaction.
+ *
+ * <p>They do not extend Kafka's {@code LogAndContinue*} handlers because those log every record with its stack
+ * trace at WARN: a bad record is expected input, so it gets one line, rate-limited ({@link RejectionLog}).
  *
  * <p>Configured by {@link Worker} (and tests) through the Streams config; the metrics object travels
  * under {@link PipelineMetrics#CONFIG_KEY}.
@@ -37,22 +44,31 @@ public final class DeadLetterHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandlers.class);
 
+    /** One per process: the console's budget of dead-letter lines is shared by every stream thread. */
+    private static final RejectionLog REJECTIONS = new RejectionLog(LOG);
+
     /** Topics read by global stores: their bad records cannot be dead-lettered (no task producer). */
     public static final String GLOBAL_TOPICS_CONFIG = "streamguard.dlq.global.topics";
+
+    /** Key under which a {@link RejectionLog} other than the process's may travel in the Streams config (tests). */
+    static final String REJECTION_LOG_CONFIG = "streamguard.dlq.rejection.log";
 
     private DeadLetterHandlers() {}
 
     /** Bad bytes: bad magic byte, unknown schema id, truncated or incompatible Avro. */
-    public static final class Deserialization extends LogAndContinueExceptionHandler {
+    public static final class Deserialization implements DeserializationExceptionHandler {
 
         private PipelineMetrics metrics;
         private Set<String> globalTopics = Set.of();
+        private String deadLetterTopic;
+        private RejectionLog rejections = REJECTIONS;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            super.configure(configs);
             metrics = metrics(configs);
             globalTopics = globalTopics(configs);
+            deadLetterTopic = deadLetterTopic(configs);
+            rejections = rejections(configs);
         }
 
         @Override
@@ -80,7 +96,10 @@ public final class DeadLetterHandlers {
                 count(metrics, reason);
                 return Response.resume();
             }
-            Response response = super.handleError(context, record, exception);
+            rejections.deadLettered(
+                    record.topic(), record.partition(), record.offset(), utf8(record.key()), reason, exception);
+            Response response = Response.resume(ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(
+                    deadLetterTopic, context.sourceRawKey(), context.sourceRawValue(), context, exception));
             tag(response.deadLetterQueueRecords(), reason, metrics);
             return response;
         }
@@ -101,14 +120,17 @@ public final class DeadLetterHandlers {
     }
 
     /** Records our processors reject ({@link RejectedRecordException}) or fail on unexpectedly. */
-    public static final class Processing extends LogAndContinueProcessingExceptionHandler {
+    public static final class Processing implements ProcessingExceptionHandler {
 
         private PipelineMetrics metrics;
+        private String deadLetterTopic;
+        private RejectionLog rejections = REJECTIONS;
 
         @Override
         public void configure(Map<String, ?> configs) {
-            super.configure(configs);
             metrics = metrics(configs);
+            deadLetterTopic = deadLetterTopic(configs);
+            rejections = rejections(configs);
         }
 
         @Override
@@ -121,7 +143,10 @@ public final class DeadLetterHandlers {
                     source = new OriginContext(context, rejected.origin());
                 }
             }
-            Response response = super.handleError(source, record, exception);
+            String key = record.key() != null ? record.key().toString() : utf8(source.sourceRawKey());
+            rejections.deadLettered(source.topic(), source.partition(), source.offset(), key, reason, exception);
+            Response response = Response.resume(ExceptionHandlerUtils.maybeBuildDeadLetterQueueRecords(
+                    deadLetterTopic, source.sourceRawKey(), source.sourceRawValue(), source, exception));
             tag(response.deadLetterQueueRecords(), reason, metrics);
             return response;
         }
@@ -139,6 +164,19 @@ public final class DeadLetterHandlers {
         if (metrics != null) {
             metrics.deadLetter(reason);
         }
+    }
+
+    private static String utf8(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String deadLetterTopic(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        return topic == null ? null : topic.toString();
+    }
+
+    private static RejectionLog rejections(Map<String, ?> configs) {
+        return configs.get(REJECTION_LOG_CONFIG) instanceof RejectionLog log ? log : REJECTIONS;
     }
 
     private static PipelineMetrics metrics(Map<String, ?> configs) {

@@ -30,4 +30,12 @@ public enum DeadLetterReason {
 
     /** Header carrying the reason name on every dead-lettered record. */
     public static final String HEADER = "streamguard.dlq.reason";
+
+    /**
+     * Whether the record itself is at fault, so where the code noticed it does not matter (its stack trace is
+     * noise); false for the failures nobody foresaw, whose stack trace is what finds the bug.
+     */
+    public boolean expected() {
+        return this != DESERIALIZATION_FAILED && this != PROCESSING_FAILED;
+    }
 }

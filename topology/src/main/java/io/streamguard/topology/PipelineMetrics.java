@@ -2,15 +2,24 @@ package io.streamguard.topology;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The pipeline's own meters (Kafka Streams' are bound separately). Names are Micrometer style; the
  * Prometheus registry renders {@code streamguard.events.in} as {@code streamguard_events_in_total}.
+ *
+ * <p>Each timer and the batch size are a Prometheus histogram (buckets aggregate across workers:
+ * {@code histogram_quantile} over their sum) plus this worker's p50/p99 as {@code <name>_quantile{quantile}}
+ * gauges (readable at a glance, not aggregatable). Separate gauges, because Micrometer's Prometheus registry
+ * exports a meter with both histogram buckets and percentiles as the histogram alone.
  */
 public final class PipelineMetrics {
 
@@ -40,19 +49,44 @@ public final class PipelineMetrics {
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(registry);
+        quantiles("streamguard.batch.size", null, batchSize, ValueAtPercentile::value);
         this.batchFailures = Counter.builder("streamguard.batch.failures")
                 .description("Engine calls that failed for a whole batch (texts then retried one by one)")
                 .register(registry);
     }
 
     private Timer timer(String name, String description) {
-        return Timer.builder(name)
+        Timer timer = Timer.builder(name)
                 .description(description)
                 .publishPercentiles(PERCENTILES)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+        quantiles(name, "seconds", timer, v -> v.value(TimeUnit.SECONDS));
+        return timer;
+    }
+
+    /** {@code name.quantile{quantile=0.5|0.99}}: the meter's percentiles over the last minute or so. */
+    private void quantiles(
+            String name, String baseUnit, HistogramSupport meter, ToDoubleFunction<ValueAtPercentile> value) {
+        for (double percentile : PERCENTILES) {
+            Gauge.builder(name + ".quantile", meter, m -> percentile(m, percentile, value))
+                    .description("This worker's p50 and p99 of " + name + " (not aggregatable across workers)")
+                    .baseUnit(baseUnit)
+                    .tag("quantile", Double.toString(percentile))
+                    .register(registry);
+        }
+    }
+
+    private static double percentile(
+            HistogramSupport meter, double percentile, ToDoubleFunction<ValueAtPercentile> value) {
+        for (ValueAtPercentile v : meter.takeSnapshot().percentileValues()) {
+            if (v.percentile() == percentile) {
+                return value.applyAsDouble(v);
+            }
+        }
+        return Double.NaN;
     }
 
     public MeterRegistry registry() {

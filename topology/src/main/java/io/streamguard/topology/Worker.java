@@ -94,8 +94,7 @@ public final class Worker implements AutoCloseable {
      */
     public static Worker start(WorkerConfig config, ScorerFactory scorers) {
         Role role = config.role();
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        meters.config().commonTags("role", role.name().toLowerCase(Locale.ROOT), "worker", config.workerId());
+        PrometheusMeterRegistry meters = meterRegistry(role, config.workerId());
         PipelineMetrics metrics = new PipelineMetrics(meters);
         RegistryClient registry = RegistryClient.create(RegistryConfig.fromMap(config.registryProperties()));
         PipelineSerdes serdes =
@@ -163,6 +162,18 @@ public final class Worker implements AutoCloseable {
         LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
         LOG.debug("Topology: {}", topology.describe());
         return new Worker(config, streams, meters, streamsMetrics, scorer, http, follower);
+    }
+
+    /**
+     * The registry behind /metrics: every series tagged with the role and the worker, and Kafka Streams'
+     * state-store meters under one tag key ({@link StateStoreTags}) so that Prometheus takes all of them.
+     */
+    static PrometheusMeterRegistry meterRegistry(Role role, String workerId) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config()
+                .commonTags("role", role.name().toLowerCase(Locale.ROOT), "worker", workerId)
+                .meterFilter(new StateStoreTags());
+        return meters;
     }
 
     /**

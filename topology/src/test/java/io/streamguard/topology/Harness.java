@@ -27,6 +27,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.slf4j.LoggerFactory;
 
 /** One topology under TopologyTestDriver with an in-memory registry, raw-byte inputs and typed outputs. */
 final class Harness implements AutoCloseable {
@@ -41,6 +42,10 @@ final class Harness implements AutoCloseable {
     final PipelineSerdes serdes = new PipelineSerdes(registry);
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final PipelineMetrics metrics = new PipelineMetrics(meters);
+    /** This harness's own budget of dead-letter lines, so that no test's lines depend on another's. */
+    final RejectionLog rejections =
+            new RejectionLog(LoggerFactory.getLogger(DeadLetterHandlers.class), 100, System::currentTimeMillis);
+
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> textEvents;
     final TestInputTopic<String, byte[]> tokenized;
@@ -99,6 +104,7 @@ final class Harness implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
         p.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, Topics.MODERATION_POLICY);
         p.put(PipelineMetrics.CONFIG_KEY, metrics);
+        p.put(DeadLetterHandlers.REJECTION_LOG_CONFIG, rejections);
         return p;
     }
 
