@@ -171,13 +171,15 @@ public final class FeedbackCommand implements Callable<Integer> {
             err.println("warning: no event " + quoted(warned) + " on " + labeledTopic
                     + (warned.size() == 1
                             ? "; the verdict counts with the text given"
-                            : "; the verdicts count with" + " the texts given"));
+                            : "; the verdicts count with the texts given"));
             err.flush();
         }
     }
 
+    /** {@code 'a', 'b'}, cut after ten ids so that a large file still gives one readable line. */
     private static String quoted(Set<String> ids) {
-        return "'" + String.join("', '", ids) + "'";
+        List<String> shown = ids.stream().limit(10).toList();
+        return "'" + String.join("', '", shown) + "'" + (ids.size() > 10 ? " and " + (ids.size() - 10) + " more" : "");
     }
 
     private List<Feedback> readFile(String who) {
