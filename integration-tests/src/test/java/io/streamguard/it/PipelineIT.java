@@ -381,8 +381,24 @@ class PipelineIT {
             assertThat(allowed.getDecision()).isEqualTo(Decision.ALLOW);
 
             Cli show = Cli.run(
-                    "policy", "show", "--bootstrap", SharedStack.bootstrap(), "--registry", SharedStack.registryUrl());
+                    "policy",
+                    "show",
+                    "--json",
+                    "--bootstrap",
+                    SharedStack.bootstrap(),
+                    "--registry",
+                    SharedStack.registryUrl());
             assertThat(show.out()).contains("\"version\" : \"" + next + "\"").contains("\"enabled\" : false");
+            Cli inForce = Cli.run(
+                    "policy", "show", "--bootstrap", SharedStack.bootstrap(), "--registry", SharedStack.registryUrl());
+            assertThat(inForce.out()).containsPattern("(?m)^hate\\s+off\\s+off\\s+policy " + next + "$");
+
+            Cli reset = Cli.run(
+                    "policy", "reset", "--bootstrap", SharedStack.bootstrap(), "--registry", SharedStack.registryUrl());
+            assertThat(reset.exit()).as(reset.err()).isZero();
+            String model = reset.out().replaceAll("(?s)^Policy 'default' (\\S+) set.*$", "$1");
+            // Decided under the reset version, i.e. by the model's thresholds again (awaitVersion fails otherwise).
+            awaitVersion(labeled, producer, prefix + "-c", model);
         } finally {
             // Back to the model's thresholds for whatever runs next on this stack.
             try (KafkaProducer<String, byte[]> producer = rawProducer()) {

@@ -132,11 +132,12 @@ class EmbeddedStackCliTest {
     }
 
     @Test
-    void produceReportsMissingTopicsAndBadLinesWithExitOne() throws Exception {
+    void produceReportsMissingTopicsWithExitOneAndBadLinesWithExitTwo() throws Exception {
+        Path valid = Files.writeString(dataDir.resolve("valid.jsonl"), "{\"id\":\"a\",\"text\":\"fine\"}\n");
         Path input = Files.writeString(dataDir.resolve("events.jsonl"), "\n{\"id\":\"a\",\"txt\":\"typo\"}\n");
 
         CliRun noTopic =
-                CliRun.of("produce", "-b", stack.bootstrapServers(), "-r", NO_REGISTRY, "-t", "nope", input.toString());
+                CliRun.of("produce", "-b", stack.bootstrapServers(), "-r", NO_REGISTRY, "-t", "nope", valid.toString());
         assertThat(noTopic.exitCode()).isEqualTo(1);
         assertThat(noTopic.errLines())
                 .singleElement()
@@ -145,10 +146,13 @@ class EmbeddedStackCliTest {
 
         CliRun badLine = CliRun.of(
                 "produce", "-b", stack.bootstrapServers(), "-r", NO_REGISTRY, "-t", "text-events", input.toString());
-        assertThat(badLine.exitCode()).isEqualTo(1);
+        assertThat(badLine.exitCode())
+                .as("a malformed line is a usage error, as in eval")
+                .isEqualTo(2);
         assertThat(badLine.errLines())
-                .containsExactly("streamguard: line 2: unknown field 'txt' (allowed: id, text,"
-                        + " language, source, author, eventTime, attributes) (0 earlier records were produced)");
+                .containsExactly("streamguard: " + input + ":2: unknown field 'txt' (allowed: id, text,"
+                        + " language, source, author, eventTime, attributes); 1 invalid line (2), nothing was sent"
+                        + " (--skip-invalid sends the valid lines, --dry-run lists the problems)");
         assertThat(badLine.out()).isEmpty();
     }
 
@@ -163,7 +167,9 @@ class EmbeddedStackCliTest {
                             0,
                             "k1".getBytes(StandardCharsets.UTF_8),
                             "not avro".getBytes(StandardCharsets.UTF_8),
-                            List.of(new RecordHeader("error", "boom".getBytes(StandardCharsets.UTF_8)))))
+                            List.of(
+                                    new RecordHeader("error", "boom".getBytes(StandardCharsets.UTF_8)),
+                                    new RecordHeader("attempt", new byte[] {0, 0, 0, 1}))))
                     .get();
         }
 
@@ -183,7 +189,9 @@ class EmbeddedStackCliTest {
         assertThat(rawJson.get("offset").asLong()).isZero();
         assertThat(rawJson.get("key_hex").asText()).isEqualTo("6b31");
         assertThat(rawJson.get("value_hex").asText()).isEqualTo("6e6f74206176726f");
-        assertThat(rawJson.at("/headers/error").asText()).isEqualTo("626f6f6d");
+        // Headers that are text (the dead-letter reason) read as text even in raw mode; binary ones as hex.
+        assertThat(rawJson.at("/headers/error").asText()).isEqualTo("boom");
+        assertThat(rawJson.at("/headers/attempt").asText()).isEqualTo("hex:00000001");
         assertThat(raw.err()).contains("Consumed 1 record from text-events-dlq");
 
         // Not Confluent wire format: shown with the reason, without asking the registry.
@@ -202,6 +210,7 @@ class EmbeddedStackCliTest {
         JsonNode json = new ObjectMapper().readTree(decoded.out());
         assertThat(json.get("key").asText()).isEqualTo("k1");
         assertThat(json.at("/headers/error").asText()).isEqualTo("boom");
+        assertThat(json.at("/headers/attempt").asText()).isEqualTo("hex:00000001");
         assertThat(json.get("value_error").asText()).isNotBlank();
         assertThat(json.get("value_hex").asText()).isEqualTo("6e6f74206176726f");
     }

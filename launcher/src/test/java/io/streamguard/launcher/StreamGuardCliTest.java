@@ -58,8 +58,11 @@ class StreamGuardCliTest {
       worker --heads /no/such/heads.json                    | heads file not found: /no/such/heads.json
       worker --config /no/such/worker.properties            | config file not found: /no/such/worker.properties
       worker --batch-size x                                 | Invalid value for option '--batch-size': 'x' is not an int
-      policy                                                | missing subcommand (set or show; see --help)
-      policy set                                            | nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE
+      worker --batch-size 0                                 | --batch-size must be at least 1, was 0
+      worker --batch-wait-ms -5                             | --batch-wait-ms must be at least 1, was -5
+      policy                                                | missing subcommand (set, reset or show; see --help)
+      policy set                                            | nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE (policy reset returns to the model's thresholds)
+      consume --topic t --key                               | Missing required parameter for option '--key' (ID)
       policy set --review 0.4                               | Error: Missing required argument(s): --label=LABEL
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {

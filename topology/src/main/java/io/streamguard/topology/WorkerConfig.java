@@ -155,7 +155,7 @@ public final class WorkerConfig {
                     BATCH_MAX_WAIT_MS,
                     Type.INT,
                     (int) BatchSettings.DEFAULTS.maxWait().toMillis(),
-                    by("[1,...]", WorkerConfig::checkWait),
+                    Range.atLeast(1),
                     Importance.MEDIUM,
                     "Longest the oldest text of a micro-batch waits for more, not counting its stream thread's"
                             + " time in the engine; reading a backlog stretches it up to 5x.")
@@ -428,11 +428,6 @@ public final class WorkerConfig {
                 return valid;
             }
         };
-    }
-
-    /** The message says maxWait, as {@link BatchSettings} does. */
-    private static void checkWait(String millis) {
-        new BatchSettings(1, Duration.ofMillis(Integer.parseInt(millis)), 1);
     }
 
     @Override

@@ -106,9 +106,13 @@ class WorkerConfigTest {
                 .hasMessageContaining("tokenizer, inference or all");
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.size", "x")))
                 .hasMessageContaining("streamguard.batch.max.size");
+        // The messages name the setting as the user wrote it, not the field it becomes (maxBatchSize, maxWait).
+        assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.size", "0")))
+                .hasMessage("Invalid value 0 for configuration streamguard.batch.max.size: Value must be at least 1");
         assertThatThrownBy(
-                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "0")))
-                .hasMessageContaining("maxWait");
+                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", "streamguard.batch.max.wait.ms", "-5")))
+                .hasMessage(
+                        "Invalid value -5 for configuration streamguard.batch.max.wait.ms: Value must be at least 1");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.AvroJson;
 import io.streamguard.launcher.client.AvroSerdes;
 import io.streamguard.launcher.client.KafkaClients;
+import io.streamguard.launcher.client.KeyedRecords;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.schemas.serde.RegistryCallException;
 import java.io.PrintWriter;
@@ -17,6 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,10 @@ import picocli.CommandLine.Spec;
             "Print records of a topic: key, partition, offset, timestamp, headers and the Avro value decoded"
                     + " through the registry (or raw bytes with --raw).",
             "Stops after --max records, or when no record arrived for --timeout-ms. Reads all partitions;"
-                    + " commits nothing."
+                    + " commits nothing.",
+            "--key ID shows only the records with that key (event ids key text-events and text-labeled): it reads"
+                    + " the one partition the key hashes to from the beginning and then follows it like any other"
+                    + " run; add --max 1 to stop at the first."
         })
 public final class ConsumeCommand implements Callable<Integer> {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -88,8 +93,17 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Stop when no record arrived for this long; default: ${DEFAULT-VALUE}.")
     long timeoutMs;
 
-    @Option(names = "--raw", description = "Do not decode: print key and value bytes as hex (no registry needed).")
+    @Option(
+            names = "--raw",
+            description =
+                    "Do not decode: key and value bytes as hex, headers as text unless binary (no registry needed).")
     boolean raw;
+
+    @Option(
+            names = {"--key", "--id"},
+            paramLabel = "ID",
+            description = "Only records with this key, from the beginning of its partition (implies --from-beginning).")
+    String key;
 
     @Override
     public Integer call() {
@@ -106,13 +120,17 @@ public final class ConsumeCommand implements Callable<Integer> {
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
         }
+        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        if (key != null) {
+            partitions = List.of(new TopicPartition(topic, KeyedRecords.partitionFor(key, partitions.size())));
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         long count = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(partitions);
-            if (fromBeginning) {
+            if (fromBeginning || key != null) {
                 consumer.seekToBeginning(partitions);
             } else {
                 consumer.seekToEnd(partitions);
@@ -123,6 +141,9 @@ public final class ConsumeCommand implements Callable<Integer> {
             while ((max == null || count < max) && System.nanoTime() < idleDeadline) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs)));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (keyBytes != null && !Arrays.equals(keyBytes, record.key())) {
+                        continue;
+                    }
                     out.println(render(record, avro));
                     out.flush();
                     count++;
@@ -141,7 +162,8 @@ public final class ConsumeCommand implements Callable<Integer> {
             }
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.println("Consumed " + count + " record" + (count == 1 ? "" : "s") + " from " + topic);
+        err.println("Consumed " + count + " record" + (count == 1 ? "" : "s") + (key == null ? "" : " with key " + key)
+                + " from " + topic);
         err.flush();
         return 0;
     }
@@ -159,7 +181,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         ObjectNode headers = node.putObject("headers");
         for (Header header : record.headers()) {
-            headers.put(header.key(), raw ? hex(header.value()) : text(header.value()));
+            headers.put(header.key(), header(header.value()));
         }
         if (raw || record.value() == null) {
             node.put(raw ? "value_hex" : "value", raw ? hex(record.value()) : null);
@@ -196,6 +218,19 @@ public final class ConsumeCommand implements Callable<Integer> {
         } catch (CharacterCodingException e) {
             return "hex:" + HexFormat.of().formatHex(bytes);
         }
+    }
+
+    /**
+     * A header value as text when it is UTF-8 without control characters (the dead-letter reason, Kafka Streams'
+     * error headers), otherwise {@code hex:...}; in both modes, as headers are small and mostly text.
+     */
+    static String header(byte[] bytes) {
+        String text = text(bytes);
+        if (text == null || text.startsWith("hex:")) {
+            return text;
+        }
+        boolean printable = text.chars().allMatch(c -> c >= 0x20 && c != 0x7f || c == '\t' || c == '\n' || c == '\r');
+        return printable ? text : "hex:" + HexFormat.of().formatHex(bytes);
     }
 
     static String hex(byte[] bytes) {

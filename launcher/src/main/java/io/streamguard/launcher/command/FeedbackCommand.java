@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamguard.avro.Feedback;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.KafkaClients;
+import io.streamguard.launcher.client.KeyedRecords;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
@@ -16,9 +17,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -43,7 +47,9 @@ import picocli.CommandLine.Spec;
             "Send moderator verdicts to moderation-feedback, where the retrainer learns from them.",
             "One: --id ID --label spam=true [--label hate=false] [--text TEXT]; many: --file verdicts.jsonl, one"
                     + " {\"id\": ..., \"labels\": {\"spam\": true}, \"text\": ..., \"moderator\": ...} per line.",
-            "Without --text the retrainer takes the text from the labeled event with that id."
+            "Without --text the retrainer takes the text from the labeled event with that id.",
+            "Labels must be moderation labels of the live model (--encoder); an id that is not on text-labeled is a"
+                    + " warning when the verdict has its text, and refused without it (nothing to learn from)."
         })
 public final class FeedbackCommand implements Callable<Integer> {
     @Spec
@@ -54,6 +60,9 @@ public final class FeedbackCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions.Registry registry;
+
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--id", paramLabel = "EVENT_ID", description = "The judged event's id.")
     String id;
@@ -77,6 +86,13 @@ public final class FeedbackCommand implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     String topic;
 
+    @Option(
+            names = "--labeled-topic",
+            paramLabel = "TOPIC",
+            defaultValue = Topics.TEXT_LABELED,
+            description = "Where the judged events' ids are looked up; default: ${DEFAULT-VALUE}.")
+    String labeledTopic;
+
     @Override
     public Integer call() {
         String who = moderator != null ? moderator : System.getProperty("user.name", "unknown");
@@ -97,12 +113,17 @@ public final class FeedbackCommand implements Callable<Integer> {
             labels.forEach((label, value) -> parsed.put(label, bool(label, value, "--label")));
             verdicts.add(feedback(id, parsed, text, who));
         }
+        String registryUrl = registry.url();
+        Set<String> labelNames = new TreeSet<>();
+        verdicts.forEach(f -> f.getVerdicts().keySet().forEach(l -> labelNames.add(l.toString())));
+        model.requireKnown(model.read(bootstrap.bootstrap, registryUrl), labelNames);
+        checkIds(verdicts);
         Map<String, Object> conf = KafkaClients.common(bootstrap.bootstrap, "streamguard-cli-feedback");
         conf.put(ProducerConfig.ACKS_CONFIG, "all");
         conf.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, KafkaClients.API_TIMEOUT_MS);
         conf.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         try (AvroSerde<Feedback> serde = AvroSerde.specific(Feedback.class)) {
-            serde.configure(Map.of(RegistryConfig.URL, registry.url()), false);
+            serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
             try (KafkaProducer<String, Feedback> producer =
                     new KafkaProducer<>(conf, new StringSerializer(), serde.serializer())) {
                 List<Future<?>> sent = new ArrayList<>();
@@ -123,6 +144,42 @@ public final class FeedbackCommand implements Callable<Integer> {
         out.println("Sent " + verdicts.size() + " verdict(s) to " + topic + ".");
         out.flush();
         return 0;
+    }
+
+    /**
+     * Warns about verdicts on ids that are not on {@code labeledTopic} but carry their text; refuses those without:
+     * the retrainer joins a text-less verdict with the labeled event, so it could never learn from them.
+     */
+    private void checkIds(List<Feedback> verdicts) {
+        Set<String> ids = new LinkedHashSet<>();
+        verdicts.forEach(f -> ids.add(f.getEventId()));
+        Set<String> found = KeyedRecords.present(bootstrap.bootstrap, labeledTopic, ids);
+        Set<String> warned = new TreeSet<>();
+        Set<String> refused = new TreeSet<>();
+        for (Feedback f : verdicts) {
+            if (!found.contains(f.getEventId())) {
+                (f.getText() == null ? refused : warned).add(f.getEventId());
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw usage("no event " + quoted(refused) + " on " + labeledTopic
+                    + " and no text to learn from: give the verdict's text (--text, or \"text\" in the file);"
+                    + " nothing was sent");
+        }
+        if (!warned.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: no event " + quoted(warned) + " on " + labeledTopic
+                    + (warned.size() == 1
+                            ? "; the verdict counts with the text given"
+                            : "; the verdicts count with the texts given"));
+            err.flush();
+        }
+    }
+
+    /** {@code 'a', 'b'}, cut after ten ids so that a large file still gives one readable line. */
+    private static String quoted(Set<String> ids) {
+        List<String> shown = ids.stream().limit(10).toList();
+        return "'" + String.join("', '", shown) + "'" + (ids.size() > 10 ? " and " + (ids.size() - 10) + " more" : "");
     }
 
     private List<Feedback> readFile(String who) {

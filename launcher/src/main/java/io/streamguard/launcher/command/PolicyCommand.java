@@ -7,6 +7,7 @@ import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.client.AvroJson;
+import io.streamguard.launcher.client.LiveModel;
 import io.streamguard.launcher.client.PolicyTopic;
 import io.streamguard.topology.InvalidPolicyException;
 import io.streamguard.topology.PipelineSettings;
@@ -37,16 +38,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Show or change the moderation policy every worker applies (hot: no restart).",
             "Per label: score >= block blocks, else score >= review sends to review; labels the policy does"
-                    + " not name use the model's own thresholds."
+                    + " not name use the model's own thresholds.",
+            "Label names must be moderation labels of the live model (--encoder): a typo is refused, not made live."
         },
-        subcommands = {PolicyCommand.Set.class, PolicyCommand.Show.class})
+        subcommands = {PolicyCommand.Set.class, PolicyCommand.Reset.class, PolicyCommand.Show.class})
 public final class PolicyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand (set or show; see --help)");
+        throw new ParameterException(spec.commandLine(), "missing subcommand (set, reset or show; see --help)");
     }
 
     /** Where the policy lives and which one. */
@@ -56,6 +58,9 @@ public final class PolicyCommand implements Callable<Integer> {
 
         @Mixin
         ClientOptions.Registry registry;
+
+        @Mixin
+        ModelOptions model;
 
         @Option(
                 names = "--name",
@@ -92,7 +97,7 @@ public final class PolicyCommand implements Callable<Integer> {
             description = {
                 "Write a new version of the policy. Label groups change only the labels they name (other labels"
                         + " and unnamed thresholds keep their current values); --file or --replace start from"
-                        + " an empty policy.",
+                        + " an empty policy (--replace alone, like policy reset, leaves every label to the model).",
                 "e.g. policy set --label hate --review 0.4 --block 0.8 --label spam --block 0.97"
             })
     static final class Set implements Callable<Integer> {
@@ -139,11 +144,16 @@ public final class PolicyCommand implements Callable<Integer> {
             if (file != null && !rules.isEmpty()) {
                 throw usage("--file and --label exclude each other");
             }
-            if (file == null && rules.isEmpty()) {
-                throw usage("nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE");
+            if (file == null && rules.isEmpty() && !replace) {
+                throw usage("nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE"
+                        + " (policy reset returns to the model's thresholds)");
             }
             FilePolicy fromFile = file == null ? null : readFile();
             String bootstrap = target.bootstrap.bootstrap;
+            List<String> named = fromFile != null
+                    ? List.copyOf(fromFile.labels.keySet())
+                    : rules.stream().map(r -> r.label).toList();
+            target.model.requireKnown(target.model.read(bootstrap, registryUrl), named);
             Optional<ModerationPolicy> current = PolicyTopic.read(bootstrap, registryUrl, target.name);
 
             Map<String, LabelPolicy> labels = new TreeMap<>();
@@ -169,34 +179,9 @@ public final class PolicyCommand implements Callable<Integer> {
                     labels.put(rule.label, new LabelPolicy(review, block, enabled));
                 }
             }
-            String newVersion = version != null
-                    ? version
-                    : fromFile != null && fromFile.version != null
-                            ? fromFile.version
-                            : PolicyTopic.nextVersion(current);
-            ModerationPolicy policy = ModerationPolicy.newBuilder()
-                    .setVersion(newVersion)
-                    .setLabels(new LinkedHashMap<>(labels))
-                    .setUpdatedAt(Instant.now())
-                    .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
-                    .setDescription(newDescription)
-                    .build();
-            try {
-                PolicyTopic.write(bootstrap, registryUrl, target.name, policy);
-            } catch (InvalidPolicyException e) {
-                throw usage("invalid policy: " + e.getMessage());
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("Policy '"
-                    + target.name
-                    + "' "
-                    + newVersion
-                    + " set"
-                    + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
-                    + ": "
-                    + summary(policy));
-            out.flush();
-            return 0;
+            String newVersion =
+                    version != null ? version : fromFile != null && fromFile.version != null ? fromFile.version : null;
+            return publish(spec, target, current, labels, newVersion, newDescription, by);
         }
 
         private FilePolicy readFile() {
@@ -207,8 +192,8 @@ public final class PolicyCommand implements Callable<Integer> {
                 FilePolicy parsed = new ObjectMapper()
                         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .readValue(Files.readString(file), FilePolicy.class);
-                if (parsed.labels == null || parsed.labels.isEmpty()) {
-                    throw usage(file + ": no \"labels\"");
+                if (parsed.labels == null) {
+                    throw usage(file + ": no \"labels\" ({} leaves every label to the model)");
                 }
                 return parsed;
             } catch (JsonProcessingException e) {
@@ -220,6 +205,82 @@ public final class PolicyCommand implements Callable<Integer> {
 
         private ParameterException usage(String message) {
             return new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * Writes {@code labels} as the next version of the policy (or {@code version}) and says so on stdout. An empty
+     * {@code labels} is a version like any other that leaves every label to the model's thresholds, so the history
+     * (who reset, when, why) stays on the topic and version names are never reused.
+     */
+    static int publish(
+            CommandSpec spec,
+            Target target,
+            Optional<ModerationPolicy> current,
+            Map<String, LabelPolicy> labels,
+            String version,
+            String description,
+            String by) {
+        String newVersion = version != null ? version : PolicyTopic.nextVersion(current);
+        ModerationPolicy policy = ModerationPolicy.newBuilder()
+                .setVersion(newVersion)
+                .setLabels(new LinkedHashMap<>(labels))
+                .setUpdatedAt(Instant.now())
+                .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
+                .setDescription(description)
+                .build();
+        try {
+            PolicyTopic.write(target.bootstrap.bootstrap, target.registry.url(), target.name, policy);
+        } catch (InvalidPolicyException e) {
+            throw new ParameterException(spec.commandLine(), "invalid policy: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Policy '"
+                + target.name
+                + "' "
+                + newVersion
+                + " set"
+                + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
+                + ": "
+                + (labels.isEmpty() ? "no overrides, every label uses the model's thresholds" : summary(policy)));
+        out.flush();
+        return 0;
+    }
+
+    @Command(
+            name = "reset",
+            description = {
+                "Return to the model's own thresholds: writes a new version of the policy without label overrides"
+                        + " (same as policy set --replace with no --label).",
+                "Labeled events record that version; policy show lists the thresholds then in force."
+            })
+    static final class Reset implements Callable<Integer> {
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
+
+        @Mixin
+        Target target;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--version", paramLabel = "VERSION", description = "Version to record (default: the next vN).")
+        String version;
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "Why this change.")
+        String description;
+
+        @Option(names = "--by", paramLabel = "WHO", description = "Who changed it (default: the user name).")
+        String by;
+
+        @Override
+        public Integer call() {
+            Optional<ModerationPolicy> current =
+                    PolicyTopic.read(target.bootstrap.bootstrap, target.registry.url(), target.name);
+            return publish(spec, target, current, Map.of(), version, description, by);
         }
     }
 
@@ -240,7 +301,11 @@ public final class PolicyCommand implements Callable<Integer> {
     @Command(
             name = "show",
             mixinStandardHelpOptions = true,
-            description = "Print the live policy as JSON (or say that the models' own thresholds decide).")
+            description = {
+                "Print the thresholds in force per label and where each comes from: the policy's override, or the"
+                        + " live model's own thresholds (--encoder).",
+                "--json prints the stored policy record instead."
+            })
     static final class Show implements Callable<Integer> {
         @Mixin
         Target target;
@@ -248,19 +313,34 @@ public final class PolicyCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print the policy record as JSON (as stored on moderation-policy).")
+        boolean json;
+
         @Override
         public Integer call() throws JsonProcessingException {
             String registryUrl = target.registry.url();
-            Optional<ModerationPolicy> current = PolicyTopic.read(target.bootstrap.bootstrap, registryUrl, target.name);
+            String bootstrap = target.bootstrap.bootstrap;
+            Optional<ModerationPolicy> current = PolicyTopic.read(bootstrap, registryUrl, target.name);
             PrintWriter out = spec.commandLine().getOut();
-            if (current.isEmpty()) {
-                out.println(
-                        "No policy '" + target.name + "' on moderation-policy: each model's own thresholds decide.");
-            } else {
-                out.println(new ObjectMapper()
-                        .writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(AvroJson.toJson(current.get())));
+            if (json) {
+                if (current.isEmpty()) {
+                    out.println("null");
+                } else {
+                    out.println(new ObjectMapper()
+                            .writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(AvroJson.toJson(current.get())));
+                }
+                out.flush();
+                return 0;
             }
+            Optional<LiveModel> model = target.model.read(bootstrap, registryUrl);
+            out.println(current.map(p -> "Policy '" + target.name + "' " + p.getVersion() + " (" + p.getUpdatedAt()
+                            + " by " + p.getUpdatedBy()
+                            + (p.getDescription() == null ? "" : ": " + p.getDescription()) + ")")
+                    .orElse("No policy '" + target.name
+                            + "' on moderation-policy: the model's own thresholds decide."));
+            model.ifPresent(m -> out.println("Model " + m.version() + " (" + m.source() + ")"));
+            out.print(ThresholdsInForce.table(current, model));
             out.flush();
             return 0;
         }

@@ -157,6 +157,13 @@ public final class WorkerCommand implements Callable<Integer> {
         if (heads != null) {
             ModelFiles.requireGiven(spec, heads);
         }
+        // Here, so the message names the option typed rather than the setting it becomes.
+        if (batchSize != null) {
+            Usage.atLeast(spec, "--batch-size", batchSize, 1);
+        }
+        if (batchWaitMs != null) {
+            Usage.atLeast(spec, "--batch-wait-ms", batchWaitMs, 1);
+        }
         Map<String, String> defaults = new TreeMap<>();
         defaults.put("bootstrap.servers", ClientOptions.DEFAULT_BOOTSTRAP);
         defaults.put("schema.registry.url", ClientOptions.DEFAULT_REGISTRY);

@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * are rejected so a typo ({@code "txt"}) is not lost quietly.
  *
  * <p>TSV: {@code id<TAB>text}, split at the first tab.
+ *
+ * <p>A blank text is refused unless {@code allowEmpty}: from a file it is almost always a mistake, and the pipeline
+ * would only dead-letter it ({@code EMPTY_TEXT}). After an {@link InputFormatException}, {@link #next()} goes on with
+ * the following line, so a caller can gather every bad line of an input.
  */
 public final class EventReader {
     static final Set<String> JSON_FIELDS =
@@ -51,18 +55,29 @@ public final class EventReader {
     private final InputStream in;
     private final InputFormat format;
     private final Supplier<String> idGenerator;
+    private final boolean allowEmpty;
     private final ByteArrayOutputStream lineBuffer = new ByteArrayOutputStream(256);
     private long lineNumber;
 
     /** Reads UTF-8 from {@code in} (not closed here); buffer it, reading is byte by byte. */
     public EventReader(InputStream in, InputFormat format) {
-        this(in, format, () -> UUID.randomUUID().toString());
+        this(in, format, false);
+    }
+
+    /** As {@link #EventReader(InputStream, InputFormat)}; {@code allowEmpty} accepts blank texts. */
+    public EventReader(InputStream in, InputFormat format, boolean allowEmpty) {
+        this(in, format, () -> UUID.randomUUID().toString(), allowEmpty);
     }
 
     EventReader(InputStream in, InputFormat format, Supplier<String> idGenerator) {
+        this(in, format, idGenerator, false);
+    }
+
+    private EventReader(InputStream in, InputFormat format, Supplier<String> idGenerator, boolean allowEmpty) {
         this.in = Objects.requireNonNull(in, "in");
         this.format = Objects.requireNonNull(format, "format");
         this.idGenerator = Objects.requireNonNull(idGenerator, "idGenerator");
+        this.allowEmpty = allowEmpty;
     }
 
     /**
@@ -231,7 +246,7 @@ public final class EventReader {
     }
 
     private void requireText(String text) {
-        if (text.isBlank()) {
+        if (text.isBlank() && !allowEmpty) {
             throw new InputFormatException(lineNumber, "'text' is empty");
         }
     }

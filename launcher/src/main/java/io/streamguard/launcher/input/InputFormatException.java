@@ -22,9 +22,4 @@ public final class InputFormatException extends LauncherException {
     public String problem() {
         return problem;
     }
-
-    /** The same error with more context appended, e.g. how many records were sent before it. */
-    public InputFormatException withSuffix(String suffix) {
-        return new InputFormatException(lineNumber, problem + suffix);
-    }
 }

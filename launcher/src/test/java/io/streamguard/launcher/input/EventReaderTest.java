@@ -117,6 +117,29 @@ class EventReaderTest {
     }
 
     @Test
+    void readingGoesOnAfterABadLineSoEveryBadLineCanBeListed() {
+        byte[] input = "{\"text\":\"a\"}\n{\"text\":\"\u00ff\"}\nnope\n{\"text\":\"b\"}\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        EventReader reader = new EventReader(new ByteArrayInputStream(input), InputFormat.JSONL);
+        assertThat(reader.next()).get().extracting(InputEvent::text).isEqualTo("a");
+        assertThatThrownBy(reader::next).hasMessage("line 2: not valid UTF-8");
+        assertThatThrownBy(reader::next).hasMessageStartingWith("line 3: invalid JSON");
+        assertThat(reader.next()).get().extracting(InputEvent::lineNumber).isEqualTo(4L);
+        assertThat(reader.next()).isEmpty();
+    }
+
+    @Test
+    void anEmptyTextIsReadOnlyWhenAllowed() {
+        byte[] input = "{\"id\":\"e\",\"text\":\"\"}\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(new EventReader(new ByteArrayInputStream(input), InputFormat.JSONL)::next)
+                .hasMessage("line 1: 'text' is empty");
+        assertThat(new EventReader(new ByteArrayInputStream(input), InputFormat.JSONL, true).next())
+                .get()
+                .extracting(InputEvent::text)
+                .isEqualTo("");
+    }
+
+    @Test
     void formatFollowsTheFileExtension() {
         assertThat(InputFormat.forFileName("data/Events.TSV")).isEqualTo(InputFormat.TSV);
         assertThat(InputFormat.forFileName("x.tab")).isEqualTo(InputFormat.TSV);
