@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
  * round trip through the CLI, stops cleanly on SIGTERM (registry child included) and restarts on its
- * own data with the earlier records still readable.
+ * own data with the earlier records still readable; a second {@code up} on a data dir in use is
+ * refused without harming the first.
  */
 class UpCommandIT {
     private static final Pattern READY = Pattern.compile("^READY bootstrap=(\\S+) registry=(\\S+)$");
@@ -99,6 +100,54 @@ class UpCommandIT {
     }
 
     @Test
+    void aSecondUpOnADataDirInUseIsRefusedInOneLineAndTheFirstIsUnharmed() throws Exception {
+        Path heads = dataDir.resolve("seeded-minilm.json");
+        SeededHeads.minilm("seeded-up", 5, 128, heads);
+        Path events = dataDir.resolve("events.jsonl");
+        Files.writeString(events, """
+                {"id":"l-1","text":"before the second up"}
+                {"id":"l-2","text":"after the second up"}
+                """);
+        Path stack = dataDir.resolve("stack");
+
+        try (Up first = Up.start(stack, "--heads", heads.toString())) {
+            // Other ports (all free ones), same data dir: what destroyed the first broker's metadata log.
+            Cli second = Up.runToExit(stack, "--heads", heads.toString());
+            assertThat(second.exit()).as(second.err()).isEqualTo(2);
+            assertThat(second.out()).isEmpty();
+            assertThat(second.err().strip())
+                    .isEqualTo("streamguard: data dir " + stack.toAbsolutePath().normalize()
+                            + " is in use by another streamguard up (pid " + first.process.pid()
+                            + "); stop it or choose another --data-dir");
+
+            Cli produce = Cli.run(
+                    "produce",
+                    "--topic",
+                    "text-events",
+                    "--bootstrap",
+                    first.bootstrap,
+                    "--registry",
+                    first.registry,
+                    events.toString());
+            assertThat(produce.exit()).as(produce.err()).isZero();
+            Cli consume = consumeAll(first, 2);
+            assertThat(consume.exit()).as(consume.err()).isZero();
+            assertThat(consume.out()).contains("l-1", "l-2");
+            first.stop();
+        }
+
+        try (Up again = Up.start(stack, "--heads", heads.toString())) {
+            Cli consume = consumeAll(again, 2);
+            assertThat(consume.exit()).as(consume.err()).isZero();
+            assertThat(consume.out()).contains("l-1", "l-2");
+            again.stop();
+        }
+        assertThat(Files.readString(stack.resolveSibling("up.stderr.log")))
+                .as("the broker's logs, both starts")
+                .doesNotContainIgnoringCase("corrupt");
+    }
+
+    @Test
     void badArgumentsGetOneLineAndNonZeroExit() {
         Cli unknown = Cli.run("up", "--no-such-flag");
         assertThat(unknown.exit()).isEqualTo(2);
@@ -144,32 +193,7 @@ class UpCommandIT {
         }
 
         static Up start(Path dataDir, String... extraArgs) throws Exception {
-            String javaBin =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
-            Path home = Path.of(System.getProperty("streamguard.home"));
-            String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
-                    + home.resolve("launcher/target/lib") + "/*";
-            List<String> command = new ArrayList<>(List.of(
-                    javaBin,
-                    "-Xmx512m",
-                    "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
-                    "-cp",
-                    classpath,
-                    StreamGuardCli.class.getName(),
-                    "up",
-                    "--data-dir",
-                    dataDir.toString(),
-                    "--kafka-port",
-                    "0",
-                    "--controller-port",
-                    "0",
-                    "--registry-port",
-                    "0",
-                    "--metrics-port",
-                    "0"));
-            command.addAll(List.of(extraArgs));
-            Process p = new ProcessBuilder(command)
+            Process p = new ProcessBuilder(command(dataDir, extraArgs))
                     .redirectError(ProcessBuilder.Redirect.appendTo(
                             dataDir.resolveSibling("up.stderr.log").toFile()))
                     .start();
@@ -212,6 +236,51 @@ class UpCommandIT {
                         + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size())));
             }
             return new Up(p, m.group(1), m.group(2), after);
+        }
+
+        /** An {@code up} expected to end by itself (within 60 s): its exit status and both outputs. */
+        static Cli runToExit(Path dataDir, String... extraArgs) throws Exception {
+            Path out = Files.createTempFile(dataDir.getParent(), "up", ".out");
+            Path err = Files.createTempFile(dataDir.getParent(), "up", ".err");
+            Process p = new ProcessBuilder(command(dataDir, extraArgs))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("up still runs after 60 s; its stderr:\n" + Files.readString(err));
+            }
+            return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+        }
+
+        /** The java command line of {@code up} on free ports. */
+        private static List<String> command(Path dataDir, String... extraArgs) {
+            String javaBin =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // The packaged launcher, exactly what ./streamguard runs (built in the package phase).
+            Path home = Path.of(System.getProperty("streamguard.home"));
+            String classpath = home.resolve("launcher/target/streamguard-launcher.jar") + File.pathSeparator
+                    + home.resolve("launcher/target/lib") + "/*";
+            List<String> command = new ArrayList<>(List.of(
+                    javaBin,
+                    "-Xmx512m",
+                    "-Dstreamguard.home=" + System.getProperty("streamguard.home"),
+                    "-cp",
+                    classpath,
+                    StreamGuardCli.class.getName(),
+                    "up",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--kafka-port",
+                    "0",
+                    "--controller-port",
+                    "0",
+                    "--registry-port",
+                    "0",
+                    "--metrics-port",
+                    "0"));
+            command.addAll(List.of(extraArgs));
+            return command;
         }
 
         /** Waits for the first stdout line after READY that starts with {@code prefix}. */

@@ -6,6 +6,7 @@ import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.IncompatibleHeadsException;
+import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
@@ -14,12 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code worker} and {@code up} share: which environment variables are the launcher's own,
- * and starting a {@link Worker} until it is RUNNING.
+ * and starting a {@link Worker} until it is RUNNING, its model loaded and warmed up.
  */
 final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
     /**
      * {@code STREAMGUARD_*} variables that configure the launcher itself, not a worker: they must not
      * reach Kafka Streams as pass-through settings.
@@ -49,9 +56,70 @@ final class Pipeline {
      * @throws LauncherException with one line if the model cannot be loaded or the worker fails
      */
     static Worker startAndAwaitRunning(WorkerConfig config) {
+        return startAndAwaitRunning(config, Pipeline::loadScorer);
+    }
+
+    /**
+     * Starts loading the worker's model (encoder, heads, TensorFlow's warm-up: seconds, the slowest
+     * part of a start) on a thread of its own, so that it overlaps other start-up work such as the
+     * broker's boot. Only the model settings of {@code config} are read. If nobody {@link
+     * #preloaded takes} the scorer, {@link #discard} closes it.
+     */
+    static CompletableFuture<BatchScorer> preload(WorkerConfig config) {
+        CompletableFuture<BatchScorer> scorer = new CompletableFuture<>();
+        Thread loader = new Thread(
+                () -> {
+                    try {
+                        scorer.complete(loadScorer(config));
+                    } catch (RuntimeException | Error e) {
+                        scorer.completeExceptionally(e);
+                    }
+                },
+                "streamguard-model-load");
+        loader.setDaemon(true); // a failed start exits without waiting for TensorFlow
+        loader.start();
+        return scorer;
+    }
+
+    /** A scorer factory that hands out the {@link #preload preloaded} scorer, waiting for it if need be. */
+    static Worker.ScorerFactory preloaded(CompletableFuture<BatchScorer> scorer) {
+        return config -> {
+            try {
+                return scorer.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        };
+    }
+
+    /** Closes a preloaded scorer nobody will use, once it is loaded. */
+    static void discard(CompletableFuture<BatchScorer> scorer) {
+        scorer.thenAccept(BatchScorer::close);
+    }
+
+    private static BatchScorer loadScorer(WorkerConfig config) {
+        long start = System.nanoTime();
+        BatchScorer scorer = ClassifierScorer.load(config);
+        LOG.info(
+                "Model {} loaded and warmed up in {} ms",
+                config.encoderConfig().encoderId(),
+                (System.nanoTime() - start) / 1_000_000);
+        return scorer;
+    }
+
+    /**
+     * Starts a worker with the scorers of {@code scorers} and waits until its streams client is
+     * RUNNING.
+     *
+     * @throws LauncherException with one line if the model cannot be loaded or the worker fails
+     */
+    static Worker startAndAwaitRunning(WorkerConfig config, Worker.ScorerFactory scorers) {
         Worker worker;
         try {
-            worker = Worker.start(config, ClassifierScorer::load);
+            worker = Worker.start(config, scorers);
         } catch (IncompatibleHeadsException | HeadsFileException | EncoderException e) {
             throw new LauncherException(Messages.oneLine(e.getMessage()), e);
         }

@@ -6,10 +6,12 @@ import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.StreamGuardTopics;
+import io.streamguard.launcher.stack.DataDirInUseException;
 import io.streamguard.launcher.stack.EmbeddedKafka;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
+import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
@@ -38,8 +40,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics and the labeling pipeline"
                     + " (a worker with role all), then run until Ctrl-C.",
-            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers"
-                    + " (the pipeline included)."
+            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers:"
+                    + " broker, registry and topics, and the pipeline's worker RUNNING with its model loaded and"
+                    + " warmed up."
         })
 public final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -52,7 +55,7 @@ public final class UpCommand implements Callable<Integer> {
             paramLabel = "DIR",
             defaultValue = ".streamguard",
             description = "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log;"
-                    + " default: ${DEFAULT-VALUE}.")
+                    + " one up at a time per DIR; default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
     @Option(
@@ -168,7 +171,22 @@ public final class UpCommand implements Callable<Integer> {
         // start.
         List<DemoTraffic.Sample> samples =
                 demo ? DemoTraffic.load(Checkout.datasetsDir(datasets), demoEvents) : List.of();
-        EmbeddedStack stack = builder.start();
+        try {
+            builder.lockDataDir(); // before anything touches the dir, or starts beside a stack using it
+        } catch (DataDirInUseException e) {
+            throw usage(e.getMessage() + "; stop it or choose another --data-dir");
+        }
+        // The model takes longer to load and warm up than broker and registry take to boot: overlap them.
+        CompletableFuture<BatchScorer> model = pipeline ? Pipeline.preload(modelConfig(headsFile)) : null;
+        EmbeddedStack stack;
+        try {
+            stack = builder.start();
+        } catch (RuntimeException e) {
+            if (model != null) {
+                Pipeline.discard(model);
+            }
+            throw e;
+        }
         AtomicReference<Worker> worker = new AtomicReference<>();
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
         // stack are fully closed (worker committed, broker controlled shutdown, registry process
@@ -187,7 +205,9 @@ public final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (pipeline) {
             try {
-                worker.set(Pipeline.startAndAwaitRunning(workerConfig(stack, headsFile)));
+                worker.set(Pipeline.startAndAwaitRunning(
+                        workerConfig(stack.bootstrapServers(), stack.registryUrl(), headsFile),
+                        Pipeline.preloaded(model)));
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 stack.close();
@@ -295,12 +315,22 @@ public final class UpCommand implements Callable<Integer> {
         return b;
     }
 
-    /** A role-all worker on this stack; its state (the inference buffer) lives beside the broker's. */
-    private WorkerConfig workerConfig(EmbeddedStack stack, Path headsFile) {
+    /**
+     * The worker's settings before the stack has its addresses: the model's settings, which are all
+     * that loading the model reads, are those {@link #workerConfig} gives the worker.
+     */
+    private WorkerConfig modelConfig(Path headsFile) {
+        return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile);
+    }
+
+    /** A role-all worker on the stack; its state (the inference buffer) lives beside the broker's. */
+    private WorkerConfig workerConfig(String bootstrap, String registry, Path headsFile) {
         Map<String, String> overrides = new TreeMap<>();
-        overrides.put("bootstrap.servers", stack.bootstrapServers());
-        overrides.put("schema.registry.url", stack.registryUrl());
-        overrides.put("state.dir", stack.dataDir().resolve("streams").toString());
+        overrides.put("bootstrap.servers", bootstrap);
+        overrides.put("schema.registry.url", registry);
+        overrides.put(
+                "state.dir",
+                dataDir.toAbsolutePath().normalize().resolve("streams").toString());
         overrides.put(WorkerConfig.ROLE, "all");
         overrides.put(WorkerConfig.MODEL_ENCODER, encoder);
         overrides.put(WorkerConfig.MODEL_HEADS, headsFile.toString());

@@ -57,14 +57,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final String clusterId;
     private final KafkaRaftServer server;
+    private final DataDirLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(Path dataDir, int port, int controllerPort, String clusterId, KafkaRaftServer server) {
+    private EmbeddedKafka(
+            Path dataDir, int port, int controllerPort, String clusterId, KafkaRaftServer server, DataDirLock lock) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
         this.server = server;
+        this.lock = lock;
     }
 
     public static Builder builder() {
@@ -96,15 +99,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return clusterId;
     }
 
-    /** Controlled shutdown; waits until the broker and controller have stopped. Idempotent. */
+    /**
+     * Controlled shutdown; waits until the broker and controller have stopped, then releases the data
+     * dir. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         LOG.info("Stopping Kafka broker on {}", bootstrapServers());
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            lock.close();
+        }
         LOG.info("Kafka broker stopped");
     }
 
@@ -145,8 +155,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         /**
-         * Formats storage if needed, starts the broker and returns once it accepts client requests.
+         * Locks the data dir ({@link DataDirLock}: nothing below formats or opens the metadata log
+         * without it), formats storage if needed, starts the broker and returns once it accepts client
+         * requests.
          *
+         * @throws DataDirInUseException if another broker uses the data dir
          * @throws LauncherException if a port is taken, the data dir is unusable or startup times
          *     out
          */
@@ -160,13 +173,25 @@ public final class EmbeddedKafka implements AutoCloseable {
             Ports.requireFree(clientPort, "Kafka");
             Ports.requireFree(ctrlPort, "Kafka controller");
 
-            KafkaConfig config = new KafkaConfig(brokerProperties(dir, clientPort, ctrlPort, overrides), false);
-            String clusterId = formatIfNeeded(dir, config);
-
-            LOG.info(
-                    "Starting Kafka broker on {}:{} (cluster {}, data {})", Ports.LOOPBACK, clientPort, clusterId, dir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, ctrlPort, clusterId, server);
+            DataDirLock lock = DataDirLock.acquire(dir);
+            KafkaConfig config;
+            String clusterId;
+            KafkaRaftServer server;
+            try {
+                config = new KafkaConfig(brokerProperties(dir, clientPort, ctrlPort, overrides), false);
+                clusterId = formatIfNeeded(dir, config);
+                LOG.info(
+                        "Starting Kafka broker on {}:{} (cluster {}, data {})",
+                        Ports.LOOPBACK,
+                        clientPort,
+                        clusterId,
+                        dir);
+                server = new KafkaRaftServer(config, Time.SYSTEM);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, ctrlPort, clusterId, server, lock);
             try {
                 server.startup();
                 kafka.awaitReady(startupTimeout);

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
  * registry's schema database) and {@code registry.log}. Both stores persist, so a restarted stack
- * still decodes the records it wrote before.
+ * still decodes the records it wrote before. One stack at a time uses a data dir: it holds the dir's
+ * {@link DataDirLock} from before anything is written under it until {@link #close()}.
  */
 public final class EmbeddedStack implements AutoCloseable {
     public static final Path DEFAULT_DATA_DIR = Path.of(".streamguard");
@@ -45,15 +46,22 @@ public final class EmbeddedStack implements AutoCloseable {
     private final String registryUrl; // null when disabled
     private final Path dataDir;
     private final int partitions;
+    private final DataDirLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedStack(
-            EmbeddedKafka kafka, EmbeddedRegistry registry, String registryUrl, Path dataDir, int partitions) {
+            EmbeddedKafka kafka,
+            EmbeddedRegistry registry,
+            String registryUrl,
+            Path dataDir,
+            int partitions,
+            DataDirLock lock) {
         this.kafka = kafka;
         this.registry = registry;
         this.registryUrl = registryUrl;
         this.dataDir = dataDir;
         this.partitions = partitions;
+        this.lock = lock;
     }
 
     public static Builder builder() {
@@ -104,7 +112,7 @@ public final class EmbeddedStack implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Stops the registry, then the broker. Idempotent. */
+    /** Stops the registry, then the broker, then releases the data dir. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -127,6 +135,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
+        lock.close();
         if (failure != null) {
             throw failure;
         }
@@ -146,6 +155,7 @@ public final class EmbeddedStack implements AutoCloseable {
         private boolean registryEnabled = true;
         private int partitions = StreamGuardTopics.DEFAULT_PARTITIONS;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private DataDirLock lock;
 
         private Builder() {}
 
@@ -209,15 +219,37 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         /**
-         * Starts broker and registry (concurrently: the registry JVM boots while the broker formats
-         * and starts), creates the standard topics and waits until everything answers. On failure
-         * whatever was started is stopped again.
+         * Locks the data dir now rather than in {@link #start()}, so that a caller can check the dir is
+         * free before it starts slow work of its own beside the stack (what {@code up} does with the
+         * model). The stack started by this builder holds the lock; no other stack can start on the
+         * dir.
          *
+         * @throws DataDirInUseException if another stack holds the data dir
+         */
+        public Builder lockDataDir() {
+            if (lock == null) {
+                lock = DataDirLock.acquire(dataDir);
+            } else if (!lock.dir().equals(dataDir.toAbsolutePath().normalize())) {
+                throw new IllegalStateException("the data dir changed after lockDataDir()");
+            }
+            return this;
+        }
+
+        /**
+         * Locks the data dir unless {@link #lockDataDir()} did, then starts broker and registry
+         * (concurrently: the registry JVM boots while the broker formats and starts), creates the
+         * standard topics and waits until everything answers. On failure whatever was started is
+         * stopped again and the data dir released.
+         *
+         * @throws DataDirInUseException if another stack holds the data dir
          * @throws LauncherException with a one-line reason (plus the registry log tail where
          *     relevant)
          */
         public EmbeddedStack start() {
-            Path dir = dataDir.toAbsolutePath().normalize();
+            lockDataDir();
+            DataDirLock held = lock;
+            lock = null; // the stack owns it now
+            Path dir = held.dir();
             boolean embedded = registryEnabled && externalRegistryUrl == null;
             EmbeddedRegistry registry = null;
             EmbeddedKafka kafka = null;
@@ -255,10 +287,11 @@ public final class EmbeddedStack implements AutoCloseable {
                     awaitReachable(externalRegistryUrl, EXTERNAL_REGISTRY_TIMEOUT);
                     url = externalRegistryUrl;
                 }
-                return new EmbeddedStack(kafka, registry, url, dir, partitions);
+                return new EmbeddedStack(kafka, registry, url, dir, partitions, held);
             } catch (RuntimeException e) {
                 closeQuietly(registry);
                 closeQuietly(kafka);
+                held.close();
                 throw e;
             }
         }

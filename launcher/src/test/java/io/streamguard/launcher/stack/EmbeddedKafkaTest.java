@@ -91,6 +91,21 @@ class EmbeddedKafkaTest {
         assertThat(Files.exists(dataDir.resolve("meta.properties"))).isFalse();
     }
 
+    @Test
+    void aLockedDataDirIsRefusedBeforeAnythingIsWrittenInIt() throws Exception {
+        try (DataDirLock held = DataDirLock.acquire(dataDir)) {
+            assertThatThrownBy(() -> EmbeddedKafka.builder()
+                            .dataDir(dataDir)
+                            .port(0)
+                            .controllerPort(0)
+                            .start())
+                    .isInstanceOf(DataDirInUseException.class);
+        }
+        try (var files = Files.list(dataDir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(DataDirLock.FILE_NAME);
+        }
+    }
+
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
