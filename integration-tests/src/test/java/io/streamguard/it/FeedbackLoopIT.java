@@ -250,7 +250,8 @@ class FeedbackLoopIT {
                             .map(e -> String.format("%.2f", e.getScores().get("spam")))
                             .toList());
             assertThat(v1Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v1");
-            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 1);
+            // Most of it: the wordings are distinct, and a few read like the SMS spam v1 learned.
+            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 4);
 
             // Half the verdicts judge events that went through the pipeline and carry no text (joined by id).
             List<String> taught = new ArrayList<>();
@@ -318,6 +319,7 @@ class FeedbackLoopIT {
                             .toList());
             assertThat(v2Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
             assertThat(caught).as("v2 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
+            assertThat(caught).as("more than v1").isGreaterThanOrEqualTo(unseen.size() - allowedByV1 + 4);
         }
     }
 
@@ -425,7 +427,7 @@ class FeedbackLoopIT {
             assertThat(models.exit()).as(models.err()).isZero();
             String user = System.getProperty("user.name") + "@";
             assertThat(models.out())
-                    .contains("LIVE minilm-l6: v1 since", "(rolled back to, from v2 by " + user)
+                    .contains("LIVE minilm-l6: v1 since", "(rollback from v2 by " + user)
                     .contains("* v1       LIVE", "  v2       ROLLED BACK")
                     .containsPattern("v2 +ROLLED BACK +" + Pattern.quote(user))
                     .containsPattern("v1 +RESTORED +" + Pattern.quote(user) + ".* rollback from v2");

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class NearDuplicates {
 
-    private static final Pattern WORD = Pattern.compile(
-            "[\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}]|\\p{N}+|[\\p{L}\\p{M}&&[^\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}]]+");
+    private static final String CJK = "\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}";
+    /** One Chinese or Japanese character, a run of digits, or a run of other letters. */
+    private static final Pattern WORD = Pattern.compile("[" + CJK + "]|\\p{N}+|[\\p{L}\\p{M}&&[^" + CJK + "]]+");
 
     private final double threshold;
 

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One retrain, start to finish: read the version history, train a candidate from the live version
  * ({@link CandidateTrainer}), judge it against that version on the validation splits and the independent
- * held-back feedback ({@link Holdout}, {@link Evaluation}, {@link Gate}), and publish it to {@code model-versions} as PROMOTED or REJECTED
- * with its {@link Lineage}. Also publishes the base version when the topic has none for the encoder. Runs on
- * the retrainer's loop thread only.
+ * held-back feedback ({@link Holdout}, {@link Evaluation}, {@link Gate}), and publish it to
+ * {@code model-versions} as PROMOTED or REJECTED with its {@link Lineage}. Also publishes the base version when
+ * the topic has none for the encoder. Runs on the retrainer's loop thread only.
  */
 final class Retraining {
 

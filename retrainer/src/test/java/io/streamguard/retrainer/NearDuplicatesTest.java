@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Which feedback texts are one piece of evidence: normalisation, the threshold, groups, and the fast path's exactness. */
+/** Which feedback texts are one piece of evidence: normalisation, threshold, groups, the indexed search's exactness. */
 class NearDuplicatesTest {
 
     private final NearDuplicates nearDuplicates = new NearDuplicates(RetrainerSettings.NEAR_DUPLICATES);

@@ -72,8 +72,7 @@ public final class ModelsCommand implements Callable<Integer> {
                     live.record().getVersion(),
                     live.since().at(),
                     live.since().kind() == ModelHistory.Kind.RESTORED
-                            ? "rolled back to, from "
-                                    + live.record().getLineage().get(ModelVersions.ROLLBACK_FROM)
+                            ? "rollback from " + live.record().getLineage().get(ModelVersions.ROLLBACK_FROM)
                             : "promoted",
                     live.since().by());
         }
