@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,17 +72,65 @@ import org.junit.jupiter.api.io.TempDir;
 class FeedbackLoopIT {
 
     private static final Duration PATIENCE = Duration.ofMinutes(5);
-    private static final int BATCH_VERDICTS = 50;
-    private static final String[] TRAIN_NAMES = {
-        "Mia", "Jonas", "Priya", "Carlos", "Wen", "Olga", "Tariq", "Lena", "Sven", "Aiko", "Bruno", "Chloe", "Dmitri",
-        "Esther", "Farah", "Goran", "Hana", "Ivan", "Jade", "Kofi"
-    };
-    private static final String[] TEST_NAMES = {
-        "Rosa", "Yusuf", "Nadia", "Pedro", "Ingrid", "Omar", "Keiko", "Luca", "Zara", "Felix"
-    };
-    private static final String[] COINS = {"solana", "dogecoin", "ether", "bitcoin", "cardano", "ripple"};
-    private static final String[] DEADLINES = {
-        "until midnight", "this weekend only", "for the next hour", "until Sunday"
+    private static final int BATCH_VERDICTS = 60;
+    /**
+     * The new pattern, fake crypto giveaways, in four parts of eleven wordings each. Text (a, b) takes parts a, b,
+     * a + b and a + 2b (mod 11): any two texts share at most one part, so none is a near-copy of another and
+     * every held-back verdict is independent evidence for the gate, while each wording is seen in training.
+     */
+    private static final String[][] CRYPTO = {
+        {
+            "quick heads up from Mia,",
+            "psst, Jonas here with big news:",
+            "breaking from the Priya community desk:",
+            "Carlos just confirmed it on stream:",
+            "official notice for all holders:",
+            "my cousin Wen works there and says",
+            "giveaway alert from Olga's channel:",
+            "verified announcement, pinned by Tariq:",
+            "Lena from support messaged me privately:",
+            "trending right now in Sven's group:",
+            "last call from the Aiko airdrop team:"
+        },
+        {
+            "the solana foundation is mirroring every deposit 2x",
+            "dogecoin treasury doubles whatever you send",
+            "ether developers return triple for each contribution",
+            "bitcoin whale wallet refunds five times your transfer",
+            "cardano staking pool pays back 3x instantly",
+            "ripple labs matches all incoming coins twice over",
+            "tether reserve multiplies payments by four",
+            "binance promo credits double your balance immediately",
+            "polygon grant program sends back tenfold",
+            "litecoin charity fund gives 200 percent returns",
+            "shiba community vault repays every token with interest"
+        },
+        {
+            "just transfer to the pinned address",
+            "send any amount to the wallet in my bio",
+            "deposit through the link below",
+            "connect your seed phrase at the claim page",
+            "pay into the QR code attached",
+            "move funds to this verified escrow",
+            "dm me your wallet and send first",
+            "use the claim portal with your private key",
+            "wire it to the contract address shown",
+            "scan the code and approve the transaction",
+            "forward coins to the event address"
+        },
+        {
+            "until midnight and keep the receipt",
+            "this weekend only, no exceptions",
+            "for the next hour while supply lasts",
+            "until Sunday before the snapshot",
+            "today only, spots are limited",
+            "before the countdown ends tonight",
+            "first hundred people get it",
+            "ends when the bonus pool empties",
+            "offer closes at block 900000",
+            "hurry, the window closes soon",
+            "only during the live event"
+        }
     };
 
     @TempDir
@@ -118,8 +167,10 @@ class FeedbackLoopIT {
         RetrainerSettings settings = RetrainerSettings.defaults()
                 .withTopics(feedbackTopic, Topics.TEXT_LABELED, versionsTopic)
                 .withTrigger(new RetrainTrigger(BATCH_VERDICTS, Duration.ofHours(1)))
-                .withTraining(20, 5, 1_500, 5, 1e-3f, 42)
-                .withGate(new Gate(0.02, 0.0));
+                // 40 % held back: about 24 of the 60 verdicts, so the gate's minimum of 10 independent ones is
+                // met whatever the run's random event ids hash to.
+                .withTraining(40, 5, 1_500, 5, 1e-3f, 42)
+                .withGate(Gate.defaults());
         long t0 = System.nanoTime();
         retrainer = Retrainer.start(new Retrainer.Config(
                 Map.of("bootstrap.servers", SharedStack.bootstrap(), "schema.registry.url", SharedStack.registryUrl()),
@@ -167,20 +218,21 @@ class FeedbackLoopIT {
         }
     }
 
-    /** The new pattern: fake "foundation mirrors your deposit" crypto giveaways. */
-    private static String crypto(String name, int i) {
-        return "quick heads up from " + name + ", the " + COINS[i % COINS.length] + " foundation is mirroring every"
-                + " deposit " + (2 + i % 2) + "x " + DEADLINES[i % DEADLINES.length]
-                + ", just transfer to the pinned address and keep the receipt";
+    /** Crypto giveaway text {@code i} (0..120): its parts are a = i / 11, b = i % 11, a + b and a + 2b. */
+    private static String crypto(int i) {
+        int a = i / 11;
+        int b = i % 11;
+        return CRYPTO[0][a] + " " + CRYPTO[1][b] + " " + CRYPTO[2][(a + b) % 11] + " " + CRYPTO[3][(a + 2 * b) % 11];
     }
 
     @Test
     @Order(1)
     void feedbackTeachesANewSpamPatternThatIsThenLabeledWithTheNewVersion() throws Exception {
         String prefix = "loop-" + UUID.randomUUID().toString().substring(0, 6);
+        // Texts 0..47 are taught, every other one of the rest is for the before/after check.
         List<String> unseen = new ArrayList<>();
-        for (int i = 0; i < TEST_NAMES.length; i++) {
-            unseen.add(crypto(TEST_NAMES[i], i + 3));
+        for (int i = 0; i < 10; i++) {
+            unseen.add(crypto(49 + 7 * i));
         }
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 KafkaProducer<String, TextEvent> events = producer();
@@ -200,21 +252,22 @@ class FeedbackLoopIT {
                             .map(e -> String.format("%.2f", e.getScores().get("spam")))
                             .toList());
             assertThat(v1Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v1");
-            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 1);
+            // Most of it: the wordings are distinct, and a few read like the SMS spam v1 learned.
+            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 4);
 
             // Half the verdicts judge events that went through the pipeline and carry no text (joined by id).
             List<String> taught = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                taught.add(crypto(TRAIN_NAMES[i % TRAIN_NAMES.length], i));
+            for (int i = 0; i < 48; i++) {
+                taught.add(crypto(i));
             }
-            Map<String, String> flowing = send(events, prefix + "-seen", taught.subList(0, 20));
-            labeled.await(r -> flowing.containsKey(r.value().getId()), 20);
+            Map<String, String> flowing = send(events, prefix + "-seen", taught.subList(0, 24));
+            labeled.await(r -> flowing.containsKey(r.value().getId()), 24);
             List<Feedback> batch = new ArrayList<>();
             flowing.keySet().forEach(id -> batch.add(verdict(id, Map.of("spam", true), null)));
-            for (int i = 20; i < 40; i++) {
+            for (int i = 24; i < 48; i++) {
                 batch.add(verdict(prefix + "-fb-" + i, Map.of("spam", true), taught.get(i)));
             }
-            List<String> benign = sst2(10);
+            List<String> benign = sst2(12);
             for (int i = 0; i < benign.size(); i++) {
                 batch.add(verdict(prefix + "-ham-" + i, Map.of("spam", false), benign.get(i)));
             }
@@ -233,6 +286,11 @@ class FeedbackLoopIT {
                     outcome.reason());
             assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
             assertThat(outcome.version()).isEqualTo("v2");
+            // Promoted for the right reasons: enough distinct held-back texts, and a significant gain on them.
+            assertThat(outcome.heldOutVerdicts()).isGreaterThanOrEqualTo(Gate.MIN_HELD_BACK);
+            assertThat(outcome.reason()).contains("independent verdicts (0 near-copies not counted)");
+            assertThat(Double.parseDouble(outcome.reason().replaceAll(".*McNemar exact one-sided p=([0-9.]+).*", "$1")))
+                    .isLessThanOrEqualTo(Gate.SIGNIFICANCE);
             await("worker swapped to v2", () -> scorer.heads().version().equals("v2"));
             System.out.printf(
                     "FeedbackLoopIT: worker serves v2 %.1f s after the feedback%n", (System.nanoTime() - sent) / 1e9);
@@ -263,6 +321,7 @@ class FeedbackLoopIT {
                             .toList());
             assertThat(v2Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
             assertThat(caught).as("v2 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
+            assertThat(caught).as("more than v1").isGreaterThanOrEqualTo(unseen.size() - allowedByV1 + 4);
         }
     }
 
@@ -313,7 +372,9 @@ class FeedbackLoopIT {
                 "--versions-topic",
                 versionsTopic);
         assertThat(models.exit()).as(models.err()).isZero();
-        assertThat(models.out()).contains("* v2", "PROMOTED", outcome.version() + "       REJECTED", "rejected:");
+        assertThat(models.out())
+                .contains("LIVE minilm-l6: v2 since", "* v2       LIVE", "PROMOTED", "rejected:")
+                .contains(outcome.version() + "       REJECTED");
         System.out.println("FeedbackLoopIT: streamguard models\n" + models.out());
     }
 
@@ -356,6 +417,22 @@ class FeedbackLoopIT {
                     "v1");
             assertThat(rollback.exit()).as(rollback.err()).isZero();
             assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
+            Cli models = Cli.run(
+                    "models",
+                    "--bootstrap",
+                    SharedStack.bootstrap(),
+                    "--registry",
+                    SharedStack.registryUrl(),
+                    "--versions-topic",
+                    versionsTopic);
+            System.out.println("FeedbackLoopIT: streamguard models after the rollback\n" + models.out());
+            assertThat(models.exit()).as(models.err()).isZero();
+            String user = System.getProperty("user.name") + "@";
+            assertThat(models.out())
+                    .contains("LIVE minilm-l6: v1 since", "(rollback from v2 by " + user)
+                    .contains("* v1       LIVE", "  v2       ROLLED BACK")
+                    .containsPattern("v2 +ROLLED BACK +" + Pattern.quote(user))
+                    .containsPattern("v1 +RESTORED +" + Pattern.quote(user) + ".* rollback from v2");
             producing.get(2, TimeUnit.MINUTES);
             out.addAll(labeled.await(ours, total - out.size()));
             Committed.awaitIdle(worker.config().get("application.id"));

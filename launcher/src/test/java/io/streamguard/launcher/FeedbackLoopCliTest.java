@@ -2,8 +2,10 @@ package io.streamguard.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamguard.model.testing.TinyDatasets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,11 +44,26 @@ class FeedbackLoopCliTest {
 
     @Test
     void retrainerChecksItsOptionsBeforeLoadingAnything() {
+        Path datasets = TinyDatasets.write(dir.resolve("datasets"));
         assertUsage(CliRun.of("retrainer", "--heads", dir.resolve("nope.json").toString()), "heads file not found");
         assertUsage(CliRun.of("retrainer", "--encoder", "gpt-9"), "--encoder: unknown encoder 'gpt-9' (available: ");
         assertUsage(
                 CliRun.of("retrainer", "--datasets", dir.toString(), "--heads", "../models/v1/minilm-l6.json"),
                 "training data not found");
+        // The gate's settings, once heads and data are found.
+        String[] found = {"retrainer", "--heads", "../models/v1/minilm-l6.json", "--datasets", datasets.toString()};
+        assertUsage(CliRun.of(with(found, "--significance", "1.5")), "significance must lie in (0, 1), got 1.5");
+        assertUsage(
+                CliRun.of(with(found, "--min-held-back", "0")), "minimum held-back verdicts must be at least 1, got 0");
+        assertUsage(
+                CliRun.of(with(found, "--near-duplicate-jaccard", "0")),
+                "near-duplicate similarity must lie in (0, 1], got 0.0");
+    }
+
+    private static String[] with(String[] args, String... more) {
+        String[] out = Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, out, args.length, more.length);
+        return out;
     }
 
     @Test

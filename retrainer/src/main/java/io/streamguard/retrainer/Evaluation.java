@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * How a model version does on the data the gate judges by: each task's primary metric on its
  * validation split ({@link Task#primaryMetric()}: accuracy, macro-F1, spam F1 at the model's own review
- * threshold), and accuracy on held-back feedback.
+ * threshold), and accuracy on held-back feedback, alone or paired with another version's.
  */
 public final class Evaluation {
 
@@ -92,6 +92,65 @@ public final class Evaluation {
             }
         }
         return new FeedbackScore(total == 0 ? 0 : (double) right / total, total);
+    }
+
+    /**
+     * The live version and the candidate on the same held-back verdicts, verdict by verdict.
+     *
+     * @param verdicts (example, label) verdicts both score
+     * @param parentRight how many the live version gets right
+     * @param candidateRight how many the candidate gets right
+     * @param candidateOnly how many only the candidate gets right
+     * @param parentOnly how many only the live version gets right
+     */
+    public record Paired(int verdicts, int parentRight, int candidateRight, int candidateOnly, int parentOnly) {
+
+        public double parentAccuracy() {
+            return verdicts == 0 ? 0 : (double) parentRight / verdicts;
+        }
+
+        public double candidateAccuracy() {
+            return verdicts == 0 ? 0 : (double) candidateRight / verdicts;
+        }
+
+        /** How many verdicts the two disagree on. */
+        public int disagreements() {
+            return candidateOnly + parentOnly;
+        }
+    }
+
+    /**
+     * Both models on {@code examples} at their own review thresholds, over the labels both score.
+     *
+     * @param features one feature vector ({@link HeadsModel#feature()}, the same for both) per example
+     */
+    public static Paired paired(
+            HeadsModel parent, HeadsModel candidate, List<FeedbackExample> examples, List<float[]> features) {
+        int verdicts = 0;
+        int parentRight = 0;
+        int candidateRight = 0;
+        int candidateOnly = 0;
+        int parentOnly = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            Scores before = parent.score(features.get(i));
+            Scores after = candidate.score(features.get(i));
+            for (Map.Entry<String, Boolean> v : examples.get(i).verdicts().entrySet()) {
+                Float p = before.labels().get(v.getKey());
+                Float q = after.labels().get(v.getKey());
+                if (p == null || q == null) {
+                    continue;
+                }
+                boolean parentOk = (p >= parent.thresholds().get(v.getKey()).review()) == v.getValue();
+                boolean candidateOk =
+                        (q >= candidate.thresholds().get(v.getKey()).review()) == v.getValue();
+                verdicts++;
+                parentRight += parentOk ? 1 : 0;
+                candidateRight += candidateOk ? 1 : 0;
+                candidateOnly += candidateOk && !parentOk ? 1 : 0;
+                parentOnly += parentOk && !candidateOk ? 1 : 0;
+            }
+        }
+        return new Paired(verdicts, parentRight, candidateRight, candidateOnly, parentOnly);
     }
 
     /** Whether the model has the head {@code task} trains, with its labels. */

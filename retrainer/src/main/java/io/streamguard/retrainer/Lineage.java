@@ -50,7 +50,7 @@ public final class Lineage {
                 "settings",
                 "weight=" + settings.feedbackWeight() + " epochs=" + settings.epochs() + " lr="
                         + settings.learningRate() + " holdout=" + settings.holdoutPercent() + "% gate="
-                        + settings.gate());
+                        + settings.gate() + " nearDuplicates=" + settings.nearDuplicates());
         return lineage;
     }
 

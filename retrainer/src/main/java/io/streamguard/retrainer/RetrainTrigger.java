@@ -28,4 +28,14 @@ public record RetrainTrigger(int verdicts, Duration interval) {
         }
         return newVerdicts > 0 && !now.isBefore(lastRetrain.plus(interval));
     }
+
+    /** Why a retrain starts now, for the version's history: which of the two fired, with the count. */
+    public String why(int newVerdicts, Instant lastRetrain, Instant now) {
+        if (newVerdicts >= verdicts) {
+            return newVerdicts + " new verdicts (trigger " + verdicts + ")";
+        }
+        return newVerdicts + " new verdicts "
+                + Duration.between(lastRetrain, now).toMinutes() + " min after the last retrain (trigger "
+                + interval.toMinutes() + " min)";
+    }
 }

@@ -269,8 +269,10 @@ public final class Retrainer implements AutoCloseable {
 
     /** Trains, judges and publishes one candidate from everything consumed so far. */
     Outcome retrain() {
-        lastRetrain = clock.instant();
-        Outcome outcome = retraining.retrain(log);
+        Instant now = clock.instant();
+        String why = settings.trigger().why(log.newVerdicts(), lastRetrain, now);
+        lastRetrain = now;
+        Outcome outcome = retraining.retrain(log, why);
         outcomes.add(outcome);
         return outcome;
     }

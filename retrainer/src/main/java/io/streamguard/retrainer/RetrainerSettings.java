@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param textRetention how long a labeled event's text is kept for a verdict to join with it; also how
  *     long a verdict waits for its text
  * @param holdoutPercent share of feedback events (by a stable hash of the event id) never trained on
- *     and used by the gate instead
+ *     and used by the gate instead (near-copies go together, see {@link Holdout})
+ * @param nearDuplicates word-set Jaccard similarity from which two feedback texts are near-copies: one piece of
+ *     evidence, never split between training and hold-out ({@link NearDuplicates})
  * @param feedbackWeight how many times each feedback example counts against one original example
  * @param samplePerTask original training rows mixed in per retrained task, so old skills are kept
  * @param epochs passes over the mixed data (the best on validation plus feedback is kept)
@@ -29,12 +31,16 @@ public record RetrainerSettings(
         RetrainTrigger trigger,
         Duration textRetention,
         int holdoutPercent,
+        double nearDuplicates,
         int feedbackWeight,
         int samplePerTask,
         int epochs,
         float learningRate,
         Gate gate,
         long seed) {
+
+    /** Default of {@link #nearDuplicates}. */
+    public static final double NEAR_DUPLICATES = 0.5;
 
     public RetrainerSettings {
         Objects.requireNonNull(feedbackTopic, "feedbackTopic");
@@ -49,6 +55,7 @@ public record RetrainerSettings(
         if (holdoutPercent < 1 || holdoutPercent > 90) {
             throw new IllegalArgumentException("holdout must be 1..90 percent, got " + holdoutPercent);
         }
+        new NearDuplicates(nearDuplicates); // validates
         if (feedbackWeight < 1 || samplePerTask < 0 || epochs < 1) {
             throw new IllegalArgumentException("feedback weight and epochs must be positive and the sample at least 0,"
                     + " got " + feedbackWeight + ", " + epochs + ", " + samplePerTask);
@@ -60,7 +67,8 @@ public record RetrainerSettings(
 
     /**
      * Standard topics; retrain after 100 verdicts or 30 minutes; texts kept 24 h; 20 % held out; feedback
-     * weighted 10; 2,000 original rows per task; 5 epochs at 1e-3; tolerance 0.02; seed 42.
+     * weighted 10; near-copies from Jaccard 0.5; 2,000 original rows per task; 5 epochs at 1e-3; the default
+     * {@link Gate}; seed 42.
      */
     public static RetrainerSettings defaults() {
         return new RetrainerSettings(
@@ -70,11 +78,12 @@ public record RetrainerSettings(
                 new RetrainTrigger(100, Duration.ofMinutes(30)),
                 Duration.ofHours(24),
                 20,
+                NEAR_DUPLICATES,
                 10,
                 2_000,
                 5,
                 1e-3f,
-                new Gate(0.02, 0.0),
+                Gate.defaults(),
                 42L);
     }
 
@@ -86,6 +95,7 @@ public record RetrainerSettings(
                 trigger,
                 textRetention,
                 holdoutPercent,
+                nearDuplicates,
                 feedbackWeight,
                 samplePerTask,
                 epochs,
@@ -102,6 +112,7 @@ public record RetrainerSettings(
                 newTrigger,
                 textRetention,
                 holdoutPercent,
+                nearDuplicates,
                 feedbackWeight,
                 samplePerTask,
                 epochs,
@@ -118,6 +129,7 @@ public record RetrainerSettings(
                 trigger,
                 retention,
                 holdoutPercent,
+                nearDuplicates,
                 feedbackWeight,
                 samplePerTask,
                 epochs,
@@ -140,6 +152,7 @@ public record RetrainerSettings(
                 trigger,
                 textRetention,
                 newHoldoutPercent,
+                nearDuplicates,
                 newFeedbackWeight,
                 newSamplePerTask,
                 newEpochs,
@@ -156,11 +169,29 @@ public record RetrainerSettings(
                 trigger,
                 textRetention,
                 holdoutPercent,
+                nearDuplicates,
                 feedbackWeight,
                 samplePerTask,
                 epochs,
                 learningRate,
                 newGate,
+                seed);
+    }
+
+    public RetrainerSettings withNearDuplicates(double similarity) {
+        return new RetrainerSettings(
+                feedbackTopic,
+                labeledTopic,
+                versionsTopic,
+                trigger,
+                textRetention,
+                holdoutPercent,
+                similarity,
+                feedbackWeight,
+                samplePerTask,
+                epochs,
+                learningRate,
+                gate,
                 seed);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,14 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One retrain, start to finish: read the version history, train a candidate from the live version
- * ({@link CandidateTrainer}), judge it against that version on the validation splits and the held-back
- * feedback ({@link Evaluation}, {@link Gate}), and publish it to {@code model-versions} as PROMOTED or REJECTED
- * with its {@link Lineage}. Also publishes the base version when the topic has none for the encoder. Runs on
- * the retrainer's loop thread only.
+ * ({@link CandidateTrainer}), judge it against that version on the validation splits and the independent
+ * held-back feedback ({@link Holdout}, {@link Evaluation}, {@link Gate}), and publish it to
+ * {@code model-versions} as PROMOTED or REJECTED with its {@link Lineage}. Also publishes the base version when
+ * the topic has none for the encoder. Runs on the retrainer's loop thread only.
  */
 final class Retraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retraining.class);
+    /** Who publishes, in the version's history: this process. */
+    private static final String RETRAINER = "retrainer " + ModelVersions.whoAmI();
 
     private final RetrainerSettings settings;
     private final String encoderId;
@@ -71,7 +72,7 @@ final class Retraining {
                     live,
                     VersionStatus.PROMOTED,
                     "base version from " + baseHeads.getFileName(),
-                    Map.of("source", baseHeads.toString()),
+                    Map.of("source", baseHeads.toString(), ModelVersions.PUBLISHED_BY, RETRAINER),
                     publishTime(all)));
             LOG.info("Published base version {} from {}", live.version(), baseHeads);
         }
@@ -84,17 +85,20 @@ final class Retraining {
         return live;
     }
 
-    /** Trains, judges and publishes one candidate from every verdict in {@code log}, and marks them used. */
-    Retrainer.Outcome retrain(FeedbackLog log) {
+    /**
+     * Trains, judges and publishes one candidate from every verdict in {@code log}, and marks them used.
+     *
+     * @param trigger why now, for the version's history ({@link RetrainTrigger#why})
+     */
+    Retrainer.Outcome retrain(FeedbackLog log, String trigger) {
         long started = System.nanoTime();
         Map<String, ModelVersion> all = versions.readAll();
         HeadsModel parent = liveHeads(all); // follows rollbacks made meanwhile
         live = parent;
-        List<FeedbackExample> train = new ArrayList<>();
-        List<FeedbackExample> heldOut = new ArrayList<>();
-        for (FeedbackExample e : log.examples()) {
-            (Holdout.heldOut(e.eventId(), settings.holdoutPercent()) ? heldOut : train).add(e);
-        }
+        Holdout.Split split =
+                Holdout.split(log.examples(), settings.holdoutPercent(), new NearDuplicates(settings.nearDuplicates()));
+        List<FeedbackExample> train = split.train();
+        List<FeedbackExample> heldOut = split.heldOut();
         Map<Integer, Long> offsets = log.consumedOffsets();
         log.markRetrained();
         String version = CandidateTrainer.nextVersion(all.keySet());
@@ -106,29 +110,32 @@ final class Retraining {
                     null,
                     parent.version(),
                     false,
-                    "nothing to learn: the " + train.size() + " training verdicts name no label of " + parent.version(),
+                    train.isEmpty()
+                            ? "nothing to learn: all " + heldOut.size() + " verdicts are held back"
+                            : "nothing to learn: the " + train.size() + " training verdicts name no label of "
+                                    + parent.version(),
                     train.size(),
                     heldOut.size(),
                     Duration.ofNanos(System.nanoTime() - started));
             LOG.info("Retrain skipped: {}", outcome.reason());
             return outcome;
         }
-        List<float[]> heldOutFeatures = features.of(parent, heldOut);
+        List<float[]> evidenceFeatures = features.of(parent, split.evidence());
         Map<Task, ClassificationReport> parentReports = Evaluation.validation(parent, base);
         Map<Task, ClassificationReport> candidateReports = Evaluation.validation(candidate.model(), base);
-        Evaluation.FeedbackScore before = Evaluation.feedback(parent, heldOut, heldOutFeatures);
-        Evaluation.FeedbackScore after = Evaluation.feedback(candidate.model(), heldOut, heldOutFeatures);
+        Evaluation.Paired heldBack = Evaluation.paired(parent, candidate.model(), split.evidence(), evidenceFeatures);
         Gate.Decision decision = settings.gate()
                 .decide(
                         Evaluation.primary(parentReports),
                         Evaluation.primary(candidateReports),
-                        before.accuracy(),
-                        after.accuracy(),
-                        after.verdicts());
-        HeadsModel model = candidate.model().withMetrics(metrics(candidateReports, after));
+                        heldBack,
+                        split.nearCopies());
+        HeadsModel model = candidate.model().withMetrics(metrics(candidateReports, heldBack));
         lineage.put(
                 "retrained",
                 String.join(",", candidate.retrained().stream().map(Task::id).toList()));
+        lineage.put(ModelVersions.PUBLISHED_BY, RETRAINER);
+        lineage.put(ModelVersions.TRIGGER, trigger);
         publish(ModelVersions.toAvro(
                 model,
                 decision.promote() ? VersionStatus.PROMOTED : VersionStatus.REJECTED,
@@ -147,7 +154,7 @@ final class Retraining {
                 decision.promote(),
                 decision.reason(),
                 train.size(),
-                after.verdicts(),
+                heldBack.verdicts(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -157,10 +164,18 @@ final class Retraining {
     }
 
     private static Map<String, Map<String, Double>> metrics(
-            Map<Task, ClassificationReport> reports, Evaluation.FeedbackScore feedback) {
+            Map<Task, ClassificationReport> reports, Evaluation.Paired heldBack) {
         Map<String, Map<String, Double>> out = new TreeMap<>();
         reports.forEach((task, report) -> out.put(task.id(), report.asMap()));
-        out.put("feedback", Map.of("accuracy", feedback.accuracy(), "verdicts", (double) feedback.verdicts()));
+        out.put(
+                "feedback",
+                Map.of(
+                        "accuracy",
+                        heldBack.candidateAccuracy(),
+                        "verdicts",
+                        (double) heldBack.verdicts(),
+                        "pValue",
+                        McNemar.oneSidedP(heldBack.candidateOnly(), heldBack.parentOnly())));
         return out;
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CandidateTrainerTest {
 
     private final TinyBase tiny = TinyBase.get();
-    private final CandidateTrainer trainer = new CandidateTrainer(TinyBase.settings(10, new Gate(0.02, 0.0)));
+    private final CandidateTrainer trainer = new CandidateTrainer(TinyBase.settings(10, Gate.defaults()));
 
     @Test
     void onlyTheHeadsWithVerdictsAreRetrainedAndTheyLearnTheVerdicts() {

@@ -77,5 +77,10 @@ class EvaluationTest {
         mixed.addAll(disagreeing.subList(2, 8));
         assertThat(Evaluation.feedback(tiny.v1, mixed, features).accuracy()).isEqualTo(0.25);
         assertThat(Evaluation.feedback(tiny.v1, List.of(), List.of())).isEqualTo(new Evaluation.FeedbackScore(0, 0));
+
+        // Paired with itself: the same verdicts right, no disagreement; the accuracy is feedback()'s.
+        Evaluation.Paired self = Evaluation.paired(tiny.v1, tiny.v1, mixed, features);
+        assertThat(self).isEqualTo(new Evaluation.Paired(8, 2, 2, 0, 0));
+        assertThat(self.candidateAccuracy()).isEqualTo(0.25);
     }
 }

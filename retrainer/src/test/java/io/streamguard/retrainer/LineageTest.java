@@ -39,7 +39,7 @@ class LineageTest {
         TinyBase tiny = TinyBase.get();
         List<FeedbackExample> train = TinyBase.deliveryNotices(3);
         List<FeedbackExample> heldOut = TinyBase.deliveryNotices(4).subList(3, 4);
-        RetrainerSettings settings = TinyBase.settings(10, new Gate(0.02, 0.0));
+        RetrainerSettings settings = TinyBase.settings(10, Gate.defaults());
         Map<String, String> lineage = Lineage.of(tiny.v1, Map.of(0, 4L), train, heldOut, tiny.base, settings);
         assertThat(lineage)
                 .containsEntry("parent", "v1")

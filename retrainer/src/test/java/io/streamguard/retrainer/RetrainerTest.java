@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
@@ -37,13 +39,16 @@ class RetrainerTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
+    /** The default gate with a lower minimum: the tiny feedback batches hold back about a dozen texts. */
+    private static final Gate GATE = new Gate(0.5, 0.0, 8, Gate.SIGNIFICANCE);
+
     private final TinyBase tiny = TinyBase.get();
     private final Versions versions = new Versions();
     private final MockConsumer<String, byte[]> feedback = consumer("feedback", 1);
 
     @Test
     void publishesTheBaseVersionThenPromotesACandidateThatLearnedTheFeedback() {
-        Retrainer retrainer = retrainer(TinyBase.settings(40, new Gate(0.5, 0.0)), feedback);
+        Retrainer retrainer = retrainer(TinyBase.settings(49, GATE), feedback);
         assertThat(versions.published()).singleElement().satisfies(v -> {
             assertThat(v.getVersion()).isEqualTo("v1");
             assertThat(v.getStatus()).isEqualTo(VersionStatus.PROMOTED);
@@ -52,20 +57,24 @@ class RetrainerTest {
             assertThat(v.getPublishedAt()).isEqualTo(NOW);
         });
 
-        send(feedback, TinyBase.deliveryNotices(39), 0);
+        List<FeedbackExample> notices = TinyBase.distinctNotices(49, Map.of("spam", false));
+        send(feedback, notices.subList(0, 48), 0);
         retrainer.pollOnce();
-        assertThat(retrainer.outcomes()).as("39 verdicts: not due yet").isEmpty();
-        assertThat(retrainer.newVerdicts()).isEqualTo(39);
-        send(feedback, TinyBase.deliveryNotices(40).subList(39, 40), 39);
+        assertThat(retrainer.outcomes()).as("48 verdicts: not due yet").isEmpty();
+        assertThat(retrainer.newVerdicts()).isEqualTo(48);
+        send(feedback, notices.subList(48, 49), 48);
         retrainer.pollOnce();
 
         assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
+            System.out.println("RetrainerTest: distinct notices: " + o.reason());
             assertThat(o.version()).isEqualTo("v2");
             assertThat(o.parent()).isEqualTo("v1");
             assertThat(o.promoted()).as(o.reason()).isTrue();
-            assertThat(o.reason()).startsWith("promoted: held-back feedback accuracy");
-            assertThat(o.trainVerdicts() + o.heldOutVerdicts()).isEqualTo(40);
-            assertThat(o.heldOutVerdicts()).isPositive();
+            assertThat(o.reason())
+                    .startsWith("promoted: held-back feedback accuracy")
+                    .contains("independent verdicts (0 near-copies not counted)", "McNemar exact one-sided p=");
+            assertThat(o.trainVerdicts() + o.heldOutVerdicts()).isEqualTo(49);
+            assertThat(o.heldOutVerdicts()).isGreaterThanOrEqualTo(GATE.minHeldBack());
         });
         ModelVersion v2 = versions.published().get(1);
         assertThat(v2.getVersion()).isEqualTo("v2");
@@ -73,8 +82,13 @@ class RetrainerTest {
         assertThat(v2.getParentVersion()).isEqualTo("v1");
         assertThat(v2.getPublishedAt()).isAfter(NOW);
         assertThat(Lineage.parseOffsets(v2.getLineage().get(Lineage.FEEDBACK_OFFSETS)))
-                .isEqualTo(Map.of(0, 40L));
-        assertThat(v2.getLineage()).containsEntry("parent", "v1").containsEntry("retrained", "spam");
+                .isEqualTo(Map.of(0, 49L));
+        assertThat(v2.getLineage())
+                .containsEntry("parent", "v1")
+                .containsEntry("retrained", "spam")
+                .containsEntry(ModelVersions.TRIGGER, "49 new verdicts (trigger 49)")
+                .hasEntrySatisfying(
+                        ModelVersions.PUBLISHED_BY, by -> assertThat(by).startsWith("retrainer "));
         assertThat(v2.getMetrics()).containsKeys("spam.f1", "feedback.accuracy");
         assertThat(ModelVersions.heads(v2).version()).isEqualTo("v2");
         assertThat(retrainer.live().version()).isEqualTo("v2");
@@ -82,9 +96,9 @@ class RetrainerTest {
 
         // A restart re-reads all feedback, but the verdicts v2 was trained on do not trigger again.
         MockConsumer<String, byte[]> again = consumer("feedback", 1);
-        Retrainer restarted = retrainer(TinyBase.settings(40, new Gate(0.5, 0.0)), again);
+        Retrainer restarted = retrainer(TinyBase.settings(49, GATE), again);
         assertThat(restarted.live().version()).isEqualTo("v2");
-        send(again, TinyBase.deliveryNotices(40), 0);
+        send(again, notices, 0);
         restarted.pollOnce();
         assertThat(restarted.newVerdicts()).isZero();
         assertThat(restarted.outcomes()).isEmpty();
@@ -94,14 +108,8 @@ class RetrainerTest {
     @Test
     void aCandidateTheGateRejectsIsPublishedAsRejectedAndTheLiveVersionStays() {
         // Verdicts the live version already gets right: held-back accuracy cannot improve.
-        Retrainer retrainer = retrainer(TinyBase.settings(20, new Gate(0.5, 0.0)), feedback);
-        send(
-                feedback,
-                TinyBase.deliveryNotices(20).stream()
-                        .map(e -> new FeedbackExample(
-                                e.eventId(), e.text(), Map.of("spam", true), e.partition(), e.offset()))
-                        .toList(),
-                0);
+        Retrainer retrainer = retrainer(TinyBase.settings(49, GATE), feedback);
+        send(feedback, TinyBase.distinctNotices(49, Map.of("spam", true)), 0);
         retrainer.pollOnce();
 
         Retrainer.Outcome outcome = retrainer.outcomes().get(0);
@@ -117,8 +125,60 @@ class RetrainerTest {
     }
 
     @Test
+    void twentyNearCopiesAreNotEnoughIndependentEvidence() {
+        // The batch: one template with the number, shop and place swapped, all judged "not spam".
+        // Ids whose group the hash sends to training, as the 17 trained + 3 held back would be now.
+        String prefix = Stream.of("a", "b", "c", "d", "e", "f", "g", "h")
+                .filter(p -> !Holdout.heldOut("copy-" + p + "-0", 25))
+                .findFirst()
+                .orElseThrow();
+        Retrainer retrainer = retrainer(TinyBase.settings(20, GATE), feedback);
+        send(
+                feedback,
+                TinyBase.deliveryNotices(20).stream()
+                        .map(e -> new FeedbackExample(
+                                e.eventId().replace("notice-", "copy-" + prefix + "-"),
+                                e.text(),
+                                e.verdicts(),
+                                e.partition(),
+                                e.offset()))
+                        .toList(),
+                0);
+        retrainer.pollOnce();
+
+        Retrainer.Outcome outcome = retrainer.outcomes().get(0);
+        System.out.println("RetrainerTest: near-copies: " + outcome.reason());
+        assertThat(outcome.promoted()).isFalse();
+        assertThat(outcome.reason())
+                .isEqualTo("rejected: not enough independent evidence: 0 held-back verdicts (0 near-copies not"
+                        + " counted), at least 8 needed");
+        assertThat(outcome.trainVerdicts())
+                .as("the group went to training whole")
+                .isEqualTo(20);
+        assertThat(retrainer.live().version()).isEqualTo("v1");
+    }
+
+    @Test
+    void aRandomLabelBatchIsRejected() {
+        Random random = new Random(11);
+        List<FeedbackExample> batch = TinyBase.distinctNotices(49, Map.of()).stream()
+                .map(e -> new FeedbackExample(
+                        e.eventId(), e.text(), Map.of("spam", random.nextBoolean()), e.partition(), e.offset()))
+                .toList();
+        Retrainer retrainer = retrainer(TinyBase.settings(49, GATE), feedback);
+        send(feedback, batch, 0);
+        retrainer.pollOnce();
+
+        Retrainer.Outcome outcome = retrainer.outcomes().get(0);
+        System.out.println("RetrainerTest: random labels: " + outcome.reason());
+        assertThat(outcome.promoted()).as(outcome.reason()).isFalse();
+        assertThat(outcome.reason()).startsWith("rejected: ");
+        assertThat(retrainer.live().version()).isEqualTo("v1");
+    }
+
+    @Test
     void verdictsOnNoLabelOfTheModelPublishNothing() {
-        Retrainer retrainer = retrainer(TinyBase.settings(2, new Gate(0.02, 0.0)), feedback);
+        Retrainer retrainer = retrainer(TinyBase.settings(2, Gate.defaults()), feedback);
         send(
                 feedback,
                 List.of(
@@ -138,7 +198,7 @@ class RetrainerTest {
 
     @Test
     void undecodableFeedbackIsSkipped() {
-        Retrainer retrainer = retrainer(TinyBase.settings(2, new Gate(0.02, 0.0)), feedback);
+        Retrainer retrainer = retrainer(TinyBase.settings(2, Gate.defaults()), feedback);
         feedback.addRecord(new ConsumerRecord<>("feedback", 0, 0, "bad", new byte[] {1, 2, 3}));
         feedback.addRecord(new ConsumerRecord<>("feedback", 0, 1, "tombstone", null));
         send(feedback, TinyBase.deliveryNotices(1), 2);

@@ -101,4 +101,62 @@ final class TinyBase {
         }
         return out;
     }
+
+    private static final String[][] NOTICE_PARTS = {
+        {
+            "thanks for your order",
+            "your delivery update is here",
+            "good news about purchase",
+            "we have dispatched item",
+            "shipping notice regarding package",
+            "receipt for payment reference",
+            "collection reminder concerning box"
+        },
+        {
+            "from the bookshop",
+            "by your local grocer",
+            "sent via the pharmacy counter",
+            "courtesy of the garden centre",
+            "packed at our bakery",
+            "handled by the hardware store",
+            "supplied through the florist"
+        },
+        {
+            "was left with your neighbour",
+            "is waiting in the porch",
+            "sits at the front desk",
+            "went into the garden shed",
+            "is behind the side gate",
+            "was handed to the concierge",
+            "lies in your parcel locker"
+        },
+        {
+            "this morning, nothing else to do",
+            "today, no action needed",
+            "earlier, enjoy your week",
+            "an hour ago, have a good evening",
+            "at noon, see you next time",
+            "just now, kind regards",
+            "before lunch, many thanks"
+        }
+    };
+
+    /**
+     * Up to 49 delivery notices no two of which are near-copies: each is four parts, one of seven wordings each,
+     * and any two share at most one part (the parts of notice (a, b) are a, b, a + b and a + 2b modulo 7).
+     */
+    static List<FeedbackExample> distinctNotices(int n, Map<String, Boolean> verdicts) {
+        if (n > 49) {
+            throw new IllegalArgumentException("at most 49 distinct notices");
+        }
+        List<FeedbackExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int a = i / 7;
+            int b = i % 7;
+            String text = NOTICE_PARTS[0][a] + " " + (4000 + i) + " " + NOTICE_PARTS[1][b] + ", the parcel "
+                    + NOTICE_PARTS[2][(a + b) % 7] + " " + NOTICE_PARTS[3][(a + 2 * b) % 7];
+            out.add(new FeedbackExample(String.format("distinct-%02d", i), text, verdicts, 0, i));
+        }
+        return out;
+    }
 }

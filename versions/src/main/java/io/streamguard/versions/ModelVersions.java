@@ -6,6 +6,8 @@ import io.streamguard.avro.VersionStatus;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Thresholds;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,7 +31,55 @@ import java.util.TreeMap;
  */
 public final class ModelVersions {
 
+    /** Lineage key: who published the record ({@code retrainer user@host}, or the user of a rollback). */
+    public static final String PUBLISHED_BY = "published.by";
+    /** Lineage key: why the retrainer trained the version (which trigger fired, with the verdict count). */
+    public static final String TRIGGER = "trigger";
+    /** Lineage keys of a rollback record: the version it displaced, when, and who rolled back. */
+    public static final String ROLLBACK_FROM = "rollback.from";
+
+    public static final String ROLLBACK_AT = "rollback.at";
+    public static final String ROLLBACK_BY = "rollback.by";
+    /**
+     * Lineage keys a rollback keeps of the record it replaces under the same key: when the version was first
+     * published and the gate's reason, so compaction does not erase its promotion from the history.
+     */
+    public static final String FIRST_PUBLISHED_AT = "first.publishedAt";
+
+    public static final String FIRST_REASON = "first.reason";
+
     private ModelVersions() {}
+
+    /** {@code user@host} of this process, for the history's "by" column. */
+    public static String whoAmI() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException | SecurityException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+        }
+        return System.getProperty("user.name", "unknown") + "@" + host;
+    }
+
+    /**
+     * {@code target} republished as the newest record at {@code at}, which makes it live again: its lineage says
+     * which version it displaced, when and by whom, and keeps when it was first published and why.
+     */
+    public static ModelVersion rollback(ModelVersion target, String from, String by, Instant at) {
+        Map<String, String> lineage = new LinkedHashMap<>(target.getLineage());
+        lineage.putIfAbsent(FIRST_PUBLISHED_AT, publishedAt(target).toString());
+        if (target.getReason() != null) {
+            lineage.putIfAbsent(FIRST_REASON, target.getReason());
+        }
+        lineage.put(ROLLBACK_FROM, from);
+        lineage.put(ROLLBACK_AT, at.toString());
+        lineage.put(ROLLBACK_BY, by);
+        return ModelVersion.newBuilder(target)
+                .setLineage(lineage)
+                .setPublishedAt(at)
+                .setReason("rollback from " + from + " by " + by)
+                .build();
+    }
 
     /**
      * A record carrying {@code heads} (as {@link HeadsFile} JSON), its thresholds and flattened metrics

@@ -4,11 +4,11 @@ import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
 import io.streamguard.launcher.client.VersionsTopic;
 import io.streamguard.schemas.Topics;
+import io.streamguard.versions.ModelHistory;
 import io.streamguard.versions.ModelVersions;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +27,10 @@ import picocli.CommandLine.Spec;
         name = "models",
         mixinStandardHelpOptions = true,
         description = {
-            "List the model versions on model-versions: status (PROMOTED or REJECTED by the gate), parent,"
-                    + " primary validation metric per task, held-back feedback accuracy, and why.",
+            "Show the model versions on model-versions: the live version of each encoder, every version's status"
+                    + " (LIVE, SUPERSEDED, ROLLED BACK or REJECTED) with its parent and metrics, and the history:"
+                    + " promotions and rejections (by the retrainer, with its trigger and the gate's reason),"
+                    + " rollbacks (by whom) and the versions they displaced, oldest first.",
             "'*' marks the live version of each encoder (the latest promoted): the one workers serve."
         },
         subcommands = {ModelsCommand.Rollback.class})
@@ -61,33 +63,54 @@ public final class ModelsCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        List<String> live = new ArrayList<>();
-        all.values().stream().map(ModelVersion::getEncoderName).distinct().forEach(encoder -> ModelVersions.live(
-                        all.values(), encoder)
-                .ifPresent(v -> live.add(v.getVersion())));
+        ModelHistory history = ModelHistory.of(all.values());
+        for (ModelHistory.Entry live : history.live()) {
+            out.printf(
+                    Locale.ROOT,
+                    "LIVE %s: %s since %s (%s by %s)%n",
+                    live.record().getEncoderName(),
+                    live.record().getVersion(),
+                    live.since().at(),
+                    live.since().kind() == ModelHistory.Kind.RESTORED
+                            ? "rollback from " + live.record().getLineage().get(ModelVersions.ROLLBACK_FROM)
+                            : "promoted",
+                    live.since().by());
+        }
+        out.println();
         out.printf(
                 Locale.ROOT,
-                "  %-8s %-9s %-10s %-7s %-24s %s%n",
+                "  %-8s %-11s %-10s %-7s %-24s %s%n",
                 "VERSION",
                 "STATUS",
                 "ENCODER",
                 "PARENT",
-                "PUBLISHED",
-                "METRICS / REASON");
-        for (ModelVersion v : ModelVersions.byPublication(all.values())) {
+                "SINCE",
+                "METRICS");
+        for (ModelHistory.Entry e : history.entries()) {
+            ModelVersion v = e.record();
             out.printf(
                     Locale.ROOT,
-                    "%s %-8s %-9s %-10s %-7s %-24s %s%n",
-                    live.contains(v.getVersion()) ? "*" : " ",
+                    "%s %-8s %-11s %-10s %-7s %-24s %s%n",
+                    e.state() == ModelHistory.State.LIVE ? "*" : " ",
                     v.getVersion(),
-                    v.getStatus(),
+                    e.state().name().replace('_', ' '),
                     v.getEncoderName(),
                     v.getParentVersion() == null ? "-" : v.getParentVersion(),
-                    ModelVersions.publishedAt(v),
+                    e.since().at(),
                     metrics(v));
-            if (v.getReason() != null) {
-                out.println("           " + v.getReason());
-            }
+        }
+        out.println();
+        out.println("HISTORY (oldest first)");
+        out.printf(Locale.ROOT, "  %-24s %-8s %-11s %-28s %s%n", "TIME", "VERSION", "EVENT", "BY", "WHY");
+        for (ModelHistory.Event e : history.events()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-24s %-8s %-11s %-28s %s%n",
+                    e.at(),
+                    e.version(),
+                    e.kind().name().replace('_', ' '),
+                    e.by(),
+                    e.detail());
         }
         out.flush();
         return 0;
@@ -128,7 +151,10 @@ public final class ModelsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "VERSION", description = "The version to go back to, e.g. v1.")
         String version;
 
-        @Option(names = "--by", paramLabel = "WHO", description = "Who rolled back (default: the user name).")
+        @Option(
+                names = "--by",
+                paramLabel = "WHO",
+                description = "Who rolled back, for the history (default: user@host).")
         String by;
 
         @Override
@@ -157,17 +183,8 @@ public final class ModelsCommand implements Callable<Integer> {
                 }
             }
             String from = current.map(ModelVersion::getVersion).orElse("-");
-            String who = by != null ? by : System.getProperty("user.name", "unknown");
-            Map<String, String> lineage = new LinkedHashMap<>(target.getLineage());
-            lineage.put("rollback.from", from);
-            lineage.put("rollback.at", now.toString());
-            lineage.put("rollback.by", who);
-            ModelVersion republished = ModelVersion.newBuilder(target)
-                    .setLineage(lineage)
-                    .setPublishedAt(now)
-                    .setReason("rollback from " + from + " by " + who)
-                    .build();
-            VersionsTopic.write(bootstrap, url, parent.topic, republished);
+            String who = by != null ? by : ModelVersions.whoAmI();
+            VersionsTopic.write(bootstrap, url, parent.topic, ModelVersions.rollback(target, from, who, now));
             PrintWriter out = spec.commandLine().getOut();
             out.println("Rolled back " + target.getEncoderName() + " to " + version + " (was " + from
                     + "); workers swap at their next batch.");

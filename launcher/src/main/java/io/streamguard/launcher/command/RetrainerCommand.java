@@ -106,8 +106,16 @@ public final class RetrainerCommand implements Callable<Integer> {
             names = "--holdout-percent",
             paramLabel = "P",
             defaultValue = "20",
-            description = "Feedback events held back for the gate; default: ${DEFAULT-VALUE}.")
+            description = "Feedback held back for the gate (near-copies go together); default: ${DEFAULT-VALUE}.")
     int holdoutPercent;
+
+    @Option(
+            names = "--near-duplicate-jaccard",
+            paramLabel = "J",
+            defaultValue = "" + RetrainerSettings.NEAR_DUPLICATES,
+            description = "Feedback texts whose word sets overlap this much (Jaccard) are near-copies: one piece of"
+                    + " evidence, never split between training and hold-out; default: ${DEFAULT-VALUE}.")
+    double nearDuplicates;
 
     @Option(
             names = "--feedback-weight",
@@ -136,16 +144,32 @@ public final class RetrainerCommand implements Callable<Integer> {
     @Option(
             names = "--tolerance",
             paramLabel = "DROP",
-            defaultValue = "0.02",
+            defaultValue = "" + Gate.TOLERANCE,
             description = "Largest allowed drop of any task's validation metric; default: ${DEFAULT-VALUE}.")
     double tolerance;
 
     @Option(
             names = "--min-feedback-gain",
             paramLabel = "GAIN",
-            defaultValue = "0",
+            defaultValue = "" + Gate.MIN_FEEDBACK_GAIN,
             description = "Held-back feedback accuracy must rise by more than this; default: ${DEFAULT-VALUE}.")
     double minFeedbackGain;
+
+    @Option(
+            names = "--min-held-back",
+            paramLabel = "N",
+            defaultValue = "" + Gate.MIN_HELD_BACK,
+            description = "Fewest independent held-back verdicts (near-copies count once) the gate judges on;"
+                    + " default: ${DEFAULT-VALUE}.")
+    int minHeldBack;
+
+    @Option(
+            names = "--significance",
+            paramLabel = "ALPHA",
+            defaultValue = "" + Gate.SIGNIFICANCE,
+            description = "Promote only if McNemar's exact one-sided test on the held-back verdicts the candidate and"
+                    + " the live version disagree on gives p <= ALPHA; default: ${DEFAULT-VALUE}.")
+    double significance;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -220,7 +244,8 @@ public final class RetrainerCommand implements Callable<Integer> {
                             new RetrainTrigger(triggerVerdicts, Duration.ofMillis(Math.round(triggerMinutes * 60_000))))
                     .withTextRetention(Duration.ofMillis(Math.round(retentionHours * 3_600_000)))
                     .withTraining(holdoutPercent, feedbackWeight, samplePerTask, epochs, learningRate, seed)
-                    .withGate(new Gate(tolerance, minFeedbackGain));
+                    .withNearDuplicates(nearDuplicates)
+                    .withGate(new Gate(tolerance, minFeedbackGain, minHeldBack, significance));
         } catch (IllegalArgumentException e) {
             throw usage(Messages.oneLine(e.getMessage()));
         }
