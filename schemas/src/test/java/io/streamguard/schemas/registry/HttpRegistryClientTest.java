@@ -236,12 +236,12 @@ class HttpRegistryClientTest {
 
     @ParameterizedTest
     @CsvSource({
-        "400, 400, RegistryHttpException",
-        "401, 40101, RegistryAuthException",
-        "403, 40301, RegistryAuthException",
-        "409, 409, IncompatibleSchemaException",
-        "422, 42201, InvalidSchemaException",
-        "422, 42203, RegistryHttpException",
+        "400, 400, io.streamguard.schemas.registry.RegistryHttpException",
+        "401, 40101, io.streamguard.schemas.registry.RegistryAuthException",
+        "403, 40301, io.streamguard.schemas.registry.RegistryAuthException",
+        "409, 409, io.streamguard.schemas.registry.IncompatibleSchemaException",
+        "422, 42201, io.streamguard.schemas.registry.InvalidSchemaException",
+        "422, 42203, io.streamguard.schemas.registry.RegistryHttpException",
     })
     void clientErrorsAreTypedAndNeverRetried(int status, int errorCode, Class<?> expected) {
         registry.respond(status, "{\"error_code\":" + errorCode + ",\"message\":\"nope\"}");

@@ -101,7 +101,8 @@ class SerdeOverHttpTest {
                         TextEvent.newBuilder().setId("1").setText("hi").build()));
 
         assertThat(e.isRetriable()).isTrue();
-        assertThat(e).hasMessageContaining("registering TextEvent under subject 'text-events-value'");
+        assertThat(e)
+                .hasMessageContaining("registering io.streamguard.avro.TextEvent under subject 'text-events-value'");
         assertThat(registry.requests()).hasSize(2);
     }
 }
