@@ -2,6 +2,7 @@ package io.streamguard.versions;
 
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.schemas.TopicAdmin;
+import io.streamguard.schemas.TopicScan;
 import io.streamguard.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -103,28 +103,23 @@ public final class ModelVersionsTopic implements AutoCloseable {
         List<TopicPartition> partitions = infos.stream()
                 .map(p -> new TopicPartition(topic, p.partition()))
                 .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("timed out reading " + topic);
+        boolean complete = TopicScan.fromBeginning(consumer, partitions, timeout, r -> {
+            if (r.key() == null) {
+                return true;
             }
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.key() == null) {
-                    continue;
-                }
-                if (r.value() == null) {
-                    latest.remove(r.key());
-                    continue;
-                }
-                ModelVersion v = decode.apply(r.value());
-                if (v != null) {
-                    latest.remove(r.key()); // re-insert: the map stays in arrival order
-                    latest.put(r.key(), v);
-                }
+            if (r.value() == null) {
+                latest.remove(r.key());
+                return true;
             }
+            ModelVersion v = decode.apply(r.value());
+            if (v != null) {
+                latest.remove(r.key()); // re-insert: the map stays in arrival order
+                latest.put(r.key(), v);
+            }
+            return true;
+        });
+        if (!complete) {
+            throw new TimeoutException("timed out reading " + topic);
         }
         return latest;
     }

@@ -1,6 +1,7 @@
 package io.streamguard.launcher.client;
 
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.schemas.TopicScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -53,19 +53,14 @@ public final class KeyedRecords {
             }
             Set<TopicPartition> partitions = new HashSet<>();
             keys.forEach(k -> partitions.add(new TopicPartition(topic, partitionFor(k, infos.size()))));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (found.size() < keys.size() && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new LauncherException("timed out reading " + topic + " from " + bootstrap);
+            boolean complete = TopicScan.fromBeginning(consumer, partitions, READ_TIMEOUT, r -> {
+                if (r.key() != null && keys.contains(r.key())) {
+                    found.add(r.key());
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && keys.contains(r.key())) {
-                        found.add(r.key());
-                    }
-                }
+                return found.size() < keys.size(); // all found: the rest need not be read
+            });
+            if (!complete) {
+                throw new LauncherException("timed out reading " + topic + " from " + bootstrap);
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaClients.unreachable(bootstrap, e);

@@ -2,6 +2,7 @@ package io.streamguard.launcher.client;
 
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.schemas.TopicScan;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
@@ -13,10 +14,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,22 +50,18 @@ public final class PolicyTopic {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            byte[] latest = null;
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new LauncherException("timed out reading " + topic + " from " + bootstrap);
+            AtomicReference<byte[]> latest = new AtomicReference<>();
+            boolean complete = TopicScan.fromBeginning(consumer, partitions, READ_TIMEOUT, r -> {
+                if (key.equals(r.key())) {
+                    latest.set(r.value()); // a tombstone (null) deletes the policy
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(r.key())) {
-                        latest = r.value(); // a tombstone (null) deletes the policy
-                    }
-                }
+                return true;
+            });
+            if (!complete) {
+                throw new LauncherException("timed out reading " + topic + " from " + bootstrap);
             }
-            return Optional.ofNullable(latest).map(bytes -> serde.deserializer().deserialize(topic, bytes));
+            return Optional.ofNullable(latest.get())
+                    .map(bytes -> serde.deserializer().deserialize(topic, bytes));
         }
     }
 

@@ -3,9 +3,7 @@ package io.streamguard.launcher.command;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.client.StreamsRunning;
-import io.streamguard.model.encoder.EncoderException;
-import io.streamguard.model.heads.HeadsFileException;
-import io.streamguard.model.heads.IncompatibleHeadsException;
+import io.streamguard.model.ModelRuntimeException;
 import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
@@ -66,19 +64,12 @@ final class Pipeline {
      * #preloaded takes} the scorer, {@link #discard} closes it.
      */
     static CompletableFuture<BatchScorer> preload(WorkerConfig config) {
-        CompletableFuture<BatchScorer> scorer = new CompletableFuture<>();
-        Thread loader = new Thread(
-                () -> {
-                    try {
-                        scorer.complete(loadScorer(config));
-                    } catch (RuntimeException | Error e) {
-                        scorer.completeExceptionally(e);
-                    }
-                },
-                "streamguard-model-load");
-        loader.setDaemon(true); // a failed start exits without waiting for TensorFlow
-        loader.start();
-        return scorer;
+        // A daemon thread: a failed start exits without waiting for TensorFlow.
+        return CompletableFuture.supplyAsync(() -> loadScorer(config), task -> {
+            Thread loader = new Thread(task, "streamguard-model-load");
+            loader.setDaemon(true);
+            loader.start();
+        });
     }
 
     /** A scorer factory that hands out the {@link #preload preloaded} scorer, waiting for it if need be. */
@@ -120,7 +111,7 @@ final class Pipeline {
         Worker worker;
         try {
             worker = Worker.start(config, scorers);
-        } catch (IncompatibleHeadsException | HeadsFileException | EncoderException e) {
+        } catch (ModelRuntimeException e) {
             throw new LauncherException(Messages.oneLine(e.getMessage()), e);
         }
         try {
