@@ -3,6 +3,7 @@ package io.streamguard.topology;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.PendingInference;
 import io.streamguard.avro.Sentiment;
+import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.Timings;
 import io.streamguard.avro.TokenizedEvent;
 import io.streamguard.model.heads.Classification;
@@ -25,9 +26,10 @@ final class LabeledEvents {
         Map<String, Double> scores = new LinkedHashMap<>();
         scored.scores().labels().forEach((label, p) -> scores.put(label, p.doubleValue()));
         Classification sentiment = scored.scores().classes().get("sentiment");
-        Instant eventTime = tokenized.getEvent().getEventTime();
+        TextEvent event = tokenized.getEvent();
+        Instant eventTime = event.getEventTime();
         return LabeledEvent.newBuilder()
-                .setId(tokenized.getEvent().getId())
+                .setId(event.getId())
                 .setScores(scores)
                 .setSentiment(sentiment == null ? null : new Sentiment(sentiment.label(), (double) sentiment.score()))
                 .setDecision(verdict.decision())
@@ -37,7 +39,10 @@ final class LabeledEvents {
                 .setTruncated(scored.truncated() || tokenized.getTruncated())
                 .setTimings(timings)
                 .setWorkerId(workerId)
-                .setText(tokenized.getEvent().getText())
+                .setText(event.getText())
+                .setLanguage(event.getLanguage())
+                .setSource(event.getSource())
+                .setAuthor(event.getAuthor())
                 .setEventTime(
                         eventTime != null
                                 ? eventTime

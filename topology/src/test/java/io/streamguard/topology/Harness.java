@@ -129,8 +129,13 @@ final class Harness implements AutoCloseable {
 
     /** Sends {@code text} as event {@code id} (also the key) with a timestamp {@link #SEND_AGE_MS} before the clock. */
     byte[] send(String id, String text) {
-        byte[] bytes = bytes(event(id, text));
-        textEvents.pipeInput(new TestRecord<>(id, bytes, wallClock().minusMillis(SEND_AGE_MS)));
+        return send(event(id, text));
+    }
+
+    /** Sends {@code event}, keyed by its id, as {@link #send(String, String)} does. */
+    byte[] send(TextEvent event) {
+        byte[] bytes = bytes(event);
+        textEvents.pipeInput(new TestRecord<>(event.getId(), bytes, wallClock().minusMillis(SEND_AGE_MS)));
         return bytes;
     }
 

@@ -3,12 +3,14 @@ package io.streamguard.topology;
 import static io.streamguard.topology.Harness.batch;
 import static io.streamguard.topology.Harness.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamguard.avro.Decision;
 import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.avro.PendingInference;
+import io.streamguard.avro.TextEvent;
 import io.streamguard.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,6 +59,28 @@ class LabelingTopologyTest {
         if (h != null) {
             h.close();
         }
+    }
+
+    @Test
+    void languageSourceAndAuthorOfTheTextEventAreCarriedSoASinkTableNeedsNoJoin() {
+        start(batch(1, 20, 8192));
+        h.send(TextEvent.newBuilder()
+                .setId("comments:42")
+                .setText("what a lovely day")
+                .setLanguage("en")
+                .setSource("comments")
+                .setAuthor("mia")
+                .build());
+        h.send("e2", "no metadata");
+
+        List<LabeledEvent> out = h.labeled.readValuesToList();
+        assertThat(out)
+                .extracting(
+                        LabeledEvent::getId,
+                        LabeledEvent::getLanguage,
+                        LabeledEvent::getSource,
+                        LabeledEvent::getAuthor)
+                .containsExactly(tuple("comments:42", "en", "comments", "mia"), tuple("e2", null, null, null));
     }
 
     @Test

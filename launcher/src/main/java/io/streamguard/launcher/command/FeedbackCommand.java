@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Send moderator verdicts to moderation-feedback, where the retrainer learns from them.",
             "One: --id ID --label spam=true [--label hate=false] [--text TEXT]; many: --file verdicts.jsonl, one"
-                    + " {\"id\": ..., \"labels\": {\"spam\": true}, \"text\": ..., \"moderator\": ...} per line.",
+                    + " {\"id\": ..., \"labels\": {\"spam\": true}, \"text\": ..., \"moderator\": ..., \"note\": ...} per"
+                    + " line.",
             "Without --text the retrainer takes the text from the labeled event with that id.",
             "Labels must be moderation labels of the live model (--encoder); an id that is not on text-labeled is a"
                     + " warning when the verdict has its text, and refused without it (nothing to learn from)."
@@ -73,6 +74,9 @@ public final class FeedbackCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "TEXT", description = "The judged text (optional).")
     String text;
 
+    @Option(names = "--note", paramLabel = "NOTE", description = "The moderator's note, e.g. why (optional).")
+    String note;
+
     @Option(names = "--file", paramLabel = "FILE", description = "JSON lines of verdicts.")
     Path file;
 
@@ -98,8 +102,8 @@ public final class FeedbackCommand implements Callable<Integer> {
         String who = moderator != null ? moderator : System.getProperty("user.name", "unknown");
         List<Feedback> verdicts = new ArrayList<>();
         if (file != null) {
-            if (id != null || !labels.isEmpty() || text != null) {
-                throw usage("--file excludes --id, --label and --text");
+            if (id != null || !labels.isEmpty() || text != null || note != null) {
+                throw usage("--file excludes --id, --label, --text and --note");
             }
             verdicts.addAll(readFile(who));
         } else {
@@ -111,7 +115,7 @@ public final class FeedbackCommand implements Callable<Integer> {
             }
             Map<String, Boolean> parsed = new LinkedHashMap<>();
             labels.forEach((label, value) -> parsed.put(label, bool(label, value, "--label")));
-            verdicts.add(feedback(id, parsed, text, who));
+            verdicts.add(feedback(id, parsed, text, who, note));
         }
         String registryUrl = registry.url();
         Set<String> labelNames = new TreeSet<>();
@@ -225,11 +229,13 @@ public final class FeedbackCommand implements Callable<Integer> {
             }
             JsonNode t = node.get("text");
             JsonNode m = node.get("moderator");
+            JsonNode n = node.get("note");
             out.add(feedback(
                     eventId.asText(),
                     parsed,
                     t == null || t.isNull() ? null : t.asText(),
-                    m == null || m.isNull() ? who : m.asText()));
+                    m == null || m.isNull() ? who : m.asText(),
+                    n == null || n.isNull() ? null : n.asText()));
         }
         if (out.isEmpty()) {
             throw usage(file + ": no verdicts");
@@ -237,13 +243,14 @@ public final class FeedbackCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Feedback feedback(String id, Map<String, Boolean> verdicts, String text, String who) {
+    private static Feedback feedback(String id, Map<String, Boolean> verdicts, String text, String who, String note) {
         return Feedback.newBuilder()
                 .setEventId(id)
                 .setVerdicts(verdicts)
                 .setModerator(who)
                 .setTime(Instant.now())
                 .setText(text)
+                .setNote(note)
                 .build();
     }
 
