@@ -193,11 +193,12 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         TokenizedEvent tokenized = entry.getEvent();
         Decisions.Verdict verdict = Decisions.decide(scored.scores().labels(), current, scored.model());
         long queueWait = batchStarted - entry.getQueuedAt().toEpochMilli();
-        long endToEnd = now() - tokenized.getSource().getTimestamp().toEpochMilli();
+        long labeledAt = now();
+        long endToEnd = labeledAt - tokenized.getSource().getTimestamp().toEpochMilli();
         Timings timings = new Timings(queueWait, tokenized.getTokenizeMs(), modelNanos / 1e6, endToEnd, batchSize);
         Record<String, Object> out = new Record<>(
                 entry.getKey(),
-                LabeledEvents.of(entry, scored, verdict, timings, workerId),
+                LabeledEvents.of(entry, scored, verdict, timings, workerId, Instant.ofEpochMilli(labeledAt)),
                 entry.getTimestamp().toEpochMilli());
         context.forward(out, LABELED);
         switch (verdict.decision()) {

@@ -19,9 +19,15 @@ final class LabeledEvents {
     /**
      * @param timings queue wait, tokenize, model and end-to-end time, and the batch size
      * @param workerId the worker that scored it
+     * @param labeledAt when it was labeled
      */
     static LabeledEvent of(
-            PendingInference entry, ScoredText scored, Decisions.Verdict verdict, Timings timings, String workerId) {
+            PendingInference entry,
+            ScoredText scored,
+            Decisions.Verdict verdict,
+            Timings timings,
+            String workerId,
+            Instant labeledAt) {
         TokenizedEvent tokenized = entry.getEvent();
         Map<String, Double> scores = new LinkedHashMap<>();
         scored.scores().labels().forEach((label, p) -> scores.put(label, p.doubleValue()));
@@ -43,6 +49,7 @@ final class LabeledEvents {
                 .setLanguage(event.getLanguage())
                 .setSource(event.getSource())
                 .setAuthor(event.getAuthor())
+                .setLabeledAt(labeledAt)
                 .setEventTime(
                         eventTime != null
                                 ? eventTime

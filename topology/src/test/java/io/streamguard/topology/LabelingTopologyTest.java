@@ -111,6 +111,8 @@ class LabelingTopologyTest {
         assertThat(first.getTimings().getModelMs()).isPositive();
         assertThat(out.get(0).timestamp())
                 .isEqualTo(Harness.START.minusMillis(Harness.SEND_AGE_MS).toEpochMilli());
+        assertThat(first.getLabeledAt().toEpochMilli())
+                .isEqualTo(out.get(0).timestamp() + first.getTimings().getEndToEndMs());
 
         LabeledEvent second = out.get(1).value();
         assertThat(second.getDecision()).isEqualTo(Decision.BLOCK);
