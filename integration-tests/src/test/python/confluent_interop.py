@@ -7,6 +7,9 @@ values only: StreamGuard keys are plain UTF-8 ids, which AvroConsumer would try 
 
   produce BOOTSTRAP REGISTRY TOPIC COUNT     -> writes COUNT TextEvents, prints {"schema_id": ..}
   consume BOOTSTRAP REGISTRY TOPIC COUNT     -> prints one JSON object per decoded value
+  produce-labeled BOOTSTRAP REGISTRY TOPIC COUNT SCHEMA_FILE
+                                             -> writes COUNT LabeledEvents (the .avsc given: enum, map, array,
+                                                nested nullable record, timestamps), prints {"schema_id": ..}
 """
 import json
 import sys
@@ -38,6 +41,33 @@ def produce(bootstrap, registry, topic, count):
     print(json.dumps({"produced": count, "schema_id": schema_id}))
 
 
+def produce_labeled(bootstrap, registry, topic, count, schema_file):
+    with open(schema_file, encoding="utf-8") as f:
+        schema = avro.loads(f.read())
+    producer = AvroProducer(
+        {"bootstrap.servers": bootstrap, "schema.registry.url": registry}, default_value_schema=schema)
+    for i in range(count):
+        producer.produce(topic=topic, key=None, value={
+            "id": "py-labeled-%d" % i,
+            "scores": {"offensive": 0.5 + i / 100.0, "hate": 0.25, "spam": 0.0},
+            "sentiment": {"label": "negative", "score": 0.75} if i % 2 == 0 else None,
+            "decision": ["ALLOW", "REVIEW", "BLOCK"][i % 3],
+            "triggeredLabels": ["offensive"] if i % 3 else [],
+            "modelVersion": "py-v1",
+            "policyVersion": None,
+            "truncated": False,
+            "timings": {"queueWaitMs": i, "tokenizeMs": 0.5, "modelMs": 12.25, "endToEndMs": 40 + i, "batchSize": 8},
+            "workerId": "python",
+            "text": "labeled by python %d é 🙂" % i,
+            "eventTime": 1700000000000 + i,
+        })
+    remaining = producer.flush(30)
+    if remaining:
+        sys.exit("python producer: %d messages not delivered" % remaining)
+    schema_id, _, _ = CachedSchemaRegistryClient({"url": registry}).get_latest_schema(topic + "-value")
+    print(json.dumps({"produced": count, "schema_id": schema_id}))
+
+
 def consume(bootstrap, registry, topic, count):
     decoder = MessageSerializer(CachedSchemaRegistryClient({"url": registry}))
     consumer = Consumer({
@@ -52,7 +82,7 @@ def consume(bootstrap, registry, topic, count):
         if msg.error():
             sys.exit("python consumer: %s" % msg.error())
         value = decoder.decode_message(msg.value())
-        value["_key"] = msg.key().decode("utf-8")
+        value["_key"] = msg.key().decode("utf-8") if msg.key() is not None else None
         print(json.dumps(value, default=str, ensure_ascii=False), flush=True)
         seen += 1
     consumer.close()
@@ -61,7 +91,10 @@ def consume(bootstrap, registry, topic, count):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 6 or sys.argv[1] not in ("produce", "consume"):
+    if len(sys.argv) == 7 and sys.argv[1] == "produce-labeled":
+        produce_labeled(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
+    elif len(sys.argv) == 6 and sys.argv[1] in ("produce", "consume"):
+        mode, bootstrap, registry, topic, count = sys.argv[1:]
+        (produce if mode == "produce" else consume)(bootstrap, registry, topic, int(count))
+    else:
         sys.exit(__doc__)
-    mode, bootstrap, registry, topic, count = sys.argv[1:]
-    (produce if mode == "produce" else consume)(bootstrap, registry, topic, int(count))
