@@ -323,7 +323,8 @@ public final class AvroData {
         }
         org.apache.avro.Schema avro;
         try {
-            avro = nullable(schema, new Names(), "");
+            // The top level is never a union, even for an optional schema (as Debezium's envelopes are).
+            avro = fromConnectType(schema, new Names(), "");
         } catch (AvroRuntimeException e) {
             // Avro rejects invalid names and defaults that do not fit.
             throw new UnsupportedSchemaException(

@@ -247,6 +247,22 @@ class AvroConverterTest {
     }
 
     @Test
+    void optionalTopLevelStructIsWrittenAsAPlainRecord() {
+        Schema schema = SchemaBuilder.struct()
+                .name("io.streamguard.test.Envelope")
+                .optional()
+                .field("op", Schema.STRING_SCHEMA)
+                .build();
+        AvroConverter converter = converter();
+
+        byte[] written = converter.fromConnectData("cdc", schema, new Struct(schema).put("op", "c"));
+
+        assertThat(registry.latest("cdc-value").schema().getType()).isEqualTo(org.apache.avro.Schema.Type.RECORD);
+        assertThat(((Struct) converter.toConnectData("cdc", written).value()).getString("op"))
+                .isEqualTo("c");
+    }
+
+    @Test
     void keyConverterUsesTheKeySubject() {
         AvroConverter converter = new AvroConverter(registry);
         converter.configure(Map.of(), true);
@@ -312,6 +328,24 @@ class AvroConverterTest {
         assertThat(((Struct) v1.value()).getString("id")).isEqualTo("a");
         assertThat(((Struct) v1.value()).getString("note")).as("v2's default").isEqualTo("none");
         assertThat(((Struct) v2.value()).getString("note")).isEqualTo("new");
+    }
+
+    @Test
+    void withUseLatestVersionAStructLackingAFieldIsWrittenAsTheLatestWithItsDefault() {
+        v1ThenV2();
+        int latestId = registry.latest("items-value").id();
+        Schema oldShape = SchemaBuilder.struct()
+                .name("io.streamguard.test.Item")
+                .field("id", Schema.STRING_SCHEMA)
+                .build();
+        AvroConverter converter = converter(Map.of("use.latest.version", true));
+
+        byte[] written = converter.fromConnectData("items", oldShape, new Struct(oldShape).put("id", "c"));
+
+        assertThat(id(written)).isEqualTo(latestId);
+        GenericRecord read = AvroDeserializer.generic(registry).deserialize("items", written);
+        assertThat(read.get("id")).hasToString("c");
+        assertThat(read.get("note")).hasToString("none");
     }
 
     @Test
