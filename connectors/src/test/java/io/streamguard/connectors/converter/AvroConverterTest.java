@@ -138,7 +138,7 @@ class AvroConverterTest {
     @Test
     void feedbackMapOfBooleansAndTextEventRead() {
         AvroConverter converter = converter();
-        Feedback feedback = new Feedback("e-1", Map.of("toxic", true, "spam", false), "mod-1", T0, null);
+        Feedback feedback = new Feedback("e-1", Map.of("toxic", true, "spam", false), "mod-1", T0, null, null);
         Struct f = (Struct) converter
                 .toConnectData("moderation-feedback", pipelineWrites("moderation-feedback", feedback))
                 .value();
@@ -165,7 +165,7 @@ class AvroConverterTest {
             byte[] written = converter.fromConnectData("copy", asConnect.schema(), asConnect.value());
             assertThat(pipelineReads(LabeledEvent.class, "copy", written)).isEqualTo(event);
         }
-        Feedback feedback = new Feedback("e-1", Map.of("toxic", true), "mod-1", T0, "text");
+        Feedback feedback = new Feedback("e-1", Map.of("toxic", true), "mod-1", T0, "text", "a note");
         SchemaAndValue f = converter.toConnectData("fb", pipelineWrites("fb", feedback));
         assertThat(pipelineReads(Feedback.class, "fb2", converter.fromConnectData("fb2", f.schema(), f.value())))
                 .isEqualTo(feedback);
