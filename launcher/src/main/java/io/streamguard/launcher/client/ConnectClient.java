@@ -211,7 +211,8 @@ public final class ConnectClient {
         return firstLine(message == null || message.isBlank() ? "(empty body)" : message);
     }
 
-    static String firstLine(String text) {
+    /** The first line of {@code text} (a Java stack trace: the exception and its message), trimmed. */
+    public static String firstLine(String text) {
         String trimmed = text.strip();
         int newline = trimmed.indexOf('\n');
         return (newline < 0 ? trimmed : trimmed.substring(0, newline)).strip();

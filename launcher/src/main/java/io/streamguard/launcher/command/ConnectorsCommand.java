@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -69,7 +70,7 @@ public final class ConnectorsCommand implements Callable<Integer> {
                     "Create or update each connector of connectors/config/*.json ({\"name\": ..., \"config\": {...}}),"
                             + " pointed at the PostgreSQL, registry and broker given.")
     static final class Apply implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         ConnectOption connect = new ConnectOption();
 
         @Option(
@@ -174,7 +175,7 @@ public final class ConnectorsCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Show each connector's state and its tasks' (with the first line of a failed task's trace).")
     static final class Status implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @Mixin
         ConnectOption connect = new ConnectOption();
 
         @Spec
@@ -193,22 +194,16 @@ public final class ConnectorsCommand implements Callable<Integer> {
                 client.statusIfExists(name).ifPresent(status -> {
                     out.println(name + " " + status.state());
                     if (status.trace() != null) {
-                        out.println("  " + firstLine(status.trace()));
+                        out.println("  " + ConnectClient.firstLine(status.trace()));
                     }
                     for (ConnectClient.TaskStatus task : status.tasks()) {
                         out.println("  task " + task.id() + " " + task.state()
-                                + (task.trace() != null ? ": " + firstLine(task.trace()) : ""));
+                                + (task.trace() != null ? ": " + ConnectClient.firstLine(task.trace()) : ""));
                     }
                 });
             }
             out.flush();
             return 0;
-        }
-
-        private static String firstLine(String trace) {
-            String trimmed = trace.strip();
-            int newline = trimmed.indexOf('\n');
-            return newline < 0 ? trimmed : trimmed.substring(0, newline).strip();
         }
     }
 
