@@ -6,6 +6,7 @@ import static io.streamguard.launcher.cli.Messages.rootMessage;
 
 import io.streamguard.launcher.bench.BenchCommand;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.command.ConnectorsCommand;
 import io.streamguard.launcher.command.ConsumeCommand;
 import io.streamguard.launcher.command.EvalCommand;
 import io.streamguard.launcher.command.FeedbackCommand;
@@ -59,7 +60,8 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             RetrainerCommand.class,
             ModelsCommand.class,
-            FeedbackCommand.class
+            FeedbackCommand.class,
+            ConnectorsCommand.class
         },
         footer = {
             "",
@@ -88,7 +90,7 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback; see --help)");
+                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */

@@ -3,6 +3,8 @@ package io.streamguard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.launcher.cli.Checkout;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ class StreamGuardCliTest {
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
     @CsvSource(delimiter = '|', textBlock = """
-      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback; see --help)
+      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'
@@ -64,6 +66,13 @@ class StreamGuardCliTest {
       policy set                                            | nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE (policy reset returns to the model's thresholds)
       consume --topic t --key                               | Missing required parameter for option '--key' (ID)
       policy set --review 0.4                               | Error: Missing required argument(s): --label=LABEL
+      connectors                                            | missing subcommand (one of: apply, status; see --help)
+      connectors status --connect localhost:8083            | --connect: Connect URL must be http(s)://HOST:PORT, was 'localhost:8083'
+      connectors apply --connect http://                    | --connect: Connect URL is not a valid URL: 'http://'
+      connectors apply --postgres mysql://h/db              | --postgres must be a jdbc:postgresql://HOST[:PORT]/DB[?user=U&password=P] URL, was 'mysql://h/db'
+      connectors apply --postgres jdbc:postgresql://h:5432/ | --postgres must name one host and a database (jdbc:postgresql://HOST[:PORT]/DB), was 'jdbc:postgresql://h:5432/'
+      connectors apply --registry ftp://h/x                 | --registry must be an http(s) URL, was 'ftp://h/x'
+      connectors apply --config-dir /no/such/dir            | no connector config dir /no/such/dir
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
         CliRun run = CliRun.of(args.isBlank() ? new String[0] : args.trim().split("\\s+"));
@@ -159,6 +168,41 @@ class StreamGuardCliTest {
                 .singleElement()
                 .asString()
                 .startsWith("streamguard: schema registry app not found at " + tmp.resolve("missing.jar"));
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aConnectorConfigThatIsNotOneIsAUsageErrorNamingTheFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("config"));
+        Files.writeString(dir.resolve("a-sink.json"), "{\"name\": \"a-sink\", \"config\": {\"tasks.max\": 1}}");
+        Files.writeString(dir.resolve("b-broken.json"), "{\"name\": \"b\", \"config\": [\"x\"]}");
+
+        CliRun run = CliRun.of("connectors", "apply", "--config-dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines())
+                .containsExactly("streamguard: " + dir.resolve("b-broken.json") + ": \"config\" must be an object");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableConnectWorkerIsARuntimeFailureInOneLine() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("config"));
+        Files.writeString(dir.resolve("a-sink.json"), "{\"name\": \"a-sink\", \"config\": {\"tasks.max\": 1}}");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        CliRun run = CliRun.of(
+                "connectors", "apply", "--config-dir", dir.toString(), "--connect", "http://127.0.0.1:" + closedPort);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("streamguard: Connect at http://127.0.0.1:" + closedPort
+                        + " unreachable (PUT /connectors/a-sink/config)");
         assertThat(run.out()).isEmpty();
     }
 
