@@ -3,6 +3,8 @@ package io.streamguard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.launcher.cli.Checkout;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +166,31 @@ class StreamGuardCliTest {
                 .asString()
                 .startsWith("streamguard: schema registry app not found at " + tmp.resolve("missing.jar"));
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aTakenPostgresPortIsOneLineAndExitOneBeforeTheBrokerStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            CliRun run = CliRun.of(
+                    "up",
+                    "--data-dir",
+                    tmp.resolve("data").toString(),
+                    "--kafka-port",
+                    "0",
+                    "--controller-port",
+                    "0",
+                    "--no-registry",
+                    "--postgres-port",
+                    Integer.toString(port));
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines())
+                    .containsExactly("streamguard: PostgreSQL port 127.0.0.1:" + port + " is already in use (another"
+                            + " `streamguard up` running? pick another port with the options)");
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(tmp.resolve("data/kafka")).doesNotExist();
     }
 
     @Test
