@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused without harming the first.
  */
 class UpCommandIT {
-    private static final Pattern READY = Pattern.compile("^READY bootstrap=(\\S+) registry=(\\S+)$");
+    private static final Pattern READY = Pattern.compile("^READY bootstrap=(\\S+) registry=(\\S+) postgres=(\\S+)$");
 
     @TempDir
     Path dataDir;
@@ -278,6 +278,8 @@ class UpCommandIT {
                     "--registry-port",
                     "0",
                     "--metrics-port",
+                    "0",
+                    "--postgres-port",
                     "0"));
             command.addAll(List.of(extraArgs));
             return command;

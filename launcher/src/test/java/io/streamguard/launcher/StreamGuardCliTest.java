@@ -3,6 +3,7 @@ package io.streamguard.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.launcher.cli.Checkout;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,11 @@ class StreamGuardCliTest {
       produce --topic t /definitely/not/here.jsonl          | file not found: /definitely/not/here.jsonl
       produce --topic t --registry ftp://host/x             | --registry must be an http(s) URL, was 'ftp://host/x'
       up --kafka-port 70000                                 | --kafka-port must be between 0 and 65535, was 70000
-      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port and --registry-port must differ (9100 given twice)
+      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port, --registry-port and --postgres-port must differ (9100 given twice)
+      up --postgres-port 65536                              | --postgres-port must be between 0 and 65535, was 65536
+      up --postgres-port -1 --no-connect                    | --postgres-port must be between 0 and 65535, was -1
+      up --kafka-port 9100 --postgres-port 9100             | --kafka-port, --controller-port, --registry-port and --postgres-port must differ (9100 given twice)
+      up --postgres-port x                                  | Invalid value for option '--postgres-port': 'x' is not an int
       up --no-registry --registry-url http://h:1            | --no-registry and --registry-url exclude each other
       up --registry-url localhost:8081                      | --registry-url must be an http(s) URL, was 'localhost:8081'
       up --partitions 0                                     | --partitions must be at least 1, was 0
@@ -204,6 +209,31 @@ class StreamGuardCliTest {
                 .startsWith("streamguard: Connect at http://127.0.0.1:" + closedPort
                         + " unreachable (PUT /connectors/a-sink/config)");
         assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aTakenPostgresPortIsOneLineAndExitOneBeforeTheBrokerStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            CliRun run = CliRun.of(
+                    "up",
+                    "--data-dir",
+                    tmp.resolve("data").toString(),
+                    "--kafka-port",
+                    "0",
+                    "--controller-port",
+                    "0",
+                    "--no-registry",
+                    "--postgres-port",
+                    Integer.toString(port));
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines())
+                    .containsExactly("streamguard: PostgreSQL port 127.0.0.1:" + port + " is already in use (another"
+                            + " `streamguard up` running? pick another port with the options)");
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(tmp.resolve("data/kafka")).doesNotExist();
     }
 
     @Test

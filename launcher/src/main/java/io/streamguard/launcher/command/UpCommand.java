@@ -8,6 +8,7 @@ import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.launcher.stack.DataDirInUseException;
 import io.streamguard.launcher.stack.EmbeddedKafka;
+import io.streamguard.launcher.stack.EmbeddedPostgres;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
@@ -16,6 +17,7 @@ import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +40,11 @@ import picocli.CommandLine.Spec;
         name = "up",
         mixinStandardHelpOptions = true,
         description = {
-            "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics and the labeling pipeline"
-                    + " (a worker with role all), then run until Ctrl-C.",
-            "Prints one line 'READY bootstrap=<host:port> registry=<url>' to stdout once everything answers:"
-                    + " broker, registry and topics, and the pipeline's worker RUNNING with its model loaded and"
-                    + " warmed up."
+            "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics, the labeling pipeline"
+                    + " (a worker with role all) and the demo application's PostgreSQL, then run until Ctrl-C.",
+            "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url>' to stdout once"
+                    + " everything answers: broker, registry and topics, PostgreSQL with its demo tables, and the"
+                    + " pipeline's worker RUNNING with its model loaded and warmed up."
         })
 public final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -54,8 +56,9 @@ public final class UpCommand implements Callable<Integer> {
             names = "--data-dir",
             paramLabel = "DIR",
             defaultValue = ".streamguard",
-            description = "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log;"
-                    + " one up at a time per DIR; default: ${DEFAULT-VALUE}.")
+            description =
+                    "State kept across restarts: DIR/kafka (broker), DIR/registry (schemas), DIR/registry.log,"
+                            + " DIR/postgres (PostgreSQL), DIR/postgres.log; one up at a time per DIR; default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
     @Option(
@@ -78,6 +81,18 @@ public final class UpCommand implements Callable<Integer> {
             defaultValue = "" + EmbeddedRegistry.DEFAULT_PORT,
             description = "Embedded schema registry port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
     int registryPort;
+
+    @Option(
+            names = "--postgres-port",
+            paramLabel = "PORT",
+            defaultValue = "" + EmbeddedPostgres.DEFAULT_PORT,
+            description = "PostgreSQL port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int postgresPort;
+
+    @Option(
+            names = "--no-connect",
+            description = "No PostgreSQL and no Kafka Connect (READY line then has no postgres=).")
+    boolean noConnect;
 
     @Option(
             names = "--registry-url",
@@ -110,7 +125,8 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-pipeline",
-            description = "Broker, registry and topics only: no worker (implied by --no-registry).")
+            description = "No worker (implied by --no-registry): broker, registry, topics and, unless --no-connect,"
+                    + " PostgreSQL.")
     boolean noPipeline;
 
     @Option(
@@ -215,10 +231,7 @@ public final class UpCommand implements Callable<Integer> {
             }
             out.println("PIPELINE " + Pipeline.describe(worker.get()));
         }
-        out.println("READY bootstrap="
-                + stack.bootstrapServers()
-                + " registry="
-                + (stack.hasRegistry() ? stack.registryUrl() : "none"));
+        out.println(readyLine(stack));
         out.flush();
         LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
         if (demo) {
@@ -254,18 +267,37 @@ public final class UpCommand implements Callable<Integer> {
         throw new LauncherException("schema registry exited unexpectedly with status " + status + " (see " + log + ")");
     }
 
+    /**
+     * {@code READY bootstrap=<host:port> registry=<url|none>}, then {@code postgres=<jdbc url>} when
+     * PostgreSQL runs (the Connect worker's {@code connect=<rest url>} will follow it).
+     */
+    static String readyLine(EmbeddedStack stack) {
+        StringBuilder line = new StringBuilder("READY bootstrap=")
+                .append(stack.bootstrapServers())
+                .append(" registry=")
+                .append(stack.hasRegistry() ? stack.registryUrl() : "none");
+        stack.postgres().ifPresent(pg -> line.append(" postgres=").append(pg.jdbcUrl()));
+        return line.toString();
+    }
+
     private EmbeddedStack.Builder configure() {
         checkPort("--kafka-port", kafkaPort);
         checkPort("--controller-port", controllerPort);
         checkPort("--registry-port", registryPort);
+        checkPort("--postgres-port", postgresPort);
         Set<Integer> seen = new HashSet<>();
         boolean embeddedRegistry = !noRegistry && registryUrl == null;
-        for (int port : embeddedRegistry
-                ? new int[] {kafkaPort, controllerPort, registryPort}
-                : new int[] {kafkaPort, controllerPort}) {
+        List<Integer> ports = new ArrayList<>(List.of(kafkaPort, controllerPort));
+        if (embeddedRegistry) {
+            ports.add(registryPort);
+        }
+        if (!noConnect) {
+            ports.add(postgresPort);
+        }
+        for (int port : ports) {
             if (port != 0 && !seen.add(port)) {
-                throw usage(
-                        "--kafka-port, --controller-port and --registry-port must differ (" + port + " given twice)");
+                throw usage("--kafka-port, --controller-port, --registry-port and --postgres-port must differ (" + port
+                        + " given twice)");
             }
         }
         if (demo && noRegistry) {
@@ -302,6 +334,11 @@ public final class UpCommand implements Callable<Integer> {
                 .controllerPort(controllerPort)
                 .registryPort(registryPort)
                 .partitions(partitions);
+        if (!noConnect) {
+            // PostgreSQL starts beside broker and registry; the Connect worker (issue 13) joins it in
+            // EmbeddedStack.Builder#start once all three answer, under this same option.
+            b.withPostgres().postgresPort(postgresPort);
+        }
         if (noRegistry) {
             b.withoutRegistry();
         } else if (registryUrl != null) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything StreamGuard needs to run locally: the embedded KRaft broker, a schema registry
- * (embedded Apicurio child process, or an external Confluent-API registry) and the standard topics.
+ * (embedded Apicurio child process, or an external Confluent-API registry), the standard topics and,
+ * where asked for ({@link Builder#withPostgres()}), the demo application's PostgreSQL.
  * Used by {@code streamguard up} and by integration tests:
  *
  * <pre>{@code
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
- * registry's schema database) and {@code registry.log}. Both stores persist, so a restarted stack
- * still decodes the records it wrote before. One stack at a time uses a data dir: it holds the dir's
+ * registry's schema database), {@code registry.log}, and with PostgreSQL {@code postgres/} and {@code
+ * postgres.log}. All stores persist, so a restarted stack still decodes the records it wrote before
+ * and finds its tables again. One stack at a time uses a data dir: it holds the dir's
  * {@link DataDirLock} from before anything is written under it until {@link #close()}.
  */
 public final class EmbeddedStack implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedRegistry registry; // null when external or disabled
     private final String registryUrl; // null when disabled
+    private final EmbeddedPostgres postgres; // null when not asked for
     private final Path dataDir;
     private final int partitions;
     private final DataDirLock lock;
@@ -53,12 +56,14 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedKafka kafka,
             EmbeddedRegistry registry,
             String registryUrl,
+            EmbeddedPostgres postgres,
             Path dataDir,
             int partitions,
             DataDirLock lock) {
         this.kafka = kafka;
         this.registry = registry;
         this.registryUrl = registryUrl;
+        this.postgres = postgres;
         this.dataDir = dataDir;
         this.partitions = partitions;
         this.lock = lock;
@@ -99,6 +104,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return Optional.ofNullable(registry);
     }
 
+    /** The demo application's PostgreSQL; empty unless built {@link Builder#withPostgres() with it}. */
+    public Optional<EmbeddedPostgres> postgres() {
+        return Optional.ofNullable(postgres);
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -112,27 +122,26 @@ public final class EmbeddedStack implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Stops the registry, then the broker, then releases the data dir. Idempotent. */
+    /** Stops the registry, PostgreSQL, then the broker, then releases the data dir. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         RuntimeException failure = null;
-        if (registry != null) {
-            try {
-                registry.close();
-            } catch (RuntimeException e) {
-                failure = e;
+        for (AutoCloseable component : new AutoCloseable[] {registry, postgres, kafka}) {
+            if (component == null) {
+                continue;
             }
-        }
-        try {
-            kafka.close();
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
+            try {
+                component.close();
+            } catch (Exception e) {
+                RuntimeException unchecked = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                if (failure == null) {
+                    failure = unchecked;
+                } else {
+                    failure.addSuppressed(unchecked);
+                }
             }
         }
         lock.close();
@@ -153,6 +162,8 @@ public final class EmbeddedStack implements AutoCloseable {
         private Path registryApp;
         private String externalRegistryUrl;
         private boolean registryEnabled = true;
+        private boolean postgresEnabled;
+        private int postgresPort = EmbeddedPostgres.DEFAULT_PORT;
         private int partitions = StreamGuardTopics.DEFAULT_PARTITIONS;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private DataDirLock lock;
@@ -179,9 +190,25 @@ public final class EmbeddedStack implements AutoCloseable {
             return this;
         }
 
-        /** All three ports 0 (free ports picked at start): what tests want. */
+        /** PostgreSQL's port (only used {@link #withPostgres() with PostgreSQL}). */
+        public Builder postgresPort(int port) {
+            this.postgresPort = port;
+            return this;
+        }
+
+        /** All ports 0 (free ports picked at start): what tests want. */
         public Builder ephemeralPorts() {
-            return kafkaPort(0).controllerPort(0).registryPort(0);
+            return kafkaPort(0).controllerPort(0).registryPort(0).postgresPort(0);
+        }
+
+        /**
+         * Also start the demo application's PostgreSQL ({@link EmbeddedPostgres}, data in {@code
+         * postgres/}), beside broker and registry. Off by default: only {@code up} with Kafka Connect
+         * and the tests of it need one.
+         */
+        public Builder withPostgres() {
+            this.postgresEnabled = true;
+            return this;
         }
 
         /** The Apicurio fast-jar; default {@link EmbeddedRegistry#defaultAppJar()}. */
@@ -212,7 +239,7 @@ public final class EmbeddedStack implements AutoCloseable {
             return this;
         }
 
-        /** Per component: broker readiness, registry readiness. */
+        /** Per component: broker readiness, registry readiness, PostgreSQL readiness. */
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -236,9 +263,10 @@ public final class EmbeddedStack implements AutoCloseable {
         }
 
         /**
-         * Locks the data dir unless {@link #lockDataDir()} did, then starts broker and registry
-         * (concurrently: the registry JVM boots while the broker formats and starts), creates the
-         * standard topics and waits until everything answers. On failure whatever was started is
+         * Locks the data dir unless {@link #lockDataDir()} did, then starts broker, registry and
+         * PostgreSQL if asked for (concurrently: the registry JVM boots and PostgreSQL runs initdb and
+         * starts while the broker formats and starts), creates the standard topics and waits until
+         * everything answers. On failure whatever was started is
          * stopped again and the data dir released.
          *
          * @throws DataDirInUseException if another stack holds the data dir
@@ -252,6 +280,7 @@ public final class EmbeddedStack implements AutoCloseable {
             Path dir = held.dir();
             boolean embedded = registryEnabled && externalRegistryUrl == null;
             EmbeddedRegistry registry = null;
+            EmbeddedPostgres postgres = null;
             EmbeddedKafka kafka = null;
             try {
                 if (embedded) {
@@ -263,6 +292,13 @@ public final class EmbeddedStack implements AutoCloseable {
                         rb.appJar(registryApp);
                     }
                     registry = rb.launch();
+                }
+                if (postgresEnabled) {
+                    postgres = EmbeddedPostgres.builder()
+                            .port(postgresPort)
+                            .dataDir(dir)
+                            .startupTimeout(startupTimeout)
+                            .launch();
                 }
                 kafka = EmbeddedKafka.builder()
                         .dataDir(dir.resolve("kafka"))
@@ -287,9 +323,15 @@ public final class EmbeddedStack implements AutoCloseable {
                     awaitReachable(externalRegistryUrl, EXTERNAL_REGISTRY_TIMEOUT);
                     url = externalRegistryUrl;
                 }
-                return new EmbeddedStack(kafka, registry, url, dir, partitions, held);
+                if (postgres != null) {
+                    postgres.awaitReady();
+                }
+                // Broker, registry and PostgreSQL answer here: the place for the Kafka Connect worker
+                // (issue 13), which needs all three, to start and be awaited before the stack is returned.
+                return new EmbeddedStack(kafka, registry, url, postgres, dir, partitions, held);
             } catch (RuntimeException e) {
                 closeQuietly(registry);
+                closeQuietly(postgres);
                 closeQuietly(kafka);
                 held.close();
                 throw e;
