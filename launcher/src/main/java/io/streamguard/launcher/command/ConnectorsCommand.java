@@ -1,23 +1,16 @@
 package io.streamguard.launcher.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.ConnectClient;
-import java.io.IOException;
+import io.streamguard.launcher.client.ConnectionSettings;
+import io.streamguard.launcher.client.ConnectorConfigs;
+import io.streamguard.launcher.client.ConnectorFile;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +26,6 @@ import picocli.CommandLine.Spec;
         subcommands = {ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
 public final class ConnectorsCommand implements Callable<Integer> {
     static final String DEFAULT_CONNECT = "http://127.0.0.1:8083";
-    static final Path CONFIG_IN_CHECKOUT = Path.of("connectors", "config");
 
     @Spec
     CommandSpec spec;
@@ -106,14 +98,17 @@ public final class ConnectorsCommand implements Callable<Integer> {
         public Integer call() {
             ConnectionSettings settings = settings();
             ConnectClient client = connect.client(spec);
-            List<ConnectorFile> files = read(Optional.ofNullable(configDir)
-                    .orElseGet(() -> Checkout.home().resolve(CONFIG_IN_CHECKOUT)));
+            List<ConnectorFile> files;
+            try {
+                files = ConnectorConfigs.read(Optional.ofNullable(configDir)
+                        .orElseGet(() -> Checkout.home().resolve(ConnectorConfigs.CONFIG_IN_CHECKOUT)));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             PrintWriter out = spec.commandLine().getOut();
-            for (ConnectorFile file : files) {
-                Map<String, String> config = settings.applyTo(file.config());
-                boolean created = client.put(file.name(), config);
-                out.println(file.name() + " " + (created ? "created" : "updated") + " ("
-                        + config.getOrDefault("connector.class", "?") + ") on " + client.url());
+            for (ConnectorConfigs.Applied a : ConnectorConfigs.apply(client, files, settings)) {
+                out.println(a.name() + " " + (a.created() ? "created" : "updated") + " (" + a.connectorClass() + ") on "
+                        + client.url());
             }
             out.flush();
             return 0;
@@ -136,36 +131,6 @@ public final class ConnectorsCommand implements Callable<Integer> {
             } catch (LauncherException e) {
                 throw new IllegalArgumentException(option + " must be an http(s) URL, was '" + url + "'");
             }
-        }
-
-        /** Every {@code *.json} in {@code dir}, by file name; a file that is not a connector is a usage error. */
-        List<ConnectorFile> read(Path dir) {
-            if (!Files.isDirectory(dir)) {
-                throw new ParameterException(spec.commandLine(), "no connector config dir " + dir);
-            }
-            List<Path> paths;
-            try (Stream<Path> entries = Files.list(dir)) {
-                paths = entries.filter(p -> p.getFileName().toString().endsWith(".json"))
-                        .filter(Files::isRegularFile)
-                        .sorted()
-                        .toList();
-            } catch (IOException e) {
-                throw new LauncherException("could not list " + dir + ": " + e.getMessage(), e);
-            }
-            if (paths.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "no *.json connector configs in " + dir);
-            }
-            List<ConnectorFile> files = new ArrayList<>();
-            for (Path path : paths) {
-                try {
-                    files.add(ConnectorFile.parse(Files.readString(path)));
-                } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), path + ": " + e.getMessage());
-                } catch (IOException e) {
-                    throw new LauncherException("could not read " + path + ": " + e.getMessage(), e);
-                }
-            }
-            return files;
         }
     }
 
@@ -204,45 +169,6 @@ public final class ConnectorsCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        }
-    }
-
-    /** One file of {@code connectors/config/}: Connect's own {@code {"name": ..., "config": {...}}}. */
-    record ConnectorFile(String name, Map<String, String> config) {
-        private static final ObjectMapper JSON = new ObjectMapper();
-
-        /**
-         * @throws IllegalArgumentException with a one-line reason if the text is not such a document
-         *     (config values must be strings, numbers or booleans: Connect takes them as strings)
-         */
-        static ConnectorFile parse(String text) {
-            JsonNode root;
-            try {
-                root = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
-            }
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("expected {\"name\": ..., \"config\": {...}}");
-            }
-            JsonNode name = root.get("name");
-            JsonNode config = root.get("config");
-            if (name == null || !name.isTextual() || name.asText().isBlank()) {
-                throw new IllegalArgumentException("\"name\" must be a non-empty string");
-            }
-            if (config == null || !config.isObject()) {
-                throw new IllegalArgumentException("\"config\" must be an object");
-            }
-            Map<String, String> values = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                    throw new IllegalArgumentException(
-                            "config \"" + field.getKey() + "\" must be a string, number or boolean");
-                }
-                values.put(field.getKey(), field.getValue().asText());
-            }
-            return new ConnectorFile(name.asText(), values);
         }
     }
 }

@@ -5,8 +5,13 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
+import io.streamguard.launcher.client.ConnectClient;
+import io.streamguard.launcher.client.ConnectionSettings;
+import io.streamguard.launcher.client.ConnectorConfigs;
+import io.streamguard.launcher.client.ConnectorFile;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.launcher.stack.DataDirInUseException;
+import io.streamguard.launcher.stack.EmbeddedConnect;
 import io.streamguard.launcher.stack.EmbeddedKafka;
 import io.streamguard.launcher.stack.EmbeddedPostgres;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
@@ -17,16 +22,19 @@ import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,13 +49,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics, the labeling pipeline"
-                    + " (a worker with role all) and the demo application's PostgreSQL, then run until Ctrl-C.",
-            "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url>' to stdout once"
-                    + " everything answers: broker, registry and topics, PostgreSQL with its demo tables, and the"
-                    + " pipeline's worker RUNNING with its model loaded and warmed up."
+                    + " (a worker with role all), the demo application's PostgreSQL and a Kafka Connect worker with"
+                    + " the connectors of connectors/config/, then run until Ctrl-C.",
+            "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url> connect=<rest url>' to"
+                    + " stdout once everything answers: broker, registry and topics, PostgreSQL with its demo tables,"
+                    + " the connectors RUNNING, and the pipeline's worker RUNNING with its model loaded and warmed up."
         })
 public final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
+    /** From the connectors' creation to all their tasks RUNNING (seconds on an idle machine). */
+    private static final Duration CONNECTORS_TIMEOUT = Duration.ofMinutes(2);
 
     @Spec
     CommandSpec spec;
@@ -90,8 +101,16 @@ public final class UpCommand implements Callable<Integer> {
     int postgresPort;
 
     @Option(
+            names = "--connect-port",
+            paramLabel = "PORT",
+            defaultValue = "" + EmbeddedConnect.DEFAULT_PORT,
+            description = "Kafka Connect REST port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int connectPort;
+
+    @Option(
             names = "--no-connect",
-            description = "No PostgreSQL and no Kafka Connect (READY line then has no postgres=).")
+            description = "No PostgreSQL and no Kafka Connect (READY line then has no postgres= and connect=);"
+                    + " implied by --no-registry.")
     boolean noConnect;
 
     @Option(
@@ -203,6 +222,16 @@ public final class UpCommand implements Callable<Integer> {
             }
             throw e;
         }
+        List<ConnectorFile> connectors;
+        try {
+            connectors = applyConnectors(stack);
+        } catch (RuntimeException e) {
+            if (model != null) {
+                Pipeline.discard(model);
+            }
+            stack.close();
+            throw e;
+        }
         AtomicReference<Worker> worker = new AtomicReference<>();
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
         // stack are fully closed (worker committed, broker controlled shutdown, registry process
@@ -230,6 +259,22 @@ public final class UpCommand implements Callable<Integer> {
                 throw e;
             }
             out.println("PIPELINE " + Pipeline.describe(worker.get()));
+        }
+        if (!connectors.isEmpty()) {
+            try {
+                ConnectorConfigs.awaitRunning(
+                        new ConnectClient(stack.connect().orElseThrow().url()), connectors, CONNECTORS_TIMEOUT);
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (worker.get() != null) {
+                    worker.get().close();
+                }
+                stack.close();
+                throw e;
+            }
+            out.println(
+                    "CONNECTORS " + connectors.stream().map(ConnectorFile::name).collect(Collectors.joining(" "))
+                            + " RUNNING on " + stack.connect().orElseThrow().url());
         }
         out.println(readyLine(stack));
         out.flush();
@@ -268,8 +313,31 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     /**
+     * The connectors of {@code connectors/config/} on the stack's Connect worker, pointed at its PostgreSQL,
+     * registry and broker; none without a worker. Their tasks start meanwhile: see {@link
+     * ConnectorConfigs#awaitRunning}.
+     */
+    private static List<ConnectorFile> applyConnectors(EmbeddedStack stack) {
+        if (stack.connect().isEmpty()) {
+            return List.of();
+        }
+        List<ConnectorFile> files;
+        try {
+            files = ConnectorConfigs.read(Checkout.home().resolve(ConnectorConfigs.CONFIG_IN_CHECKOUT));
+        } catch (IllegalArgumentException e) {
+            throw new LauncherException(e.getMessage() + " (or start with --no-connect)");
+        }
+        ConnectionSettings settings = new ConnectionSettings(
+                stack.postgres().map(pg -> ConnectionSettings.Postgres.parse(pg.jdbcUrl())),
+                Optional.of(stack.registryUrl()),
+                Optional.of(stack.bootstrapServers()));
+        ConnectorConfigs.apply(new ConnectClient(stack.connect().orElseThrow().url()), files, settings);
+        return files;
+    }
+
+    /**
      * {@code READY bootstrap=<host:port> registry=<url|none>}, then {@code postgres=<jdbc url>} when
-     * PostgreSQL runs (the Connect worker's {@code connect=<rest url>} will follow it).
+     * PostgreSQL runs and {@code connect=<rest url>} when the Connect worker does.
      */
     static String readyLine(EmbeddedStack stack) {
         StringBuilder line = new StringBuilder("READY bootstrap=")
@@ -277,6 +345,7 @@ public final class UpCommand implements Callable<Integer> {
                 .append(" registry=")
                 .append(stack.hasRegistry() ? stack.registryUrl() : "none");
         stack.postgres().ifPresent(pg -> line.append(" postgres=").append(pg.jdbcUrl()));
+        stack.connect().ifPresent(connect -> line.append(" connect=").append(connect.url()));
         return line.toString();
     }
 
@@ -285,19 +354,22 @@ public final class UpCommand implements Callable<Integer> {
         checkPort("--controller-port", controllerPort);
         checkPort("--registry-port", registryPort);
         checkPort("--postgres-port", postgresPort);
+        checkPort("--connect-port", connectPort);
         Set<Integer> seen = new HashSet<>();
         boolean embeddedRegistry = !noRegistry && registryUrl == null;
         List<Integer> ports = new ArrayList<>(List.of(kafkaPort, controllerPort));
         if (embeddedRegistry) {
             ports.add(registryPort);
         }
-        if (!noConnect) {
+        boolean connect = !noConnect && !noRegistry;
+        if (connect) {
             ports.add(postgresPort);
+            ports.add(connectPort);
         }
         for (int port : ports) {
             if (port != 0 && !seen.add(port)) {
-                throw usage("--kafka-port, --controller-port, --registry-port and --postgres-port must differ (" + port
-                        + " given twice)");
+                throw usage("--kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port"
+                        + " must differ (" + port + " given twice)");
             }
         }
         if (demo && noRegistry) {
@@ -334,10 +406,9 @@ public final class UpCommand implements Callable<Integer> {
                 .controllerPort(controllerPort)
                 .registryPort(registryPort)
                 .partitions(partitions);
-        if (!noConnect) {
-            // PostgreSQL starts beside broker and registry; the Connect worker (issue 13) joins it in
-            // EmbeddedStack.Builder#start once all three answer, under this same option.
-            b.withPostgres().postgresPort(postgresPort);
+        if (connect) {
+            // PostgreSQL starts beside broker and registry, the Connect worker once the broker answers.
+            b.withPostgres().postgresPort(postgresPort).withConnect().connectPort(connectPort);
         }
         if (noRegistry) {
             b.withoutRegistry();

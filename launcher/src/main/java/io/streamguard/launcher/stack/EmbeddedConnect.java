@@ -129,6 +129,9 @@ public final class EmbeddedConnect implements AutoCloseable {
         config.put("rest.advertised.host.name", Ports.LOOPBACK);
         config.put("rest.advertised.port", String.valueOf(port));
         config.put("plugin.path", pluginsDir.toString());
+        // Connectors may set their own client settings (our sinks read read_committed:
+        // consumer.override.isolation.level), as on most clusters.
+        config.put("connector.client.config.override.policy", "All");
         // Every plugin we ship declares its classes in META-INF/services; the default (hybrid_warn)
         // also scans all plugin jars by reflection, 20 of the worker's 28 s start on 2 cores. A plugin
         // class without its services entry is then not found.

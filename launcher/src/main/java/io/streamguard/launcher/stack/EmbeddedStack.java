@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything StreamGuard needs to run locally: the embedded KRaft broker, a schema registry
  * (embedded Apicurio child process, or an external Confluent-API registry), the standard topics and,
- * where asked for ({@link Builder#withPostgres()}), the demo application's PostgreSQL.
+ * where asked for, the demo application's PostgreSQL ({@link Builder#withPostgres()}) and a Kafka Connect
+ * worker in distributed mode ({@link Builder#withConnect()}).
  * Used by {@code streamguard up} and by integration tests:
  *
  * <pre>{@code
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
  * registry's schema database), {@code registry.log}, and with PostgreSQL {@code postgres/} and {@code
- * postgres.log}. All stores persist, so a restarted stack still decodes the records it wrote before
+ * postgres.log}, with Connect {@code connect/} (worker.properties, connect.log; its configs and offsets live
+ * in the broker's topics). All stores persist, so a restarted stack still decodes the records it wrote before
  * and finds its tables again. One stack at a time uses a data dir: it holds the dir's
  * {@link DataDirLock} from before anything is written under it until {@link #close()}.
  */
@@ -47,6 +49,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedRegistry registry; // null when external or disabled
     private final String registryUrl; // null when disabled
     private final EmbeddedPostgres postgres; // null when not asked for
+    private final EmbeddedConnect connect; // null when not asked for
     private final Path dataDir;
     private final int partitions;
     private final DataDirLock lock;
@@ -57,6 +60,7 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedRegistry registry,
             String registryUrl,
             EmbeddedPostgres postgres,
+            EmbeddedConnect connect,
             Path dataDir,
             int partitions,
             DataDirLock lock) {
@@ -64,6 +68,7 @@ public final class EmbeddedStack implements AutoCloseable {
         this.registry = registry;
         this.registryUrl = registryUrl;
         this.postgres = postgres;
+        this.connect = connect;
         this.dataDir = dataDir;
         this.partitions = partitions;
         this.lock = lock;
@@ -109,6 +114,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return Optional.ofNullable(postgres);
     }
 
+    /** The Kafka Connect worker; empty unless built {@link Builder#withConnect() with it}. */
+    public Optional<EmbeddedConnect> connect() {
+        return Optional.ofNullable(connect);
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -122,14 +132,17 @@ public final class EmbeddedStack implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
-    /** Stops the registry, PostgreSQL, then the broker, then releases the data dir. Idempotent. */
+    /**
+     * Stops the Connect worker (a client of the rest), the registry, PostgreSQL, then the broker, then
+     * releases the data dir. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         RuntimeException failure = null;
-        for (AutoCloseable component : new AutoCloseable[] {registry, postgres, kafka}) {
+        for (AutoCloseable component : new AutoCloseable[] {connect, registry, postgres, kafka}) {
             if (component == null) {
                 continue;
             }
@@ -164,6 +177,9 @@ public final class EmbeddedStack implements AutoCloseable {
         private boolean registryEnabled = true;
         private boolean postgresEnabled;
         private int postgresPort = EmbeddedPostgres.DEFAULT_PORT;
+        private boolean connectEnabled;
+        private int connectPort = EmbeddedConnect.DEFAULT_PORT;
+        private Path connectHome;
         private int partitions = StreamGuardTopics.DEFAULT_PARTITIONS;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private DataDirLock lock;
@@ -196,9 +212,35 @@ public final class EmbeddedStack implements AutoCloseable {
             return this;
         }
 
+        /** The Connect worker's REST port (only used {@link #withConnect() with Connect}). */
+        public Builder connectPort(int port) {
+            this.connectPort = port;
+            return this;
+        }
+
         /** All ports 0 (free ports picked at start): what tests want. */
         public Builder ephemeralPorts() {
-            return kafkaPort(0).controllerPort(0).registryPort(0).postgresPort(0);
+            return kafkaPort(0)
+                    .controllerPort(0)
+                    .registryPort(0)
+                    .postgresPort(0)
+                    .connectPort(0);
+        }
+
+        /**
+         * Also start a Kafka Connect worker in distributed mode ({@link EmbeddedConnect}, a child JVM with
+         * the plugins of {@code embedded-connect/target/connect}), once the broker answers. It starts no
+         * connector: that is {@code ConnectorConfigs}' job, against this worker or anyone's.
+         */
+        public Builder withConnect() {
+            this.connectEnabled = true;
+            return this;
+        }
+
+        /** The Connect worker's lib/, plugins/ and config/; default {@link EmbeddedConnect#defaultHome()}. */
+        public Builder connectHome(Path home) {
+            this.connectHome = Objects.requireNonNull(home, "home");
+            return this;
         }
 
         /**
@@ -239,7 +281,7 @@ public final class EmbeddedStack implements AutoCloseable {
             return this;
         }
 
-        /** Per component: broker readiness, registry readiness, PostgreSQL readiness. */
+        /** Per component: broker, registry, PostgreSQL and Connect readiness. */
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -281,6 +323,7 @@ public final class EmbeddedStack implements AutoCloseable {
             boolean embedded = registryEnabled && externalRegistryUrl == null;
             EmbeddedRegistry registry = null;
             EmbeddedPostgres postgres = null;
+            EmbeddedConnect connect = null;
             EmbeddedKafka kafka = null;
             try {
                 if (embedded) {
@@ -313,6 +356,18 @@ public final class EmbeddedStack implements AutoCloseable {
                         LOG.info("Created topics {}", created);
                     }
                 }
+                if (connectEnabled) {
+                    // Its JVM boots (seconds) while the registry and PostgreSQL finish.
+                    EmbeddedConnect.Builder cb = EmbeddedConnect.builder()
+                            .bootstrapServers(kafka.bootstrapServers())
+                            .port(connectPort)
+                            .dataDir(dir)
+                            .startupTimeout(startupTimeout);
+                    if (connectHome != null) {
+                        cb.home(connectHome);
+                    }
+                    connect = cb.launch();
+                }
                 String url = null;
                 if (registry != null) {
                     registry.awaitReady();
@@ -326,10 +381,12 @@ public final class EmbeddedStack implements AutoCloseable {
                 if (postgres != null) {
                     postgres.awaitReady();
                 }
-                // Broker, registry and PostgreSQL answer here: the place for the Kafka Connect worker
-                // (issue 13), which needs all three, to start and be awaited before the stack is returned.
-                return new EmbeddedStack(kafka, registry, url, postgres, dir, partitions, held);
+                if (connect != null) {
+                    connect.awaitReady();
+                }
+                return new EmbeddedStack(kafka, registry, url, postgres, connect, dir, partitions, held);
             } catch (RuntimeException e) {
+                closeQuietly(connect);
                 closeQuietly(registry);
                 closeQuietly(postgres);
                 closeQuietly(kafka);

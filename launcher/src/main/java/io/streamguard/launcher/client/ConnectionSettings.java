@@ -1,4 +1,4 @@
-package io.streamguard.launcher.command;
+package io.streamguard.launcher.client;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -24,12 +24,13 @@ import java.util.Optional;
  *       prefix), and every {@code *bootstrap.servers} a connector names for its own clients.
  * </ul>
  */
-record ConnectionSettings(Optional<Postgres> postgres, Optional<String> registryUrl, Optional<String> bootstrap) {
+public record ConnectionSettings(
+        Optional<Postgres> postgres, Optional<String> registryUrl, Optional<String> bootstrap) {
     static final String JDBC_SINK = "io.debezium.connector.jdbc.JdbcSinkConnector";
     static final String POSTGRES_SOURCE = "io.debezium.connector.postgresql.PostgresConnector";
 
     /** {@code config} with the connection settings replaced; a new map in the same key order. */
-    Map<String, String> applyTo(Map<String, String> config) {
+    public Map<String, String> applyTo(Map<String, String> config) {
         Map<String, String> result = new LinkedHashMap<>(config);
         String connectorClass = config.getOrDefault("connector.class", "");
         postgres.ifPresent(pg -> {
@@ -61,7 +62,7 @@ record ConnectionSettings(Optional<Postgres> postgres, Optional<String> registry
      * The sink gets {@link #jdbcUrl()} (the URL without user and password, which it takes as
      * settings of their own); the source gets the parts.
      */
-    record Postgres(
+    public record Postgres(
             String host, int port, String database, String jdbcUrl, Optional<String> user, Optional<String> password) {
         static final String PREFIX = "jdbc:postgresql://";
         static final int DEFAULT_PORT = 5432;
@@ -69,7 +70,7 @@ record ConnectionSettings(Optional<Postgres> postgres, Optional<String> registry
         /**
          * @throws IllegalArgumentException with a one-line reason if {@code url} is not of that form
          */
-        static Postgres parse(String url) {
+        public static Postgres parse(String url) {
             if (url == null || !url.startsWith(PREFIX)) {
                 throw new IllegalArgumentException(
                         "--postgres must be a jdbc:postgresql://HOST[:PORT]/DB[?user=U&password=P] URL, was '" + url

@@ -1,4 +1,4 @@
-package io.streamguard.launcher.command;
+package io.streamguard.launcher.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConnectorFileTest {
     @Test
     void readsConnectsOwnFormatWithValuesAsStrings() {
-        ConnectorsCommand.ConnectorFile file = ConnectorsCommand.ConnectorFile.parse(
+        ConnectorFile file = ConnectorFile.parse(
                 "{\"name\": \"s\", \"config\": {\"tasks.max\": 2, \"delete.enabled\": true, \"topics\": \"t\"}}");
 
         assertThat(file.name()).isEqualTo("s");
@@ -32,7 +32,7 @@ class ConnectorFileTest {
       {"name": "s", "config": {"a": null}}         | config "a" must be a string, number or boolean
       """)
     void refusesWhatIsNotAConnectorInOneLine(String text, String message) {
-        assertThatThrownBy(() -> ConnectorsCommand.ConnectorFile.parse(text))
+        assertThatThrownBy(() -> ConnectorFile.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(message);
     }

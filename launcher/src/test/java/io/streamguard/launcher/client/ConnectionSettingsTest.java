@@ -1,4 +1,4 @@
-package io.streamguard.launcher.command;
+package io.streamguard.launcher.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,8 +38,7 @@ class ConnectionSettingsTest {
 
     @Test
     void aSinkGetsTheJdbcUrlWithoutCredentialsAndTheCredentialsAsItsOwnSettings() {
-        Map<String, String> config =
-                ALL.applyTo(ConnectorsCommand.ConnectorFile.parse(SINK_FILE).config());
+        Map<String, String> config = ALL.applyTo(ConnectorFile.parse(SINK_FILE).config());
 
         assertThat(config)
                 .containsEntry("connection.url", "jdbc:postgresql://db.example:6543/moderation?sslmode=disable")
@@ -55,7 +54,7 @@ class ConnectionSettingsTest {
     @Test
     void thePostgresSourceGetsTheUrlsParts() {
         Map<String, String> config =
-                ALL.applyTo(ConnectorsCommand.ConnectorFile.parse(SOURCE_FILE).config());
+                ALL.applyTo(ConnectorFile.parse(SOURCE_FILE).config());
 
         assertThat(config)
                 .containsEntry("database.hostname", "db.example")
@@ -74,8 +73,7 @@ class ConnectionSettingsTest {
                 Optional.of(ConnectionSettings.Postgres.parse("jdbc:postgresql://pg/db")),
                 Optional.empty(),
                 Optional.empty());
-        Map<String, String> original =
-                ConnectorsCommand.ConnectorFile.parse(SINK_FILE).config();
+        Map<String, String> original = ConnectorFile.parse(SINK_FILE).config();
 
         Map<String, String> config = onlyPostgres.applyTo(original);
 
