@@ -281,7 +281,18 @@ public final class UpCommand implements Callable<Integer> {
         LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
         if (demo) {
             DemoTraffic.print(
-                    DemoTraffic.run(stack.bootstrapServers(), stack.registryUrl(), samples, demoRate, out), out);
+                    DemoTraffic.run(
+                            stack.bootstrapServers(),
+                            stack.registryUrl(),
+                            stack.connect().isPresent()
+                                    ? stack.postgres()
+                                            .map(EmbeddedPostgres::jdbcUrl)
+                                            .orElse(null)
+                                    : null,
+                            samples,
+                            demoRate,
+                            out),
+                    out);
             out.println("Stack and pipeline stay up for your own traffic (streamguard produce/consume);"
                     + " Ctrl-C stops them.");
             out.flush();

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +43,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * {@code up --demo}: real texts from {@code ../shared/datasets} produced to {@code text-events} at
  * a steady rate, and the labeled stream ({@code text-labeled}) shown live as the pipeline emits it,
- * then a summary.
+ * then a summary. With the demo database, every fifth text enters as a row of the application's {@code
+ * comments} table instead (the comments source turns it into the TextEvent {@code comments:<id>}), and
+ * the demo waits until every text's decision is a row of {@code moderation_events}.
  */
 public final class DemoTraffic {
     /** One sample text and the dataset it came from. */
@@ -58,7 +62,9 @@ public final class DemoTraffic {
             Map<Decision, Integer> decisions,
             double p50Ms,
             double p99Ms,
-            double maxMs) {
+            double maxMs,
+            int viaComments,
+            int rows) {
         double eventsPerSecond() {
             return seconds > 0 ? labeled / seconds : 0;
         }
@@ -66,6 +72,9 @@ public final class DemoTraffic {
 
     private static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
     private static final String ID_PREFIX = "demo-";
+    /** Every this-many-th text goes through the comments table when there is one. */
+    private static final int COMMENT_EVERY = 5;
+
     private static final int TEXT_WIDTH = 60;
 
     private DemoTraffic() {}
@@ -100,10 +109,19 @@ public final class DemoTraffic {
     /**
      * Produces {@code samples} to {@code text-events} at {@code ratePerSecond} and prints each
      * labeled event as it arrives on {@code text-labeled} (read committed), then returns the
-     * summary. Only this run's events are shown: the consumer starts at the current end.
+     * summary. Only this run's events are shown: the consumer starts at the current end. Latency is
+     * from each text's creation (its event time: produce time, or the comment row's {@code created_at}).
+     *
+     * @param commentsJdbcUrl the demo database, or null: every fifth text is then inserted into its {@code
+     *     comments} table, and the run ends once every text has its row in {@code moderation_events}
      */
     public static Summary run(
-            String bootstrap, String registryUrl, List<Sample> samples, double ratePerSecond, PrintWriter out) {
+            String bootstrap,
+            String registryUrl,
+            String commentsJdbcUrl,
+            List<Sample> samples,
+            double ratePerSecond,
+            PrintWriter out) {
         Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
         String topic = Topics.TEXT_EVENTS;
         String labeledTopic = Topics.TEXT_LABELED;
@@ -113,8 +131,9 @@ public final class DemoTraffic {
             labeledSerde.configure(registry, false);
             try (KafkaConsumer<String, LabeledEvent> consumer = new KafkaConsumer<>(
                             consumerConfig(bootstrap), new StringDeserializer(), labeledSerde.deserializer());
-                    KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(
-                            producerConfig(bootstrap), new StringSerializer(), serde.serializer())) {
+                    KafkaProducer<String, TextEvent> producer =
+                            new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(), serde.serializer());
+                    CommentsTable comments = commentsJdbcUrl == null ? null : new CommentsTable(commentsJdbcUrl)) {
                 List<TopicPartition> partitions = consumer.partitionsFor(labeledTopic).stream()
                         .map(p -> new TopicPartition(labeledTopic, p.partition()))
                         .toList();
@@ -123,15 +142,21 @@ public final class DemoTraffic {
                 partitions.forEach(consumer::position); // resolve the end offsets before the first send
 
                 out.printf(
-                        "DEMO producing %d texts from %s at %.0f/s to %s; showing %s%n",
-                        samples.size(), "../shared/datasets", ratePerSecond, topic, labeledTopic);
+                        "DEMO producing %d texts from %s at %.0f/s to %s%s; showing %s%n",
+                        samples.size(),
+                        "../shared/datasets",
+                        ratePerSecond,
+                        topic,
+                        comments == null ? "" : " (every " + COMMENT_EVERY + "th as a row of the comments table)",
+                        labeledTopic);
                 out.printf(
                         "%-10s %-8s %-15s %-14s %8s  %s%n",
                         "id", "decision", "top label", "sentiment", "latency", "text");
                 out.flush();
                 AtomicInteger sent = new AtomicInteger();
-                CompletableFuture<Void> producing =
-                        CompletableFuture.runAsync(() -> produce(producer, topic, samples, ratePerSecond, sent));
+                Set<String> ids = ConcurrentHashMap.newKeySet();
+                CompletableFuture<Void> producing = CompletableFuture.runAsync(
+                        () -> produce(producer, comments, topic, samples, ratePerSecond, sent, ids));
                 long start = System.nanoTime();
                 double[] latencies = new double[samples.size()];
                 Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
@@ -140,10 +165,12 @@ public final class DemoTraffic {
                 while (received < samples.size() && System.nanoTime() - lastArrival < IDLE_LIMIT.toNanos()) {
                     for (ConsumerRecord<String, LabeledEvent> r : consumer.poll(Duration.ofMillis(200))) {
                         LabeledEvent e = r.value();
-                        if (e == null || !e.getId().startsWith(ID_PREFIX)) {
-                            continue; // someone else's traffic on the same stack
+                        if (e == null || !ids.contains(e.getId())) {
+                            continue; // someone else's traffic on the same stack, or an earlier run's
                         }
-                        double latency = Math.max(0, System.currentTimeMillis() - r.timestamp());
+                        long created =
+                                e.getEventTime() != null ? e.getEventTime().toEpochMilli() : r.timestamp();
+                        double latency = Math.max(0, System.currentTimeMillis() - created);
                         if (received < latencies.length) {
                             latencies[received] = latency;
                         }
@@ -171,6 +198,7 @@ public final class DemoTraffic {
                 }
                 producing.join();
                 double seconds = (System.nanoTime() - start) / 1e9;
+                int rows = comments == null ? 0 : awaitRows(comments, ids, out);
                 double[] seen = Arrays.copyOf(latencies, Math.min(received, latencies.length));
                 Arrays.sort(seen);
                 return new Summary(
@@ -180,9 +208,29 @@ public final class DemoTraffic {
                         decisions,
                         percentile(seen, 50),
                         percentile(seen, 99),
-                        seen.length == 0 ? 0 : seen[seen.length - 1]);
+                        seen.length == 0 ? 0 : seen[seen.length - 1],
+                        (int) ids.stream()
+                                .filter(id -> !id.startsWith(ID_PREFIX))
+                                .count(),
+                        rows);
             }
         }
+    }
+
+    /** Waits (up to the idle limit) until each of {@code ids} has its row in moderation_events. */
+    private static int awaitRows(CommentsTable comments, Set<String> ids, PrintWriter out) {
+        long deadline = System.nanoTime() + IDLE_LIMIT.toNanos();
+        int rows = comments.decided(ids);
+        while (rows < ids.size() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            rows = comments.decided(ids);
+        }
+        return rows;
     }
 
     /** The highest-scoring label with its score, e.g. {@code hate 0.83}. */
@@ -205,15 +253,23 @@ public final class DemoTraffic {
                 "DEMO SUMMARY produced=%d labeled=%d in %.1f s: %.1f events/s; %s;"
                         + " end-to-end latency p50=%.0f ms p99=%.0f ms max=%.0f ms%n",
                 s.produced(), s.labeled(), s.seconds(), s.eventsPerSecond(), counts, s.p50Ms(), s.p99Ms(), s.maxMs());
+        if (s.viaComments() > 0 || s.rows() > 0) {
+            out.printf(
+                    "DEMO DATABASE %d of %d decisions are rows of moderation_events (%d texts entered as rows of"
+                            + " comments)%n",
+                    s.rows(), s.produced(), s.viaComments());
+        }
         out.flush();
     }
 
     private static void produce(
             KafkaProducer<String, TextEvent> producer,
+            CommentsTable comments,
             String topic,
             List<Sample> samples,
             double ratePerSecond,
-            AtomicInteger sent) {
+            AtomicInteger sent,
+            Set<String> ids) {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long intervalNanos = (long) (1e9 / ratePerSecond);
         long next = System.nanoTime();
@@ -230,7 +286,13 @@ public final class DemoTraffic {
             next += intervalNanos; // a fixed schedule, so a slow send does not lower the offered
             // rate
             Sample s = samples.get(i);
+            if (comments != null && i % COMMENT_EVERY == COMMENT_EVERY - 1) {
+                ids.add(comments.insert(s.text(), s.source()));
+                sent.incrementAndGet();
+                continue;
+            }
             String id = String.format(ID_PREFIX + "%04d", i);
+            ids.add(id);
             TextEvent event = TextEvent.newBuilder()
                     .setId(id)
                     .setText(s.text())
