@@ -32,10 +32,12 @@ class StreamGuardCliTest {
       produce --topic t /definitely/not/here.jsonl          | file not found: /definitely/not/here.jsonl
       produce --topic t --registry ftp://host/x             | --registry must be an http(s) URL, was 'ftp://host/x'
       up --kafka-port 70000                                 | --kafka-port must be between 0 and 65535, was 70000
-      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port, --registry-port and --postgres-port must differ (9100 given twice)
+      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9100 given twice)
       up --postgres-port 65536                              | --postgres-port must be between 0 and 65535, was 65536
       up --postgres-port -1 --no-connect                    | --postgres-port must be between 0 and 65535, was -1
-      up --kafka-port 9100 --postgres-port 9100             | --kafka-port, --controller-port, --registry-port and --postgres-port must differ (9100 given twice)
+      up --kafka-port 9100 --postgres-port 9100             | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9100 given twice)
+      up --connect-port 9092                                | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9092 given twice)
+      up --connect-port 70000                               | --connect-port must be between 0 and 65535, was 70000
       up --postgres-port x                                  | Invalid value for option '--postgres-port': 'x' is not an int
       up --no-registry --registry-url http://h:1            | --no-registry and --registry-url exclude each other
       up --registry-url localhost:8081                      | --registry-url must be an http(s) URL, was 'localhost:8081'
@@ -223,7 +225,11 @@ class StreamGuardCliTest {
                     "0",
                     "--controller-port",
                     "0",
-                    "--no-registry",
+                    // An external registry (never reached: PostgreSQL fails first) and no pipeline keep the
+                    // test to the stack's start order; --no-registry would drop Connect and PostgreSQL.
+                    "--registry-url",
+                    "http://127.0.0.1:9",
+                    "--no-pipeline",
                     "--postgres-port",
                     Integer.toString(port));
 

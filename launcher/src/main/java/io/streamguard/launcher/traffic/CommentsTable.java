@@ -7,7 +7,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The demo application's side of the database: texts enter as rows of {@code comments} (the comments
@@ -62,6 +64,31 @@ final class CommentsTable implements AutoCloseable {
             }
             throw new LauncherException("could not read moderation_events: " + e.getMessage(), e);
         }
+    }
+
+    /** The last {@code n} rows of {@code moderation_events} by labeling time, one line each, as the demo shows them. */
+    List<String> latestDecisions(int n) {
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement latest = connection.prepareStatement(
+                "select id, decision, model_version, policy_version, triggered_labels, labeled_at"
+                        + " from moderation_events order by labeled_at desc nulls last limit ?")) {
+            latest.setInt(1, n);
+            try (ResultSet rs = latest.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(String.format(
+                            "%-12s %-7s model %-4s policy %-9s labels %-18s labeled_at %s",
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5).isEmpty() ? "-" : rs.getString(5),
+                            rs.getTimestamp(6)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LauncherException("could not read moderation_events: " + e.getMessage(), e);
+        }
+        return lines;
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class DemoTraffic {
             double p99Ms,
             double maxMs,
             int viaComments,
-            int rows) {
+            int rows,
+            List<String> latestRows) {
         double eventsPerSecond() {
             return seconds > 0 ? labeled / seconds : 0;
         }
@@ -199,6 +200,7 @@ public final class DemoTraffic {
                 producing.join();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 int rows = comments == null ? 0 : awaitRows(comments, ids, out);
+                List<String> latestRows = comments == null ? List.of() : comments.latestDecisions(5);
                 double[] seen = Arrays.copyOf(latencies, Math.min(received, latencies.length));
                 Arrays.sort(seen);
                 return new Summary(
@@ -212,7 +214,8 @@ public final class DemoTraffic {
                         (int) ids.stream()
                                 .filter(id -> !id.startsWith(ID_PREFIX))
                                 .count(),
-                        rows);
+                        rows,
+                        latestRows);
             }
         }
     }
@@ -258,6 +261,7 @@ public final class DemoTraffic {
                     "DEMO DATABASE %d of %d decisions are rows of moderation_events (%d texts entered as rows of"
                             + " comments)%n",
                     s.rows(), s.produced(), s.viaComments());
+            s.latestRows().forEach(row -> out.println("  " + row));
         }
         out.flush();
     }

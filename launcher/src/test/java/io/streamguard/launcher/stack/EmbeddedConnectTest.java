@@ -3,12 +3,14 @@ package io.streamguard.launcher.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.LauncherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,5 +96,31 @@ class EmbeddedConnectTest {
                 .containsEntry("offset.flush.interval.ms", "1000")
                 .containsEntry("listeners", "http://127.0.0.1:8083")
                 .containsEntry("plugin.path", "/c/plugins");
+    }
+
+    /**
+     * docker-compose.yml runs a worker from connectors/worker/connect-distributed.properties: the same
+     * worker as the embedded one but for its addresses and plugin path.
+     */
+    @Test
+    void theComposeWorkerFileSaysWhatTheEmbeddedWorkerDoes() throws Exception {
+        Properties file = new Properties();
+        Path home = Path.of(System.getProperty(Checkout.HOME_PROPERTY, ".."));
+        try (var in = Files.newBufferedReader(home.resolve("connectors/worker/connect-distributed.properties"))) {
+            file.load(in);
+        }
+        Map<String, String> embedded = EmbeddedConnect.workerConfig("h:9092", 8083, Path.of("/c/plugins"));
+        Set<String> addresses = Set.of(
+                "bootstrap.servers", "listeners", "rest.advertised.host.name", "rest.advertised.port", "plugin.path");
+
+        embedded.forEach((key, value) -> {
+            if (!addresses.contains(key)) {
+                assertThat(file.getProperty(key)).as(key).isEqualTo(value);
+            }
+        });
+        assertThat(file.stringPropertyNames())
+                .containsAll(embedded.keySet().stream()
+                        .filter(k -> !k.startsWith("rest.advertised.port"))
+                        .toList());
     }
 }
