@@ -11,6 +11,7 @@ values only: StreamGuard keys are plain UTF-8 ids, which AvroConsumer would try 
                                              -> writes COUNT LabeledEvents (the .avsc given: enum, map, array,
                                                 nested nullable record, timestamps), prints {"schema_id": ..}
 """
+import datetime
 import json
 import sys
 import time
@@ -59,7 +60,8 @@ def produce_labeled(bootstrap, registry, topic, count, schema_file):
             "timings": {"queueWaitMs": i, "tokenizeMs": 0.5, "modelMs": 12.25, "endToEndMs": 40 + i, "batchSize": 8},
             "workerId": "python",
             "text": "labeled by python %d é 🙂" % i,
-            "eventTime": 1700000000000 + i,
+            # timestamp-millis: python's avro takes a datetime (aware, UTC) and writes epoch millis.
+            "eventTime": datetime.datetime.fromtimestamp((1700000000000 + i) / 1000.0, datetime.timezone.utc),
         })
     remaining = producer.flush(30)
     if remaining:
