@@ -49,7 +49,9 @@ class ConverterInteropIT {
                         "" + COUNT,
                         LABELED_EVENT_SCHEMA.toString()),
                 120);
-        assertThat(produced.exitCode()).as("python producer stderr: %s", produced.stderr()).isZero();
+        assertThat(produced.exitCode())
+                .as("python producer stderr: %s", produced.stderr())
+                .isZero();
 
         AvroConverter converter = new AvroConverter();
         converter.configure(Map.of("schema.registry.url", SharedStack.registryUrl()), false);
@@ -83,7 +85,8 @@ class ConverterInteropIT {
             for (SchemaAndValue record : read) {
                 String id = ((Struct) record.value()).getString("id");
                 byte[] bytes = converter.fromConnectData(toPython, record.schema(), record.value());
-                producer.send(new ProducerRecord<>(toPython, id.getBytes(), bytes)).get();
+                producer.send(new ProducerRecord<>(toPython, id.getBytes(), bytes))
+                        .get();
             }
         }
         Processes.Result consumed = Processes.run(
@@ -96,7 +99,9 @@ class ConverterInteropIT {
                         toPython,
                         "" + COUNT),
                 120);
-        assertThat(consumed.exitCode()).as("python consumer stderr: %s", consumed.stderr()).isZero();
+        assertThat(consumed.exitCode())
+                .as("python consumer stderr: %s", consumed.stderr())
+                .isZero();
         List<JsonNode> decoded = new ArrayList<>();
         for (String line : consumed.out().strip().split("\n")) {
             decoded.add(JSON.readTree(line));
@@ -106,7 +111,8 @@ class ConverterInteropIT {
             JsonNode v = decoded.get(i);
             assertThat(v.get("id").asText()).isEqualTo("py-labeled-" + i);
             assertThat(v.get("_key").asText()).isEqualTo("py-labeled-" + i);
-            assertThat(v.get("decision").asText()).isEqualTo(List.of("ALLOW", "REVIEW", "BLOCK").get(i % 3));
+            assertThat(v.get("decision").asText())
+                    .isEqualTo(List.of("ALLOW", "REVIEW", "BLOCK").get(i % 3));
             assertThat(v.get("scores").get("offensive").asDouble()).isEqualTo(0.5 + i / 100.0);
             assertThat(v.get("sentiment").isNull()).isEqualTo(i % 2 == 1);
             assertThat(v.get("triggeredLabels").size()).isEqualTo(i % 3 == 0 ? 0 : 1);

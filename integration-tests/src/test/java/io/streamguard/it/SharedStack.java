@@ -96,8 +96,13 @@ final class SharedStack {
      * exactly-once pipeline sees. Callers assign partitions themselves.
      */
     static Properties readCommittedProps() {
+        return readCommittedProps(bootstrap());
+    }
+
+    /** {@link #readCommittedProps()} on another stack's broker. */
+    static Properties readCommittedProps(String bootstrap) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return p;

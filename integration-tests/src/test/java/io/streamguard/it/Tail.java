@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A read-committed consumer of one topic on the {@link SharedStack} from its current end, so a test
+ * A read-committed consumer of one topic on the {@link SharedStack} (or another stack) from its current end, so a test
  * sees only what it caused; values decoded once on arrival. Records a call does not claim stay for
  * later calls.
  */
@@ -28,9 +28,9 @@ final class Tail<V> implements AutoCloseable {
     private final Function<byte[], V> decoder;
     private final List<ConsumerRecord<String, V>> unclaimed = new ArrayList<>();
 
-    private Tail(String topic, Function<byte[], V> decoder) {
+    private Tail(String bootstrap, String topic, Function<byte[], V> decoder) {
         consumer = new KafkaConsumer<>(
-                SharedStack.readCommittedProps(), new StringDeserializer(), new ByteArrayDeserializer());
+                SharedStack.readCommittedProps(bootstrap), new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition()))
                 .toList();
@@ -42,13 +42,18 @@ final class Tail<V> implements AutoCloseable {
 
     /** Values decoded by {@code values}' deserializer; a tombstone stays {@code null}. */
     static <V> Tail<V> of(String topic, Serde<V> values) {
+        return of(SharedStack.bootstrap(), topic, values);
+    }
+
+    /** {@link #of(String, Serde)} on another stack's broker. */
+    static <V> Tail<V> of(String bootstrap, String topic, Serde<V> values) {
         Deserializer<V> deserializer = values.deserializer();
-        return new Tail<>(topic, bytes -> bytes == null ? null : deserializer.deserialize(topic, bytes));
+        return new Tail<>(bootstrap, topic, bytes -> bytes == null ? null : deserializer.deserialize(topic, bytes));
     }
 
     /** Values as written, for records that need not decode (dead letters). */
     static Tail<byte[]> raw(String topic) {
-        return new Tail<>(topic, bytes -> bytes);
+        return new Tail<>(SharedStack.bootstrap(), topic, bytes -> bytes);
     }
 
     private void fetch(Duration wait) {

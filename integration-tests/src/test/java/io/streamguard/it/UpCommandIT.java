@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * refused without harming the first.
  */
 class UpCommandIT {
-    private static final Pattern READY = Pattern.compile("^READY bootstrap=(\\S+) registry=(\\S+) postgres=(\\S+)$");
+    private static final Pattern READY = Pattern.compile(
+            "^READY bootstrap=(\\S+) registry=(\\S+) postgres=(\\S+) connect=http://127\\.0\\.0\\.1:\\d+$");
 
     @TempDir
     Path dataDir;
@@ -280,6 +281,8 @@ class UpCommandIT {
                     "--metrics-port",
                     "0",
                     "--postgres-port",
+                    "0",
+                    "--connect-port",
                     "0"));
             command.addAll(List.of(extraArgs));
             return command;
