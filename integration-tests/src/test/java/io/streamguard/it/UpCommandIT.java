@@ -87,10 +87,17 @@ class UpCommandIT {
                     .contains("produced=24 labeled=24")
                     .containsPattern("allow=\\d+ review=\\d+ block=\\d+")
                     .contains("end-to-end latency p50=");
+            // Every fifth text enters as a row of the comments table and comes back through Connect.
+            assertThat(again.awaitLine("DEMO DATABASE", 120))
+                    .contains("24 of 24 decisions are rows of moderation_events (4 texts entered as rows of comments)");
             assertThat(again.linesSoFar())
                     .filteredOn(l -> l.startsWith("demo-"))
-                    .hasSize(24)
+                    .hasSize(20)
                     .allMatch(l -> l.matches("demo-\\d{4} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
+            assertThat(again.linesSoFar())
+                    .filteredOn(l -> l.startsWith("comments:"))
+                    .hasSize(4)
+                    .allMatch(l -> l.matches("comments:\\d+ +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
 
             Cli consume = consumeAll(again, 3 + 24);
             assertThat(consume.exit()).as(consume.err()).isZero();
