@@ -9,6 +9,7 @@ import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.launcher.traffic.LoadGenerator;
+import io.streamguard.schemas.Topics;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
 import java.nio.file.Path;
@@ -130,7 +131,12 @@ final class ConnectBenchmark {
                         ConnectReport.Throughput throughput =
                                 throughput(traffic, jdbcUrl, texts.subList(0, options.events()), progress);
                         ConnectReport.Latency latency = latency(
-                                db, jdbcUrl, texts.subList(0, options.comments()), options.commentRate(), progress);
+                                db,
+                                jdbcUrl,
+                                stack.bootstrapServers(),
+                                texts.subList(0, options.comments()),
+                                options.commentRate(),
+                                progress);
                         return new ConnectReport(
                                 Machine.current(),
                                 options.worker().encoderId(),
@@ -199,12 +205,18 @@ final class ConnectBenchmark {
 
     /** Comments inserted at {@code rate}; each timed from its created_at to its labeled row, on the DB clock. */
     private static ConnectReport.Latency latency(
-            Connection db, String jdbcUrl, List<String> bodies, double rate, Consumer<String> progress)
+            Connection db,
+            String jdbcUrl,
+            String bootstrap,
+            List<String> bodies,
+            double rate,
+            Consumer<String> progress)
             throws SQLException {
         progress.accept(bodies.size() + " comments at " + rate + "/s");
         Map<String, Instant> created = new LinkedHashMap<>();
         // The warm-up's comment is in the table already: one more than inserted here.
-        try (var seen = SinkWatch.firstSeen(jdbcUrl, COMMENTS_PREFIX, bodies.size() + 1, SEEN_POLL)) {
+        try (var arrivals = new TopicArrivals(bootstrap, Topics.TEXT_EVENTS, COMMENTS_PREFIX);
+                var seen = SinkWatch.firstSeen(jdbcUrl, COMMENTS_PREFIX, bodies.size() + 1, SEEN_POLL)) {
             long interval = (long) (1e9 / rate);
             long next = System.nanoTime();
             for (String body : bodies) {
@@ -214,35 +226,45 @@ final class ConnectBenchmark {
                 created.put(COMMENTS_PREFIX + row.getKey(), row.getValue());
             }
             Map<String, Instant> visible = seen.await();
+            Map<String, Instant> onTopic = arrivals.arrivals();
             Map<String, Instant> labeled = labeledAt(db);
-            double[] total = new double[created.size()];
-            double[] toLabeled = new double[created.size()];
-            double[] toRow = new double[created.size()];
+            int n = created.size();
+            double[] total = new double[n];
+            double[] source = new double[n];
+            double[] pipeline = new double[n];
+            double[] sink = new double[n];
             int i = 0;
             for (Map.Entry<String, Instant> row : created.entrySet()) {
-                Instant at = labeled.get(row.getKey());
-                if (at == null) {
-                    throw new BenchmarkException(row.getKey() + " has no labeled_at in moderation_events");
+                String id = row.getKey();
+                Instant arrived = onTopic.get(id);
+                Instant labeledAt = labeled.get(id);
+                if (arrived == null || labeledAt == null) {
+                    throw new BenchmarkException(id + " is in moderation_events but "
+                            + (arrived == null ? "was not seen on text-events" : "has no labeled_at"));
                 }
-                total[i] = millisBetween(row.getValue(), visible.get(row.getKey()));
-                toLabeled[i] = millisBetween(row.getValue(), at);
-                toRow[i] = millisBetween(at, visible.get(row.getKey()));
+                total[i] = millisBetween(row.getValue(), visible.get(id));
+                source[i] = millisBetween(row.getValue(), arrived);
+                pipeline[i] = millisBetween(arrived, labeledAt);
+                sink[i] = millisBetween(labeledAt, visible.get(id));
                 i++;
             }
             ConnectReport.Latency result = new ConnectReport.Latency(
-                    bodies.size(),
+                    n,
                     rate,
                     SEEN_POLL.toMillis(),
                     ConnectReport.Spread.of(total),
-                    ConnectReport.Spread.of(toLabeled),
-                    ConnectReport.Spread.of(toRow));
+                    ConnectReport.Spread.of(source),
+                    ConnectReport.Spread.of(pipeline),
+                    ConnectReport.Spread.of(sink));
             progress.accept(String.format(
-                    "comments: p50 %.0f ms, p99 %.0f ms, max %.0f ms (to labeled_at p50 %.0f ms, from it %.0f ms)",
+                    "comments: p50 %.0f ms, p99 %.0f ms, max %.0f ms (p50 source %.0f ms, pipeline %.0f ms, sink"
+                            + " %.0f ms)",
                     result.endToEnd().p50Ms(),
                     result.endToEnd().p99Ms(),
                     result.endToEnd().maxMs(),
-                    result.toLabeled().p50Ms(),
-                    result.labeledToRow().p50Ms()));
+                    result.source().p50Ms(),
+                    result.pipeline().p50Ms(),
+                    result.sink().p50Ms()));
             return result;
         }
     }

@@ -61,14 +61,17 @@ record ConnectReport(
     /**
      * {@code comments} rows inserted into {@code comments} at {@code rate}, each timed from its {@code
      * created_at} to the first poll (every {@code pollMs}) that saw its {@code comments:<id>} row in {@code
-     * moderation_events}, both on PostgreSQL's clock; split at the row's {@code labeled_at} (the worker's
-     * clock, the same machine's) into the comments source and pipeline, and the sink.
+     * moderation_events}, both on PostgreSQL's clock, and split into stages at when its text event reached a
+     * read_committed consumer of {@code text-events} and at the row's {@code labeled_at} (clocks of the same
+     * machine).
      *
      * @param endToEnd created_at .. row visible
-     * @param toLabeled created_at .. labeled_at: the source's capture and the pipeline
-     * @param labeledToRow labeled_at .. row visible: transaction commit, the sink's fetch and write
+     * @param source created_at .. on text-events: the comments source's capture
+     * @param pipeline on text-events .. labeled_at: the labeling worker
+     * @param sink labeled_at .. row visible: the worker's transaction commit, the sink's fetch and write
      */
-    record Latency(int comments, double rate, double pollMs, Spread endToEnd, Spread toLabeled, Spread labeledToRow) {}
+    record Latency(
+            int comments, double rate, double pollMs, Spread endToEnd, Spread source, Spread pipeline, Spread sink) {}
 
     /** p50, p99 and max of a set of latencies. */
     record Spread(double p50Ms, double p99Ms, double maxMs) {

@@ -175,8 +175,9 @@ final class ReportRenderer {
             "comments -> moderation_events (" + fmtRate(l.rate()) + "/s)", "rows", "p50 ms", "p99 ms", "max ms"
         });
         latency.add(spreadRow("created_at -> labeled row visible", l.comments(), l.endToEnd()));
-        latency.add(spreadRow("  created_at -> labeled_at (source, pipeline)", l.comments(), l.toLabeled()));
-        latency.add(spreadRow("  labeled_at -> row visible (sink)", l.comments(), l.labeledToRow()));
+        latency.add(spreadRow("  created_at -> on text-events (comments source)", l.comments(), l.source()));
+        latency.add(spreadRow("  on text-events -> labeled_at (pipeline)", l.comments(), l.pipeline()));
+        latency.add(spreadRow("  labeled_at -> row visible (sink)", l.comments(), l.sink()));
         table(out, latency, 1);
         out.append(String.format(
                 "%nsink rows/s / pipeline events/s: %.2f (keeps up at >= %.2f); sink lag (last labeled event .. last"
@@ -192,7 +193,8 @@ final class ReportRenderer {
                 "pipeline: first produced .. last labeled at a read_committed consumer of text-labeled; sink: first"
                         + " .. last row visible in moderation_events (SELECT count(*) every %d ms); latency: the"
                         + " comment's created_at to the first poll (every %.0f ms) that sees its comments:<id> row,"
-                        + " both PostgreSQL's clock, split at the row's labeled_at (the worker's clock)%n",
+                        + " both PostgreSQL's clock; stages split at the text event's arrival at a read_committed"
+                        + " consumer of text-events and at the row's labeled_at%n",
                 ConnectBenchmark.COUNT_POLL.toMillis(), l.pollMs()));
         return out.toString();
     }

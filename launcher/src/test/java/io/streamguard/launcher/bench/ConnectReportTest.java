@@ -71,7 +71,9 @@ class ConnectReportTest {
         assertThat(lines).anyMatch(l -> l.matches("created_at -> labeled row visible\\s+200\\s+640\\s+1200\\s+1500"));
         assertThat(lines)
                 .anyMatch(l ->
-                        l.matches("  created_at -> labeled_at \\(source, pipeline\\)\\s+200\\s+560\\s+1100\\s+1300"));
+                        l.matches("  created_at -> on text-events \\(comments source\\)\\s+200\\s+500\\s+900\\s+1000"));
+        assertThat(lines)
+                .anyMatch(l -> l.matches("  on text-events -> labeled_at \\(pipeline\\)\\s+200\\s+60\\s+200\\s+300"));
         assertThat(lines).anyMatch(l -> l.matches("  labeled_at -> row visible \\(sink\\)\\s+200\\s+80\\s+150\\s+210"));
         assertThat(ReportRenderer.table(report(new ConnectReport.Throughput(2000, 10.0, 2000, 10.3, 120))))
                 .contains("0.97 (keeps up at >= 0.95); sink lag (last labeled event .. last row): 120 ms -> the sink"
@@ -89,7 +91,7 @@ class ConnectReportTest {
         assertThat(root.at("/throughput/lagMs").asDouble()).isEqualTo(350.0);
         assertThat(root.at("/throughput/sinkKeepsUp").asBoolean()).isTrue();
         assertThat(root.at("/latency/endToEnd/p99Ms").asDouble()).isEqualTo(1200.0);
-        assertThat(root.at("/latency/labeledToRow/p50Ms").asDouble()).isEqualTo(80.0);
+        assertThat(root.at("/latency/sink/p50Ms").asDouble()).isEqualTo(80.0);
         assertThat(root.at("/machine/cores").asInt()).isEqualTo(2);
     }
 
@@ -106,7 +108,8 @@ class ConnectReportTest {
                         20,
                         25,
                         new ConnectReport.Spread(640, 1200, 1500),
-                        new ConnectReport.Spread(560, 1100, 1300),
+                        new ConnectReport.Spread(500, 900, 1000),
+                        new ConnectReport.Spread(60, 200, 300),
                         new ConnectReport.Spread(80, 150, 210)));
     }
 }
