@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
     private static final String DATASETS =
             Path.of("../../shared/datasets").toAbsolutePath().normalize().toString();
+    private static final String HEADS =
+            Path.of("../models/v1/minilm-l6.json").toAbsolutePath().normalize().toString();
+    private static final String CONNECTOR_CONFIGS =
+            Path.of("../connectors/config").toAbsolutePath().normalize().toString();
 
     @Test
     void engineTablesHaveOneRowPerCellWithPositiveNumbers() {
@@ -135,6 +139,60 @@ class BenchCommandTest {
             }
             CliRun run = CliRun.of(args.toArray(String[]::new));
             assertThat(run.exitCode()).as(String.join(" ", cases[i])).isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", cases[i])).hasSize(1);
+            assertThat(run.err())
+                    .as(String.join(" ", cases[i]))
+                    .startsWith("streamguard: ")
+                    .contains(messages[i]);
+        }
+    }
+
+    @Test
+    void connectorsRejectsBadArgumentsInOneLineBeforeStartingAnything() {
+        String[][] cases = {
+            {"--events", "0"},
+            {"--comments", "0"},
+            {"--comment-rate", "0"},
+            {"--comment-rate=-2"},
+            {"--comment-rate", "Infinity"},
+            {"--batch-size", "0"},
+            {"--batch-wait-ms", "0"},
+            {"--encoder", "gpt-2"},
+            {"--heads", "/nonexistent/heads.json"},
+            {"--datasets", "/nonexistent/datasets"},
+            {"--connector-configs", "/nonexistent/config"},
+            {"--comments", "many"}
+        };
+        String[] messages = {
+            "--events must be at least 1, was 0",
+            "--comments must be at least 1, was 0",
+            "--comment-rate must be positive, was 0.0",
+            "--comment-rate must be positive, was -2.0",
+            "--comment-rate must be positive, was Infinity",
+            "--batch-size must be at least 1, was 0",
+            "--batch-wait-ms must be at least 1, was 0",
+            "--encoder: unknown encoder 'gpt-2'",
+            "heads file not found: /nonexistent/heads.json",
+            "datasets directory not found: /nonexistent/datasets",
+            "--connector-configs: no connector config dir /nonexistent/config",
+            "'many' is not an int"
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("bench", "connectors"));
+            args.addAll(List.of(cases[i]));
+            if (!args.contains("--heads")) {
+                args.addAll(List.of("--heads", HEADS));
+            }
+            if (!args.contains("--connector-configs")) {
+                args.addAll(List.of("--connector-configs", CONNECTOR_CONFIGS));
+            }
+            if (!args.contains("--datasets")) {
+                args.addAll(List.of("--datasets", DATASETS));
+            }
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode())
+                    .as(String.join(" ", cases[i]) + ": " + run.err())
+                    .isEqualTo(2);
             assertThat(run.errLines()).as(String.join(" ", cases[i])).hasSize(1);
             assertThat(run.err())
                     .as(String.join(" ", cases[i]))

@@ -7,15 +7,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code streamguard bench engine|memory|pipeline}: the model runtime measured on this machine (no
- * Kafka), and the whole pipeline on an embedded stack.
+ * {@code streamguard bench engine|memory|pipeline|connectors}: the model runtime measured on this machine
+ * (no Kafka), the whole pipeline on an embedded stack, and the Kafka Connect connectors beside it.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
-                + " pipeline on an embedded broker and registry (pipeline).",
-        subcommands = {EngineCommand.class, MemoryCommand.class, PipelineCommand.class})
+                + " pipeline on an embedded broker and registry (pipeline), or the Kafka Connect connectors beside"
+                + " it on an embedded PostgreSQL and Connect worker (connectors).",
+        subcommands = {EngineCommand.class, MemoryCommand.class, PipelineCommand.class, ConnectCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,6 +24,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(
-                spec.commandLine(), "missing command (one of: engine, memory, pipeline; see streamguard bench --help)");
+                spec.commandLine(),
+                "missing command (one of: engine, memory, pipeline, connectors; see streamguard bench --help)");
     }
 }

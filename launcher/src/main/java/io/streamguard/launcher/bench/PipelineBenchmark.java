@@ -10,25 +10,15 @@ import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.Encoding;
 import io.streamguard.schemas.Topics;
-import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.ClassifierScorer;
-import io.streamguard.topology.ScoredText;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -164,7 +154,7 @@ final class PipelineBenchmark {
                     engine > 0 ? batched / engine : 0,
                     single > 0 ? batched / single : 0);
         } finally {
-            deleteQuietly(options.dataDir());
+            DataDirs.deleteQuietly(options.dataDir());
         }
     }
 
@@ -203,7 +193,7 @@ final class PipelineBenchmark {
             TopicDrain.drain(admin, Topics.TEXT_EVENTS);
         }
         WorkerConfig config = workerConfig(options, stack, run, batch);
-        Worker worker = Worker.start(config, c -> shared(scorer));
+        Worker worker = Worker.start(config, c -> BenchWorker.shared(scorer));
         try {
             StreamsRunning.await("the bench worker", worker::state, READY_TIMEOUT);
             traffic.send("warm-" + run, texts.subList(0, Math.min(WARMUP_EVENTS, texts.size())), 0);
@@ -231,54 +221,19 @@ final class PipelineBenchmark {
         }
     }
 
-    /** A role-all worker of its own application on a drained input, sharing the loaded model. */
+    /** A role-all worker of its own application, sharing the loaded model. */
     private static WorkerConfig workerConfig(Options options, EmbeddedStack stack, String run, int batch) {
-        Map<String, String> p = new HashMap<>();
-        p.put("bootstrap.servers", stack.bootstrapServers());
-        p.put("schema.registry.url", stack.registryUrl());
-        p.put(
-                "application.id",
-                "streamguard-bench-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
-        p.put("state.dir", options.dataDir().resolve("streams").toString());
-        p.put("processing.guarantee", options.guarantee().config());
-        p.put("auto.offset.reset", "earliest");
-        p.put(WorkerConfig.ROLE, "all");
-        p.put(WorkerConfig.WORKER_ID, "bench");
-        p.put(WorkerConfig.METRICS_PORT, "-1");
-        p.put(WorkerConfig.MODEL_ENCODER, options.encoderId());
-        p.put(WorkerConfig.MODEL_HEADS, options.heads().toString());
-        p.put(WorkerConfig.MODEL_DEVICE, options.device());
-        p.put(WorkerConfig.BATCH_MAX_SIZE, Integer.toString(batch));
-        p.put(WorkerConfig.BATCH_ENGINE_SIZE, Integer.toString(options.engineBatch()));
-        // The micro-batch's padded cost never closes it early: the engine calls are cut by length.
-        p.put(WorkerConfig.BATCH_MAX_TOKENS, Integer.toString(Math.max(batch, 1) * 128));
-        p.put(WorkerConfig.BATCH_MAX_WAIT_MS, Integer.toString(options.batchWaitMs()));
-        return WorkerConfig.of(p);
-    }
-
-    /** The loaded model for one worker; the worker's close leaves it loaded for the next run. */
-    private static BatchScorer shared(ClassifierScorer scorer) {
-        return new BatchScorer() {
-            @Override
-            public List<ScoredText> score(List<Encoding> encodings) {
-                return scorer.score(encodings);
-            }
-
-            @Override
-            public String vocabHash() {
-                return scorer.vocabHash();
-            }
-        };
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temp dir left behind is not worth failing the report for
-        }
+        return BenchWorker.config(
+                new BenchWorker.Settings(
+                        options.encoderId(),
+                        options.heads(),
+                        options.device(),
+                        batch,
+                        options.engineBatch(),
+                        options.batchWaitMs(),
+                        options.guarantee()),
+                stack,
+                options.dataDir().resolve("streams"),
+                run);
     }
 }

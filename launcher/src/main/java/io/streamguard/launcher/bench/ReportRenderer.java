@@ -144,6 +144,71 @@ final class ReportRenderer {
         return out.toString();
     }
 
+    /** The connectors report: the saturated run's two rates and lag, the comments' latency, both verdicts. */
+    static String table(ConnectReport report) {
+        ConnectReport.Throughput t = report.throughput();
+        ConnectReport.Latency l = report.latency();
+        StringBuilder out = new StringBuilder();
+        out.append("Connectors benchmark: ").append(report.machine().describe()).append('\n');
+        out.append(String.format(
+                "%s, heads %s; batch %d; %d partitions; moderation-events sink (JDBC) and comments source"
+                        + " (Debezium PostgreSQL) as in connectors/config/%n%n",
+                report.encoderId(), report.modelVersion(), report.batchSize(), report.partitions()));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"saturation (" + t.events() + " texts at once)", "count", "seconds", "per second"});
+        rows.add(new String[] {
+            "pipeline: labeled events",
+            Integer.toString(t.events()),
+            String.format("%.2f", t.pipelineSeconds()),
+            String.format("%.1f", t.pipelineEventsPerSecond())
+        });
+        rows.add(new String[] {
+            "sink: rows in moderation_events",
+            Integer.toString(t.sinkRows()),
+            String.format("%.2f", t.sinkSeconds()),
+            String.format("%.1f", t.sinkRowsPerSecond())
+        });
+        table(out, rows, 1);
+        out.append('\n');
+        List<String[]> latency = new ArrayList<>();
+        latency.add(new String[] {
+            "comments -> moderation_events (" + fmtRate(l.rate()) + "/s)", "rows", "p50 ms", "p99 ms", "max ms"
+        });
+        latency.add(spreadRow("created_at -> labeled row visible", l.comments(), l.endToEnd()));
+        latency.add(spreadRow("  created_at -> on text-events (comments source)", l.comments(), l.source()));
+        latency.add(spreadRow("  on text-events -> labeled_at (pipeline)", l.comments(), l.pipeline()));
+        latency.add(spreadRow("  labeled_at -> row visible (sink)", l.comments(), l.sink()));
+        table(out, latency, 1);
+        out.append(String.format(
+                "%nsink rows/s / pipeline events/s: %.2f (keeps up at >= %.2f); sink lag (last labeled event .. last"
+                        + " row): %.0f ms -> %s%n"
+                        + "comments -> moderation_events: p50 %.0f ms, p99 %.0f ms%n",
+                t.sinkVsPipeline(),
+                ConnectReport.Throughput.KEEPS_UP_RATIO,
+                t.lagMs(),
+                t.sinkKeepsUp() ? "the sink keeps up" : "the sink falls behind the pipeline",
+                l.endToEnd().p50Ms(),
+                l.endToEnd().p99Ms()));
+        out.append(String.format(
+                "pipeline: first produced .. last labeled at a read_committed consumer of text-labeled; sink: first"
+                        + " .. last row visible in moderation_events (SELECT count(*) every %d ms); latency: the"
+                        + " comment's created_at to the first poll (every %.0f ms) that sees its comments:<id> row,"
+                        + " both PostgreSQL's clock; stages split at the text event's arrival at a read_committed"
+                        + " consumer of text-events and at the row's labeled_at%n",
+                ConnectBenchmark.COUNT_POLL.toMillis(), l.pollMs()));
+        return out.toString();
+    }
+
+    private static String[] spreadRow(String what, int count, ConnectReport.Spread spread) {
+        return new String[] {
+            what,
+            Integer.toString(count),
+            String.format("%.0f", spread.p50Ms()),
+            String.format("%.0f", spread.p99Ms()),
+            String.format("%.0f", spread.maxMs())
+        };
+    }
+
     /** One finished pipeline-benchmark row as a progress line. */
     static String progressLine(PipelineReport.Row r) {
         return String.format(

@@ -103,6 +103,19 @@ public final class ConnectorConfigs {
     }
 
     /**
+     * Every connector config of {@code dir} ({@link #read}) created or updated on {@code client} with {@code
+     * settings} ({@link #apply}); returns the files, to {@link #awaitRunning await}. What {@code up} and
+     * {@code bench connectors} do with the checkout's configs and their own stack.
+     *
+     * @throws IllegalArgumentException with a one-line reason if the dir holds no connector config
+     */
+    public static List<ConnectorFile> applyDir(ConnectClient client, Path dir, ConnectionSettings settings) {
+        List<ConnectorFile> files = read(dir);
+        apply(client, files, settings);
+        return files;
+    }
+
+    /**
      * Waits until every connector and its tasks run.
      *
      * @throws LauncherException naming the first one that failed (first line of its trace) or did not

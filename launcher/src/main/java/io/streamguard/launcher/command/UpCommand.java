@@ -6,7 +6,6 @@ import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.ConnectClient;
-import io.streamguard.launcher.client.ConnectionSettings;
 import io.streamguard.launcher.client.ConnectorConfigs;
 import io.streamguard.launcher.client.ConnectorFile;
 import io.streamguard.launcher.client.StreamGuardTopics;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -332,18 +330,14 @@ public final class UpCommand implements Callable<Integer> {
         if (stack.connect().isEmpty()) {
             return List.of();
         }
-        List<ConnectorFile> files;
         try {
-            files = ConnectorConfigs.read(Checkout.home().resolve(ConnectorConfigs.CONFIG_IN_CHECKOUT));
+            return ConnectorConfigs.applyDir(
+                    new ConnectClient(stack.connect().orElseThrow().url()),
+                    Checkout.home().resolve(ConnectorConfigs.CONFIG_IN_CHECKOUT),
+                    stack.connectionSettings());
         } catch (IllegalArgumentException e) {
             throw new LauncherException(e.getMessage() + " (or start with --no-connect)");
         }
-        ConnectionSettings settings = new ConnectionSettings(
-                stack.postgres().map(pg -> ConnectionSettings.Postgres.parse(pg.jdbcUrl())),
-                Optional.of(stack.registryUrl()),
-                Optional.of(stack.bootstrapServers()));
-        ConnectorConfigs.apply(new ConnectClient(stack.connect().orElseThrow().url()), files, settings);
-        return files;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamguard.launcher.stack;
 
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ConnectionSettings;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import java.io.IOException;
 import java.net.URI;
@@ -117,6 +118,17 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The Kafka Connect worker; empty unless built {@link Builder#withConnect() with it}. */
     public Optional<EmbeddedConnect> connect() {
         return Optional.ofNullable(connect);
+    }
+
+    /**
+     * Where connectors reach this stack: its PostgreSQL (when started), registry and broker; what the
+     * files of {@code connectors/config/} are pointed at before they go on its Connect worker.
+     */
+    public ConnectionSettings connectionSettings() {
+        return new ConnectionSettings(
+                postgres().map(pg -> ConnectionSettings.Postgres.parse(pg.jdbcUrl())),
+                Optional.ofNullable(registryUrl),
+                Optional.of(bootstrapServers()));
     }
 
     public Path dataDir() {

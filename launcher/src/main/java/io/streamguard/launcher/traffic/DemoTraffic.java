@@ -332,7 +332,8 @@ public final class DemoTraffic {
         return conf;
     }
 
-    static double percentile(double[] sorted, double p) {
+    /** The nearest-rank {@code p}th percentile of {@code sorted} (ascending); 0 when it is empty. */
+    public static double percentile(double[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }

@@ -37,8 +37,14 @@ public final class LoadGenerator implements AutoCloseable {
     private final KafkaProducer<String, TextEvent> producer;
     private final KafkaConsumer<String, LabeledEvent> consumer;
 
-    /** What a client saw of one run. */
-    public record Result(int labeled, double seconds, double p50Ms, double p99Ms) {}
+    /**
+     * What a client saw of one run.
+     *
+     * @param firstSentMs when the first text was produced (epoch ms, this machine's clock)
+     * @param lastLabeledMs when the last labeled event arrived (epoch ms, this machine's clock)
+     */
+    public record Result(
+            int labeled, double seconds, double p50Ms, double p99Ms, long firstSentMs, long lastLabeledMs) {}
 
     /** Connects both clients; the consumer starts at the end of {@code text-labeled}. */
     public LoadGenerator(String bootstrap, String registryUrl) {
@@ -129,7 +135,9 @@ public final class LoadGenerator implements AutoCloseable {
                 received,
                 Math.max(1, lastReceived - firstSend) / 1000.0,
                 DemoTraffic.percentile(sorted, 50),
-                DemoTraffic.percentile(sorted, 99));
+                DemoTraffic.percentile(sorted, 99),
+                firstSend,
+                lastReceived);
     }
 
     @Override
