@@ -79,17 +79,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     }
 
     static Path defaultHome(Map<String, String> env, Properties sys) {
-        String fromEnv = env.get(HOME_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        String fromProperty = sys.getProperty(HOME_PROPERTY);
-        if (fromProperty != null && !fromProperty.isBlank()) {
-            return Path.of(fromProperty);
-        }
-        String home = sys.getProperty(Checkout.HOME_PROPERTY);
-        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
-        return root.resolve(HOME_IN_REPO);
+        return Checkout.buildOutput(env, sys, HOME_ENV, HOME_PROPERTY, HOME_IN_REPO);
     }
 
     /**

@@ -75,17 +75,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     static Path defaultAppJar(Map<String, String> env, Properties sys) {
-        String fromEnv = env.get(APP_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        String fromProperty = sys.getProperty(APP_PROPERTY);
-        if (fromProperty != null && !fromProperty.isBlank()) {
-            return Path.of(fromProperty);
-        }
-        String home = sys.getProperty(Checkout.HOME_PROPERTY);
-        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
-        return root.resolve(APP_IN_REPO);
+        return Checkout.buildOutput(env, sys, APP_ENV, APP_PROPERTY, APP_IN_REPO);
     }
 
     /**
