@@ -1,6 +1,8 @@
 package io.streamguard.launcher.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * The checkout the launcher runs from, where the trained models ({@code models/}) and, beside it,
@@ -19,6 +21,27 @@ public final class Checkout {
         return (home != null && !home.isBlank() ? Path.of(home) : Path.of(""))
                 .toAbsolutePath()
                 .normalize();
+    }
+
+    /**
+     * Where a build output of the checkout is looked for when none is given: {@code envName} in
+     * {@code env}, then the {@code propertyName} system property, then {@code inCheckout} below
+     * {@value #HOME_PROPERTY} or the working dir (relative, as given). The overrides let a packaged
+     * install point at outputs built elsewhere.
+     */
+    public static Path buildOutput(
+            Map<String, String> env, Properties sys, String envName, String propertyName, Path inCheckout) {
+        String fromEnv = env.get(envName);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        String fromProperty = sys.getProperty(propertyName);
+        if (fromProperty != null && !fromProperty.isBlank()) {
+            return Path.of(fromProperty);
+        }
+        String home = sys.getProperty(HOME_PROPERTY);
+        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
+        return root.resolve(inCheckout);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.streamguard.launcher.cli.LauncherException;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,10 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,25 +50,18 @@ public final class EmbeddedConnect implements AutoCloseable {
     static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnect.class);
-    private static final int LOG_TAIL_LINES = 25;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    private final ChildJvm child;
     private final int port;
-    private final Path logFile;
     private final Duration startupTimeout;
-    private final Thread shutdownHook;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private EmbeddedConnect(Process process, int port, Path logFile, Duration startupTimeout) {
-        this.process = process;
+    private EmbeddedConnect(ChildJvm child, int port, Duration startupTimeout) {
+        this.child = child;
         this.port = port;
-        this.logFile = logFile;
         this.startupTimeout = startupTimeout;
-        this.shutdownHook = new Thread(() -> destroyProcessTree(false), "streamguard-connect-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public static Builder builder() {
@@ -91,17 +79,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     }
 
     static Path defaultHome(Map<String, String> env, Properties sys) {
-        String fromEnv = env.get(HOME_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        String fromProperty = sys.getProperty(HOME_PROPERTY);
-        if (fromProperty != null && !fromProperty.isBlank()) {
-            return Path.of(fromProperty);
-        }
-        String home = sys.getProperty(Checkout.HOME_PROPERTY);
-        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
-        return root.resolve(HOME_IN_REPO);
+        return Checkout.buildOutput(env, sys, HOME_ENV, HOME_PROPERTY, HOME_IN_REPO);
     }
 
     /**
@@ -149,20 +127,20 @@ public final class EmbeddedConnect implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return child.pid();
     }
 
     public Path logFile() {
-        return logFile;
+        return child.logFile();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return child.isAlive();
     }
 
     /** Completes with the exit status when the worker process ends, for whatever reason. */
     public CompletableFuture<Integer> onExit() {
-        return process.onExit().thenApply(Process::exitValue);
+        return child.onExit();
     }
 
     /**
@@ -180,50 +158,19 @@ public final class EmbeddedConnect implements AutoCloseable {
                     .timeout(Duration.ofSeconds(5))
                     .GET()
                     .build();
-            while (!answers200(probe)) {
-                if (!process.isAlive()) {
-                    throw new LauncherException("Connect worker exited with status "
-                            + process.exitValue()
-                            + " during startup; last lines of "
-                            + logFile
-                            + ":\n"
-                            + logTail());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new LauncherException("Connect worker did not answer GET "
-                            + path
-                            + " on "
-                            + url()
-                            + " within "
-                            + startupTimeout.toSeconds()
-                            + " s; last lines of "
-                            + logFile
-                            + ":\n"
-                            + logTail());
-                }
-                pause();
-            }
+            child.awaitReady(
+                    deadline,
+                    () -> http.send(probe, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200,
+                    "did not answer GET " + path + " on " + url() + " within " + startupTimeout.toSeconds() + " s");
         }
         LOG.info("Connect worker ready on {} (pid {})", url(), pid());
     }
 
-    private boolean answers200(HttpRequest probe) {
-        try {
-            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException notYetListening) {
-            return false; // connection refused until Jetty has bound the port
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LauncherException("interrupted while waiting for the Connect worker");
-        }
-    }
-
     /** SIGKILL, no clean shutdown: what a crash looks like to the broker (for tests). */
     public void kill() {
-        if (closed.compareAndSet(false, true)) {
-            removeShutdownHook();
-            destroyProcessTree(true);
-        }
+        child.stop(true);
     }
 
     /**
@@ -232,53 +179,8 @@ public final class EmbeddedConnect implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            removeShutdownHook();
-            destroyProcessTree(false);
+        if (child.stop(false)) {
             LOG.info("Connect worker stopped");
-        }
-    }
-
-    private void removeShutdownHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or will run; destroying twice is harmless.
-        }
-    }
-
-    private void destroyProcessTree(boolean forcibly) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
-        tree.add(process.toHandle());
-        tree.forEach(forcibly ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
-        for (ProcessHandle handle : tree) {
-            try {
-                handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                handle.destroyForcibly();
-            } catch (ExecutionException | TimeoutException notExitedInTime) {
-                handle.destroyForcibly();
-            }
-        }
-    }
-
-    String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | RuntimeException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(250);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LauncherException("interrupted while waiting for the Connect worker");
         }
     }
 
@@ -362,9 +264,7 @@ public final class EmbeddedConnect implements AutoCloseable {
             } catch (IOException e) {
                 throw new LauncherException("could not write " + workerProperties + ": " + e.getMessage(), e);
             }
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             List<String> command = new ArrayList<>(List.of(
-                    java.toString(),
                     "-Xmx" + maxHeap,
                     // A dev service on small machines: no per-core GC threads.
                     "-XX:+UseSerialGC",
@@ -374,17 +274,8 @@ public final class EmbeddedConnect implements AutoCloseable {
             command.addAll(entryPoint());
             command.add(workerProperties.toString());
             LOG.info("Starting Connect worker on {}:{} (log {})", Ports.LOOPBACK, restPort, log);
-            try {
-                Process process = new ProcessBuilder(command)
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                        .start();
-                return new EmbeddedConnect(process, restPort, log, startupTimeout);
-            } catch (IOException e) {
-                throw new LauncherException("could not start the Connect worker (" + java + "): " + e.getMessage(), e);
-            }
+            ChildJvm child = ChildJvm.launch("Connect worker", "connect", command, dir, log, STOP_TIMEOUT);
+            return new EmbeddedConnect(child, restPort, startupTimeout);
         }
 
         /** {@link #launch()} then {@link EmbeddedConnect#awaitReady()}; closes the process on failure. */
@@ -417,34 +308,14 @@ public final class EmbeddedConnect implements AutoCloseable {
          */
         private static String classpath(Path lib) {
             String libs = lib + File.separator + "*";
-            return selfLocation().map(self -> self + File.pathSeparator + libs).orElse(libs);
+            return ChildJvm.launcherLocation()
+                    .map(self -> self + File.pathSeparator + libs)
+                    .orElse(libs);
         }
 
         /** {@code ParentWatchdog <our pid> ConnectDistributed}, or the main class alone. */
         private static List<String> entryPoint() {
-            if (selfLocation().isEmpty()) {
-                return List.of(MAIN_CLASS);
-            }
-            return List.of(
-                    ParentWatchdog.class.getName(),
-                    String.valueOf(ProcessHandle.current().pid()),
-                    MAIN_CLASS);
-        }
-
-        private static Optional<Path> selfLocation() {
-            return Optional.ofNullable(
-                            ParentWatchdog.class.getProtectionDomain().getCodeSource())
-                    .map(source -> {
-                        try {
-                            return Path.of(source.getLocation().toURI());
-                        } catch (URISyntaxException | IllegalArgumentException e) {
-                            return null;
-                        }
-                    });
-        }
-
-        private static File nullDevice() {
-            return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+            return ChildJvm.launcherLocation().isEmpty() ? List.of(MAIN_CLASS) : ChildJvm.watchedMain(MAIN_CLASS);
         }
     }
 }

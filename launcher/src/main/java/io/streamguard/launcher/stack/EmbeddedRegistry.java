@@ -5,11 +5,9 @@ import io.streamguard.launcher.cli.LauncherException;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.slf4j.Logger;
@@ -52,26 +46,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
-    private static final int LOG_TAIL_LINES = 25;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Process process;
+    private final ChildJvm child;
     private final int port;
-    private final Path logFile;
     private final Duration startupTimeout;
-    private final Thread shutdownHook;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private EmbeddedRegistry(Process process, int port, Path logFile, Duration startupTimeout) {
-        this.process = process;
+    private EmbeddedRegistry(ChildJvm child, int port, Duration startupTimeout) {
+        this.child = child;
         this.port = port;
-        this.logFile = logFile;
         this.startupTimeout = startupTimeout;
-        // Covers Ctrl-C and plain System.exit paths that never reach close(): no orphaned registry
-        // JVMs.
-        this.shutdownHook = new Thread(this::destroyProcessTree, "streamguard-registry-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public static Builder builder() {
@@ -89,17 +75,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     static Path defaultAppJar(Map<String, String> env, Properties sys) {
-        String fromEnv = env.get(APP_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        String fromProperty = sys.getProperty(APP_PROPERTY);
-        if (fromProperty != null && !fromProperty.isBlank()) {
-            return Path.of(fromProperty);
-        }
-        String home = sys.getProperty(Checkout.HOME_PROPERTY);
-        Path root = home != null && !home.isBlank() ? Path.of(home) : Path.of("");
-        return root.resolve(APP_IN_REPO);
+        return Checkout.buildOutput(env, sys, APP_ENV, APP_PROPERTY, APP_IN_REPO);
     }
 
     /**
@@ -115,16 +91,16 @@ public final class EmbeddedRegistry implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return child.logFile();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return child.isAlive();
     }
 
     /** Completes with the exit status when the registry process ends, for whatever reason. */
     public CompletableFuture<Integer> onExit() {
-        return process.onExit().thenApply(Process::exitValue);
+        return child.onExit();
     }
 
     /**
@@ -135,42 +111,14 @@ public final class EmbeddedRegistry implements AutoCloseable {
      *     timeout (the message carries the tail of the registry log)
      */
     public void awaitReady() {
-        long deadline = System.nanoTime() + startupTimeout.toNanos();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(url() + "/subjects"))
                 .timeout(Duration.ofSeconds(2))
                 .GET()
                 .build();
-        while (true) {
-            if (!process.isAlive()) {
-                throw new LauncherException("schema registry exited with status "
-                        + process.exitValue()
-                        + " during startup; last lines of "
-                        + logFile
-                        + ":\n"
-                        + logTail());
-            }
-            try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYetListening) {
-                // Connection refused until Quarkus has bound the port.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LauncherException("interrupted while waiting for the schema registry");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new LauncherException("schema registry did not answer on "
-                        + url()
-                        + " within "
-                        + startupTimeout.toSeconds()
-                        + " s; last lines of "
-                        + logFile
-                        + ":\n"
-                        + logTail());
-            }
-            pause();
-        }
+        child.awaitReady(
+                System.nanoTime() + startupTimeout.toNanos(),
+                () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200,
+                "did not answer on " + url() + " within " + startupTimeout.toSeconds() + " s");
         setGlobalCompatibility("BACKWARD");
         LOG.info("Schema registry ready on {}", url());
     }
@@ -204,50 +152,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
     /** Stops the registry (SIGTERM, then SIGKILL after 10 s) and its descendants. Idempotent. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or will run; destroying twice is harmless.
-        }
-        destroyProcessTree();
-        LOG.info("Schema registry stopped");
-    }
-
-    private void destroyProcessTree() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        for (ProcessHandle handle : tree) {
-            try {
-                handle.onExit().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                handle.destroyForcibly();
-            } catch (ExecutionException | TimeoutException notExitedInTime) {
-                handle.destroyForcibly();
-            }
-        }
-    }
-
-    String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | RuntimeException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(250);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LauncherException("interrupted while waiting for the schema registry");
+        if (child.stop(false)) {
+            LOG.info("Schema registry stopped");
         }
     }
 
@@ -326,9 +232,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             } catch (IOException e) {
                 throw new LauncherException("could not create " + dir + ": " + e.getMessage(), e);
             }
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             List<String> command = new ArrayList<>(List.of(
-                    java.toString(),
                     "-Xmx" + maxHeap,
                     // A small-heap dev service: serial GC avoids per-core GC
                     // threads on small machines.
@@ -347,18 +251,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
             command.addAll(entryPoint(jar));
             LOG.info("Starting schema registry on {}:{} (log {})", Ports.LOOPBACK, httpPort, log);
-            try {
-                Process process = new ProcessBuilder(command)
-                        .directory(dir.toFile()) // anything Quarkus writes relative to
-                        // cwd stays in the data dir
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                        .start();
-                return new EmbeddedRegistry(process, httpPort, log, startupTimeout);
-            } catch (IOException e) {
-                throw new LauncherException("could not start the schema registry (" + java + "): " + e.getMessage(), e);
-            }
+            // The data dir as cwd: anything Quarkus writes relative to it stays there.
+            ChildJvm child = ChildJvm.launch("schema registry", "registry", command, dir, log, STOP_TIMEOUT);
+            return new EmbeddedRegistry(child, httpPort, startupTimeout);
         }
 
         /**
@@ -367,15 +262,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
          * the launcher's own location is unknown.
          */
         private static List<String> entryPoint(Path jar) {
-            Optional<Path> self = Optional.ofNullable(
-                            ParentWatchdog.class.getProtectionDomain().getCodeSource())
-                    .map(source -> {
-                        try {
-                            return Path.of(source.getLocation().toURI());
-                        } catch (URISyntaxException | IllegalArgumentException e) {
-                            return null;
-                        }
-                    });
+            Optional<Path> self = ChildJvm.launcherLocation();
             String mainClass;
             try (JarFile app = new JarFile(jar.toFile())) {
                 Manifest manifest = app.getManifest();
@@ -390,12 +277,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
             }
             // The app jar's manifest Class-Path (Quarkus' lib/boot) still applies when it is on
             // -cp.
-            return List.of(
-                    "-cp",
-                    self.get() + File.pathSeparator + jar,
-                    ParentWatchdog.class.getName(),
-                    String.valueOf(ProcessHandle.current().pid()),
-                    mainClass);
+            List<String> entryPoint = new ArrayList<>(List.of("-cp", self.get() + File.pathSeparator + jar));
+            entryPoint.addAll(ChildJvm.watchedMain(mainClass));
+            return entryPoint;
         }
 
         /**
@@ -411,10 +295,6 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 registry.close();
                 throw e;
             }
-        }
-
-        private static File nullDevice() {
-            return new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
         }
     }
 }

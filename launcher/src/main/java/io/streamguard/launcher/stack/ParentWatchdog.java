@@ -4,10 +4,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 
 /**
- * Entry point of the registry child JVM: {@code ParentWatchdog <parent pid> <main class> [args]}.
+ * Entry point of the stack's child JVMs (registry, Connect worker): {@code ParentWatchdog <parent pid> <main class> [args]}.
  * Exits the child (running its shutdown hooks) as soon as the launcher process is gone, then runs
  * the real main class. Shutdown hooks in the launcher cover Ctrl-C and SIGTERM; this covers SIGKILL
- * and crashes, which would otherwise leave an orphaned registry holding its port.
+ * and crashes, which would otherwise leave an orphaned child holding its port.
  *
  * <p>Runs inside the third-party JVM before anything else: JDK classes only, no logging.
  */
