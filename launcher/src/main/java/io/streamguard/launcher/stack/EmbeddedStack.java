@@ -338,6 +338,10 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedConnect connect = null;
             EmbeddedKafka kafka = null;
             try {
+                // The broker's free ports are found before the registry and PostgreSQL start forking processes:
+                // a child forked while a port is probed holds a copy of the probe's socket until it execs.
+                int brokerPort = Ports.resolve(kafkaPort, "Kafka");
+                int brokerControllerPort = Ports.resolve(controllerPort, "Kafka controller");
                 if (embedded) {
                     EmbeddedRegistry.Builder rb = EmbeddedRegistry.builder()
                             .port(registryPort)
@@ -357,8 +361,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
                 kafka = EmbeddedKafka.builder()
                         .dataDir(dir.resolve("kafka"))
-                        .port(kafkaPort)
-                        .controllerPort(controllerPort)
+                        .port(brokerPort)
+                        .controllerPort(brokerControllerPort)
                         .startupTimeout(startupTimeout)
                         .start();
                 try (Admin admin =

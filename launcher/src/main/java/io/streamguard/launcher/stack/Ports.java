@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Loopback port helpers shared by the embedded broker and registry. */
@@ -15,6 +16,9 @@ final class Ports {
     static final String LOOPBACK = "127.0.0.1";
 
     private Ports() {}
+
+    /** How long a port must stay taken to count as in use (see {@link #requireFree}). */
+    static final Duration TAKEN_FOR = Duration.ofMillis(500);
 
     /** Lowest port tried for a port 0; below it sit well-known and registered services. */
     static final int LOWEST = 10_000;
@@ -76,6 +80,18 @@ final class Ports {
      * component.
      */
     static void requireFree(int port, String what) {
+        // A free port can look taken for a moment: while another thread of this JVM forks a process (the stack
+        // starts PostgreSQL's tools beside the broker), the child holds copies of the JVM's sockets, a probe's
+        // among them, until it execs. Only a port that stays taken is in use.
+        long deadline = System.nanoTime() + TAKEN_FOR.toNanos();
+        while (!isFree(port) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (!isFree(port)) {
             throw new LauncherException(what + " port " + LOOPBACK + ":" + port + " is already in use"
                     + " (another `streamguard up` running? pick another port with the options)");
