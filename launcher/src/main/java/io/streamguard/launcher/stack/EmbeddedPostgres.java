@@ -147,6 +147,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 server.handle((pg, failed) -> pg).join(); // null if the start failed: nothing runs then
         if (running != null) {
             stop(running);
+            // zonky's pg_ctl can fail and only log it (its own shutdown hook races ours on SIGTERM, and a
+            // spawn can be refused then): whatever postmaster still runs on our data dir is stopped directly.
+            Builder.stopOrphan(dataDir);
             LOG.info("{} stopped", WHAT);
         }
     }
@@ -270,7 +273,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 return;
             }
             ProcessHandle handle = orphan.get();
-            LOG.warn("Stopping {} pid {} left running on {} by an earlier launcher", WHAT, handle.pid(), pgData);
+            LOG.warn(
+                    "Stopping {} pid {} still running on {} (left by an earlier launcher, or pg_ctl failed)",
+                    WHAT,
+                    handle.pid(),
+                    pgData);
             handle.destroy();
             try {
                 handle.onExit().get(30, TimeUnit.SECONDS);
