@@ -17,8 +17,8 @@ public record Cursor(Instant asOf, double priority, String id) {
     }
 
     public String encode() {
-        String raw = asOf.getEpochSecond() + ":" + asOf.getNano() + ":" + Double.doubleToRawLongBits(priority) + ":"
-                + id;
+        String raw =
+                asOf.getEpochSecond() + ":" + asOf.getNano() + ":" + Double.doubleToRawLongBits(priority) + ":" + id;
         return java.util.Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -26,8 +26,8 @@ public record Cursor(Instant asOf, double priority, String id) {
 
     public static Cursor decode(String token) {
         try {
-            String raw = new String(
-                    java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+            String raw =
+                    new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
             String[] parts = raw.split(":", 4);
             return new Cursor(
                     Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),

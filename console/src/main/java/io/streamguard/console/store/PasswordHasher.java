@@ -68,5 +68,4 @@ public final class PasswordHasher {
             spec.clearPassword();
         }
     }
-
 }

@@ -113,7 +113,9 @@ public final class Queues {
             String hasVerdict = hasVerdict(tables);
             StringBuilder sql = new StringBuilder("SELECT ");
             for (Queue q : Queue.values()) {
-                sql.append("count(*) FILTER (WHERE ").append(q.predicate(hasVerdict)).append("), ");
+                sql.append("count(*) FILTER (WHERE ")
+                        .append(q.predicate(hasVerdict))
+                        .append("), ");
             }
             sql.append("min(coalesce(e.labeled_at, e.event_time)) FILTER (WHERE ")
                     .append(Queue.PENDING.predicate(hasVerdict))
@@ -268,9 +270,8 @@ public final class Queues {
             }
         }
         String triggered = rs.getString("triggered_labels");
-        List<String> labels = triggered == null || triggered.isEmpty()
-                ? List.of()
-                : Arrays.asList(triggered.split(","));
+        List<String> labels =
+                triggered == null || triggered.isEmpty() ? List.of() : Arrays.asList(triggered.split(","));
         return new QueueItem(
                 rs.getString("id"),
                 rs.getString("text"),

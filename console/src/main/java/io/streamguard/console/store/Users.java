@@ -26,8 +26,8 @@ public final class Users {
             throw new ConsoleException("a user needs a password");
         }
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO console_users (name, password_hash, role) VALUES (?, ?, ?)")) {
+                PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO console_users (name, password_hash, role) VALUES (?, ?, ?)")) {
             ps.setString(1, name);
             ps.setString(2, PasswordHasher.hash(password));
             ps.setString(3, role.sql());

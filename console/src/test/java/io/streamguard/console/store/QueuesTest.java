@@ -125,7 +125,8 @@ class QueuesTest {
 
     @Test
     void anUnknownLabelIsRefusedAndANewLabelColumnIsDiscovered() throws Exception {
-        assertThatThrownBy(() -> queues.page(pending().label("x\"; DROP TABLE console_users; --").build()))
+        assertThatThrownBy(() -> queues.page(
+                        pending().label("x\"; DROP TABLE console_users; --").build()))
                 .isInstanceOf(UnknownLabelException.class);
         assertThat(queues.labels()).containsExactly("hate", "offensive", "spam");
 
