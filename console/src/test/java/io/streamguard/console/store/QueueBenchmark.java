@@ -1,0 +1,22 @@
+package io.streamguard.console.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link QueueBench} over 100,000 pending rows on a fresh embedded PostgreSQL; tagged "bench", so out of
+ * the default suite: {@code mvn -pl console verify -Dconsole.excludedGroups=none -Dtest=QueueBenchmark}.
+ */
+@Tag("bench")
+class QueueBenchmark {
+    @Test
+    void pendingQueueOver100kRows() throws Exception {
+        try (TestDatabase pg = TestDatabase.start()) {
+            pg.reset(true);
+            var timings = QueueBench.run(pg.db, 100_000, 50, 50_000, System.out);
+            assertThat(timings).hasSize(2);
+        }
+    }
+}
