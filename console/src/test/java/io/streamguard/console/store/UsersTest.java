@@ -77,6 +77,22 @@ class UsersTest {
         assertThat(PasswordHasher.verify("x".toCharArray(), cheap)).isFalse();
     }
 
+    @Test
+    void theAuditKeepsAnEventsHistoryInOrderAndRefusesDetailThatIsNotJson() {
+        Audit audit = new Audit(pg.db);
+        long first = audit.append("alice", "claim", "e1", "{\"ttl_s\": 600}");
+        long second = audit.append("alice", "verdict", "e1", "{\"offensive\": true}");
+        audit.append("admin", "user.add", null, "{\"name\": \"bob\"}");
+
+        assertThat(audit.forEvent("e1"))
+                .extracting(Audit.Entry::id, Audit.Entry::action, Audit.Entry::detail)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(first, "claim", "{\"ttl_s\": 600}"),
+                        org.assertj.core.groups.Tuple.tuple(second, "verdict", "{\"offensive\": true}"));
+        assertThatThrownBy(() -> audit.append("alice", "note", "e1", "not json"))
+                .isInstanceOf(ConsoleException.class);
+    }
+
     private String storedHash(String name) throws Exception {
         try (Connection c = pg.db.getConnection();
                 Statement s = c.createStatement();
