@@ -19,6 +19,9 @@ public final class Audit {
     public record Entry(
             long id, OffsetDateTime at, String actor, String action, Optional<String> eventId, String detail) {}
 
+    /** The action of a verdict the console sent; {@link Queues} counts such an item as decided. */
+    public static final String VERDICT = "verdict";
+
     private final DataSource db;
 
     public Audit(DataSource db) {

@@ -1,0 +1,1 @@
+// keyboard shortcuts: added below
