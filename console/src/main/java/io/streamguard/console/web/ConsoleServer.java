@@ -40,6 +40,8 @@ import javax.sql.DataSource;
  * with 403.
  */
 public final class ConsoleServer implements AutoCloseable {
+    private static final int AUDIT_PAGE = 200;
+
     private final ConsoleConfig config;
     private final Users users;
     private final Queues queues;
@@ -92,6 +94,7 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.routes.get("/next", this::next);
             cfg.routes.get("/item/{id}", this::item);
             cfg.routes.post("/item/{id}/verdict", this::verdict);
+            cfg.routes.get("/audit", this::auditLog);
             cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                     .html(Html.page("Bad request", "", "<p class=\"error\">" + Html.esc(e.getMessage()) + "</p>")));
         });
@@ -350,6 +353,33 @@ public final class ConsoleServer implements AutoCloseable {
         audit.append(user, Audit.VERDICT, id, auditDetail(action, labels, note));
         claims.release(id, user);
         ctx.redirect("/next");
+    }
+
+    /** The newest audit entries; admins only. */
+    private void auditLog(Context ctx) {
+        Sessions.Session session = session(ctx);
+        if (session.role().orElseThrow() != Role.ADMIN) {
+            throw new ForbiddenResponse("the audit log is for admins");
+        }
+        StringBuilder body = new StringBuilder("<h1>Audit log</h1><table class=\"audit\"><thead><tr><th>at</th>"
+                + "<th>who</th><th>action</th><th>item</th><th>detail</th></tr></thead><tbody>");
+        for (Audit.Entry e : audit.recent(AUDIT_PAGE)) {
+            body.append("<tr><td>")
+                    .append(Html.esc(e.at()))
+                    .append("</td><td>")
+                    .append(Html.esc(e.actor()))
+                    .append("</td><td>")
+                    .append(Html.esc(e.action()))
+                    .append("</td><td>")
+                    .append(e.eventId()
+                            .map(id -> "<a href=\"/item/" + Html.esc(Html.url(id)) + "\">" + Html.esc(id) + "</a>")
+                            .orElse(""))
+                    .append("</td><td>")
+                    .append(Html.esc(e.detail()))
+                    .append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+        ctx.html(Html.page("Audit log", header(session, queues.counts()), body.toString()));
     }
 
     private static String auditDetail(String action, Map<String, Boolean> labels, Optional<String> note) {

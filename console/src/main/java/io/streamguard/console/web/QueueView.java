@@ -49,7 +49,8 @@ final class QueueView {
     static String header(String user, String role, String csrf, QueueCounts counts) {
         return "<header><strong>StreamGuard console</strong>"
                 + "<span id=\"counts\" hx-get=\"/counts\" hx-trigger=\"every 5s\" hx-swap=\"innerHTML\">"
-                + counts(counts) + "</span><span style=\"margin-left:auto\">" + esc(user) + " (" + esc(role)
+                + counts(counts) + "</span>" + (role.equals("admin") ? "<a href=\"/audit\">audit log</a>" : "")
+                + "<span style=\"margin-left:auto\">" + esc(user) + " (" + esc(role)
                 + ")</span><form method=\"post\" action=\"/logout\" style=\"margin:0\">" + Html.csrfField(csrf)
                 + "<button type=\"submit\">Sign out</button></form></header>";
     }

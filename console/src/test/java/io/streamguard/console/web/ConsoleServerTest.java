@@ -302,9 +302,42 @@ class ConsoleServerTest {
     }
 
     @Test
+    void aVerdictOnAnItemAnotherModeratorHoldsIsRefused() throws Exception {
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        alice.get("/item/high");
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        bob.get("/queue");
+        HttpResponse<String> refused =
+                bob.post("/item/high/verdict", Map.of("csrf", bob.lastCsrf, "action", "approve"));
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("claimed by <strong>alice</strong>");
+        assertThat(sink.verdicts()).isEmpty();
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'verdict'"))
+                .isZero();
+    }
+
+    @Test
+    void onlyAdminsSeeTheAuditLog() throws Exception {
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        assertThat(alice.get("/audit").statusCode()).isEqualTo(403);
+        assertThat(alice.get("/queue").body()).doesNotContain("href=\"/audit\"");
+
+        Browser admin = new Browser();
+        admin.signIn("admin", "admin-pw");
+        HttpResponse<String> log = admin.get("/audit");
+        assertThat(log.statusCode()).isEqualTo(200);
+        assertThat(log.body()).contains("<td>alice</td><td>sign-in</td>").contains("<td>admin</td><td>sign-in</td>");
+    }
+
+    @Test
     void htmxAndTheKeyboardScriptAreServedWithoutSignIn() throws Exception {
         Browser anyone = new Browser();
         assertThat(anyone.get(Html.HTMX).statusCode()).isEqualTo(200);
-        assertThat(anyone.get("/static/console.js").statusCode()).isEqualTo(200);
+        HttpResponse<String> keys = anyone.get("/static/console.js");
+        assertThat(keys.statusCode()).isEqualTo(200);
+        assertThat(keys.body()).contains("keydown").contains("button[value=approve]");
     }
 }
