@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -50,11 +52,18 @@ public final class ConsoleServer implements AutoCloseable {
     private final Audit audit;
     private final Thresholds thresholds;
     private final VerdictSink sink;
+    private final Explainer explainer;
     private final Clock clock;
     private final Sessions sessions;
     private Javalin app;
 
-    public ConsoleServer(ConsoleConfig config, DataSource db, Thresholds thresholds, VerdictSink sink, Clock clock) {
+    public ConsoleServer(
+            ConsoleConfig config,
+            DataSource db,
+            Thresholds thresholds,
+            VerdictSink sink,
+            Explainer explainer,
+            Clock clock) {
         this.config = config;
         this.users = new Users(db);
         this.queues = new Queues(db, clock);
@@ -63,12 +72,13 @@ public final class ConsoleServer implements AutoCloseable {
         this.audit = new Audit(db);
         this.thresholds = thresholds;
         this.sink = sink;
+        this.explainer = explainer;
         this.clock = clock;
         this.sessions = new Sessions(config.sessionTtl(), clock);
     }
 
     public ConsoleServer(ConsoleConfig config, DataSource db, Thresholds thresholds, VerdictSink sink) {
-        this(config, db, thresholds, sink, Clock.systemUTC());
+        this(config, db, thresholds, sink, Explainer.none(), Clock.systemUTC());
     }
 
     /** Starts serving; returns this. The console's tables must be installed (ConsoleSchema). */
@@ -83,6 +93,7 @@ public final class ConsoleServer implements AutoCloseable {
                 s.directory = "/io/streamguard/console/web/static";
                 s.location = Location.CLASSPATH;
             });
+            cfg.routes.before(ConsoleServer::securityHeaders);
             cfg.routes.before(this::authenticate);
             cfg.routes.get("/login", this::loginForm);
             cfg.routes.post("/login", this::login);
@@ -119,6 +130,13 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     // ---- sessions, sign-in, CSRF
+
+    /** No framing (clickjacking), no MIME sniffing, no referrer leaving the console with item ids. */
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
+    }
 
     private void authenticate(Context ctx) {
         if (ctx.path().startsWith("/static/") || ctx.path().startsWith("/webjars/")) {
@@ -313,8 +331,21 @@ public final class ConsoleServer implements AutoCloseable {
         }
         String body;
         if (claims.claim(id, user, config.claimTtl())) {
-            body = ItemView.body(
-                    event.get(), thresholds.current(), events.verdicts(id), audit.forEvent(id), session.csrf());
+            Events.Event e = event.get();
+            Map<String, Thresholds.Label> current = thresholds.current();
+            Set<String> flagged = new TreeSet<>();
+            for (String label : ItemView.labels(e, current)) {
+                if (ItemView.flagged(e, label, current)) {
+                    flagged.add(label);
+                }
+            }
+            String why = flagged.isEmpty() || e.text() == null
+                    ? ""
+                    : explainer
+                            .explain(e.text(), e.modelVersion())
+                            .map(x -> WhyView.render(e.text(), x, flagged))
+                            .orElse("");
+            body = ItemView.body(e, current, events.verdicts(id), audit.forEvent(id), session.csrf(), why);
         } else {
             ctx.status(HttpStatus.CONFLICT);
             body = ItemView.claimedByOther(id, claims.holder(id).orElse("another moderator"));

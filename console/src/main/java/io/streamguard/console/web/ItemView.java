@@ -35,19 +35,22 @@ final class ItemView {
                 + " · <a href=\"/queue\">back to the queue</a></p>";
     }
 
+    /** The item page's body; {@code whyHtml} is the rendered explanation ({@link WhyView}), or "". */
     static String body(
             Events.Event e,
             Map<String, Thresholds.Label> thresholds,
             List<Events.Verdict> verdicts,
             List<Audit.Entry> audit,
-            String csrf) {
+            String csrf,
+            String whyHtml) {
         StringBuilder s = new StringBuilder("<article class=\"item\" data-event-id=\"")
                 .append(esc(e.id()))
                 .append("\"><p><a href=\"/queue\">&larr; queue</a></p><h1>Item ")
                 .append(esc(e.id()))
                 .append("</h1><blockquote class=\"text\">")
                 .append(esc(e.text()))
-                .append("</blockquote>");
+                .append("</blockquote>")
+                .append(whyHtml);
         s.append("<p>model decision <strong>")
                 .append(esc(e.decision()))
                 .append("</strong>; sentiment ")

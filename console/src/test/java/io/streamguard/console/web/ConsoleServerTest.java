@@ -333,6 +333,54 @@ class ConsoleServerTest {
     }
 
     @Test
+    void textFromTheDatabaseIsEscapedAndPagesRefuseFraming() throws Exception {
+        pg.execute("UPDATE moderation_events SET text = '<script>alert(1)</script>' WHERE id = 'high'");
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        HttpResponse<String> queue = alice.get("/queue");
+        assertThat(queue.body()).doesNotContain("<script>alert").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(alice.get("/item/high").body()).doesNotContain("<script>alert");
+        assertThat(queue.headers().firstValue("X-Frame-Options")).contains("DENY");
+    }
+
+    @Test
+    void anOpenItemShowsTheWordsThatDroveItsFlaggedLabels() throws Exception {
+        server.close();
+        List<String> asked = new ArrayList<>();
+        Explainer explainer = (text, modelVersion) -> {
+            asked.add(modelVersion);
+            // "text of high": "high" drove offensive, "text" held it down
+            return Optional.of(new Explainer.Explanation(
+                    Map.of(
+                            "offensive",
+                            List.of(new Explainer.Span(0, 4, -0.1), new Explainer.Span(8, 12, 0.4)),
+                            "hate",
+                            List.of(new Explainer.Span(5, 7, 0.3))),
+                    4,
+                    java.time.Duration.ofMillis(12)));
+        };
+        server = new ConsoleServer(
+                        ConsoleConfig.local(0),
+                        pg.db,
+                        Thresholds.fixed(THRESHOLDS),
+                        sink,
+                        explainer,
+                        java.time.Clock.systemUTC())
+                .start();
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        String item = alice.get("/item/high").body();
+        assertThat(asked).containsExactly("v1");
+        assertThat(item)
+                .contains(
+                        "<p data-why-label=\"offensive\"><strong>offensive</strong>: text of <mark data-weight=\"0.400\"")
+                .contains(">high</mark></p>")
+                .contains("computed from 4 texts in 12 ms")
+                // hate is below its review threshold here: not flagged, not explained
+                .doesNotContain("data-why-label=\"hate\"");
+    }
+
+    @Test
     void htmxAndTheKeyboardScriptAreServedWithoutSignIn() throws Exception {
         Browser anyone = new Browser();
         assertThat(anyone.get(Html.HTMX).statusCode()).isEqualTo(200);
