@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,32 +54,74 @@ public final class ConsoleServer implements AutoCloseable {
     private final Thresholds thresholds;
     private final VerdictSink sink;
     private final Explainer explainer;
+    private final LiveModel liveModel;
     private final Clock clock;
     private final Sessions sessions;
     private Javalin app;
 
-    public ConsoleServer(
-            ConsoleConfig config,
-            DataSource db,
-            Thresholds thresholds,
-            VerdictSink sink,
-            Explainer explainer,
-            Clock clock) {
-        this.config = config;
-        this.users = new Users(db);
-        this.queues = new Queues(db, clock);
-        this.claims = new Claims(db, queues);
-        this.events = new Events(db);
-        this.audit = new Audit(db);
-        this.thresholds = thresholds;
-        this.sink = sink;
-        this.explainer = explainer;
-        this.clock = clock;
+    private ConsoleServer(Builder b) {
+        this.config = b.config;
+        this.users = new Users(b.db);
+        this.queues = new Queues(b.db, b.clock);
+        this.claims = new Claims(b.db, queues);
+        this.events = new Events(b.db);
+        this.audit = new Audit(b.db);
+        this.thresholds = b.thresholds;
+        this.sink = Objects.requireNonNull(b.sink, "a verdict sink");
+        this.explainer = b.explainer;
+        this.liveModel = b.liveModel;
+        this.clock = b.clock;
         this.sessions = new Sessions(config.sessionTtl(), clock);
     }
 
-    public ConsoleServer(ConsoleConfig config, DataSource db, Thresholds thresholds, VerdictSink sink) {
-        this(config, db, thresholds, sink, Explainer.none(), Clock.systemUTC());
+    /** A server on {@code db} (console tables installed); {@link Builder#verdicts} must be given. */
+    public static Builder builder(ConsoleConfig config, DataSource db) {
+        return new Builder(config, db);
+    }
+
+    /** What the console is wired to; all but the verdict sink have a default for a console alone. */
+    public static final class Builder {
+        private final ConsoleConfig config;
+        private final DataSource db;
+        private Thresholds thresholds = Thresholds.fixed(Map.of());
+        private VerdictSink sink;
+        private Explainer explainer = Explainer.none();
+        private LiveModel liveModel = LiveModel.unknown();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ConsoleConfig config, DataSource db) {
+            this.config = Objects.requireNonNull(config, "config");
+            this.db = Objects.requireNonNull(db, "db");
+        }
+
+        public Builder thresholds(Thresholds value) {
+            this.thresholds = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder verdicts(VerdictSink value) {
+            this.sink = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder explainer(Explainer value) {
+            this.explainer = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder liveModel(LiveModel value) {
+            this.liveModel = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public ConsoleServer build() {
+            return new ConsoleServer(this);
+        }
     }
 
     /** Starts serving; returns this. The console's tables must be installed (ConsoleSchema). */
@@ -221,12 +264,12 @@ public final class ConsoleServer implements AutoCloseable {
         ctx.html(Html.page(
                 QueueView.name(filters.queue()),
                 header(session, counts),
-                QueueView.body(filters, counts, queues.labels(), page, after.isEmpty())));
+                QueueView.body(filters, counts, queues.labels(), page, after.isEmpty(), liveModel.version())));
     }
 
     private void queueRows(Context ctx) {
         QueueView.Filters filters = filters(ctx);
-        ctx.html(QueueView.rows(filters, queues.page(query(filters, Optional.empty())), true));
+        ctx.html(QueueView.rows(filters, queues.page(query(filters, Optional.empty())), true, liveModel.version()));
     }
 
     private String header(Sessions.Session session, QueueCounts counts) {
@@ -234,7 +277,8 @@ public final class ConsoleServer implements AutoCloseable {
                 session.user().orElseThrow(),
                 session.role().orElseThrow().name().toLowerCase(Locale.ROOT),
                 session.csrf(),
-                counts);
+                counts,
+                liveModel.version());
     }
 
     private static QueueView.Filters filters(Context ctx) {
@@ -345,7 +389,8 @@ public final class ConsoleServer implements AutoCloseable {
                             .explain(e.text(), e.modelVersion())
                             .map(x -> WhyView.render(e.text(), x, flagged))
                             .orElse("");
-            body = ItemView.body(e, current, events.verdicts(id), audit.forEvent(id), session.csrf(), why);
+            body = ItemView.body(
+                    e, current, events.verdicts(id), audit.forEvent(id), session.csrf(), why, liveModel.version());
         } else {
             ctx.status(HttpStatus.CONFLICT);
             body = ItemView.claimedByOther(id, claims.holder(id).orElse("another moderator"));

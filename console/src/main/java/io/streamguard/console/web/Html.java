@@ -57,7 +57,7 @@ final class Html {
                 header a,header button{color:#eee}
                 main{padding:1em}
                 table{border-collapse:collapse;width:100%%}td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left}
-                tr.selected{background:#ffd}
+                tr.selected{background:#ffd}tr.stale td{color:#777}.older{color:#a60}
                 .bar{position:relative;background:#eee;width:20em;height:1em;display:inline-block}
                 .bar .score{background:#48a;height:100%%}
                 .bar .review,.bar .block{position:absolute;top:-2px;width:2px;height:calc(100%% + 4px)}

@@ -8,6 +8,7 @@ import io.streamguard.console.store.Events;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,7 +43,8 @@ final class ItemView {
             List<Events.Verdict> verdicts,
             List<Audit.Entry> audit,
             String csrf,
-            String whyHtml) {
+            String whyHtml,
+            Optional<String> liveModel) {
         StringBuilder s = new StringBuilder("<article class=\"item\" data-event-id=\"")
                 .append(esc(e.id()))
                 .append("\"><p><a href=\"/queue\">&larr; queue</a></p><h1>Item ")
@@ -61,6 +63,10 @@ final class ItemView {
                 .append("</p>");
         s.append("<dl><dt>model</dt><dd>")
                 .append(esc(e.modelVersion()))
+                .append(
+                        QueueView.stale(e.modelVersion(), liveModel)
+                                ? " <em class=\"older\">(older than the live " + esc(liveModel.get()) + ")</em>"
+                                : "")
                 .append("</dd><dt>policy</dt><dd>")
                 .append(esc(e.policyVersion()))
                 .append("</dd><dt>worker</dt><dd>")

@@ -46,10 +46,11 @@ final class QueueView {
     private QueueView() {}
 
     /** The header: who is signed in, every queue's count, the age of the oldest pending item, sign-out. */
-    static String header(String user, String role, String csrf, QueueCounts counts) {
+    static String header(String user, String role, String csrf, QueueCounts counts, Optional<String> liveModel) {
         return "<header><strong>StreamGuard console</strong>"
                 + "<span id=\"counts\" hx-get=\"/counts\" hx-trigger=\"every 5s\" hx-swap=\"innerHTML\">"
-                + counts(counts) + "</span>" + (role.equals("admin") ? "<a href=\"/audit\">audit log</a>" : "")
+                + counts(counts) + "</span><span id=\"live-model\">model " + esc(liveModel.orElse("unknown"))
+                + "</span>" + (role.equals("admin") ? "<a href=\"/audit\">audit log</a>" : "")
                 + "<span style=\"margin-left:auto\">" + esc(user) + " (" + esc(role)
                 + ")</span><form method=\"post\" action=\"/logout\" style=\"margin:0\">" + Html.csrfField(csrf)
                 + "<button type=\"submit\">Sign out</button></form></header>";
@@ -73,7 +74,8 @@ final class QueueView {
         return s.toString();
     }
 
-    static String body(Filters f, QueueCounts counts, List<String> labels, QueuePage page, boolean live) {
+    static String body(
+            Filters f, QueueCounts counts, List<String> labels, QueuePage page, boolean live, Optional<String> model) {
         StringBuilder s = new StringBuilder("<nav class=\"tabs\">");
         for (Queue q : Queue.values()) {
             s.append("<a href=\"/queue?")
@@ -90,7 +92,7 @@ final class QueueView {
         s.append(filterForm(f, labels));
         s.append("<table><thead><tr><th>priority</th><th>text</th><th>decision</th><th>labels</th>"
                 + "<th>model</th><th>language</th><th>source</th><th>age</th></tr></thead>");
-        s.append(rows(f, page, live));
+        s.append(rows(f, page, live, model));
         s.append("</table>");
         page.next().ifPresent(c -> s.append("<p><a id=\"next-page\" href=\"/queue?")
                 .append(esc(f.query(f.queue()) + "&after=" + url(c.encode())))
@@ -100,7 +102,7 @@ final class QueueView {
     }
 
     /** The rows; the first page refreshes itself so new items appear without a reload. */
-    static String rows(Filters f, QueuePage page, boolean live) {
+    static String rows(Filters f, QueuePage page, boolean live, Optional<String> model) {
         StringBuilder s = new StringBuilder("<tbody id=\"rows\"");
         if (live) {
             s.append(" hx-get=\"/queue/rows?")
@@ -116,7 +118,10 @@ final class QueueView {
             if (text.length() > 140) {
                 text = text.substring(0, 140) + "…";
             }
-            s.append("<tr class=\"item\" data-event-id=\"")
+            boolean stale = stale(item.modelVersion(), model);
+            s.append("<tr class=\"item")
+                    .append(stale ? " stale" : "")
+                    .append("\" data-event-id=\"")
                     .append(esc(item.id()))
                     .append("\"><td>")
                     .append(String.format(Locale.ROOT, "%.2f", item.priority()))
@@ -130,6 +135,7 @@ final class QueueView {
                     .append(esc(String.join(", ", item.triggeredLabels())))
                     .append("</td><td>")
                     .append(esc(item.modelVersion()))
+                    .append(stale ? " <em class=\"older\">(older model)</em>" : "")
                     .append("</td><td>")
                     .append(esc(item.language()))
                     .append("</td><td>")
@@ -176,6 +182,11 @@ final class QueueView {
 
     private static String option(String value, String selected) {
         return "<option" + (value.equals(selected) ? " selected" : "") + ">" + esc(value) + "</option>";
+    }
+
+    /** Whether an item was scored by another model than the live one (never while that is unknown). */
+    static boolean stale(String itemModel, Optional<String> liveModel) {
+        return liveModel.isPresent() && !liveModel.get().equals(itemModel);
     }
 
     static String name(Queue q) {

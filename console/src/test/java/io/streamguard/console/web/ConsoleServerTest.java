@@ -67,7 +67,13 @@ class ConsoleServerTest {
                 review("mid", Map.of("offensive", 0.7), now).triggered("offensive"),
                 review("blocked", Map.of("offensive", 0.99), now).decision("BLOCK"));
         sink = new InMemoryVerdictSink();
-        server = new ConsoleServer(ConsoleConfig.local(0), pg.db, Thresholds.fixed(THRESHOLDS), sink).start();
+        server = server(ConsoleConfig.local(0)).build().start();
+    }
+
+    ConsoleServer.Builder server(ConsoleConfig config) {
+        return ConsoleServer.builder(config, pg.db)
+                .thresholds(Thresholds.fixed(THRESHOLDS))
+                .verdicts(sink);
     }
 
     @AfterEach
@@ -209,12 +215,9 @@ class ConsoleServerTest {
     @Test
     void theNextPageLinkContinuesWhereThePageEnded() throws Exception {
         server.close();
-        server = new ConsoleServer(
-                        new ConsoleConfig(
-                                "127.0.0.1", 0, ConsoleConfig.DEFAULT_CLAIM_TTL, 2, ConsoleConfig.DEFAULT_SESSION_TTL),
-                        pg.db,
-                        Thresholds.fixed(THRESHOLDS),
-                        sink)
+        server = server(new ConsoleConfig(
+                        "127.0.0.1", 0, ConsoleConfig.DEFAULT_CLAIM_TTL, 2, ConsoleConfig.DEFAULT_SESSION_TTL))
+                .build()
                 .start();
         Browser alice = new Browser();
         alice.signIn("alice", "alice-pw");
@@ -359,14 +362,7 @@ class ConsoleServerTest {
                     4,
                     java.time.Duration.ofMillis(12)));
         };
-        server = new ConsoleServer(
-                        ConsoleConfig.local(0),
-                        pg.db,
-                        Thresholds.fixed(THRESHOLDS),
-                        sink,
-                        explainer,
-                        java.time.Clock.systemUTC())
-                .start();
+        server = server(ConsoleConfig.local(0)).explainer(explainer).build().start();
         Browser alice = new Browser();
         alice.signIn("alice", "alice-pw");
         String item = alice.get("/item/high").body();
@@ -378,6 +374,25 @@ class ConsoleServerTest {
                 .contains("computed from 4 texts in 12 ms")
                 // hate is below its review threshold here: not flagged, not explained
                 .doesNotContain("data-why-label=\"hate\"");
+    }
+
+    @Test
+    void theHeaderShowsTheLiveModelAndItemsScoredByAnOlderOneAreMarked() throws Exception {
+        pg.execute("UPDATE moderation_events SET model_version = 'v2' WHERE id = 'mid'");
+        server.close();
+        server = server(ConsoleConfig.local(0))
+                .liveModel(() -> Optional.of("v2"))
+                .build()
+                .start();
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        String queue = alice.get("/queue").body();
+        assertThat(queue).contains("<span id=\"live-model\">model v2</span>");
+        assertThat(queue)
+                .contains("<tr class=\"item stale\" data-event-id=\"high\"")
+                .contains("<tr class=\"item\" data-event-id=\"mid\"");
+        assertThat(alice.get("/item/high").body()).contains("(older than the live v2)");
+        assertThat(alice.get("/item/mid").body()).doesNotContain("older than the live");
     }
 
     @Test
