@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -149,6 +150,7 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.routes.get("/item/{id}", this::item);
             cfg.routes.post("/item/{id}/verdict", this::verdict);
             cfg.routes.get("/audit", this::auditLog);
+            cfg.routes.post("/bulk", this::bulk);
             cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                     .html(Html.page("Bad request", "", "<p class=\"error\">" + Html.esc(e.getMessage()) + "</p>")));
         });
@@ -264,7 +266,15 @@ public final class ConsoleServer implements AutoCloseable {
         ctx.html(Html.page(
                 QueueView.name(filters.queue()),
                 header(session, counts),
-                QueueView.body(filters, counts, queues.labels(), page, after.isEmpty(), liveModel.version())));
+                QueueView.body(
+                        filters,
+                        counts,
+                        queues.labels(),
+                        page,
+                        after.isEmpty(),
+                        liveModel.version(),
+                        session.csrf(),
+                        notice(ctx))));
     }
 
     private void queueRows(Context ctx) {
@@ -411,8 +421,53 @@ public final class ConsoleServer implements AutoCloseable {
                             ItemView.claimedByOther(id, claims.holder(id).orElse("another moderator"))));
             return;
         }
-        Map<String, Thresholds.Label> current = thresholds.current();
         String action = Optional.ofNullable(ctx.formParam("action")).orElse("submit");
+        decide(user, event, action, label -> "true".equals(ctx.formParam("label_" + label)), ctx.formParam("note"));
+        ctx.redirect("/next");
+    }
+
+    /**
+     * One verdict on many items from the queue's selection, approve or remove: each item is claimed and
+     * decided as if opened; items another moderator holds are skipped and counted.
+     */
+    private void bulk(Context ctx) {
+        String user = session(ctx).user().orElseThrow();
+        String action = Optional.ofNullable(ctx.formParam("action")).orElse("");
+        if (!action.equals("approve") && !action.equals("remove")) {
+            throw new BadRequest("a bulk verdict is approve or remove: " + action);
+        }
+        int decided = 0;
+        int skipped = 0;
+        for (String id : ctx.formParams("id")) {
+            Optional<Events.Event> event = events.find(id);
+            if (event.isEmpty() || !claims.claim(id, user, config.claimTtl())) {
+                skipped++;
+                continue;
+            }
+            decide(user, event.get(), action, label -> false, null);
+            decided++;
+        }
+        ctx.redirect("/queue?decided=" + decided + "&skipped=" + skipped);
+    }
+
+    private static Optional<String> notice(Context ctx) {
+        String decided = ctx.queryParam("decided");
+        if (decided == null || !decided.matches("\\d{1,6}")) {
+            return Optional.empty();
+        }
+        String skipped = Optional.ofNullable(ctx.queryParam("skipped"))
+                .filter(v -> v.matches("\\d{1,6}"))
+                .orElse("0");
+        return Optional.of("Decided " + decided + " item(s); skipped " + skipped + " held by others or gone.");
+    }
+
+    /**
+     * Sends a verdict on an item this moderator has claimed, audits it and releases the claim. {@code
+     * action}: approve (no label applies), remove (the flagged labels apply) or submit ({@code
+     * submitted} says per label).
+     */
+    private void decide(String user, Events.Event event, String action, Predicate<String> submitted, String noteText) {
+        Map<String, Thresholds.Label> current = thresholds.current();
         Map<String, Boolean> labels = new TreeMap<>();
         for (String label : ItemView.labels(event, current)) {
             labels.put(
@@ -420,15 +475,14 @@ public final class ConsoleServer implements AutoCloseable {
                     switch (action) {
                         case "approve" -> false;
                         case "remove" -> ItemView.flagged(event, label, current);
-                        case "submit" -> "true".equals(ctx.formParam("label_" + label));
+                        case "submit" -> submitted.test(label);
                         default -> throw new BadRequest("unknown action: " + action);
                     });
         }
-        Optional<String> note = QueueView.blankToEmpty(ctx.formParam("note"));
-        sink.send(new VerdictSink.Verdict(id, user, clock.instant(), labels, event.text(), note));
-        audit.append(user, Audit.VERDICT, id, auditDetail(action, labels, note));
-        claims.release(id, user);
-        ctx.redirect("/next");
+        Optional<String> note = QueueView.blankToEmpty(noteText);
+        sink.send(new VerdictSink.Verdict(event.id(), user, clock.instant(), labels, event.text(), note));
+        audit.append(user, Audit.VERDICT, event.id(), auditDetail(action, labels, note));
+        claims.release(event.id(), user);
     }
 
     /** The newest audit entries; admins only. */

@@ -75,7 +75,14 @@ final class QueueView {
     }
 
     static String body(
-            Filters f, QueueCounts counts, List<String> labels, QueuePage page, boolean live, Optional<String> model) {
+            Filters f,
+            QueueCounts counts,
+            List<String> labels,
+            QueuePage page,
+            boolean live,
+            Optional<String> model,
+            String csrf,
+            Optional<String> notice) {
         StringBuilder s = new StringBuilder("<nav class=\"tabs\">");
         for (Queue q : Queue.values()) {
             s.append("<a href=\"/queue?")
@@ -90,14 +97,21 @@ final class QueueView {
         }
         s.append("<a href=\"/next\">review next &rarr;</a></nav>");
         s.append(filterForm(f, labels));
-        s.append("<table><thead><tr><th>priority</th><th>text</th><th>decision</th><th>labels</th>"
+        notice.ifPresent(n ->
+                s.append("<p class=\"notice\" id=\"notice\">").append(esc(n)).append("</p>"));
+        s.append("<form method=\"post\" action=\"/bulk\" id=\"bulk\">")
+                .append(Html.csrfField(csrf))
+                .append("<p>Selected items (x selects): <button type=\"submit\" name=\"action\" value=\"approve\">"
+                        + "Approve all</button> <button type=\"submit\" name=\"action\" value=\"remove\">"
+                        + "Remove all</button></p>");
+        s.append("<table><thead><tr><th></th><th>priority</th><th>text</th><th>decision</th><th>labels</th>"
                 + "<th>model</th><th>language</th><th>source</th><th>age</th></tr></thead>");
         s.append(rows(f, page, live, model));
-        s.append("</table>");
+        s.append("</table></form>");
         page.next().ifPresent(c -> s.append("<p><a id=\"next-page\" href=\"/queue?")
                 .append(esc(f.query(f.queue()) + "&after=" + url(c.encode())))
                 .append("\">next page &rarr;</a></p>"));
-        s.append("<p class=\"help\">Keys: j/k move, Enter open, ? help</p>");
+        s.append("<p class=\"help\">Keys: j/k move, x select, Enter open, ? help</p>");
         return s.toString();
     }
 
@@ -111,7 +125,7 @@ final class QueueView {
         }
         s.append('>');
         if (page.items().isEmpty()) {
-            s.append("<tr><td colspan=\"8\">No items.</td></tr>");
+            s.append("<tr><td colspan=\"9\">No items.</td></tr>");
         }
         for (QueueItem item : page.items()) {
             String text = item.text() == null ? "" : item.text();
@@ -123,7 +137,9 @@ final class QueueView {
                     .append(stale ? " stale" : "")
                     .append("\" data-event-id=\"")
                     .append(esc(item.id()))
-                    .append("\"><td>")
+                    .append("\"><td><input type=\"checkbox\" name=\"id\" value=\"")
+                    .append(esc(item.id()))
+                    .append("\" aria-label=\"select\"></td><td>")
                     .append(String.format(Locale.ROOT, "%.2f", item.priority()))
                     .append("</td><td><a href=\"/item/")
                     .append(esc(url(item.id())))

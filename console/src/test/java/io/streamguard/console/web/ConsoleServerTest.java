@@ -396,6 +396,38 @@ class ConsoleServerTest {
     }
 
     @Test
+    void aBulkVerdictDecidesTheSelectedItemsAndSkipsOnesOthersHold() throws Exception {
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        bob.get("/item/low");
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        String queue = alice.get("/queue").body();
+        assertThat(queue).contains("<input type=\"checkbox\" name=\"id\" value=\"high\"");
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(server.url() + "/bulk"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", alice.cookie.orElseThrow());
+        String form = "csrf=" + URLEncoder.encode(alice.lastCsrf, StandardCharsets.UTF_8)
+                + "&action=approve&id=high&id=mid&id=low";
+        HttpResponse<String> done = alice.http.send(
+                post.POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).isEqualTo(302);
+
+        assertThat(sink.verdicts()).extracting(VerdictSink.Verdict::eventId).containsExactly("high", "mid");
+        assertThat(sink.verdicts()).allSatisfy(v -> {
+            assertThat(v.moderator()).isEqualTo("alice");
+            assertThat(v.labels()).doesNotContainValue(true);
+        });
+        String after =
+                alice.get(done.headers().firstValue("Location").orElseThrow()).body();
+        assertThat(after).contains("Decided 2 item(s); skipped 1");
+        assertThat(rows(after)).containsExactly("low");
+        assertThat(alice.post("/bulk", Map.of("csrf", alice.lastCsrf, "action", "submit"))
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void htmxAndTheKeyboardScriptAreServedWithoutSignIn() throws Exception {
         Browser anyone = new Browser();
         assertThat(anyone.get(Html.HTMX).statusCode()).isEqualTo(200);

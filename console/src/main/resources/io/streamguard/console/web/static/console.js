@@ -1,9 +1,9 @@
 // StreamGuard console keyboard shortcuts (no build step, no dependencies).
-// Queue: j/k move the selection, Enter opens it. Item: a approve, r remove, 1-9 toggle labels,
+// Queue: j/k move the selection, x selects it for a bulk verdict, Enter opens it. Item: a approve, r remove, 1-9 toggle labels,
 // Enter submit (and go to the next item), j next item, k back to the queue. Everywhere: ? help.
 (function () {
   "use strict";
-  var HELP = "Keys\n j / k  next / previous (queue rows; on an item: next item / queue)\n Enter  open the row / submit the verdict and go on\n a      approve (no label applies)\n r      remove (the flagged labels apply)\n 1-9    toggle label 1-9\n ?      this help";
+  var HELP = "Keys\n j / k  next / previous (queue rows; on an item: next item / queue)\n x      select the row for a bulk verdict\n Enter  open the row / submit the verdict and go on\n a      approve (no label applies)\n r      remove (the flagged labels apply)\n 1-9    toggle label 1-9\n ?      this help";
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("tr.item[data-event-id]")); }
   function selected() { return document.querySelector("tr.item.selected"); }
@@ -46,20 +46,29 @@
     }
     if (key === "j") { move(1); }
     else if (key === "k") { move(-1); }
+    else if (key === "x" && selected()) {
+      var box = selected().querySelector("input[type=checkbox][name=id]");
+      if (box) { box.checked = !box.checked; }
+    }
     else if (key === "Enter" && selected()) { click("tr.item.selected a"); }
     else { return; }
     e.preventDefault();
   });
 
-  // keep the selection when htmx swaps in fresh rows
+  // keep the selected row and the bulk selection when htmx swaps in fresh rows
+  var kept = {row: null, checked: {}};
   document.addEventListener("htmx:beforeSwap", function () {
     var row = selected();
-    window.__sgSelected = row ? row.getAttribute("data-event-id") : null;
+    kept.row = row ? row.getAttribute("data-event-id") : null;
+    kept.checked = {};
+    document.querySelectorAll("input[type=checkbox][name=id]:checked").forEach(function (b) { kept.checked[b.value] = true; });
   });
   document.addEventListener("htmx:afterSwap", function () {
-    var id = window.__sgSelected;
-    if (id) {
-      rows().forEach(function (r) { if (r.getAttribute("data-event-id") === id) { select(r); } });
-    }
+    rows().forEach(function (r) {
+      var id = r.getAttribute("data-event-id");
+      if (id === kept.row) { select(r); }
+      var box = r.querySelector("input[type=checkbox][name=id]");
+      if (box && kept.checked[id]) { box.checked = true; }
+    });
   });
 })();
