@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server-side sessions keyed by an unguessable cookie value, each with its own CSRF token. A visitor gets
@@ -26,6 +27,16 @@ final class Sessions {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Anyone can open the sign-in form and so create a session: anonymous ones live briefly, and expired
+     * sessions are swept every {@link #SWEEP_EVERY} creations, so the map stays bounded by the traffic of
+     * the last half hour rather than growing forever.
+     */
+    static final Duration ANONYMOUS_TTL = Duration.ofMinutes(30);
+
+    static final int SWEEP_EVERY = 256;
+
+    private final AtomicLong created = new AtomicLong();
 
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final Duration ttl;
@@ -45,7 +56,7 @@ final class Sessions {
         Session s = sessions.computeIfPresent(
                 id,
                 (k, v) -> v.expires().isAfter(now)
-                        ? new Session(v.id(), v.csrf(), v.user(), v.role(), now.plus(ttl))
+                        ? new Session(v.id(), v.csrf(), v.user(), v.role(), now.plus(life(v.user())))
                         : null);
         return Optional.ofNullable(s);
     }
@@ -65,9 +76,21 @@ final class Sessions {
     }
 
     private Session put(Optional<String> user, Optional<Role> role) {
-        Session s = new Session(token(), token(), user, role, clock.instant().plus(ttl));
+        Instant now = clock.instant();
+        if (created.incrementAndGet() % SWEEP_EVERY == 0) {
+            sessions.values().removeIf(old -> !old.expires().isAfter(now));
+        }
+        Session s = new Session(token(), token(), user, role, now.plus(life(user)));
         sessions.put(s.id(), s);
         return s;
+    }
+
+    private Duration life(Optional<String> user) {
+        return user.isPresent() || ttl.compareTo(ANONYMOUS_TTL) < 0 ? ttl : ANONYMOUS_TTL;
+    }
+
+    int size() {
+        return sessions.size();
     }
 
     private static String token() {
