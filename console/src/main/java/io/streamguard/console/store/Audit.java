@@ -19,6 +19,9 @@ public final class Audit {
     public record Entry(
             long id, OffsetDateTime at, String actor, String action, Optional<String> eventId, String detail) {}
 
+    /** The action of a verdict the console sent; {@link Queues} counts such an item as decided. */
+    public static final String VERDICT = "verdict";
+
     private final DataSource db;
 
     public Audit(DataSource db) {
@@ -43,12 +46,32 @@ public final class Audit {
         }
     }
 
+    /** The newest {@code limit} entries, newest first: the admins' audit log. */
+    public List<Entry> recent(int limit) {
+        return query(
+                "SELECT id, at, actor, action, event_id, detail::text FROM console_audit"
+                        + " ORDER BY at DESC, id DESC LIMIT ?",
+                ps -> ps.setInt(1, limit),
+                "the audit log");
+    }
+
     /** An event's history, oldest first. */
     public List<Entry> forEvent(String eventId) {
+        return query(
+                "SELECT id, at, actor, action, event_id, detail::text FROM console_audit WHERE event_id = ?"
+                        + " ORDER BY at, id",
+                ps -> ps.setString(1, eventId),
+                "the audit of " + eventId);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Entry> query(String sql, Binder binder, String what) {
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id, at, actor, action, event_id, detail::text"
-                        + " FROM console_audit WHERE event_id = ? ORDER BY at, id")) {
-            ps.setString(1, eventId);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -63,7 +86,7 @@ public final class Audit {
             }
             return entries;
         } catch (SQLException e) {
-            throw new ConsoleException("could not read the audit of " + eventId + ": " + e.getMessage(), e);
+            throw new ConsoleException("could not read " + what + ": " + e.getMessage(), e);
         }
     }
 }

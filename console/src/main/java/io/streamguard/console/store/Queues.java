@@ -170,10 +170,17 @@ public final class Queues {
         return tables;
     }
 
+    /**
+     * An item has a verdict once its row is in moderation_verdicts, or as soon as the console has sent one
+     * (its {@link Audit#VERDICT} row): the sink's row lags the send, and until it lands the item must
+     * neither stay pending nor be offered to the next moderator. Both are index lookups.
+     */
     private static String hasVerdict(EventTables tables) {
+        String sent =
+                "EXISTS (SELECT 1 FROM console_audit a WHERE a.event_id = e.id AND a.action = '" + Audit.VERDICT + "')";
         return tables.verdictsExist()
-                ? "EXISTS (SELECT 1 FROM " + EventTables.VERDICTS + " v WHERE v.event_id = e.id)"
-                : "FALSE";
+                ? "(EXISTS (SELECT 1 FROM " + EventTables.VERDICTS + " v WHERE v.event_id = e.id) OR " + sent + ")"
+                : sent;
     }
 
     private static Statement select(EventTables tables, QueueQuery q, Instant asOf, Optional<String> claimant) {

@@ -95,6 +95,22 @@ class QueuesTest {
     }
 
     @Test
+    void aVerdictTheConsoleSentCountsAsDecidedBeforeTheSinksRowArrives() throws Exception {
+        pg.insert(review("r1", Map.of("offensive", 0.6), NOW), review("r2", Map.of("offensive", 0.7), NOW));
+        new Audit(pg.db).append("alice", Audit.VERDICT, "r2", "{}");
+        new Audit(pg.db).append("alice", "sign-in", null, "{}");
+
+        assertThat(ids(pending().build())).containsExactly("r1");
+        assertThat(ids(QueueQuery.of(Queue.DECIDED).build())).containsExactly("r2");
+        assertThat(queues.counts().count(Queue.DECIDED)).isEqualTo(1);
+
+        // the sink's row lands: still decided once
+        pg.verdict("r2", "alice");
+        assertThat(ids(QueueQuery.of(Queue.DECIDED).build())).containsExactly("r2");
+        assertThat(queues.counts().count(Queue.PENDING)).isEqualTo(1);
+    }
+
+    @Test
     void eachFilterNarrowsTheQueue() throws Exception {
         pg.insert(
                 review("plain", Map.of("offensive", 0.6), ago(Duration.ofMinutes(5))),

@@ -18,8 +18,8 @@ import javax.sql.DataSource;
  * create them from connectors/config (their column set and types: text, float8 scores, timestamp
  * without time zone in UTC, bigint timings), three labels: offensive, hate, spam.
  */
-final class TestDatabase implements AutoCloseable {
-    static final List<String> LABELS = List.of("offensive", "hate", "spam");
+public final class TestDatabase implements AutoCloseable {
+    public static final List<String> LABELS = List.of("offensive", "hate", "spam");
 
     static final String EVENTS_DDL = "CREATE TABLE moderation_events (id text PRIMARY KEY, text text, decision text,"
             + " score_offensive float8, score_hate float8, score_spam float8, sentiment_label text,"
@@ -32,19 +32,19 @@ final class TestDatabase implements AutoCloseable {
             + " text text, note text, PRIMARY KEY (event_id, moderator))";
 
     private final EmbeddedPostgres pg;
-    final DataSource db;
+    public final DataSource db;
 
     private TestDatabase(EmbeddedPostgres pg) {
         this.pg = pg;
         this.db = pg.getPostgresDatabase();
     }
 
-    static TestDatabase start() throws IOException {
+    public static TestDatabase start() throws IOException {
         return new TestDatabase(EmbeddedPostgres.builder().start());
     }
 
     /** Drops everything, then creates the connector tables (if asked) and the console's. */
-    void reset(boolean connectorTables) throws SQLException {
+    public void reset(boolean connectorTables) throws SQLException {
         execute("DROP TABLE IF EXISTS moderation_events, moderation_verdicts, console_users, console_claims,"
                 + " console_audit");
         if (connectorTables) {
@@ -58,14 +58,14 @@ final class TestDatabase implements AutoCloseable {
         execute(VERDICTS_DDL);
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement();
                 var rs = s.executeQuery(sql)) {
@@ -75,7 +75,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** A row as the events sink writes it. */
-    record Event(
+    public record Event(
             String id,
             String decision,
             Map<String, Double> scores,
@@ -84,32 +84,32 @@ final class TestDatabase implements AutoCloseable {
             String language,
             String source,
             Instant labeledAt) {
-        static Event review(String id, Map<String, Double> scores, Instant labeledAt) {
+        public static Event review(String id, Map<String, Double> scores, Instant labeledAt) {
             return new Event(id, "REVIEW", scores, "", "v1", "en", "comments", labeledAt);
         }
 
-        Event decision(String value) {
+        public Event decision(String value) {
             return new Event(id, value, scores, triggered, modelVersion, language, source, labeledAt);
         }
 
-        Event triggered(String value) {
+        public Event triggered(String value) {
             return new Event(id, decision, scores, value, modelVersion, language, source, labeledAt);
         }
 
-        Event modelVersion(String value) {
+        public Event modelVersion(String value) {
             return new Event(id, decision, scores, triggered, value, language, source, labeledAt);
         }
 
-        Event language(String value) {
+        public Event language(String value) {
             return new Event(id, decision, scores, triggered, modelVersion, value, source, labeledAt);
         }
 
-        Event source(String value) {
+        public Event source(String value) {
             return new Event(id, decision, scores, triggered, modelVersion, language, value, labeledAt);
         }
     }
 
-    void insert(Event... events) throws SQLException {
+    public void insert(Event... events) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO moderation_events (id, text, decision,"
                         + " score_offensive, score_hate, score_spam, triggered_labels, model_version, policy_version,"
@@ -135,7 +135,7 @@ final class TestDatabase implements AutoCloseable {
         }
     }
 
-    void verdict(String eventId, String moderator) throws SQLException {
+    public void verdict(String eventId, String moderator) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO moderation_verdicts (event_id, moderator,"
                         + " judged_at, verdict_offensive) VALUES (?, ?, now() AT TIME ZONE 'UTC', true)")) {
