@@ -54,9 +54,14 @@ public abstract class JoinArray<R extends ConnectRecord<R>> implements Transform
     /** Distinct input schemas kept; beyond it the least recently used output schema is rebuilt. */
     static final int SCHEMA_CACHE_SIZE = 16;
 
+    private final RecordPart part;
     private String field;
     private String delimiter;
     private Cache<Schema, Schema> schemas;
+
+    JoinArray(RecordPart part) {
+        this.part = part;
+    }
 
     @Override
     public void configure(Map<String, ?> props) {
@@ -68,14 +73,14 @@ public abstract class JoinArray<R extends ConnectRecord<R>> implements Transform
 
     @Override
     public R apply(R record) {
-        Object value = operatingValue(record);
+        Object value = part.value(record);
         if (value == null) {
             return record;
         }
         if (value instanceof Struct struct) {
             return applyWithSchema(record, struct);
         }
-        if (operatingSchema(record) == null && value instanceof Map<?, ?> map) {
+        if (part.schema(record) == null && value instanceof Map<?, ?> map) {
             Object array = map.get(field);
             if (array != null && !(array instanceof List)) {
                 throw new RecordShapeException(getClass().getName() + ": field '" + field + "' must be a list, is "
@@ -83,7 +88,7 @@ public abstract class JoinArray<R extends ConnectRecord<R>> implements Transform
             }
             Map<Object, Object> output = new LinkedHashMap<>(map);
             output.computeIfPresent(field, (k, v) -> join((List<?>) v, null));
-            return newRecord(record, null, output);
+            return part.with(record, null, output);
         }
         throw new RecordShapeException(
                 getClass().getName() + ": expected a Struct or a schemaless Map, got " + value.getClass());
@@ -113,7 +118,7 @@ public abstract class JoinArray<R extends ConnectRecord<R>> implements Transform
                     f.name(),
                     f.name().equals(field) ? join((List<?>) fieldValue, arraySchema.valueSchema()) : fieldValue);
         }
-        return newRecord(record, outputSchema, output);
+        return part.with(record, outputSchema, output);
     }
 
     private Schema outputSchema(Schema input) {
@@ -149,59 +154,17 @@ public abstract class JoinArray<R extends ConnectRecord<R>> implements Transform
         schemas = null;
     }
 
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     /** Joins an array field of the record key. */
     public static class Key<R extends ConnectRecord<R>> extends JoinArray<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(
-                    record.topic(),
-                    record.kafkaPartition(),
-                    updatedSchema,
-                    updatedValue,
-                    record.valueSchema(),
-                    record.value(),
-                    record.timestamp());
+        public Key() {
+            super(RecordPart.KEY);
         }
     }
 
     /** Joins an array field of the record value. */
     public static class Value<R extends ConnectRecord<R>> extends JoinArray<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(
-                    record.topic(),
-                    record.kafkaPartition(),
-                    record.keySchema(),
-                    record.key(),
-                    updatedSchema,
-                    updatedValue,
-                    record.timestamp());
+        public Value() {
+            super(RecordPart.VALUE);
         }
     }
 }

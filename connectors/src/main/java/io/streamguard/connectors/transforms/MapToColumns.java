@@ -71,10 +71,15 @@ public abstract class MapToColumns<R extends ConnectRecord<R>> implements Transf
 
     private static final Pattern NOT_SQL_NAME = Pattern.compile("[^a-z0-9_]");
 
+    private final RecordPart part;
     private String field;
     private String prefix;
     private List<String> keys;
     private Cache<SchemaKey, Schema> schemas;
+
+    MapToColumns(RecordPart part) {
+        this.part = part;
+    }
 
     @Override
     public void configure(Map<String, ?> props) {
@@ -96,15 +101,15 @@ public abstract class MapToColumns<R extends ConnectRecord<R>> implements Transf
 
     @Override
     public R apply(R record) {
-        Object value = operatingValue(record);
+        Object value = part.value(record);
         if (value == null) {
             return record;
         }
         if (value instanceof Struct struct) {
             return applyWithSchema(record, struct);
         }
-        if (operatingSchema(record) == null && value instanceof Map<?, ?> map) {
-            return newRecord(record, null, applySchemaless(map));
+        if (part.schema(record) == null && value instanceof Map<?, ?> map) {
+            return part.with(record, null, applySchemaless(map));
         }
         throw new RecordShapeException(
                 getClass().getName() + ": expected a Struct or a schemaless Map, got " + value.getClass());
@@ -137,7 +142,7 @@ public abstract class MapToColumns<R extends ConnectRecord<R>> implements Transf
         for (String key : mapKeys) {
             output.put(column(key), map == null ? null : map.get(key));
         }
-        return newRecord(record, outputSchema, output);
+        return part.with(record, outputSchema, output);
     }
 
     private Schema outputSchema(Schema input, Field mapField, List<String> mapKeys) {
@@ -247,61 +252,19 @@ public abstract class MapToColumns<R extends ConnectRecord<R>> implements Transf
         schemas = null;
     }
 
-    protected abstract Schema operatingSchema(R record);
-
-    protected abstract Object operatingValue(R record);
-
-    protected abstract R newRecord(R record, Schema updatedSchema, Object updatedValue);
-
     private record SchemaKey(Schema schema, List<String> keys) {}
 
     /** Spreads a map field of the record key. */
     public static class Key<R extends ConnectRecord<R>> extends MapToColumns<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.keySchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.key();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(
-                    record.topic(),
-                    record.kafkaPartition(),
-                    updatedSchema,
-                    updatedValue,
-                    record.valueSchema(),
-                    record.value(),
-                    record.timestamp());
+        public Key() {
+            super(RecordPart.KEY);
         }
     }
 
     /** Spreads a map field of the record value. */
     public static class Value<R extends ConnectRecord<R>> extends MapToColumns<R> {
-        @Override
-        protected Schema operatingSchema(R record) {
-            return record.valueSchema();
-        }
-
-        @Override
-        protected Object operatingValue(R record) {
-            return record.value();
-        }
-
-        @Override
-        protected R newRecord(R record, Schema updatedSchema, Object updatedValue) {
-            return record.newRecord(
-                    record.topic(),
-                    record.kafkaPartition(),
-                    record.keySchema(),
-                    record.key(),
-                    updatedSchema,
-                    updatedValue,
-                    record.timestamp());
+        public Value() {
+            super(RecordPart.VALUE);
         }
     }
 }
