@@ -4,9 +4,11 @@ import static io.streamguard.launcher.cli.Messages.PREFIX;
 import static io.streamguard.launcher.cli.Messages.oneLine;
 import static io.streamguard.launcher.cli.Messages.rootMessage;
 
+import io.streamguard.console.store.ConsoleException;
 import io.streamguard.launcher.bench.BenchCommand;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.command.ConnectorsCommand;
+import io.streamguard.launcher.command.ConsoleCommand;
 import io.streamguard.launcher.command.ConsumeCommand;
 import io.streamguard.launcher.command.EvalCommand;
 import io.streamguard.launcher.command.FeedbackCommand;
@@ -61,7 +63,8 @@ import picocli.CommandLine.Spec;
             RetrainerCommand.class,
             ModelsCommand.class,
             FeedbackCommand.class,
-            ConnectorsCommand.class
+            ConnectorsCommand.class,
+            ConsoleCommand.class
         },
         footer = {
             "",
@@ -117,7 +120,8 @@ public final class StreamGuardCli implements Callable<Integer> {
             } else if (ex instanceof ModelRuntimeException
                     || ex instanceof RegistryException
                     || ex instanceof PipelineException
-                    || ex instanceof RetrainerException) {
+                    || ex instanceof RetrainerException
+                    || ex instanceof ConsoleException) {
                 message = oneLine(ex.getMessage()); // each module's typed failures say what and why
             } else {
                 message = "internal error: " + ex + " (STREAMGUARD_LOG_LEVEL=DEBUG shows the stack trace)";

@@ -103,6 +103,15 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     }
 
     /**
+     * Scores raw texts in one classifier call with the heads in use now, which the batch names: what the
+     * console's word attributions run on, so they come from the very model that serves.
+     */
+    public ClassifiedBatch classifyTexts(List<String> texts) {
+        return classifier.classifyWithStats(
+                texts.stream().map(classifier.tokenizer()::encode).toList());
+    }
+
+    /**
      * Serves {@code next} from the next batch on (batches in flight finish on the heads they started
      * with). For model versions published while running.
      *

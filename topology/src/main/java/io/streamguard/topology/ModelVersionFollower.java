@@ -5,6 +5,8 @@ import io.streamguard.avro.VersionStatus;
 import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
+import io.streamguard.schemas.registry.RegistryClient;
+import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.versions.ModelVersions;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.time.Duration;
@@ -16,9 +18,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelVersionFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelVersionFollower.class);
+    /** How long {@link #caughtUp} may take to read the topic to its end. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -74,6 +82,41 @@ public final class ModelVersionFollower implements AutoCloseable {
         this.scorer = scorer;
         this.encoderId = encoderId;
         this.metrics = metrics;
+    }
+
+    /**
+     * A follower of {@code config}'s model versions topic for {@code scorer}, caught up: a worker starts on
+     * the live version of its encoder if one was published, else on the heads the scorer was loaded with.
+     * Not started: {@link #start()} follows on.
+     */
+    public static ModelVersionFollower caughtUp(
+            WorkerConfig config, RegistryClient registry, HeadsSwapper scorer, PipelineMetrics metrics) {
+        Map<String, Object> client = new HashMap<>();
+        config.registryProperties().forEach((k, v) -> {
+            if (ConsumerConfig.configNames().contains(k)) {
+                client.put(k, v);
+            }
+        });
+        Map<String, Object> props = ModelVersionsTopic.readerConfig(client);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-model-follower");
+        var deserializer = AvroDeserializer.specific(ModelVersion.class, registry);
+        String topic = config.modelVersionsTopic();
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        ModelVersionFollower follower = new ModelVersionFollower(
+                consumer,
+                topic,
+                bytes -> deserializer.deserialize(topic, bytes),
+                scorer,
+                config.encoderConfig().encoderId(),
+                metrics);
+        try {
+            follower.catchUp(CATCH_UP);
+        } catch (RuntimeException e) {
+            follower.close();
+            throw e;
+        }
+        return follower;
     }
 
     /**

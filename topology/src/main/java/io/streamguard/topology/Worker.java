@@ -5,29 +5,21 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.streamguard.avro.ModelVersion;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
-import io.streamguard.schemas.serde.AvroDeserializer;
-import io.streamguard.versions.ModelVersionsTopic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -59,7 +51,6 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration FOLLOW_CATCH_UP = Duration.ofSeconds(60);
 
     private final WorkerConfig config;
     private final KafkaStreams streams;
@@ -115,7 +106,7 @@ public final class Worker implements AutoCloseable {
         ModelVersionFollower follower = null;
         if (scorer instanceof HeadsSwapper swapper && config.followModelVersions()) {
             try {
-                follower = follower(config, registry, swapper, metrics);
+                follower = ModelVersionFollower.caughtUp(config, registry, swapper, metrics);
             } catch (RuntimeException e) {
                 scorer.close();
                 throw e;
@@ -183,40 +174,6 @@ public final class Worker implements AutoCloseable {
      */
     public boolean modelVersionsApplied(Map<TopicPartition, Long> offsets) {
         return follower != null && follower.hasApplied(offsets);
-    }
-
-    /**
-     * A follower of the model versions topic, caught up: the worker starts on the live version of its
-     * encoder if one was published, else on the heads the scorer was loaded with.
-     */
-    private static ModelVersionFollower follower(
-            WorkerConfig config, RegistryClient registry, HeadsSwapper scorer, PipelineMetrics metrics) {
-        Map<String, Object> client = new HashMap<>();
-        config.registryProperties().forEach((k, v) -> {
-            if (ConsumerConfig.configNames().contains(k)) {
-                client.put(k, v);
-            }
-        });
-        Map<String, Object> props = ModelVersionsTopic.readerConfig(client);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-model-follower");
-        var deserializer = AvroDeserializer.specific(ModelVersion.class, registry);
-        String topic = config.modelVersionsTopic();
-        KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        ModelVersionFollower follower = new ModelVersionFollower(
-                consumer,
-                topic,
-                bytes -> deserializer.deserialize(topic, bytes),
-                scorer,
-                config.encoderConfig().encoderId(),
-                metrics);
-        try {
-            follower.catchUp(FOLLOW_CATCH_UP);
-        } catch (RuntimeException e) {
-            follower.close();
-            throw e;
-        }
-        return follower;
     }
 
     /** The topology a role runs. */

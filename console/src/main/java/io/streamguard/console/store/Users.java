@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /** Console accounts in console_users; only {@link PasswordHasher}'s encoding is stored, never a password. */
@@ -38,6 +40,21 @@ public final class Users {
             }
             throw new ConsoleException("could not add user " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every user's role, by name. */
+    public Map<String, Role> list() {
+        Map<String, Role> out = new TreeMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT name, role FROM console_users");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), Role.fromSql(rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw new ConsoleException("could not list users: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /**

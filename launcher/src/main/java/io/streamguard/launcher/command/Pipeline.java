@@ -35,7 +35,12 @@ final class Pipeline {
             "STREAMGUARD_REGISTRY_APP",
             "STREAMGUARD_DATASETS",
             "STREAMGUARD_JAVA_OPTS",
-            "STREAMGUARD_SKIP_BUILD");
+            "STREAMGUARD_SKIP_BUILD",
+            "STREAMGUARD_JDBC_URL",
+            "STREAMGUARD_DB_USER",
+            "STREAMGUARD_DB_PASSWORD",
+            "STREAMGUARD_CONSOLE_ADMIN_PASSWORD",
+            "STREAMGUARD_CONSOLE_PASSWORD");
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 

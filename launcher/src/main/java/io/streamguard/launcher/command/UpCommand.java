@@ -9,6 +9,8 @@ import io.streamguard.launcher.client.ConnectClient;
 import io.streamguard.launcher.client.ConnectorConfigs;
 import io.streamguard.launcher.client.ConnectorFile;
 import io.streamguard.launcher.client.StreamGuardTopics;
+import io.streamguard.launcher.console.ConsoleService;
+import io.streamguard.launcher.console.ServingModel;
 import io.streamguard.launcher.stack.DataDirInUseException;
 import io.streamguard.launcher.stack.EmbeddedConnect;
 import io.streamguard.launcher.stack.EmbeddedKafka;
@@ -16,7 +18,10 @@ import io.streamguard.launcher.stack.EmbeddedPostgres;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
+import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.topology.BatchScorer;
+import io.streamguard.topology.ClassifierScorer;
+import io.streamguard.topology.PipelineSettings;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -49,9 +55,11 @@ import picocli.CommandLine.Spec;
             "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics, the labeling pipeline"
                     + " (a worker with role all), the demo application's PostgreSQL and a Kafka Connect worker with"
                     + " the connectors of connectors/config/, then run until Ctrl-C.",
-            "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url> connect=<rest url>' to"
-                    + " stdout once everything answers: broker, registry and topics, PostgreSQL with its demo tables,"
-                    + " the connectors RUNNING, and the pipeline's worker RUNNING with its model loaded and warmed up."
+            "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url> connect=<rest url>"
+                    + " console=<url>' to stdout once everything answers: broker, registry and topics, PostgreSQL"
+                    + " with its demo tables, the connectors RUNNING, the pipeline's worker RUNNING with its model"
+                    + " loaded and warmed up, and the moderator console serving (sign in as admin: see"
+                    + " `streamguard console --help`)."
         })
 public final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
@@ -110,6 +118,18 @@ public final class UpCommand implements Callable<Integer> {
             description = "No PostgreSQL and no Kafka Connect (READY line then has no postgres= and connect=);"
                     + " implied by --no-registry.")
     boolean noConnect;
+
+    @Option(
+            names = "--console-port",
+            paramLabel = "PORT",
+            defaultValue = "" + ConsoleCommand.DEFAULT_PORT,
+            description = "The moderator console's port; default: ${DEFAULT-VALUE}, 0 picks a free one.")
+    int consolePort;
+
+    @Option(
+            names = "--no-console",
+            description = "No moderator console (READY line then has no console=); implied by --no-connect.")
+    boolean noConsole;
 
     @Option(
             names = "--registry-url",
@@ -231,11 +251,16 @@ public final class UpCommand implements Callable<Integer> {
             throw e;
         }
         AtomicReference<Worker> worker = new AtomicReference<>();
+        AtomicReference<ConsoleService> consoleRef = new AtomicReference<>();
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
         // stack are fully closed (worker committed, broker controlled shutdown, registry process
         // destroyed) before the process ends.
         Thread hook = new Thread(
                 () -> {
+                    ConsoleService c = consoleRef.get();
+                    if (c != null) {
+                        c.close(); // before the worker: its model serves the console's attributions
+                    }
                     Worker w = worker.get();
                     if (w != null) {
                         w.close();
@@ -274,7 +299,21 @@ public final class UpCommand implements Callable<Integer> {
                     "CONNECTORS " + connectors.stream().map(ConnectorFile::name).collect(Collectors.joining(" "))
                             + " RUNNING on " + stack.connect().orElseThrow().url());
         }
-        out.println(readyLine(stack));
+        ConsoleService console = null;
+        if (stack.postgres().isPresent() && !noConsole) {
+            try {
+                console = ConsoleCommand.start(spec, consoleSettings(stack), servingModel(model, headsFile));
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (worker.get() != null) {
+                    worker.get().close();
+                }
+                stack.close();
+                throw e;
+            }
+            consoleRef.set(console);
+        }
+        out.println(readyLine(stack, Optional.ofNullable(console).map(ConsoleService::url)));
         out.flush();
         LOG.info("StreamGuard stack is up (data in {}); Ctrl-C stops it", stack.dataDir());
         if (demo) {
@@ -314,6 +353,9 @@ public final class UpCommand implements Callable<Integer> {
             return 0; // the hook is closing the stack; the JVM exits when it is done
         }
         Path log = stack.embeddedRegistry().map(EmbeddedRegistry::logFile).orElse(null);
+        if (console != null) {
+            console.close();
+        }
         if (worker.get() != null) {
             worker.get().close();
         }
@@ -342,15 +384,17 @@ public final class UpCommand implements Callable<Integer> {
 
     /**
      * {@code READY bootstrap=<host:port> registry=<url|none>}, then {@code postgres=<jdbc url>} when
-     * PostgreSQL runs and {@code connect=<rest url>} when the Connect worker does.
+     * PostgreSQL runs, {@code connect=<rest url>} when the Connect worker does and {@code console=<url>} when
+     * the moderator console does.
      */
-    static String readyLine(EmbeddedStack stack) {
+    static String readyLine(EmbeddedStack stack, Optional<String> consoleUrl) {
         StringBuilder line = new StringBuilder("READY bootstrap=")
                 .append(stack.bootstrapServers())
                 .append(" registry=")
                 .append(stack.hasRegistry() ? stack.registryUrl() : "none");
         stack.postgres().ifPresent(pg -> line.append(" postgres=").append(pg.jdbcUrl()));
         stack.connect().ifPresent(connect -> line.append(" connect=").append(connect.url()));
+        consoleUrl.ifPresent(url -> line.append(" console=").append(url));
         return line.toString();
     }
 
@@ -360,6 +404,7 @@ public final class UpCommand implements Callable<Integer> {
         checkPort("--registry-port", registryPort);
         checkPort("--postgres-port", postgresPort);
         checkPort("--connect-port", connectPort);
+        checkPort("--console-port", consolePort);
         Set<Integer> seen = new HashSet<>();
         boolean embeddedRegistry = !noRegistry && registryUrl == null;
         List<Integer> ports = new ArrayList<>(List.of(kafkaPort, controllerPort));
@@ -370,11 +415,14 @@ public final class UpCommand implements Callable<Integer> {
         if (connect) {
             ports.add(postgresPort);
             ports.add(connectPort);
+            if (!noConsole) {
+                ports.add(consolePort);
+            }
         }
         for (int port : ports) {
             if (port != 0 && !seen.add(port)) {
-                throw usage("--kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port"
-                        + " must differ (" + port + " given twice)");
+                throw usage("--kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and"
+                        + " --console-port must differ (" + port + " given twice)");
             }
         }
         if (demo && noRegistry) {
@@ -454,6 +502,32 @@ public final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(Messages.oneLine(e.getMessage()));
         }
+    }
+
+    /** The console on the stack's PostgreSQL, broker and registry, applying the workers' policy. */
+    private ConsoleService.Settings consoleSettings(EmbeddedStack stack) {
+        ConsoleCommand.Database db = new ConsoleCommand.Database();
+        db.jdbcUrl = stack.postgres().orElseThrow().jdbcUrl();
+        db.user = EmbeddedPostgres.USER;
+        return ConsoleCommand.settings(
+                "127.0.0.1",
+                consolePort,
+                db,
+                stack.bootstrapServers(),
+                stack.registryUrl(),
+                PipelineSettings.DEFAULT_POLICY_KEY);
+    }
+
+    /**
+     * The worker's own scorer (its heads follow model-versions), so attributions come from the model that
+     * serves and no second encoder is loaded; without a pipeline, the default heads' version and thresholds.
+     */
+    private ServingModel servingModel(CompletableFuture<BatchScorer> model, Path headsFile) {
+        if (model != null && model.join() instanceof ClassifierScorer scorer) {
+            return ServingModel.of(scorer);
+        }
+        Path heads = headsFile != null ? headsFile : ModelFiles.defaultHeads(encoder);
+        return ServingModel.headsOnly(HeadsFile.read(heads));
     }
 
     private void checkPort(String option, int port) {

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class UpCommandTest {
                 .start()) {
             EmbeddedPostgres pg = stack.postgres().orElseThrow();
             url = pg.jdbcUrl();
-            assertThat(UpCommand.readyLine(stack))
+            assertThat(UpCommand.readyLine(stack, Optional.empty()))
                     .isEqualTo("READY bootstrap=" + stack.bootstrapServers() + " registry=none postgres=" + url);
             assertThat(pg.dataDir()).isEqualTo(stack.dataDir().resolve("postgres"));
             try (Connection c = DriverManager.getConnection(url);
@@ -53,7 +54,7 @@ class UpCommandTest {
                 .withoutRegistry()
                 .start()) {
             assertThat(stack.postgres()).isEmpty();
-            assertThat(UpCommand.readyLine(stack))
+            assertThat(UpCommand.readyLine(stack, Optional.empty()))
                     .isEqualTo("READY bootstrap=" + stack.bootstrapServers() + " registry=none");
         }
     }
