@@ -41,7 +41,8 @@ import javax.sql.DataSource;
  *
  * <p>Every request but the sign-in form and static files needs a signed-in session; every POST must
  * carry the session's CSRF token (a form field {@code csrf} or header {@code X-CSRF-Token}) or is refused
- * with 403. The admins' pages live in {@link AdminRoutes}.
+ * with 403. Repeated failed sign-ins are refused for a while ({@link SignInThrottle}); the admins' pages
+ * live in {@link AdminRoutes}.
  */
 public final class ConsoleServer implements AutoCloseable {
     private final ConsoleConfig config;
@@ -56,6 +57,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final LiveModel liveModel;
     private final Clock clock;
     private final Sessions sessions;
+    private final SignInThrottle throttle;
     private final AdminRoutes admin;
     private Javalin app;
 
@@ -72,6 +74,7 @@ public final class ConsoleServer implements AutoCloseable {
         this.liveModel = b.liveModel;
         this.clock = b.clock;
         this.sessions = new Sessions(config.sessionTtl(), clock);
+        this.throttle = new SignInThrottle(clock);
         this.admin = new AdminRoutes(audit, thresholds, b.policy, this::session, s -> header(s, queues.counts()));
     }
 
@@ -233,12 +236,26 @@ public final class ConsoleServer implements AutoCloseable {
         String name = Optional.ofNullable(ctx.formParam("username")).orElse("").trim();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         Sessions.Session anonymous = session(ctx);
+        Optional<Duration> wait = throttle.blocked(name, ctx.ip());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header("Retry-After", Long.toString(seconds))
+                    .html(LoginView.page(
+                            anonymous.csrf(),
+                            Optional.of("Too many failed sign-ins for this name or from this address:"
+                                    + " try again in " + seconds + " s."),
+                            name));
+            return;
+        }
         Optional<Role> role = name.isEmpty() ? Optional.empty() : users.verify(name, password.toCharArray());
         if (role.isEmpty()) {
+            throttle.failed(name, ctx.ip());
             ctx.status(HttpStatus.UNAUTHORIZED)
                     .html(LoginView.page(anonymous.csrf(), Optional.of("Wrong name or password."), name));
             return;
         }
+        throttle.succeeded(name);
         Sessions.Session session = sessions.signIn(Optional.of(anonymous.id()), name, role.get());
         setCookie(ctx, session.id());
         audit.append(name, "sign-in", null, "{}");

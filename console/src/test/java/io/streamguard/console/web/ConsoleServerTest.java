@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console over real HTTP against a real PostgreSQL: sign-in, CSRF, the queue, claims,
+ * The console over real HTTP against a real PostgreSQL: sign-in and its throttle, CSRF, the queue, claims,
  * verdicts, the admins' pages.
  */
 class ConsoleServerTest {
@@ -598,5 +598,27 @@ class ConsoleServerTest {
         assertThat(refused.body()).contains("The policy was not changed: no policy topic configured");
         assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'policy'"))
                 .isZero();
+    }
+
+    @Test
+    void repeatedFailedSignInsAreThrottledUntilTheWindowPasses() throws Exception {
+        server.close();
+        TestClock clock = new TestClock(Instant.now());
+        server = server(ConsoleConfig.local(0)).clock(clock).build().start();
+        Browser mallory = new Browser();
+        for (int i = 0; i < SignInThrottle.MAX_FAILURES; i++) {
+            assertThat(mallory.signIn("alice", "guess" + i).statusCode()).isEqualTo(401);
+        }
+        // the right password is not even checked now, for that name or from that address
+        HttpResponse<String> throttled = mallory.signIn("alice", "alice-pw");
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.body()).contains("Too many failed sign-ins");
+        assertThat(throttled.headers().firstValue("Retry-After")).contains("300");
+        assertThat(new Browser().signIn("bob", "bob-pw").statusCode()).isEqualTo(429);
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'sign-in'"))
+                .isZero();
+
+        clock.advance(SignInThrottle.WINDOW);
+        assertThat(new Browser().signIn("alice", "alice-pw").statusCode()).isEqualTo(302);
     }
 }
