@@ -11,7 +11,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The console's append-only record of who did what (console_audit): claims, verdicts, user changes. The
+ * The console's append-only record of who did what (console_audit): sign-ins, verdicts, user and policy changes. The
  * detail is JSON, checked by PostgreSQL's jsonb on insert.
  */
 public final class Audit {
@@ -21,6 +21,12 @@ public final class Audit {
 
     /** The action of a verdict the console sent; {@link Queues} counts such an item as decided. */
     public static final String VERDICT = "verdict";
+
+    /**
+     * The action of a threshold change an admin made on the console; its detail names the label, the new
+     * and previous thresholds and the policy version written.
+     */
+    public static final String POLICY = "policy";
 
     private final DataSource db;
 

@@ -41,11 +41,10 @@ import javax.sql.DataSource;
  *
  * <p>Every request but the sign-in form and static files needs a signed-in session; every POST must
  * carry the session's CSRF token (a form field {@code csrf} or header {@code X-CSRF-Token}) or is refused
- * with 403.
+ * with 403. Repeated failed sign-ins are refused for a while ({@link SignInThrottle}); the admins' pages
+ * live in {@link AdminRoutes}.
  */
 public final class ConsoleServer implements AutoCloseable {
-    private static final int AUDIT_PAGE = 200;
-
     private final ConsoleConfig config;
     private final Users users;
     private final Queues queues;
@@ -58,6 +57,8 @@ public final class ConsoleServer implements AutoCloseable {
     private final LiveModel liveModel;
     private final Clock clock;
     private final Sessions sessions;
+    private final SignInThrottle throttle;
+    private final AdminRoutes admin;
     private Javalin app;
 
     private ConsoleServer(Builder b) {
@@ -73,6 +74,8 @@ public final class ConsoleServer implements AutoCloseable {
         this.liveModel = b.liveModel;
         this.clock = b.clock;
         this.sessions = new Sessions(config.sessionTtl(), clock);
+        this.throttle = new SignInThrottle(clock);
+        this.admin = new AdminRoutes(audit, thresholds, b.policy, this::session, s -> header(s, queues.counts()));
     }
 
     /** A server on {@code db} (console tables installed); {@link Builder#verdicts} must be given. */
@@ -88,6 +91,7 @@ public final class ConsoleServer implements AutoCloseable {
         private VerdictSink sink;
         private Explainer explainer = Explainer.none();
         private LiveModel liveModel = LiveModel.unknown();
+        private PolicyEditor policy = PolicyEditor.none();
         private Clock clock = Clock.systemUTC();
 
         private Builder(ConsoleConfig config, DataSource db) {
@@ -112,6 +116,11 @@ public final class ConsoleServer implements AutoCloseable {
 
         public Builder liveModel(LiveModel value) {
             this.liveModel = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder policy(PolicyEditor value) {
+            this.policy = Objects.requireNonNull(value);
             return this;
         }
 
@@ -149,7 +158,9 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.routes.get("/next", this::next);
             cfg.routes.get("/item/{id}", this::item);
             cfg.routes.post("/item/{id}/verdict", this::verdict);
-            cfg.routes.get("/audit", this::auditLog);
+            cfg.routes.get("/audit", admin::auditLog);
+            cfg.routes.get("/admin/thresholds", admin::thresholdsPage);
+            cfg.routes.post("/admin/thresholds", admin::setThresholds);
             cfg.routes.post("/bulk", this::bulk);
             cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                     .html(Html.page("Bad request", "", "<p class=\"error\">" + Html.esc(e.getMessage()) + "</p>")));
@@ -225,12 +236,26 @@ public final class ConsoleServer implements AutoCloseable {
         String name = Optional.ofNullable(ctx.formParam("username")).orElse("").trim();
         String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
         Sessions.Session anonymous = session(ctx);
+        Optional<Duration> wait = throttle.blocked(name, ctx.ip());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header("Retry-After", Long.toString(seconds))
+                    .html(LoginView.page(
+                            anonymous.csrf(),
+                            Optional.of("Too many failed sign-ins for this name or from this address:"
+                                    + " try again in " + seconds + " s."),
+                            name));
+            return;
+        }
         Optional<Role> role = name.isEmpty() ? Optional.empty() : users.verify(name, password.toCharArray());
         if (role.isEmpty()) {
+            throttle.failed(name, ctx.ip());
             ctx.status(HttpStatus.UNAUTHORIZED)
                     .html(LoginView.page(anonymous.csrf(), Optional.of("Wrong name or password."), name));
             return;
         }
+        throttle.succeeded(name);
         Sessions.Session session = sessions.signIn(Optional.of(anonymous.id()), name, role.get());
         setCookie(ctx, session.id());
         audit.append(name, "sign-in", null, "{}");
@@ -485,61 +510,17 @@ public final class ConsoleServer implements AutoCloseable {
         claims.release(event.id(), user);
     }
 
-    /** The newest audit entries; admins only. */
-    private void auditLog(Context ctx) {
-        Sessions.Session session = session(ctx);
-        if (session.role().orElseThrow() != Role.ADMIN) {
-            throw new ForbiddenResponse("the audit log is for admins");
-        }
-        StringBuilder body = new StringBuilder("<h1>Audit log</h1><table class=\"audit\"><thead><tr><th>at</th>"
-                + "<th>who</th><th>action</th><th>item</th><th>detail</th></tr></thead><tbody>");
-        for (Audit.Entry e : audit.recent(AUDIT_PAGE)) {
-            body.append("<tr><td>")
-                    .append(Html.esc(e.at()))
-                    .append("</td><td>")
-                    .append(Html.esc(e.actor()))
-                    .append("</td><td>")
-                    .append(Html.esc(e.action()))
-                    .append("</td><td>")
-                    .append(e.eventId()
-                            .map(id -> "<a href=\"/item/" + Html.esc(Html.url(id)) + "\">" + Html.esc(id) + "</a>")
-                            .orElse(""))
-                    .append("</td><td>")
-                    .append(Html.esc(e.detail()))
-                    .append("</td></tr>");
-        }
-        body.append("</tbody></table>");
-        ctx.html(Html.page("Audit log", header(session, queues.counts()), body.toString()));
-    }
-
     private static String auditDetail(String action, Map<String, Boolean> labels, Optional<String> note) {
-        StringBuilder s = new StringBuilder("{\"action\":").append(json(action)).append(",\"labels\":{");
+        StringBuilder s =
+                new StringBuilder("{\"action\":").append(Json.string(action)).append(",\"labels\":{");
         String sep = "";
         for (Map.Entry<String, Boolean> l : labels.entrySet()) {
-            s.append(sep).append(json(l.getKey())).append(':').append(l.getValue());
+            s.append(sep).append(Json.string(l.getKey())).append(':').append(l.getValue());
             sep = ",";
         }
         s.append('}');
-        note.ifPresent(n -> s.append(",\"note\":").append(json(n)));
+        note.ifPresent(n -> s.append(",\"note\":").append(Json.string(n)));
         return s.append('}').toString();
-    }
-
-    private static String json(String value) {
-        StringBuilder s = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        return s.append('"').toString();
     }
 
     /** A request the console cannot serve as asked (unknown queue, malformed filter); answered with 400. */

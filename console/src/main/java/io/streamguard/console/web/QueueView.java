@@ -50,7 +50,10 @@ final class QueueView {
         return "<header><strong>StreamGuard console</strong>"
                 + "<span id=\"counts\" hx-get=\"/counts\" hx-trigger=\"every 5s\" hx-swap=\"innerHTML\">"
                 + counts(counts) + "</span><span id=\"live-model\">model " + esc(liveModel.orElse("unknown"))
-                + "</span>" + (role.equals("admin") ? "<a href=\"/audit\">audit log</a>" : "")
+                + "</span>"
+                + (role.equals("admin")
+                        ? "<a href=\"/audit\">audit log</a><a href=\"/admin/thresholds\">thresholds</a>"
+                        : "")
                 + "<span style=\"margin-left:auto\">" + esc(user) + " (" + esc(role)
                 + ")</span><form method=\"post\" action=\"/logout\" style=\"margin:0\">" + Html.csrfField(csrf)
                 + "<button type=\"submit\">Sign out</button></form></header>";

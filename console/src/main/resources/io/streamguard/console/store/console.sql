@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS console_claims (
 );
 CREATE INDEX IF NOT EXISTS console_claims_moderator ON console_claims (moderator);
 
+-- action is free text on purpose (sign-in, verdict, policy, ...): a new kind needs no migration.
 CREATE TABLE IF NOT EXISTS console_audit (
     id       bigserial PRIMARY KEY,
     at       timestamptz NOT NULL DEFAULT now(),

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The console over real HTTP against a real PostgreSQL: sign-in, CSRF, the queue, claims, verdicts. */
+/**
+ * The console over real HTTP against a real PostgreSQL: sign-in and its throttle, CSRF, the queue, claims,
+ * verdicts, the admins' pages.
+ */
 class ConsoleServerTest {
     static final Map<String, Thresholds.Label> THRESHOLDS = Map.of(
             "offensive", new Thresholds.Label(0.5, 0.9),
@@ -434,5 +439,186 @@ class ConsoleServerTest {
         HttpResponse<String> keys = anyone.get("/static/console.js");
         assertThat(keys.statusCode()).isEqualTo(200);
         assertThat(keys.body()).contains("keydown").contains("button[value=approve]");
+    }
+
+    /** A policy in memory: the editor records each change and the thresholds show it at once. */
+    static final class InMemoryPolicy implements PolicyEditor, Thresholds {
+        final Map<String, Thresholds.Label> labels = new ConcurrentHashMap<>(THRESHOLDS);
+        final List<String> changes = new CopyOnWriteArrayList<>();
+        int version = 1;
+
+        @Override
+        public synchronized String setThresholds(String label, double review, double block, String admin) {
+            changes.add(label + " " + review + "/" + block + " by " + admin);
+            labels.put(label, new Thresholds.Label(review, block));
+            return "v" + ++version;
+        }
+
+        @Override
+        public Map<String, Thresholds.Label> current() {
+            return Map.copyOf(labels);
+        }
+    }
+
+    InMemoryPolicy startWithPolicy() {
+        server.close();
+        InMemoryPolicy policy = new InMemoryPolicy();
+        server = server(ConsoleConfig.local(0))
+                .thresholds(policy)
+                .policy(policy)
+                .build()
+                .start();
+        return policy;
+    }
+
+    static Map<String, String> thresholdsForm(String csrf, String label, String review, String block) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (csrf != null) {
+            form.put("csrf", csrf);
+        }
+        form.put("label", label);
+        form.put("review", review);
+        form.put("block", block);
+        return form;
+    }
+
+    @Test
+    void anAdminChangesAThresholdWhichIsAuditedAndShownAtOnce() throws Exception {
+        InMemoryPolicy policy = startWithPolicy();
+        Browser admin = new Browser();
+        admin.signIn("admin", "admin-pw");
+        assertThat(admin.get("/queue").body()).contains("<a href=\"/admin/thresholds\">thresholds</a>");
+        HttpResponse<String> page = admin.get("/admin/thresholds");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("<tr data-label=\"hate\"><td>hate</td><td class=\"review\">0.4</td>"
+                        + "<td class=\"block\">0.8</td>")
+                .contains("<input type=\"hidden\" name=\"label\" value=\"spam\">")
+                .contains("name=\"review\"")
+                .contains("name=\"block\"")
+                .contains("data-action=\"set-thresholds\"");
+
+        HttpResponse<String> set =
+                admin.post("/admin/thresholds", thresholdsForm(admin.lastCsrf, "hate", "0.3", "0.6"));
+        assertThat(set.statusCode()).isEqualTo(302);
+        assertThat(policy.changes).containsExactly("hate 0.3/0.6 by admin");
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'policy' AND actor = 'admin'"
+                        + " AND event_id IS NULL AND detail->>'label' = 'hate' AND detail->>'version' = 'v2'"
+                        + " AND (detail->>'review')::float8 = 0.3 AND (detail->>'block')::float8 = 0.6"
+                        + " AND (detail->'before'->>'review')::float8 = 0.4"))
+                .isEqualTo(1);
+
+        String after =
+                admin.get(set.headers().firstValue("Location").orElseThrow()).body();
+        assertThat(after)
+                .contains("hate set to review 0.3 / block 0.6: policy version v2.")
+                .contains("<tr data-label=\"hate\"><td>hate</td><td class=\"review\">0.3</td>"
+                        + "<td class=\"block\">0.6</td>");
+        assertThat(admin.get("/audit").body()).contains("<td>admin</td><td>policy</td>");
+    }
+
+    @Test
+    void moderatorsCannotSeeOrChangeThresholds() throws Exception {
+        InMemoryPolicy policy = startWithPolicy();
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        assertThat(alice.get("/queue").body()).doesNotContain("/admin/thresholds");
+        assertThat(alice.get("/admin/thresholds").statusCode()).isEqualTo(403);
+        assertThat(alice.post("/admin/thresholds", thresholdsForm(alice.lastCsrf, "hate", "0.3", "0.6"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(policy.changes).isEmpty();
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'policy'"))
+                .isZero();
+    }
+
+    @Test
+    void aThresholdChangeWithoutCsrfTokenIsRefused() throws Exception {
+        InMemoryPolicy policy = startWithPolicy();
+        Browser admin = new Browser();
+        admin.signIn("admin", "admin-pw");
+        admin.get("/admin/thresholds");
+        assertThat(admin.post("/admin/thresholds", thresholdsForm(null, "hate", "0.3", "0.6"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(admin.post("/admin/thresholds", thresholdsForm("forged", "hate", "0.3", "0.6"))
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(policy.changes).isEmpty();
+    }
+
+    @Test
+    void invalidThresholdsAndUnknownLabelsAreRefusedBeforeTheEditor() throws Exception {
+        InMemoryPolicy policy = startWithPolicy();
+        Browser admin = new Browser();
+        admin.signIn("admin", "admin-pw");
+        admin.get("/admin/thresholds");
+
+        HttpResponse<String> inverted =
+                admin.post("/admin/thresholds", thresholdsForm(admin.lastCsrf, "hate", "0.7", "0.6"));
+        assertThat(inverted.statusCode()).isEqualTo(400);
+        assertThat(inverted.body())
+                .contains("id=\"thresholds-error\">hate: thresholds must satisfy 0 ≤ review ≤ block ≤ 1")
+                // the form keeps what was typed, the table what is live
+                .contains("name=\"review\" min=\"0\" max=\"1\" step=\"any\" required size=\"6\" value=\"0.7\"")
+                .contains("<td class=\"review\">0.4</td>");
+        for (Map<String, String> bad : List.of(
+                thresholdsForm(admin.lastCsrf, "hate", "-0.1", "0.6"),
+                thresholdsForm(admin.lastCsrf, "hate", "0.3", "1.5"),
+                thresholdsForm(admin.lastCsrf, "hate", "NaN", "0.6"),
+                thresholdsForm(admin.lastCsrf, "hate", "low", "0.6"),
+                thresholdsForm(admin.lastCsrf, "hate", "", ""))) {
+            assertThat(admin.post("/admin/thresholds", bad).statusCode())
+                    .as("%s", bad)
+                    .isEqualTo(400);
+        }
+        HttpResponse<String> unknown =
+                admin.post("/admin/thresholds", thresholdsForm(admin.lastCsrf, "hatred", "0.3", "0.6"));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("unknown label: hatred");
+        assertThat(policy.changes).isEmpty();
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'policy'"))
+                .isZero();
+
+        // bounds are inclusive
+        assertThat(admin.post("/admin/thresholds", thresholdsForm(admin.lastCsrf, "spam", "1", "1"))
+                        .statusCode())
+                .isEqualTo(302);
+        assertThat(policy.changes).containsExactly("spam 1.0/1.0 by admin");
+    }
+
+    @Test
+    void withoutAPolicyTopicAThresholdChangeFailsWithTheReason() throws Exception {
+        Browser admin = new Browser();
+        admin.signIn("admin", "admin-pw");
+        admin.get("/admin/thresholds");
+        HttpResponse<String> refused =
+                admin.post("/admin/thresholds", thresholdsForm(admin.lastCsrf, "hate", "0.3", "0.6"));
+        assertThat(refused.statusCode()).isEqualTo(502);
+        assertThat(refused.body()).contains("The policy was not changed: no policy topic configured");
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'policy'"))
+                .isZero();
+    }
+
+    @Test
+    void repeatedFailedSignInsAreThrottledUntilTheWindowPasses() throws Exception {
+        server.close();
+        TestClock clock = new TestClock(Instant.now());
+        server = server(ConsoleConfig.local(0)).clock(clock).build().start();
+        Browser mallory = new Browser();
+        for (int i = 0; i < SignInThrottle.MAX_FAILURES; i++) {
+            assertThat(mallory.signIn("alice", "guess" + i).statusCode()).isEqualTo(401);
+        }
+        // the right password is not even checked now, for that name or from that address
+        HttpResponse<String> throttled = mallory.signIn("alice", "alice-pw");
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.body()).contains("Too many failed sign-ins");
+        assertThat(throttled.headers().firstValue("Retry-After")).contains("300");
+        assertThat(new Browser().signIn("bob", "bob-pw").statusCode()).isEqualTo(429);
+        assertThat(pg.count("SELECT count(*) FROM console_audit WHERE action = 'sign-in'"))
+                .isZero();
+
+        clock.advance(SignInThrottle.WINDOW);
+        assertThat(new Browser().signIn("alice", "alice-pw").statusCode()).isEqualTo(302);
     }
 }
