@@ -39,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *   <li>{@code --no-first-run}, {@code --disable-sync}: no first-run or account UI on a fresh profile.
  *   <li>{@code --disable-background-networking}, {@code --disable-component-update}: no calls home (updates, safe
  *       browsing, component downloads) from an offline machine, whose timeouts would skew timings.
- *   <li>{@code --window-size=1280,900}: a fixed viewport, so layouts and screenshots do not depend on defaults.
+ *   <li>{@code --window-size=1280,900}: a fixed window (a 1280x757 viewport), so layouts and screenshots do
+ *       not depend on defaults.
  *   <li>{@code --user-data-dir}: a fresh profile per instance, deleted on {@link #close()}: nothing leaks between
  *       instances or runs, and two instances never contend for one profile.
  * </ul>
