@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the third-party clients the interop tests talk to: Debian's python3-confluent-kafka
-# (a real Avro + Schema Registry client, with python3-avro and python3-requests) and kcat.
+# Installs the third-party programs the integration tests drive: the interop clients, Debian's
+# python3-confluent-kafka (a real Avro + Schema Registry client, with python3-avro and python3-requests)
+# and kcat; and, for the console's browser tests, chromium with its matching chromium-driver
+# (/usr/bin/chromium, /usr/bin/chromedriver: Selenium uses these and never downloads a browser).
 # Idempotent: does nothing when everything is present, so `mvn verify` can call it on every run.
 set -euo pipefail
 
-packages=(python3-confluent-kafka python3-avro python3-requests kcat)
+packages=(python3-confluent-kafka python3-avro python3-requests kcat chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
