@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpCommandIT {
     private static final Pattern READY = Pattern.compile(
-            "^READY bootstrap=(\\S+) registry=(\\S+) postgres=(\\S+) connect=http://127\\.0\\.0\\.1:\\d+$");
+            "^READY bootstrap=(\\S+) registry=(\\S+) postgres=(\\S+) connect=http://127\\.0\\.0\\.1:\\d+"
+                    + " console=(http://127\\.0\\.0\\.1:\\d+)$");
 
     @TempDir
     Path dataDir;
@@ -190,21 +192,31 @@ class UpCommandIT {
         final Process process;
         final String bootstrap;
         final String registry;
+        final String postgres;
+        final String console;
         private final BlockingQueue<String> stdout;
         private final List<String> output = new ArrayList<>();
 
-        private Up(Process process, String bootstrap, String registry, BlockingQueue<String> stdout) {
+        private Up(Process process, Matcher ready, BlockingQueue<String> stdout) {
             this.process = process;
-            this.bootstrap = bootstrap;
-            this.registry = registry;
+            this.bootstrap = ready.group(1);
+            this.registry = ready.group(2);
+            this.postgres = ready.group(3);
+            this.console = ready.group(4);
             this.stdout = stdout;
         }
 
         static Up start(Path dataDir, String... extraArgs) throws Exception {
-            Process p = new ProcessBuilder(command(dataDir, extraArgs))
+            return start(dataDir, Map.of(), extraArgs);
+        }
+
+        /** {@link #start(Path, String...)} with {@code env} added to the environment. */
+        static Up start(Path dataDir, Map<String, String> env, String... extraArgs) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(command(dataDir, extraArgs))
                     .redirectError(ProcessBuilder.Redirect.appendTo(
-                            dataDir.resolveSibling("up.stderr.log").toFile()))
-                    .start();
+                            dataDir.resolveSibling("up.stderr.log").toFile()));
+            builder.environment().putAll(env);
+            Process p = builder.start();
             BufferedReader lines =
                     new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             BlockingQueue<String> after = new LinkedBlockingQueue<>();
@@ -243,7 +255,7 @@ class UpCommandIT {
                 throw new AssertionError("up exited with " + p.waitFor() + " before READY; the end of its stderr:\n"
                         + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size())));
             }
-            return new Up(p, m.group(1), m.group(2), after);
+            return new Up(p, m, after);
         }
 
         /** An {@code up} expected to end by itself (within 60 s): its exit status and both outputs. */
@@ -290,6 +302,8 @@ class UpCommandIT {
                     "--postgres-port",
                     "0",
                     "--connect-port",
+                    "0",
+                    "--console-port",
                     "0"));
             command.addAll(List.of(extraArgs));
             return command;

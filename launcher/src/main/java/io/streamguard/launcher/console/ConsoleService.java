@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * A running moderator console wired to the real system: its tables in the sinks' PostgreSQL, verdicts
- * to {@code moderation-feedback}, thresholds from {@code moderation-policy} and the serving model, the
+ * to {@code moderation-feedback}, thresholds from {@code moderation-policy} and the serving model (admins
+ * change them there), the
  * live version and word attributions from that model. What {@code streamguard console} and {@code up}
  * start.
  */
@@ -59,6 +60,8 @@ public final class ConsoleService implements AutoCloseable {
                             .thresholds(new LiveThresholds(policy::current, model))
                             .verdicts(verdicts)
                             .explainer(model)
+                            .policy(new TopicPolicyEditor(
+                                    settings.bootstrap(), settings.registryUrl(), settings.policyKey()))
                             .liveModel(model)
                             .build()
                             .start());
