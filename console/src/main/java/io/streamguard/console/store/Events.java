@@ -42,6 +42,16 @@ public final class Events {
     /** A moderator's verdict row as the verdicts sink wrote it; labels without a verdict are absent. */
     public record Verdict(String moderator, Optional<Instant> judgedAt, Map<String, Boolean> labels, String note) {}
 
+    /** One model version's scoring of an item (a row of moderation_scorings: one per event and version). */
+    public record Scoring(
+            String modelVersion, String decision, String policyVersion, String workerId, Optional<Instant> labeledAt) {}
+
+    /**
+     * The scorings sink's table: every (event, model version) that labeled an event, where moderation_events
+     * keeps only the latest.
+     */
+    static final String SCORINGS = "moderation_scorings";
+
     private final DataSource db;
 
     public Events(DataSource db) {
@@ -126,6 +136,39 @@ public final class Events {
             }
         } catch (SQLException e) {
             throw new ConsoleException("could not read the verdicts on " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every model version that scored the item, oldest first; empty before the scorings sink's first row. */
+    public List<Scoring> scorings(String id) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, SCORINGS);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        return List.of();
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT model_version, decision, policy_version, worker_id," + " labeled_at FROM " + SCORINGS
+                            + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
+                ps.setString(1, id);
+                List<Scoring> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Scoring(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                Optional.ofNullable(instant(rs.getObject(5)))));
+                    }
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new ConsoleException("could not read the scorings of " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -425,7 +425,12 @@ public final class ConsoleServer implements AutoCloseable {
                             .map(x -> WhyView.render(e.text(), x, flagged))
                             .orElse("");
             body = ItemView.body(
-                    e, current, events.verdicts(id), audit.forEvent(id), session.csrf(), why, liveModel.version());
+                    e,
+                    current,
+                    new ItemView.History(events.scorings(id), events.verdicts(id), audit.forEvent(id)),
+                    session.csrf(),
+                    why,
+                    liveModel.version());
         } else {
             ctx.status(HttpStatus.CONFLICT);
             body = ItemView.claimedByOther(id, claims.holder(id).orElse("another moderator"));

@@ -54,12 +54,12 @@ final class Html {
                 <style>
                 body{font-family:system-ui,sans-serif;margin:0}
                 header{background:#222;color:#eee;padding:.5em 1em;display:flex;gap:1em;align-items:center}
-                header a,header button{color:#eee}
+                header a{color:#eee}header button{color:#222;background:#eee;border:0;padding:.2em .6em}
                 main{padding:1em}
                 table{border-collapse:collapse;width:100%%}td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left}
                 tr.selected{background:#ffd}tr.stale td{color:#777}.older{color:#a60}
                 .bar{position:relative;background:#eee;width:20em;height:1em;display:inline-block}
-                .bar .score{background:#48a;height:100%%}
+                .bar .score{position:absolute;left:0;top:0;background:#48a;height:100%%}
                 .bar .review,.bar .block{position:absolute;top:-2px;width:2px;height:calc(100%% + 4px)}
                 .bar .review{background:#e90}.bar .block{background:#c00}
                 .error{color:#c00}.tabs a{margin-right:1em}.tabs a.active{font-weight:bold}

@@ -36,17 +36,21 @@ final class ItemView {
                 + " · <a href=\"/queue\">back to the queue</a></p>";
     }
 
+    /** What happened to an item: every model version that scored it, every verdict, its audit entries. */
+    record History(List<Events.Scoring> scorings, List<Events.Verdict> verdicts, List<Audit.Entry> audit) {}
+
     /** The item page's body; {@code whyHtml} is the rendered explanation ({@link WhyView}), or "". */
     static String body(
             Events.Event e,
             Map<String, Thresholds.Label> thresholds,
-            List<Events.Verdict> verdicts,
-            List<Audit.Entry> audit,
+            History history,
             String csrf,
             String whyHtml,
             Optional<String> liveModel) {
         StringBuilder s = new StringBuilder("<article class=\"item\" data-event-id=\"")
                 .append(esc(e.id()))
+                .append("\" data-model-version=\"")
+                .append(esc(e.modelVersion()))
                 .append("\"><p><a href=\"/queue\">&larr; queue</a></p><h1>Item ")
                 .append(esc(e.id()))
                 .append("</h1><blockquote class=\"text\">")
@@ -126,7 +130,22 @@ final class ItemView {
                 + "</p></form>");
 
         s.append("<h2>History</h2><ul class=\"history\">");
-        for (Events.Verdict v : verdicts) {
+        for (Events.Scoring sc : history.scorings()) {
+            s.append("<li class=\"scoring\" data-model-version=\"")
+                    .append(esc(sc.modelVersion()))
+                    .append("\">scored by model ")
+                    .append(esc(sc.modelVersion()))
+                    .append(" at ")
+                    .append(esc(sc.labeledAt().map(Object::toString).orElse("?")))
+                    .append(": ")
+                    .append(esc(sc.decision()))
+                    .append(" under policy ")
+                    .append(esc(sc.policyVersion()))
+                    .append(" (worker ")
+                    .append(esc(sc.workerId()))
+                    .append(")</li>");
+        }
+        for (Events.Verdict v : history.verdicts()) {
             s.append("<li class=\"verdict\">verdict by ")
                     .append(esc(v.moderator()))
                     .append(" at ")
@@ -136,7 +155,7 @@ final class ItemView {
                     .append(v.note() == null || v.note().isBlank() ? "" : " — " + esc(v.note()))
                     .append("</li>");
         }
-        for (Audit.Entry a : audit) {
+        for (Audit.Entry a : history.audit()) {
             s.append("<li class=\"audit\">")
                     .append(esc(a.at()))
                     .append(" ")

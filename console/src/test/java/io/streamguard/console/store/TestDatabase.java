@@ -45,8 +45,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Drops everything, then creates the connector tables (if asked) and the console's. */
     public void reset(boolean connectorTables) throws SQLException {
-        execute("DROP TABLE IF EXISTS moderation_events, moderation_verdicts, console_users, console_claims,"
-                + " console_audit");
+        execute("DROP TABLE IF EXISTS moderation_events, moderation_verdicts, moderation_scorings, console_users,"
+                + " console_claims, console_audit");
         if (connectorTables) {
             createConnectorTables();
         }
