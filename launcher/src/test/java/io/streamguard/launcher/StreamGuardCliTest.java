@@ -21,7 +21,7 @@ class StreamGuardCliTest {
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
     @CsvSource(delimiter = '|', textBlock = """
-      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors; see --help)
+      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors, console; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'
@@ -32,12 +32,19 @@ class StreamGuardCliTest {
       produce --topic t /definitely/not/here.jsonl          | file not found: /definitely/not/here.jsonl
       produce --topic t --registry ftp://host/x             | --registry must be an http(s) URL, was 'ftp://host/x'
       up --kafka-port 70000                                 | --kafka-port must be between 0 and 65535, was 70000
-      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9100 given twice)
+      up --kafka-port 9100 --controller-port 9100           | --kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and --console-port must differ (9100 given twice)
       up --postgres-port 65536                              | --postgres-port must be between 0 and 65535, was 65536
       up --postgres-port -1 --no-connect                    | --postgres-port must be between 0 and 65535, was -1
-      up --kafka-port 9100 --postgres-port 9100             | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9100 given twice)
-      up --connect-port 9092                                | --kafka-port, --controller-port, --registry-port, --postgres-port and --connect-port must differ (9092 given twice)
+      up --kafka-port 9100 --postgres-port 9100             | --kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and --console-port must differ (9100 given twice)
+      up --connect-port 9092                                | --kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and --console-port must differ (9092 given twice)
       up --connect-port 70000                               | --connect-port must be between 0 and 65535, was 70000
+      up --console-port 8083                                | --kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and --console-port must differ (8083 given twice)
+      up --console-port 70000                               | --console-port must be between 0 and 65535, was 70000
+      console --port 70000                                  | --port must be between 0 and 65535, was 70000
+      console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
+      console users                                         | missing subcommand (add or list; see --help)
+      console users add bob --role boss                     | --role must be moderator or admin, was 'boss'
+      console users add 'bad name'                          | NAME must be 1 to 64 letters, digits or ._@-, was 'bad name'
       up --postgres-port x                                  | Invalid value for option '--postgres-port': 'x' is not an int
       up --no-registry --registry-url http://h:1            | --no-registry and --registry-url exclude each other
       up --registry-url localhost:8081                      | --registry-url must be an http(s) URL, was 'localhost:8081'
@@ -189,6 +196,25 @@ class StreamGuardCliTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines())
                 .containsExactly("streamguard: " + dir.resolve("b-broken.json") + ": \"config\" must be an object");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableConsoleDatabaseIsARuntimeFailureInOneLine() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        CliRun run = CliRun.of(
+                "console", "users", "add", "bob", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/x");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines())
+                .singleElement()
+                .asString()
+                .startsWith("streamguard: cannot open the console's database jdbc:postgresql://127.0.0.1:" + closedPort
+                        + "/x: ");
         assertThat(run.out()).isEmpty();
     }
 

@@ -36,7 +36,7 @@ public final class ConsoleDatabase implements AutoCloseable {
         config.setMaximumPoolSize(8);
         config.setMinimumIdle(1);
         // Fail at start, with the database's own message, rather than on the first page.
-        config.setInitializationFailTimeout(10_000);
+        config.setInitializationFailTimeout(2_000);
         HikariDataSource pool = new HikariDataSource(config);
         try {
             new ConsoleSchema(pool).install();
