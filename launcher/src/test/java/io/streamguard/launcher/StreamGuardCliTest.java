@@ -44,7 +44,7 @@ class StreamGuardCliTest {
       console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       console users                                         | missing subcommand (add or list; see --help)
       console users add bob --role boss                     | --role must be moderator or admin, was 'boss'
-      console users add 'bad name'                          | NAME must be 1 to 64 letters, digits or ._@-, was 'bad name'
+      console users add bad/name                            | NAME must be 1 to 64 letters, digits or ._@-, was 'bad/name'
       up --postgres-port x                                  | Invalid value for option '--postgres-port': 'x' is not an int
       up --no-registry --registry-url http://h:1            | --no-registry and --registry-url exclude each other
       up --registry-url localhost:8081                      | --registry-url must be an http(s) URL, was 'localhost:8081'
