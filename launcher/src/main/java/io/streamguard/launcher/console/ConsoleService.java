@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running moderator console wired to the real system: its tables in the sinks' PostgreSQL, verdicts
@@ -15,6 +17,7 @@ import java.util.Optional;
  * start.
  */
 public final class ConsoleService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleService.class);
 
     /**
      * Where the console serves and what it talks to.
@@ -99,7 +102,7 @@ public final class ConsoleService implements AutoCloseable {
             try {
                 part.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(ConsoleService.class).warn("Closing {} failed", part, e);
+                LOG.warn("Closing {} failed", part, e);
             }
         }
     }
