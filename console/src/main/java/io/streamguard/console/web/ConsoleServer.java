@@ -42,7 +42,7 @@ import javax.sql.DataSource;
  * <p>Every request but the sign-in form and static files needs a signed-in session; every POST must
  * carry the session's CSRF token (a form field {@code csrf} or header {@code X-CSRF-Token}) or is refused
  * with 403. Repeated failed sign-ins are refused for a while ({@link SignInThrottle}); the admins' pages
- * live in {@link AdminRoutes}.
+ * live in {@link AdminRoutes}. Responses carry their server time ({@link ServerTiming}).
  */
 public final class ConsoleServer implements AutoCloseable {
     private final ConsoleConfig config;
@@ -146,6 +146,7 @@ public final class ConsoleServer implements AutoCloseable {
                 s.directory = "/io/streamguard/console/web/static";
                 s.location = Location.CLASSPATH;
             });
+            cfg.routes.before(ServerTiming::start);
             cfg.routes.before(ConsoleServer::securityHeaders);
             cfg.routes.before(this::authenticate);
             cfg.routes.get("/login", this::loginForm);
@@ -162,6 +163,7 @@ public final class ConsoleServer implements AutoCloseable {
             cfg.routes.get("/admin/thresholds", admin::thresholdsPage);
             cfg.routes.post("/admin/thresholds", admin::setThresholds);
             cfg.routes.post("/bulk", this::bulk);
+            cfg.routes.after(ServerTiming::stamp);
             cfg.routes.exception(BadRequest.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
                     .html(Html.page("Bad request", "", "<p class=\"error\">" + Html.esc(e.getMessage()) + "</p>")));
         });

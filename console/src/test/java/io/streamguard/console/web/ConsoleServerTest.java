@@ -218,6 +218,21 @@ class ConsoleServerTest {
     }
 
     @Test
+    void everyResponseSaysItsServerTime() throws Exception {
+        Browser alice = new Browser();
+        String timing = "app;dur=\\d+\\.\\d{2}";
+        assertThat(alice.get("/login").headers().firstValue(ServerTiming.HEADER).orElse("none"))
+                .matches(timing);
+        alice.signIn("alice", "alice-pw");
+        for (String path : List.of("/queue", "/queue/rows", "/counts", "/next", "/item/high", "/item/nope")) {
+            HttpResponse<String> r = alice.get(path);
+            assertThat(r.headers().firstValue(ServerTiming.HEADER).orElse("none"))
+                    .as("%s (%d)", path, r.statusCode())
+                    .matches(timing);
+        }
+    }
+
+    @Test
     void theNextPageLinkContinuesWhereThePageEnded() throws Exception {
         server.close();
         server = server(new ConsoleConfig(
