@@ -110,18 +110,22 @@ public final class Queues {
             if (!tables.eventsExist()) {
                 return new QueueCounts(counts, Optional.empty());
             }
-            String hasVerdict = hasVerdict(tables);
+            // "Has a verdict" once per row, not once per queue: the inner select computes it, and OFFSET 0
+            // keeps the planner from inlining it back into each FILTER (5 lookups a row, 3x the time at 100k).
+            String judged = "e.judged";
             StringBuilder sql = new StringBuilder("SELECT ");
             for (Queue q : Queue.values()) {
                 sql.append("count(*) FILTER (WHERE ")
-                        .append(q.predicate(hasVerdict))
+                        .append(q.predicate(judged))
                         .append("), ");
             }
             sql.append("min(coalesce(e.labeled_at, e.event_time)) FILTER (WHERE ")
-                    .append(Queue.PENDING.predicate(hasVerdict))
-                    .append(") FROM ")
+                    .append(Queue.PENDING.predicate(judged))
+                    .append(") FROM (SELECT e.decision, e.labeled_at, e.event_time, ")
+                    .append(hasVerdict(tables))
+                    .append(" AS judged FROM ")
                     .append(EventTables.EVENTS)
-                    .append(" e");
+                    .append(" e OFFSET 0) e");
             try (PreparedStatement ps = c.prepareStatement(sql.toString());
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
