@@ -8,6 +8,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
@@ -106,6 +107,16 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
      * @throws EncoderException if the model or tokenizer cannot be read
      */
     public static LoadedEncoder create(EncoderConfig config) {
+        return create(config, null);
+    }
+
+    /**
+     * As {@link #create(EncoderConfig)}, with fine-tuned {@code adapters} merged into the weights before the
+     * graph is built (null: none), so a fine-tuned version runs at the frozen encoder's cost.
+     *
+     * @throws InvalidModelException if an adapter does not fit this encoder's kernels
+     */
+    public static LoadedEncoder create(EncoderConfig config, LowRankAdapters adapters) {
         Objects.requireNonNull(config, "config");
         if (!ID.equals(config.encoderId())) {
             throw new IllegalArgumentException("encoder id " + config.encoderId() + " is not " + ID);
@@ -118,8 +129,9 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
             }
             MiniLmEncoder encoder;
             try (InputStream in = source.open(ONNX_RESOURCE)) {
+                MiniLmWeights weights = MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2);
                 encoder = new MiniLmEncoder(
-                        MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2),
+                        adapters == null ? weights : weights.withAdapters(adapters),
                         tokenizer.vocabulary().vocabHash(),
                         config.device());
             }

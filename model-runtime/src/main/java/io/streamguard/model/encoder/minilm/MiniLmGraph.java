@@ -39,10 +39,27 @@ final class MiniLmGraph {
 
     private final Ops tf;
     private final MiniLmConfig config;
+    private final DenseHook hook;
+
+    /**
+     * What a training graph adds to a dense layer (a low-rank adapter's {@code x A B}), or null for
+     * nothing; the inference graph adds nothing, adapters being merged into its weights at load.
+     */
+    @FunctionalInterface
+    interface DenseHook {
+        DenseHook NONE = (tf, prefix, x) -> null;
+
+        Operand<TFloat32> extra(Ops tf, String prefix, Operand<TFloat32> x);
+    }
 
     MiniLmGraph(Graph graph, MiniLmWeights weights) {
+        this(graph, weights, DenseHook.NONE);
+    }
+
+    MiniLmGraph(Graph graph, MiniLmWeights weights, DenseHook hook) {
         this.tf = Ops.create(graph);
         this.config = weights.config();
+        this.hook = hook;
         int h = config.hidden();
 
         inputIds = tf.withName("input_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
@@ -118,9 +135,11 @@ final class MiniLmGraph {
     }
 
     private Operand<TFloat32> dense(Operand<TFloat32> x, MiniLmWeights weights, String prefix) {
-        return tf.math.add(
+        Operand<TFloat32> y = tf.math.add(
                 tf.linalg.matMul(x, constant(weights.get(prefix + ".weight"))),
                 constant(weights.get(prefix + ".bias")));
+        Operand<TFloat32> extra = hook.extra(tf, prefix + ".weight", x);
+        return extra == null ? y : tf.math.add(y, extra);
     }
 
     /** Exact GELU, as BERT's "gelu" activation (not the tanh approximation). */

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.streamguard.model.encoder.LowRankAdapters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -41,6 +42,25 @@ final class MiniLmWeights {
     private MiniLmWeights(MiniLmConfig config, Map<String, Weight> weights) {
         this.config = config;
         this.weights = weights;
+    }
+
+    /**
+     * These weights with {@code adapters} merged into the kernels they adapt, so a fine-tuned model runs
+     * the same graph at the same cost.
+     *
+     * @throws InvalidModelException if an adapter names a kernel this encoder does not have, or another shape
+     */
+    MiniLmWeights withAdapters(LowRankAdapters adapters) {
+        Map<String, Weight> merged = new HashMap<>(weights);
+        adapters.kernels().forEach((name, pair) -> {
+            Weight w = weights.get(name);
+            if (w == null || !w.hasShape(pair.in(), pair.out())) {
+                throw new InvalidModelException("adapter for " + name + " [" + pair.in() + ", " + pair.out()
+                        + "] does not fit this encoder (" + (w == null ? "no such kernel" : "shape " + w) + ")");
+            }
+            merged.put(name, new Weight(w.shape(), adapters.merged(name, w.values())));
+        });
+        return new MiniLmWeights(config, merged);
     }
 
     /** Reads and validates all weights; does not close {@code onnxModel}. */
