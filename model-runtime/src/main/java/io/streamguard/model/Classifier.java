@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,6 +42,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe: calls run concurrently on the encoder's shared session. The heads can be replaced
  * while serving ({@link #swapHeads}); each call scores all its texts with the one heads version it
  * started with.
+ *
+ * <p>Heads that carry fine-tuned adapters ({@link HeadsModel#adapters()}) need an encoder with exactly those
+ * adapters merged: {@link #load} loads it so, and every other entry point refuses heads whose adapters
+ * (compared by {@link io.streamguard.model.encoder.LowRankAdapters#fingerprint() fingerprint}) are not the
+ * encoder's, since the merge happens once, at load.
  */
 public final class Classifier implements AutoCloseable {
 
@@ -48,9 +54,12 @@ public final class Classifier implements AutoCloseable {
     private final BatchPlanner planner;
     private final AtomicReference<HeadsModel> heads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Fingerprint of the adapters merged into {@link #encoder}, null for the frozen encoder. */
+    private final String adaptersFingerprint;
 
-    private Classifier(LoadedEncoder encoder, HeadsModel heads, BatchPolicy policy) {
+    private Classifier(LoadedEncoder encoder, String adaptersFingerprint, HeadsModel heads, BatchPolicy policy) {
         this.encoder = encoder;
+        this.adaptersFingerprint = adaptersFingerprint;
         this.planner = BatchPlanner.forTokenizer(encoder.tokenizer(), policy);
         this.heads = new AtomicReference<>(heads);
     }
@@ -59,23 +68,27 @@ public final class Classifier implements AutoCloseable {
      * A classifier over {@code encoder}, which it owns from now on ({@link #close()} closes it).
      *
      * @throws IncompatibleHeadsException if {@code heads} were trained on another encoder, vocabulary
-     *     or hidden size, or with another tokenizer maxLength than {@code encoder}'s tokenizer uses
+     *     or hidden size, or with another tokenizer maxLength than {@code encoder}'s tokenizer uses, or
+     *     carry other adapters than {@code encoder} merged ({@link LoadedEncoder#adapters()})
      */
     public static Classifier create(LoadedEncoder encoder, HeadsModel heads, BatchPolicy policy) {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(policy, "policy");
-        checkCompatible(encoder, heads);
-        return new Classifier(encoder, heads, policy);
+        String fingerprint = encoder.adaptersFingerprint();
+        checkCompatible(encoder, fingerprint, heads);
+        return new Classifier(encoder, fingerprint, heads, policy);
     }
 
     /**
-     * Reads a heads file and loads the encoder it was trained on.
+     * Reads a heads file and loads the encoder it was trained on, with the heads' adapters merged if they
+     * carry any.
      *
      * @param config the encoder to load; its id and maxLength must be the heads file's (checked before
      *     the encoder, which takes seconds, is loaded)
      * @throws HeadsFileException if the heads file cannot be read
      * @throws IncompatibleHeadsException if the heads do not fit the configured encoder
-     * @throws EncoderException if the encoder cannot be loaded
+     * @throws EncoderException if the encoder cannot be loaded, or cannot merge the heads' adapters
+     *     ({@link io.streamguard.model.encoder.UnsupportedEncoderException} for BERT-base)
      */
     public static Classifier load(EncoderConfig config, Path headsFile, BatchPolicy policy) {
         HeadsModel heads = HeadsFile.read(headsFile);
@@ -88,7 +101,7 @@ public final class Classifier implements AutoCloseable {
                     + " were trained on texts truncated at " + heads.maxLength() + " tokens, configured maxLength is "
                     + config.maxLength());
         }
-        LoadedEncoder loaded = EncoderFactory.create(config);
+        LoadedEncoder loaded = EncoderFactory.create(config, heads.adapters());
         try {
             return create(loaded, heads, policy);
         } catch (RuntimeException e) {
@@ -97,15 +110,27 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
-    private static void checkCompatible(LoadedEncoder encoder, HeadsModel heads) {
+    private static void checkCompatible(LoadedEncoder encoder, String adaptersFingerprint, HeadsModel heads) {
         Objects.requireNonNull(heads, "heads");
         heads.checkCompatible(encoder.encoder().info());
+        String wanted = heads.adaptersFingerprint();
+        if (!Objects.equals(wanted, adaptersFingerprint)) {
+            // The adapters are merged into the weights at load: other adapters need another encoder.
+            throw new IncompatibleHeadsException("heads " + heads.version() + " need the encoder with "
+                    + describeAdapters(wanted) + ", this encoder was loaded with "
+                    + describeAdapters(adaptersFingerprint)
+                    + ": a worker must reload the encoder with the heads' adapters to serve them");
+        }
         int maxLength = encoder.tokenizer().options().maxLength();
         if (heads.maxLength() != maxLength) {
             // Same weights, other truncation: long texts would be scored on inputs the heads never saw.
             throw new IncompatibleHeadsException("heads " + heads.version() + " were trained on texts truncated at "
                     + heads.maxLength() + " tokens, this tokenizer truncates at " + maxLength);
         }
+    }
+
+    private static String describeAdapters(String fingerprint) {
+        return fingerprint == null ? "no adapters" : "adapters " + fingerprint.substring(0, 12);
     }
 
     /**
@@ -189,11 +214,12 @@ public final class Classifier implements AutoCloseable {
      * they started with.
      *
      * @return the heads replaced
-     * @throws IncompatibleHeadsException as for {@link #create}; the current heads stay
+     * @throws IncompatibleHeadsException as for {@link #create}, including heads whose adapters differ from
+     *     the loaded encoder's: those need the encoder reloaded, not a swap; the current heads stay
      */
     public HeadsModel swapHeads(HeadsModel next) {
         ensureOpen();
-        checkCompatible(encoder, next);
+        checkCompatible(encoder, adaptersFingerprint, next);
         return heads.getAndSet(next);
     }
 
@@ -205,6 +231,11 @@ public final class Classifier implements AutoCloseable {
     /** The tokenizer {@link #classifyEncoded} expects encodings from. */
     public BertTokenizer tokenizer() {
         return encoder.tokenizer();
+    }
+
+    /** Fingerprint of the adapters merged into the encoder, empty for the frozen encoder. */
+    public Optional<String> adaptersFingerprint() {
+        return Optional.ofNullable(adaptersFingerprint);
     }
 
     public EncoderInfo encoderInfo() {

@@ -21,9 +21,33 @@ public final class EncoderFactory {
      * @throws EncoderException if the weights cannot be found, unpacked or loaded
      */
     public static LoadedEncoder create(EncoderConfig config) {
+        return create(config, null);
+    }
+
+    /**
+     * As {@link #create(EncoderConfig)}, with fine-tuned {@code adapters} merged into the weights at load
+     * (null: none, the frozen encoder), recorded in {@link LoadedEncoder#adapters()}. Only MiniLM merges
+     * adapters for now: BERT-base runs a SavedModel whose kernels are baked into its graph, so it refuses
+     * them rather than serve features the heads were not trained on.
+     *
+     * @throws UnsupportedEncoderException if the id is unknown, or {@code adapters} are given for an engine
+     *     that cannot merge them (BERT-base)
+     * @throws EncoderException if the weights cannot be found, unpacked or loaded, or an adapter does not fit
+     *     them
+     */
+    public static LoadedEncoder create(EncoderConfig config, LowRankAdapters adapters) {
         return switch (config.encoderId()) {
-            case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.load(config);
-            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.create(config);
+            case EncoderConfig.BERT_BASE_UNCASED -> {
+                if (adapters != null) {
+                    throw new UnsupportedEncoderException(
+                            config.encoderId(),
+                            "encoder '" + config.encoderId() + "' cannot load fine-tuned adapters (only "
+                                    + EncoderConfig.MINILM_L6
+                                    + " merges them); use heads trained on the frozen encoder");
+                }
+                yield TfBertEncoder.load(config);
+            }
+            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.create(config, adapters);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }

@@ -1,8 +1,15 @@
 package io.streamguard.model.encoder;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Low-rank adapters (LoRA, Hu et al. 2021) fine-tuned for an encoder's dense kernels: each adapted kernel
@@ -35,6 +42,27 @@ public record LowRankAdapters(int rank, float alpha, Map<String, Pair> kernels) 
         int rank() {
             return a.length / in;
         }
+
+        /** These factors with {@code f} applied to each array (e.g. rounding), shape unchanged. */
+        public Pair map(UnaryOperator<float[]> f) {
+            return new Pair(in, out, f.apply(a), f.apply(b));
+        }
+
+        // By content: two models carrying the same adapters are equal.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pair p && in == p.in && out == p.out && Arrays.equals(a, p.a) && Arrays.equals(b, p.b);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(in, out, Arrays.hashCode(a), Arrays.hashCode(b));
+        }
+
+        @Override
+        public String toString() {
+            return "Pair[" + in + " x " + rank() + " x " + out + "]";
+        }
     }
 
     public LowRankAdapters {
@@ -62,6 +90,57 @@ public record LowRankAdapters(int rank, float alpha, Map<String, Pair> kernels) 
         return kernels.values().stream()
                 .mapToLong(p -> (long) p.a().length + p.b().length)
                 .sum();
+    }
+
+    /** These adapters with {@code f} applied to every factor array, e.g. {@code Float16::round}. */
+    public LowRankAdapters map(UnaryOperator<float[]> f) {
+        Map<String, Pair> out = new TreeMap<>();
+        kernels.forEach((name, p) -> out.put(name, p.map(f)));
+        return new LowRankAdapters(rank, alpha, out);
+    }
+
+    /**
+     * Content identity, hex SHA-256 over rank, alpha, and every kernel's name, shape and values (bits) in name
+     * order: two adapter sets with the same fingerprint make the same encoder. What a loaded encoder and a
+     * feature cache key record instead of the ~250k numbers.
+     */
+    public String fingerprint() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        digest.update("streamguard-lora-v1\n".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer header = ByteBuffer.allocate(2 * Integer.BYTES);
+        digest.update(header.putInt(rank).putFloat(alpha).array());
+        for (Map.Entry<String, Pair> e : new TreeMap<>(kernels).entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            Pair p = e.getValue();
+            // Length-prefixed name and shape, so no two different sets hash the same bytes.
+            digest.update(ByteBuffer.allocate(3 * Integer.BYTES)
+                    .putInt(name.length)
+                    .putInt(p.in())
+                    .putInt(p.out())
+                    .array());
+            digest.update(name);
+            digest.update(bits(p.a()));
+            digest.update(bits(p.b()));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** {@link #fingerprint()} of {@code adapters}, or null for none. */
+    public static String fingerprintOf(LowRankAdapters adapters) {
+        return adapters == null ? null : adapters.fingerprint();
+    }
+
+    private static byte[] bits(float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES);
+        for (float v : values) {
+            buffer.putInt(Float.floatToRawIntBits(v));
+        }
+        return buffer.array();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.streamguard.model.heads;
 
+import io.streamguard.model.encoder.LowRankAdapters;
+
 /**
  * IEEE 754 binary16 ("half") conversions, for storing head weights at half the size. Java 17 has no
  * {@code Float.floatToFloat16} (it came in Java 20); these follow the same rules: round to nearest,
@@ -85,5 +87,13 @@ public final class Float16 {
             rounded[i] = round(values[i]);
         }
         return rounded;
+    }
+
+    /**
+     * {@code adapters} with every factor rounded to halves, so {@link HeadsFile} stores them at half the size
+     * (as the trainer rounds head weights); the merged encoder then runs on exactly what the file holds.
+     */
+    public static LowRankAdapters round(LowRankAdapters adapters) {
+        return adapters.map(Float16::round);
     }
 }

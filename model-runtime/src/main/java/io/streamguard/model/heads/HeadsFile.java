@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamguard.model.encoder.LowRankAdapters;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,8 +46,15 @@ import java.util.UUID;
  *                         "weights": "<b64>", "bias": "<b64>"}]}],
  *  "thresholds": {"hate": {"review": 0.41, "block": 0.83}, ...},
  *  "metrics": {"hate": {"macroF1": 0.72}, ...},
- *  "provenance": {"createdAt": "...", "parentVersion": null, "seed": 42, "trainingData": [...], "notes": {...}}}
+ *  "provenance": {"createdAt": "...", "parentVersion": null, "seed": 42, "trainingData": [...], "notes": {...}},
+ *  "adapters": {"rank": 8, "alpha": 16.0, "kernels": {"encoder.layer.0.attention.self.query.weight":
+ *               {"in": 384, "out": 384, "dtype": "float16", "a": "<b64>", "b": "<b64>"}, ...}}}
  * }</pre>
+ * {@code adapters} is optional (absent: heads for the frozen encoder); factors are stored like layer weights,
+ * float16 where every value of the kernel's {@code a} and {@code b} is an exact half ({@link
+ * Float16#round(LowRankAdapters)}), else float32. The format version stays 1: a reader without adapter support
+ * would ignore the field and score with the frozen encoder, but every reader of this format since
+ * heads were versioned is this class, which reads it.
  * The same JSON is the payload a model version carries on the wire ({@link #toJson}/{@link #fromJson}).
  */
 public final class HeadsFile {
@@ -179,11 +187,35 @@ public final class HeadsFile {
         }
         ObjectNode notes = provenance.putObject("notes");
         p.notes().forEach(notes::put);
+        if (model.adapters() != null) {
+            writeAdapters(model.adapters(), root.putObject("adapters"));
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise model " + model.version(), e);
         }
+    }
+
+    private static void writeAdapters(LowRankAdapters adapters, ObjectNode node) {
+        node.put("rank", adapters.rank());
+        node.put("alpha", adapters.alpha());
+        ObjectNode kernels = node.putObject("kernels");
+        adapters.kernels().keySet().stream().sorted().forEach(name -> {
+            LowRankAdapters.Pair p = adapters.kernels().get(name);
+            ObjectNode k = kernels.putObject(name);
+            k.put("in", p.in());
+            k.put("out", p.out());
+            if (Float16.allExact(p.a()) && Float16.allExact(p.b())) {
+                k.put("dtype", FLOAT16);
+                k.put("a", encodeHalves(p.a()));
+                k.put("b", encodeHalves(p.b()));
+            } else {
+                k.put("dtype", FLOAT32);
+                k.put("a", encode(p.a()));
+                k.put("b", encode(p.b()));
+            }
+        });
     }
 
     /**
@@ -304,6 +336,9 @@ public final class HeadsFile {
                     rp.longInteger(p, "seed"),
                     data,
                     notes);
+            JsonNode adaptersNode = root.get("adapters"); // optional: absent for the frozen encoder
+            LowRankAdapters adapters =
+                    adaptersNode == null || adaptersNode.isNull() ? null : r.adapters(r.object(root, "adapters"));
             return new HeadsModel(
                     r.text(root, "version"),
                     re.text(encoder, "id"),
@@ -313,7 +348,8 @@ public final class HeadsFile {
                     heads,
                     thresholds,
                     metrics,
-                    provenance);
+                    provenance,
+                    adapters);
         } catch (IllegalArgumentException e) {
             throw new HeadsFileException(file, "invalid model: " + e.getMessage(), e);
         }
@@ -413,21 +449,26 @@ public final class HeadsFile {
 
         /** A layer's weights: float32 unless its optional {@code weightsDtype} says float16. */
         float[] weights(JsonNode layer) {
-            JsonNode dtype = layer.get("weightsDtype");
+            return typed(layer, "weightsDtype", "weights");
+        }
+
+        /** The floats in {@code field}: float32 unless the optional {@code dtypeField} says float16. */
+        float[] typed(JsonNode node, String dtypeField, String field) {
+            JsonNode dtype = node.get(dtypeField);
             if (dtype == null || dtype.isNull() || FLOAT32.equals(dtype.asText())) {
-                return floats(layer, "weights");
+                return floats(node, field);
             }
             if (!FLOAT16.equals(dtype.asText())) {
                 throw new HeadsFileException(
                         file,
-                        "field '" + prefix + "weightsDtype' is '" + dtype.asText() + "', expected " + FLOAT32 + " or "
+                        "field '" + prefix + dtypeField + "' is '" + dtype.asText() + "', expected " + FLOAT32 + " or "
                                 + FLOAT16);
             }
-            byte[] bytes = base64(layer, "weights");
+            byte[] bytes = base64(node, field);
             if (bytes.length % Short.BYTES != 0) {
                 throw new HeadsFileException(
                         file,
-                        "field '" + prefix + "weights' holds " + bytes.length
+                        "field '" + prefix + field + "' holds " + bytes.length
                                 + " bytes, not a whole number of float16");
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -436,6 +477,37 @@ public final class HeadsFile {
                 values[i] = Float16.toFloat(buffer.getShort());
             }
             return values;
+        }
+
+        /** The {@code adapters} object (this reader is the root's). */
+        LowRankAdapters adapters(JsonNode node) {
+            Reader ra = in("adapters");
+            int rank = ra.integer(node, "rank");
+            float alpha = (float) ra.number(node, "alpha");
+            JsonNode kernelsNode = ra.object(node, "kernels");
+            Map<String, LowRankAdapters.Pair> kernels = new LinkedHashMap<>();
+            for (Iterator<String> it = kernelsNode.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                JsonNode k = ra.in("kernels").object(kernelsNode, name);
+                Reader rk = ra.in("kernels." + name);
+                try {
+                    kernels.put(
+                            name,
+                            new LowRankAdapters.Pair(
+                                    rk.integer(k, "in"),
+                                    rk.integer(k, "out"),
+                                    rk.typed(k, "dtype", "a"),
+                                    rk.typed(k, "dtype", "b")));
+                } catch (IllegalArgumentException e) {
+                    throw new HeadsFileException(
+                            file, "invalid adapter '" + ra.prefix() + "kernels." + name + "': " + e.getMessage(), e);
+                }
+            }
+            try {
+                return new LowRankAdapters(rank, alpha, kernels);
+            } catch (IllegalArgumentException e) {
+                throw new HeadsFileException(file, "invalid field 'adapters': " + e.getMessage(), e);
+            }
         }
 
         private byte[] base64(JsonNode node, String name) {

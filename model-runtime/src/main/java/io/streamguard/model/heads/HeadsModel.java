@@ -2,6 +2,7 @@ package io.streamguard.model.heads;
 
 import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.EncoderInfo;
+import io.streamguard.model.encoder.LowRankAdapters;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -26,6 +28,9 @@ import java.util.TreeMap;
  * @param thresholds review/block cut-offs for every sigmoid label
  * @param metrics evaluation results by task, then metric name (e.g. {@code hate -> macroF1})
  * @param provenance training data, seed, parent version
+ * @param adapters fine-tuned adapters the encoder must merge for these heads' features, null for the frozen
+ *     encoder; an encoder loaded with other adapters gives features the heads never saw (see
+ *     {@code Classifier}), so they are part of the model version
  */
 public record HeadsModel(
         String version,
@@ -36,7 +41,22 @@ public record HeadsModel(
         List<Head> heads,
         Map<String, Thresholds> thresholds,
         Map<String, Map<String, Double>> metrics,
-        Provenance provenance) {
+        Provenance provenance,
+        LowRankAdapters adapters) {
+
+    /** Heads for the frozen encoder: no adapters. */
+    public HeadsModel(
+            String version,
+            String encoderId,
+            String vocabHash,
+            int maxLength,
+            Feature feature,
+            List<Head> heads,
+            Map<String, Thresholds> thresholds,
+            Map<String, Map<String, Double>> metrics,
+            Provenance provenance) {
+        this(version, encoderId, vocabHash, maxLength, feature, heads, thresholds, metrics, provenance, null);
+    }
 
     public HeadsModel {
         Objects.requireNonNull(version, "version");
@@ -89,6 +109,16 @@ public record HeadsModel(
             copy.put(task, Collections.unmodifiableMap(new TreeMap<>(values)));
         });
         metrics = Collections.unmodifiableMap(copy);
+    }
+
+    /** The adapters, if these heads need a fine-tuned encoder. */
+    public Optional<LowRankAdapters> adaptersIfAny() {
+        return Optional.ofNullable(adapters);
+    }
+
+    /** {@link LowRankAdapters#fingerprint()} of the adapters, null for none. */
+    public String adaptersFingerprint() {
+        return LowRankAdapters.fingerprintOf(adapters);
     }
 
     /** Every moderation (sigmoid) label, in head order. */
@@ -171,18 +201,33 @@ public record HeadsModel(
     /** The same heads under another version and provenance, e.g. for a retrained candidate. */
     public HeadsModel withVersion(String newVersion, Provenance newProvenance) {
         return new HeadsModel(
-                newVersion, encoderId, vocabHash, maxLength, feature, heads, thresholds, metrics, newProvenance);
+                newVersion,
+                encoderId,
+                vocabHash,
+                maxLength,
+                feature,
+                heads,
+                thresholds,
+                metrics,
+                newProvenance,
+                adapters);
     }
 
     /** The same heads with other thresholds (e.g. re-chosen on validation data). */
     public HeadsModel withThresholds(Map<String, Thresholds> newThresholds) {
         return new HeadsModel(
-                version, encoderId, vocabHash, maxLength, feature, heads, newThresholds, metrics, provenance);
+                version, encoderId, vocabHash, maxLength, feature, heads, newThresholds, metrics, provenance, adapters);
     }
 
     /** The same heads with other metrics. */
     public HeadsModel withMetrics(Map<String, Map<String, Double>> newMetrics) {
         return new HeadsModel(
-                version, encoderId, vocabHash, maxLength, feature, heads, thresholds, newMetrics, provenance);
+                version, encoderId, vocabHash, maxLength, feature, heads, thresholds, newMetrics, provenance, adapters);
+    }
+
+    /** The same heads for an encoder with {@code newAdapters} merged (null: the frozen encoder). */
+    public HeadsModel withAdapters(LowRankAdapters newAdapters) {
+        return new HeadsModel(
+                version, encoderId, vocabHash, maxLength, feature, heads, thresholds, metrics, provenance, newAdapters);
     }
 }

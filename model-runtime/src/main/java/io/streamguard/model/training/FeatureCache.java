@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * similar length (padding to the longest then wastes little), encodes, and scatters rows back to input order.
  *
  * <p>One file per key, {@code <dir>/<key>.features}, key = SHA-256 of the encoder id, its vocabulary hash, the
- * tokenizer's settings (max length, casing) and every text in order. Layout, little-endian: magic
+ * fingerprint of its fine-tuned adapters if it has any ({@link LoadedEncoder#adapters()}: a tuned encoder's
+ * features must never be mistaken for the frozen one's), the tokenizer's settings (max length, casing) and every
+ * text in order. Layout, little-endian: magic
  * {@code SGFEAT01}, the 32-byte key, rows, hidden, flags (bit 0: mean is the same as pooled and stored once), the
  * float32 matrices, then a CRC32C of everything before it. A file with the wrong size, magic, key or checksum is
  * recomputed, never trusted; files are written to a temp file and renamed into place, so a crash leaves either
@@ -156,6 +158,7 @@ public final class FeatureCache {
         TokenizerOptions options = encoder.tokenizer().options();
         String header = "streamguard-features-v1\n" + info.id() + "\n" + info.vocabHash() + "\n" + info.hidden()
                 + "\n" + options.maxLength() + " " + options.lowerCase() + " " + options.stripAccents() + "\n"
+                + (encoder.adapters() == null ? "" : "adapters " + encoder.adaptersFingerprint() + "\n")
                 + texts.size() + "\n";
         digest.update(header.getBytes(StandardCharsets.UTF_8));
         ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);

@@ -229,7 +229,8 @@ public final class ModelTrainer {
                 heads,
                 thresholds,
                 metrics,
-                provenance);
+                provenance,
+                encoder.adapters()); // heads trained on a tuned encoder's features need it at serving too
         return new Run(model, reports);
     }
 

@@ -7,6 +7,7 @@ import io.streamguard.model.encoder.Embeddings;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.TestAdapters;
 import io.streamguard.model.heads.Feature;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -152,5 +153,21 @@ class FeatureCacheTest {
             max = Math.max(max, Math.abs(a[i] - b[i]));
         }
         return max;
+    }
+
+    @Test
+    void adaptersAreInTheKeySoTunedFeaturesNeverPassForFrozenOnes() {
+        // The key reads the encoder's identity, not its weights: a view that claims adapters is enough.
+        LoadedEncoder tuned = new LoadedEncoder(minilm.encoder(), minilm.tokenizer(), TestAdapters.tiny(1));
+        LoadedEncoder otherTuning = new LoadedEncoder(minilm.encoder(), minilm.tokenizer(), TestAdapters.tiny(2));
+        FeatureCache cache = new FeatureCache(dir);
+
+        assertThat(cache.file(tuned, TEXTS)).isNotEqualTo(cache.file(minilm, TEXTS));
+        assertThat(cache.file(otherTuning, TEXTS)).isNotEqualTo(cache.file(tuned, TEXTS));
+        assertThat(cache.file(new LoadedEncoder(minilm.encoder(), minilm.tokenizer(), TestAdapters.tiny(1)), TEXTS))
+                .isEqualTo(cache.file(tuned, TEXTS));
+        // The key is the encoder's identity, not the object's: another handle on the frozen encoder shares it.
+        assertThat(cache.file(new LoadedEncoder(minilm.encoder(), minilm.tokenizer()), TEXTS))
+                .isEqualTo(cache.file(minilm, TEXTS));
     }
 }

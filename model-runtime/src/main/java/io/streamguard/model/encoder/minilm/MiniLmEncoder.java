@@ -136,7 +136,7 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                         config.device());
             }
             try {
-                return new LoadedEncoder(encoder, tokenizer);
+                return new LoadedEncoder(encoder, tokenizer, adapters);
             } catch (RuntimeException e) {
                 encoder.close(); // a mismatch must not leak the native graph (~90 MB of constants)
                 throw e;
