@@ -52,9 +52,9 @@ import java.util.UUID;
  * }</pre>
  * {@code adapters} is optional (absent: heads for the frozen encoder); factors are stored like layer weights,
  * float16 where every value of the kernel's {@code a} and {@code b} is an exact half ({@link
- * Float16#round(LowRankAdapters)}), else float32. The format version stays 1: a reader without adapter support
- * would ignore the field and score with the frozen encoder, but every reader of this format since
- * heads were versioned is this class, which reads it.
+ * Float16#round(LowRankAdapters)}), else float32. The format version stays 1, so every existing file reads
+ * unchanged; the catch is that a build older than this one would silently ignore the field and serve the heads
+ * on the frozen encoder, so roll readers out before publishing a tuned model.
  * The same JSON is the payload a model version carries on the wire ({@link #toJson}/{@link #fromJson}).
  */
 public final class HeadsFile {
