@@ -194,7 +194,8 @@ public record OverBlocking(List<Rate> rates, Rate anyLabel, List<Smoke> smoke) {
         md.append("Harmless text that reaches a label's review (block) threshold, drawn from the training splits only"
                         + " (`BenignSet`, seed ")
                 .append(BenignSet.DEFAULT_SEED)
-                .append("; trainers drop these texts from what they learn on). Per label:\n\n");
+                .append("; a trainer that learns from hard negatives leaves these texts out, `BenignSet.without`)."
+                        + " Per label:\n\n");
         for (Rate r : rates) {
             md.append("- ")
                     .append(r.label())
