@@ -102,7 +102,11 @@ class TrainEvalCommandTest {
         assertThat(md)
                 .startsWith("# Model v-tiny on `minilm-l6`")
                 .contains("- Seed 7;", "| spam | cv5 F1 | ", "| sentiment | accuracy | ")
+                .contains("## Over-blocking", "| offensive | " + TinyDatasets.TRAIN_PER_CLASS + " | ")
+                .contains("| This movie was terrible, total waste of money | ")
                 .doesNotContain(tmp.toString());
+        assertThat(md.indexOf("## Over-blocking")).isLessThan(md.indexOf("## Data"));
+        assertThat(train.out()).contains("\nbenign ", "\nany ");
     }
 
     @Test
@@ -156,6 +160,51 @@ class TrainEvalCommandTest {
         assertThat(Arrays.copyOf(bytes, 8)).containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
     }
 
+    @Test
+    void evalBenignAloneMeasuresEveryModerationLabel() {
+        CliRun run = CliRun.of(
+                "eval",
+                "--benign",
+                "--datasets",
+                tmp.resolve("datasets").toString(),
+                "--model",
+                heads.toString(),
+                "--device=cpu");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("benign ").contains("reach review", "reach block");
+        assertThat(lines.subList(1, 5))
+                .extracting(l -> l.split("\\s+")[0])
+                .containsExactly("offensive", "hate", "spam", "any");
+        assertThat(lines.get(1).split("\\s+")[1]).isEqualTo(String.valueOf(TinyDatasets.TRAIN_PER_CLASS));
+        assertThat(lines)
+                .anyMatch(l -> l.matches("(ALLOW|REVIEW|BLOCK) +This movie was terrible, total waste of money.*"));
+        assertThat(run.err()).contains("eval: benign set of ");
+    }
+
+    @Test
+    void evalFileWithBenignAsJsonNestsTheOverBlocking() throws IOException {
+        CliRun run = eval(
+                tmp.resolve("spam.tsv"),
+                "--task",
+                "spam",
+                "--benign",
+                "--json",
+                "--datasets",
+                tmp.resolve("datasets").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.path("examples").asInt()).isEqualTo(6);
+        JsonNode rates = report.path("overBlocking").path("rates");
+        assertThat(rates).hasSize(3);
+        assertThat(rates.get(0).path("label").asText()).isEqualTo("offensive");
+        assertThat(rates.get(0).path("texts").asInt()).isEqualTo(TinyDatasets.TRAIN_PER_CLASS);
+        assertThat(rates.get(0).path("reviewShare").asDouble()).isBetween(0.0, 1.0);
+        assertThat(report.path("overBlocking").path("smoke")).hasSize(8);
+    }
+
     @ParameterizedTest(name = "[{index}] streamguard {0}")
     @CsvSource(delimiter = '|', textBlock = """
       train --encoder gpt2                          | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
@@ -168,6 +217,9 @@ class TrainEvalCommandTest {
       train --datasets /definitely/not/here         | training data not found under /definitely/not/here (--datasets DIR)
       train --datasets {tmp}                        | training data not found under {tmp} (--datasets DIR)
       eval {tmp}/spam.tsv                           | Missing required option: '--task=TASK'
+      eval                                          | Missing required parameter: 'FILE' (or --benign)
+      eval --benign --task spam                     | --task, --threshold and --plot apply to FILE; --benign alone measures every moderation label
+      eval --benign --datasets {tmp}/nowhere --model {tmp}/models/tiny/minilm-l6.json | --benign: training data not found under {tmp}/nowhere (--datasets DIR)
       eval {tmp}/missing.tsv --task spam            | no such file: {tmp}/missing.tsv
       eval {tmp}/spam.tsv --task bogus              | --task: unknown task bogus; expected one of sentiment, offensive, hate, spam
       eval {tmp}/spam.tsv --task spam --threshold 1.5 | --threshold must lie in [0, 1], was 1.5

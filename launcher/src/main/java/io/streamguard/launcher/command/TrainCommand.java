@@ -13,6 +13,7 @@ import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.EpochStats;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.ModelTrainer;
+import io.streamguard.model.training.OverBlocking;
 import io.streamguard.model.training.ProgressBar;
 import io.streamguard.model.training.ProgressListener;
 import io.streamguard.model.training.Task;
@@ -172,19 +173,29 @@ public final class TrainCommand implements Callable<Integer> {
         err.println("train: loading " + encoder + " (device " + device + ")");
         err.flush();
         ModelTrainer.Run run;
+        OverBlocking overBlocking = null;
         try (LoadedEncoder loaded =
                 EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device))) {
             FeatureCache cache = new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir());
-            run = new ModelTrainer(cache, data).train(loaded, settings, new TerminalListener(err));
+            ModelTrainer trainer = new ModelTrainer(cache, data);
+            run = trainer.train(loaded, settings, new TerminalListener(err));
+            if (!run.model().thresholds().isEmpty()) {
+                overBlocking =
+                        trainer.overBlocking(loaded, run.model(), ProgressBar.onStderr("benign features", "texts"));
+            }
         }
         HeadsFile.write(run.model(), headsFile);
-        String report = TrainingReport.markdown(run, settings, encoder);
+        String report = TrainingReport.markdown(run, settings, encoder, overBlocking);
         try {
             Files.writeString(reportFile, report);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + reportFile + ": " + e.getMessage(), e);
         }
         stdout.print(TrainingReport.table(run));
+        if (overBlocking != null) {
+            stdout.println();
+            stdout.print(overBlocking.toTable());
+        }
         stdout.println("wrote " + headsFile + " and " + reportFile);
         stdout.flush();
         return 0;

@@ -6,6 +6,7 @@ import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
+import io.streamguard.model.heads.Scores;
 import io.streamguard.model.heads.Thresholds;
 import java.io.File;
 import java.time.Duration;
@@ -232,6 +233,24 @@ public final class ModelTrainer {
                 provenance,
                 encoder.adapters()); // heads trained on a tuned encoder's features need it at serving too
         return new Run(model, reports);
+    }
+
+    /**
+     * Over-blocking of {@code model} on the {@link BenignSet} of this trainer's datasets (the default seed and
+     * size), scored on cached encoder features like training itself, so a report costs one small encoding.
+     */
+    public OverBlocking overBlocking(LoadedEncoder encoder, HeadsModel model, ProgressListener progress) {
+        BenignSet set = BenignSet.sample(datasets);
+        return OverBlocking.measure(set, model.thresholds(), texts -> {
+            FeatureMatrix features = cache.features(encoder, texts, progress);
+            float[] matrix = features.matrix(model.feature());
+            int width = model.feature().width(features.hidden());
+            List<Scores> scores = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                scores.add(model.score(Arrays.copyOfRange(matrix, i * width, (i + 1) * width)));
+            }
+            return scores;
+        });
     }
 
     private TaskReport trainTask(LoadedEncoder encoder, Settings settings, Task task, Listener listener) {

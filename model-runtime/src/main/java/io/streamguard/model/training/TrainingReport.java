@@ -47,6 +47,15 @@ public final class TrainingReport {
 
     /** Markdown: what was trained on what, settings, per-task validation results, thresholds. */
     public static String markdown(ModelTrainer.Run run, ModelTrainer.Settings settings, String encoderId) {
+        return markdown(run, settings, encoderId, null);
+    }
+
+    /**
+     * As {@link #markdown(ModelTrainer.Run, ModelTrainer.Settings, String)}, with an over-blocking section
+     * before the data table when {@code overBlocking} is not null.
+     */
+    public static String markdown(
+            ModelTrainer.Run run, ModelTrainer.Settings settings, String encoderId, OverBlocking overBlocking) {
         HeadsModel model = run.model();
         StringBuilder md = new StringBuilder();
         md.append("# Model ")
@@ -137,6 +146,9 @@ public final class TrainingReport {
                         t.blockTargetMet() ? "" : " (precision target not reachable; most precise point)"));
             }
             md.append("\n```\n").append(r.validation().toTable()).append("```\n\n");
+        }
+        if (overBlocking != null) {
+            md.append(overBlocking.toMarkdown());
         }
         md.append("## Data\n\n| task | split | file | sha256 | rows |\n|---|---|---|---|---|\n");
         for (Provenance.DataRef ref : model.provenance().trainingData()) {
