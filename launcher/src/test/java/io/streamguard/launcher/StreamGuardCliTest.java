@@ -40,6 +40,9 @@ class StreamGuardCliTest {
       up --connect-port 70000                               | --connect-port must be between 0 and 65535, was 70000
       up --console-port 8083                                | --kafka-port, --controller-port, --registry-port, --postgres-port, --connect-port and --console-port must differ (8083 given twice)
       up --console-port 70000                               | --console-port must be between 0 and 65535, was 70000
+      train --encoder bert-base-uncased --fine-tune         | --fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels cannot take merged adapters yet)
+      train --tune-epochs 2                                 | --start, --tune-epochs, --tune-rows and --tune-learning-rate need --fine-tune
+      train --fine-tune --tune-rows 0                       | --tune-epochs and --tune-rows must be at least 1
       console --port 70000                                  | --port must be between 0 and 65535, was 70000
       console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       console users                                         | missing subcommand (add or list; see --help)

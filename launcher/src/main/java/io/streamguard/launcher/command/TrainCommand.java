@@ -7,8 +7,12 @@ import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.heads.Feature;
+import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.training.AdapterTuning;
+import io.streamguard.model.training.BenignSet;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.EpochStats;
 import io.streamguard.model.training.FeatureCache;
@@ -132,9 +136,48 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Encoder feature cache (default: ~/.cache/streamguard/features).")
     Path featureCache;
 
+    @Option(
+            names = "--fine-tune",
+            description = "First fine-tune the encoder with low-rank adapters on every task, starting from --start"
+                    + " (minilm-l6); the heads are then trained on the tuned encoder's features, and the adapters"
+                    + " are written with them.")
+    boolean fineTune;
+
+    @Option(
+            names = "--start",
+            paramLabel = "FILE",
+            description = "Model to fine-tune from: its heads start the joint training, its adapters (if any) the"
+                    + " adapters' (default: models/v1/<encoder>.json).")
+    Path start;
+
+    @Option(names = "--tune-epochs", paramLabel = "N", description = "Most fine-tuning epochs (default 4).")
+    Integer tuneEpochs;
+
+    @Option(
+            names = "--tune-rows",
+            paramLabel = "N",
+            description = "Training rows per task per fine-tuning epoch (default 6000).")
+    Integer tuneRows;
+
+    @Option(
+            names = "--tune-learning-rate",
+            paramLabel = "RATE",
+            description = "Adam step size of fine-tuning (default 5e-4).")
+    Float tuneLearningRate;
+
     @Override
     public Integer call() {
         Usage.knownEncoder(spec, "--encoder", encoder);
+        if (fineTune && !encoder.equals(EncoderConfig.MINILM_L6)) {
+            throw usage("--fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels"
+                    + " cannot take merged adapters yet)");
+        }
+        if (!fineTune && (start != null || tuneEpochs != null || tuneRows != null || tuneLearningRate != null)) {
+            throw usage("--start, --tune-epochs, --tune-rows and --tune-learning-rate need --fine-tune");
+        }
+        if ((tuneEpochs != null && tuneEpochs < 1) || (tuneRows != null && tuneRows < 1)) {
+            throw usage("--tune-epochs and --tune-rows must be at least 1");
+        }
         List<Task> selected;
         try {
             selected = tasks == null ? null : tasks.stream().map(Task::of).toList();
@@ -172,10 +215,33 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         err.println("train: loading " + encoder + " (device " + device + ")");
         err.flush();
+        AdapterTuning.Result tuned = null;
+        LowRankAdapters adapters = null;
+        if (fineTune) {
+            Path from = start != null ? ModelFiles.requireGiven(spec, start) : ModelFiles.defaultHeads(encoder);
+            AdapterTuning.Settings d = AdapterTuning.Settings.defaults();
+            AdapterTuning.Settings tuning = new AdapterTuning.Settings(
+                    d.rank(),
+                    d.alpha(),
+                    tuneLearningRate != null ? tuneLearningRate : d.learningRate(),
+                    d.batchSize(),
+                    d.maxLength(),
+                    tuneEpochs != null ? tuneEpochs : d.epochs(),
+                    tuneRows != null ? tuneRows : d.rowsPerTaskPerEpoch(),
+                    d.hardNegatives(),
+                    d.patience(),
+                    seed != null ? seed : d.seed());
+            tuned = new AdapterTuning(data, tuning)
+                    .run(HeadsFile.read(from), settings.tasks(), BenignSet.sample(data), line -> {
+                        err.println("train: " + line);
+                        err.flush();
+                    });
+            adapters = weights == Weights.FLOAT16 ? Float16.round(tuned.adapters()) : tuned.adapters();
+        }
         ModelTrainer.Run run;
         OverBlocking overBlocking = null;
         try (LoadedEncoder loaded =
-                EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device))) {
+                EncoderFactory.create(EncoderConfig.of(encoder).withDevice(device), adapters)) {
             FeatureCache cache = new FeatureCache(featureCache != null ? featureCache : FeatureCache.defaultDir());
             ModelTrainer trainer = new ModelTrainer(cache, data);
             run = trainer.train(loaded, settings, new TerminalListener(err));
@@ -185,7 +251,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         HeadsFile.write(run.model(), headsFile);
-        String report = TrainingReport.markdown(run, settings, encoder, overBlocking);
+        String report = TrainingReport.markdown(run, settings, encoder, overBlocking)
+                + (tuned == null ? "" : tuned.markdown(Files.exists(headsFile) ? sizeOf(headsFile) : -1));
         try {
             Files.writeString(reportFile, report);
         } catch (IOException e) {
@@ -235,6 +302,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return changed.withHalfPrecisionWeights(weights == Weights.FLOAT16);
         };
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private ParameterException usage(String message) {

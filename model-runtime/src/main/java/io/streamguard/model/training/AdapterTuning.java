@@ -1,0 +1,368 @@
+package io.streamguard.model.training;
+
+import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.encoder.minilm.MiniLmTuner;
+import io.streamguard.model.heads.Dense;
+import io.streamguard.model.heads.Head;
+import io.streamguard.model.heads.HeadKind;
+import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.tokenizer.EncodedBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Fine-tunes MiniLM's adapters on every task at once, starting from a trained model's heads: per epoch a
+ * seeded sample of each task's training rows (so a 67k-row task does not drown a 4k-row one), mixed into
+ * shared batches, one Adam step each; after every epoch each task is scored on its validation split and
+ * the epoch with the best mean score is kept (early stopping, {@code patience} epochs without gain).
+ *
+ * <p>Validation: SST-2 dev, TweetEval val, and spam fold 0 of {@link BuiltinDatasets#spamFolds}, which the
+ * adapters never train on. The selection score is threshold-free (sentiment accuracy, the others' ROC-AUC),
+ * since thresholds are chosen afterwards, on the tuned encoder's features.
+ *
+ * <p>Hard negatives: {@code hardNegatives} SST-2 training negatives (negative in tone, never offensive or
+ * hateful) join the offensive and hate tasks as class 0, so the encoder learns that negative is not
+ * offensive. The benign evaluation set ({@link BenignSet}) is left out of every task, so over-blocking is
+ * measured on texts the adapters never saw.
+ */
+public final class AdapterTuning {
+
+    /** How to tune. */
+    public record Settings(
+            int rank,
+            float alpha,
+            float learningRate,
+            int batchSize,
+            int maxLength,
+            int epochs,
+            int rowsPerTaskPerEpoch,
+            int hardNegatives,
+            int patience,
+            long seed) {
+
+        /** What v2 was trained with (see the model report). */
+        public static Settings defaults() {
+            return new Settings(8, 16f, 5e-4f, 32, 64, 4, 6_000, 3_000, 1, 20261207L);
+        }
+    }
+
+    /** One epoch's line: mean training loss, per task its validation score, and the mean of those. */
+    public record Epoch(int number, double trainLoss, Map<Task, Double> validation, double score, Duration took) {
+        public String describe() {
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d: loss %.4f", number, trainLoss));
+            validation.forEach((t, v) -> s.append(String.format(Locale.ROOT, ", %s %.4f", t.id(), v)));
+            return s.append(String.format(Locale.ROOT, "; mean %.4f (%.0f s)", score, took.toMillis() / 1000.0))
+                    .toString();
+        }
+    }
+
+    /**
+     * The adapters of the best epoch, and every epoch's line.
+     *
+     * @param heads the jointly tuned heads' layers of the best epoch, by task ({kernel, bias} per layer)
+     */
+    public record Result(
+            LowRankAdapters adapters,
+            Map<Task, List<float[][]>> heads,
+            List<Epoch> epochs,
+            int bestEpoch,
+            Duration took,
+            Map<Task, Integer> trainRows,
+            Settings settings) {
+
+        /**
+         * The model report's section: how the adapters were tuned, each epoch's validation scores (sentiment
+         * accuracy, the others' ROC-AUC) and which epoch was kept.
+         *
+         * @param fileBytes the written model file's size, or -1
+         */
+        public String markdown(long fileBytes) {
+            StringBuilder s = new StringBuilder("\n## Fine-tuning: low-rank adapters\n\n");
+            s.append(String.format(
+                    Locale.ROOT,
+                    "MiniLM fine-tuned with LoRA adapters (rank %d, alpha %.0f) on the query, value and both"
+                            + " feed-forward kernels of all 6 layers, jointly with every task's head: %,d adapter"
+                            + " numbers, stored as float16 in the model file (%s). Adam %.0e, batches of %d mixing the"
+                            + " tasks, %,d rows per task per epoch, texts truncated at %d tokens, seed %d; %,d SST-2"
+                            + " training negatives added to offensive and hate as hard negatives; the benign"
+                            + " evaluation set left out of every task. Workers merge the adapters into the"
+                            + " encoder's weights at load, so inference runs the same graph.%n%n",
+                    settings.rank(),
+                    settings.alpha(),
+                    adapters.parameters(),
+                    fileBytes < 0 ? "size unknown" : String.format(Locale.ROOT, "model file %,d bytes", fileBytes),
+                    settings.learningRate(),
+                    settings.batchSize(),
+                    settings.rowsPerTaskPerEpoch(),
+                    settings.maxLength(),
+                    settings.seed(),
+                    settings.hardNegatives()));
+            s.append("Training rows: ");
+            trainRows.forEach((t, n) -> s.append(t.id())
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%,d", n))
+                    .append("; "));
+            s.append("spam trains on folds 1-4 only (fold 0 validates).\n\n");
+            s.append("| epoch | train loss |");
+            Map<Task, Double> first =
+                    epochs.isEmpty() ? Map.of() : epochs.get(0).validation();
+            first.keySet().forEach(t -> s.append(' ').append(t.id()).append(" |"));
+            s.append(" mean | time |\n|---|---|");
+            first.keySet().forEach(t -> s.append("---|"));
+            s.append("---|---|\n");
+            for (Epoch e : epochs) {
+                s.append(String.format(
+                        Locale.ROOT,
+                        "| %d%s | %.4f |",
+                        e.number(),
+                        e.number() == bestEpoch ? " (kept)" : "",
+                        e.trainLoss()));
+                e.validation().values().forEach(v -> s.append(String.format(Locale.ROOT, " %.4f |", v)));
+                s.append(String.format(
+                        Locale.ROOT, " %.4f | %.0f s |%n", e.score(), e.took().toMillis() / 1000.0));
+            }
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%nFine-tuning took %.1f min; validation scores are sentiment accuracy and the other tasks'"
+                            + " ROC-AUC (threshold-free: thresholds are chosen afterwards, on the tuned features).%n",
+                    took.toMillis() / 60_000.0));
+            return s.toString();
+        }
+    }
+
+    private final BuiltinDatasets data;
+    private final Settings settings;
+
+    public AdapterTuning(BuiltinDatasets data, Settings settings) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Tunes from {@code start}'s heads (one per task, named like it) and its adapters, or fresh ones. */
+    public Result run(HeadsModel start, List<Task> tasks, BenignSet benign, Consumer<String> log) {
+        long begin = System.nanoTime();
+        BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer(settings.maxLength());
+        Map<Task, List<LabeledText>> train = new LinkedHashMap<>();
+        Map<Task, List<LabeledText>> validation = new LinkedHashMap<>();
+        List<LabeledText> hard = hardNegatives(benign);
+        for (Task task : tasks) {
+            Dataset all = data.train(task);
+            List<LabeledText> rows = new ArrayList<>();
+            List<LabeledText> val;
+            if (task == Task.SPAM) {
+                StratifiedKFold.Fold holdOut = BuiltinDatasets.spamFolds(all).get(0);
+                for (int i : holdOut.train()) {
+                    rows.add(all.rows().get(i));
+                }
+                val = new ArrayList<>();
+                for (int i : holdOut.test()) {
+                    val.add(all.rows().get(i));
+                }
+            } else {
+                rows.addAll(all.rows());
+                val = data.validation(task).orElseThrow().rows();
+            }
+            rows.removeIf(r -> benign.contains(r.text()));
+            if (task == Task.OFFENSIVE || task == Task.HATE) {
+                rows.addAll(hard);
+            }
+            train.put(task, rows);
+            validation.put(task, val);
+        }
+        Map<Task, Integer> trainRows = new LinkedHashMap<>();
+        train.forEach((t, rows) -> trainRows.put(t, rows.size()));
+        log.accept("adapter tuning: rank " + settings.rank() + ", " + tasks.size() + " tasks, rows " + trainRows
+                + " (" + hard.size() + " hard negatives in offensive and hate), "
+                + settings.rowsPerTaskPerEpoch() + " rows per task per epoch");
+
+        List<MiniLmTuner.TaskHead> heads = new ArrayList<>();
+        for (Task task : tasks) {
+            heads.add(taskHead(start.head(task.headName()), task));
+        }
+        MiniLmTuner.Spec spec = new MiniLmTuner.Spec(
+                settings.rank(),
+                settings.alpha(),
+                MiniLmTuner.Spec.ATTENTION_QV_AND_FFN,
+                settings.learningRate(),
+                settings.seed(),
+                start.adapters()); // a retrain continues from the live version's adapters
+        List<Epoch> epochs = new ArrayList<>();
+        LowRankAdapters best = null;
+        Map<Task, List<float[][]>> bestHeads = Map.of();
+        int bestEpoch = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        Random random = new Random(settings.seed());
+        long step = 0;
+        try (MiniLmTuner tuner = MiniLmTuner.create(null, spec, heads)) {
+            Epoch before = evaluate(tuner, tokenizer, tasks, validation, 0, Double.NaN, Duration.ZERO);
+            log.accept(before.describe() + " (the starting model)");
+            bestScore = before.score();
+            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                List<int[]> order = sample(train, tasks, random);
+                double lossSum = 0;
+                int batches = 0;
+                for (int from = 0; from < order.size(); from += settings.batchSize()) {
+                    List<int[]> slice = order.subList(from, Math.min(order.size(), from + settings.batchSize()));
+                    List<String> texts = new ArrayList<>(slice.size());
+                    int[] taskOf = new int[slice.size()];
+                    int[] labels = new int[slice.size()];
+                    for (int i = 0; i < slice.size(); i++) {
+                        int t = slice.get(i)[0];
+                        LabeledText row = train.get(tasks.get(t)).get(slice.get(i)[1]);
+                        texts.add(row.text());
+                        taskOf[i] = t;
+                        labels[i] = row.label();
+                    }
+                    lossSum += tuner.step(tokenizer.encodeBatch(texts), taskOf, labels, ++step);
+                    batches++;
+                    if (batches % 50 == 0) {
+                        log.accept(String.format(
+                                Locale.ROOT,
+                                "  epoch %d: %d of %d batches, loss %.4f, %.0f s",
+                                epoch,
+                                batches,
+                                (order.size() + settings.batchSize() - 1) / settings.batchSize(),
+                                lossSum / batches,
+                                (System.nanoTime() - epochStart) / 1e9));
+                    }
+                }
+                Epoch e = evaluate(
+                        tuner,
+                        tokenizer,
+                        tasks,
+                        validation,
+                        epoch,
+                        lossSum / Math.max(1, batches),
+                        Duration.ofNanos(System.nanoTime() - epochStart));
+                epochs.add(e);
+                log.accept(e.describe());
+                if (e.score() > bestScore) {
+                    bestScore = e.score();
+                    bestEpoch = epoch;
+                    best = tuner.adapters();
+                    Map<Task, List<float[][]>> h = new LinkedHashMap<>();
+                    for (int t = 0; t < tasks.size(); t++) {
+                        h.put(tasks.get(t), tuner.headLayers(t));
+                    }
+                    bestHeads = h;
+                } else if (epoch - bestEpoch > settings.patience()) {
+                    log.accept("no gain for " + (epoch - bestEpoch) + " epochs: stopping");
+                    break;
+                }
+            }
+        }
+        if (best == null) {
+            throw new TrainingException("adapter tuning never beat the starting model on validation (mean "
+                    + String.format(Locale.ROOT, "%.4f", bestScore) + "): nothing to keep");
+        }
+        return new Result(
+                best, bestHeads, epochs, bestEpoch, Duration.ofNanos(System.nanoTime() - begin), trainRows, settings);
+    }
+
+    /** SST-2 training negatives, seeded, minus the excluded texts. */
+    private List<LabeledText> hardNegatives(BenignSet benign) {
+        if (settings.hardNegatives() == 0) {
+            return List.of();
+        }
+        List<LabeledText> negatives = new ArrayList<>();
+        for (LabeledText row : data.train(Task.SENTIMENT).rows()) {
+            // Short fragments ("dull") teach nothing about civil negative text; keep sentences.
+            if (row.label() == 0 && !benign.contains(row.text()) && row.text().split(" ").length >= 6) {
+                negatives.add(new LabeledText(row.text(), 0, row.line()));
+            }
+        }
+        Collections.shuffle(negatives, new Random(settings.seed() ^ 0x5EED));
+        return List.copyOf(negatives.subList(0, Math.min(settings.hardNegatives(), negatives.size())));
+    }
+
+    /** This epoch's (task, row) pairs: each task's sample, all shuffled together. */
+    private List<int[]> sample(Map<Task, List<LabeledText>> train, List<Task> tasks, Random random) {
+        List<int[]> order = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            int size = train.get(tasks.get(t)).size();
+            List<Integer> rows = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                rows.add(i);
+            }
+            Collections.shuffle(rows, random);
+            int n = Math.min(size, settings.rowsPerTaskPerEpoch());
+            for (int i = 0; i < n; i++) {
+                order.add(new int[] {t, rows.get(i)});
+            }
+        }
+        Collections.shuffle(order, random);
+        return order;
+    }
+
+    private Epoch evaluate(
+            MiniLmTuner tuner,
+            BertTokenizer tokenizer,
+            List<Task> tasks,
+            Map<Task, List<LabeledText>> validation,
+            int number,
+            double trainLoss,
+            Duration took) {
+        Map<Task, Double> scores = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            Task task = tasks.get(t);
+            List<LabeledText> rows = validation.get(task);
+            int[] labels = new int[rows.size()];
+            double[] positive = new double[rows.size()];
+            int outputs = task.headKind() == HeadKind.SIGMOID ? 1 : 2;
+            for (int from = 0; from < rows.size(); from += 64) {
+                List<LabeledText> chunk = rows.subList(from, Math.min(rows.size(), from + 64));
+                EncodedBatch batch = tokenizer.encodeBatch(
+                        chunk.stream().map(LabeledText::text).toList());
+                float[] p = tuner.probabilities(batch, t);
+                for (int i = 0; i < chunk.size(); i++) {
+                    labels[from + i] = chunk.get(i).label();
+                    positive[from + i] = p[i * outputs + outputs - 1];
+                }
+            }
+            double score;
+            if (task.headKind() == HeadKind.SIGMOID) {
+                OptionalDouble auc = Metrics.rocAuc(labels, positive);
+                score = auc.orElse(0);
+            } else {
+                int correct = 0;
+                for (int i = 0; i < labels.length; i++) {
+                    correct += (positive[i] >= 0.5 ? 1 : 0) == labels[i] ? 1 : 0;
+                }
+                score = (double) correct / labels.length;
+            }
+            scores.put(task, score);
+        }
+        double mean = scores.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElse(0);
+        return new Epoch(number, trainLoss, scores, mean, took);
+    }
+
+    private static MiniLmTuner.TaskHead taskHead(Head head, Task task) {
+        List<float[][]> layers = new ArrayList<>();
+        for (Dense d : head.layers()) {
+            layers.add(new float[][] {d.weights().clone(), d.bias().clone()});
+        }
+        return new MiniLmTuner.TaskHead(
+                task.id(),
+                head.kind(),
+                head.labels().size() == 1 ? 2 : head.labels().size(),
+                head.inputMean(),
+                head.inputScale(),
+                layers,
+                1f);
+    }
+}
