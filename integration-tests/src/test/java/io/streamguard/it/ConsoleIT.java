@@ -75,6 +75,7 @@ class ConsoleIT {
         up = UpCommandIT.Up.start(
                 dir.resolve("data"),
                 Map.of("STREAMGUARD_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD),
+                "--no-retrainer", // not under test here; its base-data encoding would only load the CI machine
                 "--demo",
                 "--demo-events",
                 "80",

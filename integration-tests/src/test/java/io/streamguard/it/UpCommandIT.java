@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code streamguard up} as users run it: a separate JVM that prints READY, serves a produce/consume
- * round trip through the CLI, stops cleanly on SIGTERM (registry child included) and restarts on its
- * own data with the earlier records still readable; a second {@code up} on a data dir in use is
- * refused without harming the first.
+ * round trip through the CLI, has its retrainer publish the heads' version so {@code models} shows it
+ * live, stops cleanly on SIGTERM (registry child included) and restarts on its own data with the earlier
+ * records still readable; a second {@code up} on a data dir in use is refused without harming the first.
  */
 class UpCommandIT {
     private static final Pattern READY = Pattern.compile(
@@ -65,6 +66,13 @@ class UpCommandIT {
 
             Cli consume = consumeAll(up, 3);
             assertThat(consume.out()).contains("e-1", "first event", "e-2", "naïve café 🙂", "e-3");
+
+            // The retrainer runs by default and was ready before READY: the heads are the live version.
+            assertThat(up.beforeReady).anyMatch(l -> l.startsWith("RETRAINER READY live=seeded-up encoder=minilm-l6"));
+            Cli models = Cli.run("models", "--bootstrap", up.bootstrap, "--registry", up.registry);
+            assertThat(models.exit()).as(models.err()).isZero();
+            assertThat(models.out())
+                    .containsPattern("(?m)^LIVE minilm-l6: seeded-up since \\S+ \\(promoted by retrainer ");
 
             List<ProcessHandle> children = up.process.descendants().toList();
             assertThat(children).as("the registry runs as a child process").isNotEmpty();
@@ -194,11 +202,15 @@ class UpCommandIT {
         final String registry;
         final String postgres;
         final String console;
+        /** Stdout before the READY line (PIPELINE, CONNECTORS, RETRAINER READY, ...). */
+        final List<String> beforeReady;
+
         private final BlockingQueue<String> stdout;
         private final List<String> output = new ArrayList<>();
 
-        private Up(Process process, Matcher ready, BlockingQueue<String> stdout) {
+        private Up(Process process, Matcher ready, List<String> beforeReady, BlockingQueue<String> stdout) {
             this.process = process;
+            this.beforeReady = List.copyOf(beforeReady);
             this.bootstrap = ready.group(1);
             this.registry = ready.group(2);
             this.postgres = ready.group(3);
@@ -220,6 +232,7 @@ class UpCommandIT {
             BufferedReader lines =
                     new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             BlockingQueue<String> after = new LinkedBlockingQueue<>();
+            List<String> before = new CopyOnWriteArrayList<>();
             CompletableFuture<Matcher> ready = new CompletableFuture<>();
             // One reader for the whole life of the process: stdout must keep draining after READY.
             Thread reader = new Thread(
@@ -231,6 +244,8 @@ class UpCommandIT {
                                     ready.complete(m);
                                 } else if (ready.isDone()) {
                                     after.add(line);
+                                } else {
+                                    before.add(line);
                                 }
                             }
                         } catch (IOException e) {
@@ -255,7 +270,7 @@ class UpCommandIT {
                 throw new AssertionError("up exited with " + p.waitFor() + " before READY; the end of its stderr:\n"
                         + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size())));
             }
-            return new Up(p, m, after);
+            return new Up(p, m, before, after);
         }
 
         /** An {@code up} expected to end by itself (within 60 s): its exit status and both outputs. */

@@ -72,6 +72,7 @@ class StreamGuardCliTest {
       up --demo --no-pipeline                               | --demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)
       up --encoder gpt-2                                    | --encoder: unknown encoder 'gpt-2' (available: bert-base-uncased, minilm-l6)
       up --heads /no/such/heads.json                        | heads file not found: /no/such/heads.json
+      up --heads ../models/v1/minilm-l6.json --datasets /no | retrainer: training data not found under /no (--datasets DIR); or start with --no-retrainer
       worker --role painter                                 | role must be tokenizer, inference or all, got 'painter'
       worker --device tpu                                   | --device must be auto, cpu or gpu, was 'tpu'
       worker --heads /no/such/heads.json                    | heads file not found: /no/such/heads.json

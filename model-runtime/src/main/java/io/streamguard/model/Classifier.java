@@ -238,6 +238,15 @@ public final class Classifier implements AutoCloseable {
         return Optional.ofNullable(adaptersFingerprint);
     }
 
+    /**
+     * The encoder and tokenizer this classifier runs (thread-safe), for a second user of the same loaded
+     * model in one process, such as {@code up}'s retrainer beside its worker: one copy of the weights in
+     * memory. This classifier still owns it: the other user must be done before {@link #close()}.
+     */
+    public LoadedEncoder loadedEncoder() {
+        return encoder;
+    }
+
     public EncoderInfo encoderInfo() {
         return encoder.encoder().info();
     }

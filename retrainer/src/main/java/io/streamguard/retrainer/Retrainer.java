@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -130,22 +131,50 @@ public final class Retrainer implements AutoCloseable {
     }
 
     /**
-     * Loads the encoder and the base data's features, finds the live version, and starts consuming;
-     * returns when the retrainer is ready (what is already on the topics is consumed on the loop thread).
+     * Loads the encoder, finds the live version (publishing the base version if there is none), and starts
+     * the loop thread, which reads the base data's features first (a second from the feature cache, minutes
+     * of encoding without it) and then consumes what is already on the topics and what comes.
      *
      * @throws RetrainerException if the versions topic cannot be created or the base version published
      */
     public static Retrainer start(Config config) {
-        RetrainerSettings s = config.settings();
         RetrainerClients clients = new RetrainerClients(config.clientProperties());
-        clients.ensureVersionsTopic(s.versionsTopic());
+        clients.ensureVersionsTopic(config.settings().versionsTopic());
         LoadedEncoder encoder = EncoderFactory.create(config.encoder());
+        return start(config, clients, encoder, encoder);
+    }
+
+    /**
+     * {@link #start(Config)} on an encoder already loaded in this process (thread-safe, as every
+     * encoder is), such as a worker's: no second copy of the weights. The retrainer does not close it;
+     * close the retrainer first.
+     *
+     * @throws IllegalArgumentException if {@code shared} is not the encoder of {@code config}
+     */
+    public static Retrainer start(Config config, LoadedEncoder shared) {
+        String id = shared.encoder().info().id();
+        if (!id.equals(config.encoder().encoderId())) {
+            throw new IllegalArgumentException("the shared encoder is " + id + ", the retrainer's "
+                    + config.encoder().encoderId());
+        }
+        RetrainerClients clients = new RetrainerClients(config.clientProperties());
+        clients.ensureVersionsTopic(config.settings().versionsTopic());
+        return start(config, clients, shared, () -> {});
+    }
+
+    /** @param owned closed with the retrainer (or here if it fails to start) */
+    private static Retrainer start(
+            Config config, RetrainerClients clients, LoadedEncoder encoder, AutoCloseable owned) {
+        RetrainerSettings s = config.settings();
         Retrainer retrainer = null;
         ModelVersionsTopic versions = null;
         try {
-            long started = System.nanoTime();
-            BaseData base = BaseData.load(encoder, config.cache(), config.datasets(), s.samplePerTask(), s.seed());
-            LOG.info("Base data ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+            Supplier<BaseData> base = () -> {
+                long started = System.nanoTime();
+                BaseData data = BaseData.load(encoder, config.cache(), config.datasets(), s.samplePerTask(), s.seed());
+                LOG.info("Base data ready in {} ms", (System.nanoTime() - started) / 1_000_000);
+                return data;
+            };
             versions = clients.versions(s.versionsTopic());
             Clock clock = Clock.systemUTC();
             Retraining retraining = new Retraining(
@@ -164,7 +193,7 @@ public final class Retrainer implements AutoCloseable {
                     AvroDeserializer.specific(LabeledEvent.class, clients.registry()),
                     retraining,
                     versions,
-                    encoder);
+                    owned);
             retrainer.init();
             retrainer.running = true;
             retrainer.thread = new Thread(retrainer::loop, "streamguard-retrainer");
@@ -177,7 +206,7 @@ public final class Retrainer implements AutoCloseable {
                 if (versions != null) {
                     versions.close();
                 }
-                encoder.close();
+                closeQuietly(owned);
             }
             throw e;
         }
@@ -218,6 +247,7 @@ public final class Retrainer implements AutoCloseable {
 
     private void loop() {
         try {
+            retraining.base(); // before the first poll, in the background of start()
             while (running) {
                 pollOnce();
             }
@@ -325,6 +355,10 @@ public final class Retrainer implements AutoCloseable {
         }
         consumer.close(Duration.ofSeconds(2));
         versions.close();
+        closeQuietly(encoder);
+    }
+
+    private static void closeQuietly(AutoCloseable encoder) {
         try {
             encoder.close();
         } catch (Exception e) {

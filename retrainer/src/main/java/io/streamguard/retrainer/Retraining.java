@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,8 @@ final class Retraining {
     private final RetrainerSettings settings;
     private final String encoderId;
     private final Path baseHeads;
-    private final BaseData base;
+    private final Supplier<BaseData> baseSource;
+    private BaseData base;
     private final FeedbackFeatures features;
     private final ModelVersionsTopic versions;
     private final Clock clock;
@@ -46,14 +48,14 @@ final class Retraining {
             RetrainerSettings settings,
             String encoderId,
             Path baseHeads,
-            BaseData base,
+            Supplier<BaseData> base,
             FeedbackFeatures features,
             ModelVersionsTopic versions,
             Clock clock) {
         this.settings = settings;
         this.encoderId = encoderId;
         this.baseHeads = baseHeads;
-        this.base = base;
+        this.baseSource = base;
         this.features = features;
         this.versions = versions;
         this.clock = clock;
@@ -102,6 +104,7 @@ final class Retraining {
         Map<Integer, Long> offsets = log.consumedOffsets();
         log.markRetrained();
         String version = CandidateTrainer.nextVersion(all.keySet());
+        BaseData base = base();
         Map<String, String> lineage = Lineage.of(parent, offsets, train, heldOut, base, settings);
         CandidateTrainer.Candidate candidate =
                 new CandidateTrainer(settings).train(parent, version, base, train, features.of(parent, train), lineage);
@@ -156,6 +159,17 @@ final class Retraining {
                 train.size(),
                 heldBack.verdicts(),
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The original data, obtained on the first call: reading its cached features takes a second, encoding
+     * them without a cache minutes, which the retrainer's start does not wait for.
+     */
+    BaseData base() {
+        if (base == null) {
+            base = baseSource.get();
+        }
+        return base;
     }
 
     /** The version new candidates start from. */

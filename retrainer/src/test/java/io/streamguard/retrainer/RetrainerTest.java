@@ -213,7 +213,7 @@ class RetrainerTest {
                 settings,
                 tiny.v1.encoderId(),
                 tiny.v1File,
-                tiny.base,
+                () -> tiny.base,
                 new FeedbackFeatures(tiny.encoder),
                 versions.topic,
                 clock);

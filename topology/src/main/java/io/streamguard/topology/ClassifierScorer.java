@@ -4,6 +4,7 @@ import io.streamguard.model.ClassifiedBatch;
 import io.streamguard.model.Classifier;
 import io.streamguard.model.Prediction;
 import io.streamguard.model.batch.BatchPolicy;
+import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.model.tokenizer.Encoding;
@@ -139,6 +140,11 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     @Override
     public HeadsModel heads() {
         return classifier.heads();
+    }
+
+    /** The loaded encoder, still owned by this scorer: see {@link Classifier#loadedEncoder()}. */
+    public LoadedEncoder loadedEncoder() {
+        return classifier.loadedEncoder();
     }
 
     /** The batching the classifier applies inside one call. */

@@ -207,11 +207,7 @@ public final class RetrainerCommand implements Callable<Integer> {
         Thread hook = new Thread(retrainer::close, "streamguard-retrainer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
-        RetrainerSettings s = config.settings();
-        out.println("RETRAINER READY live=" + retrainer.live().version() + " encoder=" + encoder + " feedback="
-                + s.feedbackTopic() + " versions=" + s.versionsTopic() + " trigger="
-                + s.trigger().verdicts()
-                + " verdicts or " + s.trigger().interval().toSeconds() + " s");
+        out.println(readyLine(retrainer, config));
         out.flush();
         retrainer.awaitTermination();
         try {
@@ -221,6 +217,16 @@ public final class RetrainerCommand implements Callable<Integer> {
         }
         retrainer.close();
         throw new LauncherException("the retrainer stopped; see the log above");
+    }
+
+    /** {@code RETRAINER READY live=<version> encoder=<id> feedback=<topic> versions=<topic> trigger=...}. */
+    static String readyLine(Retrainer retrainer, Retrainer.Config config) {
+        RetrainerSettings s = config.settings();
+        return "RETRAINER READY live=" + retrainer.live().version() + " encoder="
+                + config.encoder().encoderId()
+                + " feedback=" + s.feedbackTopic() + " versions=" + s.versionsTopic() + " trigger="
+                + s.trigger().verdicts() + " verdicts or "
+                + s.trigger().interval().toSeconds() + " s";
     }
 
     Retrainer.Config config() {

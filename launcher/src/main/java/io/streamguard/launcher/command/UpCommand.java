@@ -19,6 +19,7 @@ import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.retrainer.Retrainer;
 import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.PipelineSettings;
@@ -53,12 +54,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Start a Kafka broker (KRaft), a schema registry, the StreamGuard topics, the labeling pipeline"
-                    + " (a worker with role all), the demo application's PostgreSQL and a Kafka Connect worker with"
-                    + " the connectors of connectors/config/, then run until Ctrl-C.",
+                    + " (a worker with role all) and its retrainer, the demo application's PostgreSQL and a Kafka"
+                    + " Connect worker with the connectors of connectors/config/, then run until Ctrl-C.",
             "Prints one line 'READY bootstrap=<host:port> registry=<url> postgres=<jdbc url> connect=<rest url>"
                     + " console=<url>' to stdout once everything answers: broker, registry and topics, PostgreSQL"
                     + " with its demo tables, the connectors RUNNING, the pipeline's worker RUNNING with its model"
-                    + " loaded and warmed up, and the moderator console serving (sign in as admin: see"
+                    + " loaded and warmed up, the retrainer consuming (its 'RETRAINER READY live=<version> ...' line"
+                    + " comes first), and the moderator console serving (sign in as admin: see"
                     + " `streamguard console --help`)."
         })
 public final class UpCommand implements Callable<Integer> {
@@ -167,6 +169,13 @@ public final class UpCommand implements Callable<Integer> {
     boolean noPipeline;
 
     @Option(
+            names = "--no-retrainer",
+            description = "No retrainer (implied by --no-pipeline and --no-registry): moderator feedback is"
+                    + " not learned from, and model-versions gets no version until one is published otherwise"
+                    + " (e.g. by `streamguard retrainer`).")
+    boolean noRetrainer;
+
+    @Option(
             names = "--encoder",
             paramLabel = "ID",
             defaultValue = ModelFiles.DEFAULT_ENCODER,
@@ -211,8 +220,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--datasets",
             paramLabel = "DIR",
-            description = "Labelled datasets for the demo (default: $STREAMGUARD_DATASETS or ../shared/datasets"
-                    + " beside the checkout).")
+            description = "Labelled datasets for the demo and the retrainer (default: $STREAMGUARD_DATASETS or"
+                    + " ../shared/datasets beside the checkout).")
     Path datasets;
 
     @Override
@@ -220,6 +229,11 @@ public final class UpCommand implements Callable<Integer> {
         EmbeddedStack.Builder builder = configure();
         boolean pipeline = !noPipeline && !noRegistry;
         Path headsFile = pipeline ? ModelFiles.heads(spec, heads, encoder) : null;
+        boolean retrain = pipeline && !noRetrainer;
+        if (retrain) {
+            // Missing training data is a usage error now, not after the broker has started.
+            retrainerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile);
+        }
         // Read the texts before starting anything: a missing dataset should not cost a broker
         // start.
         List<DemoTraffic.Sample> samples =
@@ -252,22 +266,12 @@ public final class UpCommand implements Callable<Integer> {
         }
         AtomicReference<Worker> worker = new AtomicReference<>();
         AtomicReference<ConsoleService> consoleRef = new AtomicReference<>();
+        AtomicReference<RetrainerSidecar> retrainerRef = new AtomicReference<>();
         // Ctrl-C / SIGTERM: the JVM runs this hook and exits once it returns, so the pipeline and the
         // stack are fully closed (worker committed, broker controlled shutdown, registry process
         // destroyed) before the process ends.
         Thread hook = new Thread(
-                () -> {
-                    ConsoleService c = consoleRef.get();
-                    if (c != null) {
-                        c.close(); // before the worker: its model serves the console's attributions
-                    }
-                    Worker w = worker.get();
-                    if (w != null) {
-                        w.close();
-                    }
-                    stack.close();
-                },
-                "streamguard-up-shutdown");
+                () -> closeAll(consoleRef.get(), retrainerRef.get(), worker.get(), stack), "streamguard-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         PrintWriter out = spec.commandLine().getOut();
@@ -282,6 +286,13 @@ public final class UpCommand implements Callable<Integer> {
                 throw e;
             }
             out.println("PIPELINE " + Pipeline.describe(worker.get()));
+            out.flush();
+            if (retrain) {
+                // In the background while the connectors and the console start.
+                retrainerRef.set(RetrainerSidecar.start(
+                        retrainerConfig(stack.bootstrapServers(), stack.registryUrl(), headsFile),
+                        model.join() instanceof ClassifierScorer scorer ? scorer.loadedEncoder() : null));
+            }
         }
         if (!connectors.isEmpty()) {
             try {
@@ -289,10 +300,7 @@ public final class UpCommand implements Callable<Integer> {
                         new ConnectClient(stack.connect().orElseThrow().url()), connectors, CONNECTORS_TIMEOUT);
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                if (worker.get() != null) {
-                    worker.get().close();
-                }
-                stack.close();
+                closeAll(null, retrainerRef.get(), worker.get(), stack);
                 throw e;
             }
             out.println(
@@ -305,13 +313,19 @@ public final class UpCommand implements Callable<Integer> {
                 console = ConsoleCommand.start(spec, consoleSettings(stack), servingModel(model, headsFile));
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                if (worker.get() != null) {
-                    worker.get().close();
-                }
-                stack.close();
+                closeAll(null, retrainerRef.get(), worker.get(), stack);
                 throw e;
             }
             consoleRef.set(console);
+        }
+        if (retrainerRef.get() != null) {
+            try {
+                out.println(retrainerRef.get().awaitReady());
+            } catch (RuntimeException e) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                closeAll(console, retrainerRef.get(), worker.get(), stack);
+                throw e;
+            }
         }
         out.println(readyLine(stack, Optional.ofNullable(console).map(ConsoleService::url)));
         out.flush();
@@ -353,14 +367,26 @@ public final class UpCommand implements Callable<Integer> {
             return 0; // the hook is closing the stack; the JVM exits when it is done
         }
         Path log = stack.embeddedRegistry().map(EmbeddedRegistry::logFile).orElse(null);
+        closeAll(console, retrainerRef.get(), worker.get(), stack);
+        throw new LauncherException("schema registry exited unexpectedly with status " + status + " (see " + log + ")");
+    }
+
+    /**
+     * Stops in dependency order: the console and the retrainer before the worker (the console's
+     * attributions run on the worker's model), the stack last. Null parts were never started.
+     */
+    private static void closeAll(
+            ConsoleService console, RetrainerSidecar retrainer, Worker worker, EmbeddedStack stack) {
         if (console != null) {
             console.close();
         }
-        if (worker.get() != null) {
-            worker.get().close();
+        if (retrainer != null) {
+            retrainer.close();
+        }
+        if (worker != null) {
+            worker.close();
         }
         stack.close();
-        throw new LauncherException("schema registry exited unexpectedly with status " + status + " (see " + log + ")");
     }
 
     /**
@@ -502,6 +528,11 @@ public final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(Messages.oneLine(e.getMessage()));
         }
+    }
+
+    /** {@code streamguard retrainer}'s settings with up's encoder, heads, device and datasets. */
+    private Retrainer.Config retrainerConfig(String bootstrap, String registry, Path headsFile) {
+        return RetrainerSidecar.config(spec, bootstrap, registry, encoder, headsFile, device, datasets);
     }
 
     /** The console on the stack's PostgreSQL, broker and registry, applying the workers' policy. */
