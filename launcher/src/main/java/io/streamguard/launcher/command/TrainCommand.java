@@ -150,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " adapters' (default: models/v1/<encoder>.json).")
     Path start;
 
-    @Option(names = "--tune-epochs", paramLabel = "N", description = "Most fine-tuning epochs (default 4).")
+    @Option(names = "--tune-epochs", paramLabel = "N", description = "Most fine-tuning epochs (default 3).")
     Integer tuneEpochs;
 
     @Option(
@@ -162,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--tune-learning-rate",
             paramLabel = "RATE",
-            description = "Adam step size of fine-tuning (default 5e-4).")
+            description = "Adam step size of the adapters (default 1e-3; the heads take a fifth of it).")
     Float tuneLearningRate;
 
     @Override

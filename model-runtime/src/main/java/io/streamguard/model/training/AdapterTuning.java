@@ -53,7 +53,7 @@ public final class AdapterTuning {
 
         /** What v2 was trained with (see the model report). */
         public static Settings defaults() {
-            return new Settings(8, 16f, 5e-4f, 32, 64, 4, 6_000, 3_000, 1, 20261207L);
+            return new Settings(8, 16f, 1e-3f, 32, 64, 3, 6_000, 3_000, 1, 20261207L);
         }
     }
 

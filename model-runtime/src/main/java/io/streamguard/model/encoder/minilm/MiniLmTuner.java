@@ -57,6 +57,13 @@ public final class MiniLmTuner implements AutoCloseable {
      */
     public record Spec(
             int rank, float alpha, Pattern targets, float learningRate, long seed, LowRankAdapters warmStart) {
+
+        /**
+         * The heads' step size as a share of the adapters': they start trained (a linear probe on the frozen
+         * encoder), and a full step knocks them off their optimum before the encoder has moved.
+         */
+        public static final float HEAD_LEARNING_RATE_SHARE = 0.2f;
+
         public Spec {
             Objects.requireNonNull(targets, "targets");
             if (rank < 1 || !(alpha > 0) || !(learningRate > 0)) {
@@ -118,6 +125,7 @@ public final class MiniLmTuner implements AutoCloseable {
             Ops tf = Ops.create(g);
             Random random = new Random(spec.seed());
             List<Variable<TFloat32>> trainable = new ArrayList<>();
+            List<Variable<TFloat32>> headTrainable = new ArrayList<>();
             encoder = new MiniLmGraph(g, weights, (ops, name, x) -> adapter(ops, name, x, weights, random, trainable));
             task = tf.withName("task").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             label = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
@@ -136,7 +144,7 @@ public final class MiniLmTuner implements AutoCloseable {
                     in = out;
                 }
                 headVariables.add(vars);
-                trainable.addAll(vars);
+                headTrainable.addAll(vars);
                 Operand<TFloat32> a = tf.math.mul(
                         tf.math.sub(encoder.meanPooled, tf.constant(head.mean())), tf.constant(head.scale()));
                 for (int i = 0; i < vars.size() / 2; i++) {
@@ -168,7 +176,9 @@ public final class MiniLmTuner implements AutoCloseable {
                 total = tf.math.add(total, tf.math.mul(taskLoss, tf.constant(head.weight())));
             }
             loss = total;
-            adamStep = adamStep(tf, total, trainable);
+            List<Variable<TFloat32>> all = new ArrayList<>(trainable);
+            all.addAll(headTrainable);
+            adamStep = adamStep(tf, total, all, trainable.size());
             Session s = new Session(g);
             try {
                 s.initialize();
@@ -240,8 +250,12 @@ public final class MiniLmTuner implements AutoCloseable {
         return tf.math.mul(tf.linalg.matMul(tf.linalg.matMul(x, va), vb), tf.constant(spec.alpha() / r));
     }
 
-    /** One Adam step on every variable; see {@code TrainingGraph} for why the powers are fed and updates wait. */
-    private Op adamStep(Ops tf, Operand<TFloat32> objective, List<Variable<TFloat32>> variables) {
+    /**
+     * One Adam step on every variable, the first {@code adapterCount} (the adapters) at the full step size,
+     * the heads' at {@link Spec#HEAD_LEARNING_RATE_SHARE} of it; see {@code TrainingGraph} for why the powers
+     * are fed and the updates wait.
+     */
+    private Op adamStep(Ops tf, Operand<TFloat32> objective, List<Variable<TFloat32>> variables, int adapterCount) {
         Gradients gradients = tf.gradients(objective, variables);
         List<Op> computed = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
@@ -258,7 +272,10 @@ public final class MiniLmTuner implements AutoCloseable {
                     tf.variable(zeros),
                     beta1Power,
                     beta2Power,
-                    tf.constant(spec.learningRate()),
+                    tf.constant(
+                            i < adapterCount
+                                    ? spec.learningRate()
+                                    : spec.learningRate() * Spec.HEAD_LEARNING_RATE_SHARE),
                     tf.constant(BETA1),
                     tf.constant(BETA2),
                     tf.constant(EPSILON),
