@@ -90,6 +90,7 @@ class ConnectIT {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final String EVENTS_SINK = "moderation-events-sink";
     private static final String VERDICTS_SINK = "moderation-verdicts-sink";
+    private static final String SCORINGS_SINK = "moderation-scorings-sink";
     private static final String COMMENTS_SOURCE = "comments-source";
     private static final String DLQ = "connect-sink-dlq";
     private static final String MODEL_VERSION = "seeded-connect";
@@ -557,7 +558,9 @@ class ConnectIT {
                     .get();
         }
 
-        Map<String, ConsumerRecord<String, byte[]>> dead = deadLetters(bad.keySet());
+        Map<String, ConsumerRecord<String, byte[]>> dead = deadLetters(bad.keySet(), EVENTS_SINK);
+        // The scorings sink reads the same topic with the same converter: the same records, its own letters.
+        assertThat(deadLetters(bad.keySet(), SCORINGS_SINK)).containsOnlyKeys(bad.keySet());
         assertThat(header(dead.get(prefix + "-raw"), "__connect.errors.exception.message"))
                 .contains("Malformed record on topic 'text-labeled'")
                 .containsIgnoringCase("magic byte");
@@ -583,8 +586,12 @@ class ConnectIT {
                         .toList());
     }
 
-    /** The dead letters with these keys, read from the start of the topic (this stack's only). */
-    private static Map<String, ConsumerRecord<String, byte[]>> deadLetters(Set<String> keys) {
+    /**
+     * The dead letters with these keys that {@code connector} wrote, read from the start of the topic (this
+     * stack's only). Every sink of text-labeled (events and scorings) dead-letters a bad record once, each
+     * under its own name.
+     */
+    private static Map<String, ConsumerRecord<String, byte[]>> deadLetters(Set<String> keys, String connector) {
         Properties p = SharedStack.readCommittedProps(stack.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dlq-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -594,7 +601,7 @@ class ConnectIT {
             consumer.subscribe(List.of(DLQ));
             await().atMost(PATIENCE).until(() -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                    if (keys.contains(r.key())) {
+                    if (keys.contains(r.key()) && connector.equals(header(r, "__connect.errors.connector.name"))) {
                         found.put(r.key(), r);
                     }
                 }

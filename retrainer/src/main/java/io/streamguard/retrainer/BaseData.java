@@ -55,8 +55,22 @@ public final class BaseData {
 
     public static BaseData load(
             LoadedEncoder encoder, FeatureCache cache, BuiltinDatasets datasets, int samplePerTask, long seed) {
+        return load(encoder, cache, datasets, samplePerTask, seed, (done, total, elapsed) -> {});
+    }
+
+    /**
+     * As {@link #load(LoadedEncoder, FeatureCache, BuiltinDatasets, int, long)}, telling {@code quiet} after every
+     * encoder batch; a listener that throws (e.g. a {@link java.util.concurrent.CancellationException} when its
+     * owner closes) stops a cold cache's minutes of encoding there.
+     */
+    public static BaseData load(
+            LoadedEncoder encoder,
+            FeatureCache cache,
+            BuiltinDatasets datasets,
+            int samplePerTask,
+            long seed,
+            ProgressListener quiet) {
         Map<Task, TaskData> out = new EnumMap<>(Task.class);
-        ProgressListener quiet = (done, total, elapsed) -> {};
         for (Task task : Task.values()) {
             long start = System.nanoTime();
             Dataset all = datasets.train(task);

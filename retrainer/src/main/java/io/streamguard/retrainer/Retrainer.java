@@ -8,6 +8,7 @@ import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
+import io.streamguard.model.training.ProgressListener;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -169,9 +172,18 @@ public final class Retrainer implements AutoCloseable {
         Retrainer retrainer = null;
         ModelVersionsTopic versions = null;
         try {
+            AtomicReference<Retrainer> self = new AtomicReference<>();
+            // Closing stops a cold cache's encoding at its next batch instead of after minutes.
+            ProgressListener stopOnClose = (done, total, elapsed) -> {
+                Retrainer r = self.get();
+                if (r != null && !r.running) {
+                    throw new CancellationException("the retrainer is closing");
+                }
+            };
             Supplier<BaseData> base = () -> {
                 long started = System.nanoTime();
-                BaseData data = BaseData.load(encoder, config.cache(), config.datasets(), s.samplePerTask(), s.seed());
+                BaseData data = BaseData.load(
+                        encoder, config.cache(), config.datasets(), s.samplePerTask(), s.seed(), stopOnClose);
                 LOG.info("Base data ready in {} ms", (System.nanoTime() - started) / 1_000_000);
                 return data;
             };
@@ -195,6 +207,7 @@ public final class Retrainer implements AutoCloseable {
                     versions,
                     owned);
             retrainer.init();
+            self.set(retrainer);
             retrainer.running = true;
             retrainer.thread = new Thread(retrainer::loop, "streamguard-retrainer");
             retrainer.thread.start();
@@ -251,9 +264,12 @@ public final class Retrainer implements AutoCloseable {
             while (running) {
                 pollOnce();
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | CancellationException e) {
             // closing
         } catch (RuntimeException e) {
+            if (!running) {
+                return; // closed while reading the base data: whatever failed, it was on its way out
+            }
             LOG.error("Retrainer stopped", e);
             running = false;
         }
