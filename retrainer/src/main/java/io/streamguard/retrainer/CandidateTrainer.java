@@ -120,7 +120,10 @@ public final class CandidateTrainer {
                 heads,
                 thresholds,
                 parent.metrics(),
-                provenance);
+                provenance,
+                // The heads were refit on features of the encoder as it serves, the parent's adapters merged:
+                // the candidate needs those same adapters to score as it was judged.
+                parent.adapters());
         return new Candidate(model, retrained);
     }
 

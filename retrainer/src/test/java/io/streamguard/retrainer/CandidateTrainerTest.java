@@ -15,6 +15,26 @@ class CandidateTrainerTest {
     private final CandidateTrainer trainer = new CandidateTrainer(TinyBase.settings(10, Gate.defaults()));
 
     @Test
+    void aCandidateKeepsItsParentsAdaptersSinceItsHeadsWereFitOnTheAdaptedEncoder() {
+        io.streamguard.model.encoder.LowRankAdapters adapters = new io.streamguard.model.encoder.LowRankAdapters(
+                1,
+                2f,
+                Map.of(
+                        "encoder.layer.0.attention.self.query.weight",
+                        new io.streamguard.model.encoder.LowRankAdapters.Pair(
+                                2, 2, new float[] {0.5f, -0.5f}, new float[] {0.25f, 0.125f})));
+        var parent = tiny.v1.withAdapters(adapters);
+        List<FeedbackExample> notices = TinyBase.deliveryNotices(24);
+        List<float[]> features = new FeedbackFeatures(tiny.encoder).of(parent, notices);
+
+        CandidateTrainer.Candidate candidate =
+                trainer.train(parent, "v2", tiny.base, notices, features, Map.of("parent", "v1"));
+
+        assertThat(candidate.model().adapters()).isEqualTo(adapters);
+        assertThat(candidate.model().adaptersFingerprint()).isEqualTo(parent.adaptersFingerprint());
+    }
+
+    @Test
     void onlyTheHeadsWithVerdictsAreRetrainedAndTheyLearnTheVerdicts() {
         List<FeedbackExample> notices = TinyBase.deliveryNotices(24);
         List<float[]> features = new FeedbackFeatures(tiny.encoder).of(tiny.v1, notices);

@@ -3,11 +3,15 @@ package io.streamguard.model.training;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Exploratory: a short adapter tuning from v1, printing every epoch. Not in the suite. */
+/**
+ * Exploratory: an adapter tuning from MiniLM v1 that prints every epoch, for trying settings before a full
+ * {@code train --fine-tune}. Tagged bench, so out of the suite:
+ * {@code mvn -pl model-runtime verify -DskipITs -Dtest=AdapterTuningProbe -DexcludedGroups=none
+ * -DargLine="-Dlr=1e-3 -Depochs=2 -Drows=6400 -Dtasks=sentiment -Dhard=0"}.
+ */
 @Tag("bench")
 class AdapterTuningProbe {
     @Test
@@ -24,11 +28,16 @@ class AdapterTuningProbe {
                 1000,
                 1,
                 7L);
-        var r = new AdapterTuning(new BuiltinDatasets(Path.of("/work/shared/datasets")), s)
+        var r = new AdapterTuning(
+                        new BuiltinDatasets(Path.of(System.getProperty("datasets", "../../shared/datasets"))), s)
                 .run(
                         v1,
-                        List.of(Task.OFFENSIVE, Task.HATE, Task.SPAM, Task.SENTIMENT),
-                        BenignSet.sample(new BuiltinDatasets(Path.of("/work/shared/datasets"))),
+                        java.util.Arrays.stream(System.getProperty("tasks", "offensive,hate,spam,sentiment")
+                                        .split(","))
+                                .map(Task::of)
+                                .toList(),
+                        BenignSet.sample(
+                                new BuiltinDatasets(Path.of(System.getProperty("datasets", "../../shared/datasets")))),
                         line -> System.out.println("PROBE " + line));
         System.out.println("PROBE best epoch " + r.bestEpoch() + " in " + r.took());
     }
