@@ -1,5 +1,7 @@
 package io.streamguard.model.training;
 
+import io.streamguard.model.graph.AdamStep;
+import io.streamguard.model.graph.Losses;
 import io.streamguard.model.heads.HeadKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -19,7 +20,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The head as a TensorFlow graph with its loss and an Adam step, in one session.
+ * The head as a TensorFlow graph with its loss and an Adam step ({@link AdamStep}), in one session.
  *
  * <p>A whole split is fed as one features tensor and each run gathers its batch rows in-graph by
  * index, so the Java side never copies feature rows per step (TF aliases a fed tensor's buffer).
@@ -29,11 +30,6 @@ import org.tensorflow.types.TInt64;
  */
 final class TrainingGraph implements AutoCloseable {
 
-    /** Adam's defaults (Kingma and Ba; Keras). */
-    static final float BETA1 = 0.9f;
-
-    static final float BETA2 = 0.999f;
-    static final float EPSILON = 1e-7f;
     /** Rows per evaluation run: bounds the activations of a large validation split. */
     private static final int EVAL_CHUNK = 8192;
 
@@ -93,16 +89,10 @@ final class TrainingGraph implements AutoCloseable {
             Operand<TInt32> y = tf.gather(labels, rows, tf.constant(0));
             Operand<TFloat32> perRow;
             if (kind == HeadKind.SIGMOID) {
-                // max(z, 0) - z * y + log(1 + exp(-|z|)): cross-entropy on logits without overflow.
-                Operand<TFloat32> z = tf.reshape(trainLogits, tf.constant(new int[] {-1}));
-                Operand<TFloat32> target = tf.dtypes.cast(y, TFloat32.class);
-                perRow = tf.math.add(
-                        tf.math.sub(tf.nn.relu(z), tf.math.mul(z, target)),
-                        tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(z)))));
+                perRow = Losses.sigmoid(tf, trainLogits, y);
                 probabilities = tf.math.sigmoid(evalLogits);
             } else {
-                Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-                perRow = tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(trainLogits)), tf.constant(1)));
+                perRow = Losses.softmax(tf, trainLogits, y, classes);
                 probabilities = tf.nn.softmax(evalLogits);
             }
             Operand<TFloat32> rowWeights = tf.gather(tf.constant(classWeights), y, tf.constant(0));
@@ -115,7 +105,7 @@ final class TrainingGraph implements AutoCloseable {
                     loss = tf.math.add(loss, tf.math.mul(tf.constant(options.l2()), tf.nn.l2Loss(variables.get(i))));
                 }
             }
-            adamStep = adamStep(tf, loss, options.learningRate());
+            adamStep = AdamStep.build(tf, loss, variables, i -> options.learningRate(), beta1Power, beta2Power);
             // Assigns every variable's initial value (and Adam's slots) once.
             Session s = new Session(graph);
             try {
@@ -129,44 +119,6 @@ final class TrainingGraph implements AutoCloseable {
             graph.close();
             throw new TrainingException("cannot build the training graph: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * One Adam step on every variable, with TensorFlow's {@code ApplyAdam} kernel. The bias-correction
-     * powers {@code beta^t} are fed per step from Java, so there is no power variable whose update could
-     * race the updates that read it (tensorflow-framework 1.0.0's {@code Adam} assigns its power
-     * variables without depending on the {@code ApplyAdam} ops, and was not repeatable here).
-     *
-     * <p>Updates also wait for every gradient: variables are ref-typed and read in place, so an early
-     * update of the output kernel could race the backward MatMul that reads it for the hidden layer.
-     */
-    private Op adamStep(Ops tf, Operand<TFloat32> loss, float learningRate) {
-        Gradients gradients = tf.gradients(loss, variables);
-        List<Op> computed = new ArrayList<>();
-        for (int i = 0; i < variables.size(); i++) {
-            computed.add(tf.identity(gradients.<TFloat32>dy(i)));
-        }
-        Ops afterGradients = tf.withControlDependencies(computed);
-        List<Op> updates = new ArrayList<>();
-        for (int i = 0; i < variables.size(); i++) {
-            Variable<TFloat32> v = variables.get(i);
-            // Static shape: a Shape op on a variable would read it before its initializer ran.
-            Operand<TFloat32> zeros = tf.zeros(tf.constant(v.shape().asArray()), TFloat32.class);
-            Variable<TFloat32> m = tf.variable(zeros);
-            Variable<TFloat32> s = tf.variable(zeros);
-            updates.add(afterGradients.train.applyAdam(
-                    v,
-                    m,
-                    s,
-                    beta1Power,
-                    beta2Power,
-                    tf.constant(learningRate),
-                    tf.constant(BETA1),
-                    tf.constant(BETA2),
-                    tf.constant(EPSILON),
-                    gradients.<TFloat32>dy(i)));
-        }
-        return tf.withControlDependencies(updates).noOp();
     }
 
     private Operand<TFloat32> logits(Ops tf, Operand<TFloat32> x, TrainingOptions options, boolean training) {
@@ -203,8 +155,8 @@ final class TrainingGraph implements AutoCloseable {
         try (TInt32 batchRows = TInt32.vectorOf(batch);
                 // Two seeds per step: the input mask uses (seed, 2 step), the hidden mask (seed, 2 step + 1).
                 TInt64 seedTensor = TInt64.vectorOf(seed, 2 * step);
-                TFloat32 power1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
-                TFloat32 power2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
+                TFloat32 power1 = TFloat32.scalarOf(AdamStep.power1(step));
+                TFloat32 power2 = TFloat32.scalarOf(AdamStep.power2(step));
                 Result result = session.runner()
                         .feed(features, x)
                         .feed(labels, y)

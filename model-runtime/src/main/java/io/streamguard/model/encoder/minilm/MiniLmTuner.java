@@ -2,6 +2,8 @@ package io.streamguard.model.encoder.minilm;
 
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.graph.AdamStep;
+import io.streamguard.model.graph.Losses;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
@@ -22,7 +24,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -42,12 +43,6 @@ import org.tensorflow.types.TInt32;
  * in one order.
  */
 public final class MiniLmTuner implements AutoCloseable {
-
-    /** Adam's defaults (Kingma and Ba). */
-    private static final float BETA1 = 0.9f;
-
-    private static final float BETA2 = 0.999f;
-    private static final float EPSILON = 1e-7f;
 
     /**
      * What to adapt and how.
@@ -155,19 +150,12 @@ public final class MiniLmTuner implements AutoCloseable {
                 }
                 Operand<TFloat32> perRow;
                 if (head.kind() == HeadKind.SIGMOID) {
-                    Operand<TFloat32> z = tf.reshape(a, tf.constant(new int[] {-1}));
-                    Operand<TFloat32> y = tf.dtypes.cast(label, TFloat32.class);
-                    // max(z, 0) - z y + log(1 + exp(-|z|)): cross-entropy on logits without overflow.
-                    perRow = tf.math.add(
-                            tf.math.sub(tf.nn.relu(z), tf.math.mul(z, y)),
-                            tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(z)))));
+                    perRow = Losses.sigmoid(tf, a, label);
                     probabilities.add(tf.math.sigmoid(a));
                 } else {
                     // Rows of other tasks may carry labels out of this head's range: clamp, they are masked out.
                     Operand<TInt32> y = tf.math.minimum(label, tf.constant(head.classes() - 1));
-                    Operand<TFloat32> oneHot =
-                            tf.oneHot(y, tf.constant(head.classes()), tf.constant(1f), tf.constant(0f));
-                    perRow = tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(a)), tf.constant(1)));
+                    perRow = Losses.softmax(tf, a, y, head.classes());
                     probabilities.add(tf.nn.softmax(a));
                 }
                 Operand<TFloat32> mine = tf.dtypes.cast(tf.math.equal(task, tf.constant(t)), TFloat32.class);
@@ -178,7 +166,15 @@ public final class MiniLmTuner implements AutoCloseable {
             loss = total;
             List<Variable<TFloat32>> all = new ArrayList<>(trainable);
             all.addAll(headTrainable);
-            adamStep = adamStep(tf, total, all, trainable.size());
+            int adapterCount = trainable.size();
+            // The heads start at a linear probe's optimum: they step at a fraction of the adapters' rate.
+            adamStep = AdamStep.build(
+                    tf,
+                    total,
+                    all,
+                    i -> i < adapterCount ? spec.learningRate() : spec.learningRate() * Spec.HEAD_LEARNING_RATE_SHARE,
+                    beta1Power,
+                    beta2Power);
             Session s = new Session(g);
             try {
                 s.initialize();
@@ -251,40 +247,6 @@ public final class MiniLmTuner implements AutoCloseable {
     }
 
     /**
-     * One Adam step on every variable, the first {@code adapterCount} (the adapters) at the full step size,
-     * the heads' at {@link Spec#HEAD_LEARNING_RATE_SHARE} of it; see {@code TrainingGraph} for why the powers
-     * are fed and the updates wait.
-     */
-    private Op adamStep(Ops tf, Operand<TFloat32> objective, List<Variable<TFloat32>> variables, int adapterCount) {
-        Gradients gradients = tf.gradients(objective, variables);
-        List<Op> computed = new ArrayList<>();
-        for (int i = 0; i < variables.size(); i++) {
-            computed.add(tf.identity(gradients.<TFloat32>dy(i)));
-        }
-        Ops after = tf.withControlDependencies(computed);
-        List<Op> updates = new ArrayList<>();
-        for (int i = 0; i < variables.size(); i++) {
-            Variable<TFloat32> v = variables.get(i);
-            Operand<TFloat32> zeros = tf.zeros(tf.constant(v.shape().asArray()), TFloat32.class);
-            updates.add(after.train.applyAdam(
-                    v,
-                    tf.variable(zeros),
-                    tf.variable(zeros),
-                    beta1Power,
-                    beta2Power,
-                    tf.constant(
-                            i < adapterCount
-                                    ? spec.learningRate()
-                                    : spec.learningRate() * Spec.HEAD_LEARNING_RATE_SHARE),
-                    tf.constant(BETA1),
-                    tf.constant(BETA2),
-                    tf.constant(EPSILON),
-                    gradients.<TFloat32>dy(i)));
-        }
-        return tf.withControlDependencies(updates).noOp();
-    }
-
-    /**
      * Adam step number {@code step} (1-based) on {@code batch}, whose row {@code i} belongs to task
      * {@code tasks[i]} (an index into the heads) with label {@code labels[i]}; returns the batch's weighted loss.
      */
@@ -294,8 +256,8 @@ public final class MiniLmTuner implements AutoCloseable {
                 TInt32 mask = TInt32.tensorOf(shape, DataBuffers.of(batch.attentionMask(), true, false));
                 TInt32 t = TInt32.vectorOf(tasks);
                 TInt32 y = TInt32.vectorOf(labels);
-                TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(BETA1, step));
-                TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(BETA2, step));
+                TFloat32 p1 = TFloat32.scalarOf(AdamStep.power1(step));
+                TFloat32 p2 = TFloat32.scalarOf(AdamStep.power2(step));
                 Result r = session.runner()
                         .feed(encoder.inputIds, ids)
                         .feed(encoder.attentionMask, mask)
