@@ -5,6 +5,7 @@ import io.streamguard.model.Classifier;
 import io.streamguard.model.Prediction;
 import io.streamguard.model.batch.BatchPolicy;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.explain.Scorer;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.model.tokenizer.Encoding;
@@ -104,12 +105,11 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     }
 
     /**
-     * Scores raw texts in one classifier call with the heads in use now, which the batch names: what the
+     * Raw texts scored in one classifier call with the heads in use then, which each batch names: what the
      * console's word attributions run on, so they come from the very model that serves.
      */
-    public ClassifiedBatch classifyTexts(List<String> texts) {
-        return classifier.classifyWithStats(
-                texts.stream().map(classifier.tokenizer()::encode).toList());
+    public Scorer textScorer() {
+        return Scorer.of(classifier);
     }
 
     /**

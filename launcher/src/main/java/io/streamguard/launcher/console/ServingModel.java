@@ -3,7 +3,6 @@ package io.streamguard.launcher.console;
 import io.streamguard.console.web.Explainer;
 import io.streamguard.console.web.LiveModel;
 import io.streamguard.model.explain.Occlusion;
-import io.streamguard.model.explain.Scorer;
 import io.streamguard.model.explain.WordWeight;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Thresholds;
@@ -39,8 +38,7 @@ public final class ServingModel implements LiveModel, Explainer {
     /** Explains with {@code scorer} (not closed here: its owner closes it). */
     public static ServingModel of(ClassifierScorer scorer) {
         Objects.requireNonNull(scorer, "scorer");
-        Scorer texts = scorer::classifyTexts;
-        return new ServingModel(scorer::heads, Optional.of(new Occlusion(texts)));
+        return new ServingModel(scorer::heads, Optional.of(new Occlusion(scorer.textScorer())));
     }
 
     /** No engine, only a heads file's version and thresholds (a console without the pipeline). */
