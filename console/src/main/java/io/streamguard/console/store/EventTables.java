@@ -18,26 +18,38 @@ import java.util.regex.Pattern;
  * from a request, and are checked against {@link #COLUMN} before they are quoted.
  */
 record EventTables(
-        boolean eventsExist, boolean verdictsExist, Map<String, String> labelColumns, boolean labeledAtHasZone) {
+        boolean eventsExist,
+        boolean verdictsExist,
+        boolean scoringsExist,
+        Map<String, String> labelColumns,
+        boolean labeledAtHasZone) {
 
     static final String EVENTS = "moderation_events";
     static final String VERDICTS = "moderation_verdicts";
+    /** Every (event, model version) that labeled an event, where moderation_events keeps only the latest. */
+    static final String SCORINGS = "moderation_scorings";
+
     private static final Pattern COLUMN = Pattern.compile("score_[a-z0-9_]{1,50}");
 
     static EventTables discover(Connection c) throws SQLException {
         boolean events = false;
         boolean verdicts = false;
+        boolean scorings = false;
         boolean zoned = false;
         Map<String, String> labels = new TreeMap<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT table_name, column_name, data_type"
                         + " FROM information_schema.columns WHERE table_schema = current_schema()"
-                        + " AND table_name IN ('" + EVENTS + "', '" + VERDICTS + "')")) {
+                        + " AND table_name IN ('" + EVENTS + "', '" + VERDICTS + "', '" + SCORINGS + "')")) {
             while (rs.next()) {
                 String table = rs.getString(1);
                 String column = rs.getString(2);
                 if (table.equals(VERDICTS)) {
                     verdicts = true;
+                    continue;
+                }
+                if (table.equals(SCORINGS)) {
+                    scorings = true;
                     continue;
                 }
                 events = true;
@@ -49,7 +61,7 @@ record EventTables(
                 }
             }
         }
-        return new EventTables(events, verdicts, Collections.unmodifiableMap(labels), zoned);
+        return new EventTables(events, verdicts, scorings, Collections.unmodifiableMap(labels), zoned);
     }
 
     /** The quoted column of a known label. */

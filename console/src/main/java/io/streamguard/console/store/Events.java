@@ -46,12 +46,6 @@ public final class Events {
     public record Scoring(
             String modelVersion, String decision, String policyVersion, String workerId, Optional<Instant> labeledAt) {}
 
-    /**
-     * The scorings sink's table: every (event, model version) that labeled an event, where moderation_events
-     * keeps only the latest.
-     */
-    static final String SCORINGS = "moderation_scorings";
-
     private final DataSource db;
 
     public Events(DataSource db) {
@@ -142,17 +136,12 @@ public final class Events {
     /** Every model version that scored the item, oldest first; empty before the scorings sink's first row. */
     public List<Scoring> scorings(String id) {
         try (Connection c = db.getConnection()) {
-            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                exists.setString(1, SCORINGS);
-                try (ResultSet rs = exists.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        return List.of();
-                    }
-                }
+            if (!EventTables.discover(c).scoringsExist()) {
+                return List.of();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT model_version, decision, policy_version, worker_id," + " labeled_at FROM " + SCORINGS
-                            + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
+                    "SELECT model_version, decision, policy_version, worker_id," + " labeled_at FROM "
+                            + EventTables.SCORINGS + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
                 ps.setString(1, id);
                 List<Scoring> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
