@@ -150,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " adapters' (default: models/v1/<encoder>.json).")
     Path start;
 
-    @Option(names = "--tune-epochs", paramLabel = "N", description = "Most fine-tuning epochs (default 3).")
+    @Option(names = "--tune-epochs", paramLabel = "N", description = "Most fine-tuning epochs (default 4).")
     Integer tuneEpochs;
 
     @Option(
@@ -219,18 +219,8 @@ public final class TrainCommand implements Callable<Integer> {
         LowRankAdapters adapters = null;
         if (fineTune) {
             Path from = start != null ? ModelFiles.requireGiven(spec, start) : ModelFiles.defaultHeads(encoder);
-            AdapterTuning.Settings d = AdapterTuning.Settings.defaults();
-            AdapterTuning.Settings tuning = new AdapterTuning.Settings(
-                    d.rank(),
-                    d.alpha(),
-                    tuneLearningRate != null ? tuneLearningRate : d.learningRate(),
-                    d.batchSize(),
-                    d.maxLength(),
-                    tuneEpochs != null ? tuneEpochs : d.epochs(),
-                    tuneRows != null ? tuneRows : d.rowsPerTaskPerEpoch(),
-                    d.hardNegatives(),
-                    d.patience(),
-                    seed != null ? seed : d.seed());
+            AdapterTuning.Settings tuning =
+                    AdapterTuning.Settings.defaults().with(tuneLearningRate, tuneEpochs, tuneRows, seed);
             tuned = new AdapterTuning(data, tuning)
                     .run(HeadsFile.read(from), settings.tasks(), BenignSet.sample(data), line -> {
                         err.println("train: " + line);

@@ -42,6 +42,22 @@ public final class AdamStep {
             IntToDoubleFunction learningRate,
             Operand<TFloat32> beta1Power,
             Operand<TFloat32> beta2Power) {
+        return build(tf, loss, variables, learningRate, tf.constant(1f), beta1Power, beta2Power);
+    }
+
+    /**
+     * As {@link #build(Ops, Operand, List, IntToDoubleFunction, Operand, Operand)}, with every step size
+     * multiplied by {@code learningRateFactor}, a scalar the caller feeds per step (a warm-up and decay
+     * schedule).
+     */
+    public static Op build(
+            Ops tf,
+            Operand<TFloat32> loss,
+            List<Variable<TFloat32>> variables,
+            IntToDoubleFunction learningRate,
+            Operand<TFloat32> learningRateFactor,
+            Operand<TFloat32> beta1Power,
+            Operand<TFloat32> beta2Power) {
         Gradients gradients = tf.gradients(loss, variables);
         List<Op> computed = new ArrayList<>();
         for (int i = 0; i < variables.size(); i++) {
@@ -61,7 +77,7 @@ public final class AdamStep {
                     s,
                     beta1Power,
                     beta2Power,
-                    tf.constant((float) learningRate.applyAsDouble(i)),
+                    tf.math.mul(tf.constant((float) learningRate.applyAsDouble(i)), learningRateFactor),
                     tf.constant(BETA1),
                     tf.constant(BETA2),
                     tf.constant(EPSILON),

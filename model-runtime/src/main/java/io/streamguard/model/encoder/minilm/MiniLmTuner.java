@@ -103,6 +103,7 @@ public final class MiniLmTuner implements AutoCloseable {
     private final Placeholder<TInt32> label;
     private final Placeholder<TFloat32> beta1Power;
     private final Placeholder<TFloat32> beta2Power;
+    private final Placeholder<TFloat32> learningRateFactor;
     private final Operand<TFloat32> loss;
     private final Op adamStep;
     private final List<Operand<TFloat32>> probabilities = new ArrayList<>();
@@ -126,6 +127,7 @@ public final class MiniLmTuner implements AutoCloseable {
             label = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             beta2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            learningRateFactor = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
             Operand<TFloat32> total = tf.constant(0f);
             for (int t = 0; t < this.heads.size(); t++) {
@@ -173,6 +175,7 @@ public final class MiniLmTuner implements AutoCloseable {
                     total,
                     all,
                     i -> i < adapterCount ? spec.learningRate() : spec.learningRate() * Spec.HEAD_LEARNING_RATE_SHARE,
+                    learningRateFactor,
                     beta1Power,
                     beta2Power);
             Session s = new Session(g);
@@ -251,6 +254,14 @@ public final class MiniLmTuner implements AutoCloseable {
      * {@code tasks[i]} (an index into the heads) with label {@code labels[i]}; returns the batch's weighted loss.
      */
     public double step(EncodedBatch batch, int[] tasks, int[] labels, long step) {
+        return step(batch, tasks, labels, step, 1f);
+    }
+
+    /**
+     * As {@link #step(EncodedBatch, int[], int[], long)}, at {@code learningRateFactor} times the spec's
+     * learning rate (the caller's warm-up and decay schedule).
+     */
+    public double step(EncodedBatch batch, int[] tasks, int[] labels, long step, float learningRateFactor) {
         Shape shape = Shape.of(batch.size(), batch.sequenceLength());
         try (TInt32 ids = TInt32.tensorOf(shape, DataBuffers.of(batch.ids(), true, false));
                 TInt32 mask = TInt32.tensorOf(shape, DataBuffers.of(batch.attentionMask(), true, false));
@@ -258,6 +269,7 @@ public final class MiniLmTuner implements AutoCloseable {
                 TInt32 y = TInt32.vectorOf(labels);
                 TFloat32 p1 = TFloat32.scalarOf(AdamStep.power1(step));
                 TFloat32 p2 = TFloat32.scalarOf(AdamStep.power2(step));
+                TFloat32 factor = TFloat32.scalarOf(learningRateFactor);
                 Result r = session.runner()
                         .feed(encoder.inputIds, ids)
                         .feed(encoder.attentionMask, mask)
@@ -265,6 +277,7 @@ public final class MiniLmTuner implements AutoCloseable {
                         .feed(label, y)
                         .feed(beta1Power, p1)
                         .feed(beta2Power, p2)
+                        .feed(this.learningRateFactor, factor)
                         .addTarget(adamStep)
                         .fetch(loss)
                         .run()) {
