@@ -1,6 +1,7 @@
 package io.streamguard.retrainer;
 
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.FeatureMatrix;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Encoder features of feedback texts. Every retrain sees all verdicts so far, so each text is encoded once per
@@ -20,6 +22,15 @@ final class FeedbackFeatures {
 
     FeedbackFeatures(LoadedEncoder encoder) {
         this.encoder = encoder;
+    }
+
+    /**
+     * Whether {@code model}'s heads read this encoder's features: its fine-tuned adapters (or none) are the
+     * ones merged into the encoder. A live version tuned with other adapters needs a retrainer restarted
+     * on its encoder.
+     */
+    boolean serves(HeadsModel model) {
+        return Objects.equals(LowRankAdapters.fingerprintOf(model.adapters()), encoder.adaptersFingerprint());
     }
 
     /** One vector of {@code model}'s feature per example, in order. */

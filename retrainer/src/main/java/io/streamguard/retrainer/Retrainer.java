@@ -5,6 +5,7 @@ import io.streamguard.avro.LabeledEvent;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
@@ -143,7 +144,9 @@ public final class Retrainer implements AutoCloseable {
     public static Retrainer start(Config config) {
         RetrainerClients clients = new RetrainerClients(config.clientProperties());
         clients.ensureVersionsTopic(config.settings().versionsTopic());
-        LoadedEncoder encoder = EncoderFactory.create(config.encoder());
+        // With the base version's fine-tuned adapters merged, if it has any: its heads read that encoder.
+        LoadedEncoder encoder = EncoderFactory.create(
+                config.encoder(), HeadsFile.read(config.baseHeads()).adapters());
         return start(config, clients, encoder, encoder);
     }
 
@@ -319,7 +322,15 @@ public final class Retrainer implements AutoCloseable {
         String why = settings.trigger().why(log.newVerdicts(), lastRetrain, now);
         lastRetrain = now;
         Outcome outcome = retraining.retrain(log, why);
-        outcomes.add(outcome);
+        Outcome last = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1);
+        // A skip that repeats itself (the verdicts wait for a restart) is one outcome, not one per poll.
+        if (last == null
+                || outcome.version() != null
+                || last.version() != null
+                || !outcome.parent().equals(last.parent())
+                || !outcome.reason().equals(last.reason())) {
+            outcomes.add(outcome);
+        }
         return outcome;
     }
 

@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
@@ -43,6 +45,8 @@ final class Retraining {
     private final ModelVersionsTopic versions;
     private final Clock clock;
     private volatile HeadsModel live;
+    /** Live versions already reported as needing another encoder, so the warning is logged once each. */
+    private final Set<String> warnedStale = new HashSet<>();
 
     Retraining(
             RetrainerSettings settings,
@@ -97,6 +101,23 @@ final class Retraining {
         Map<String, ModelVersion> all = versions.readAll();
         HeadsModel parent = liveHeads(all); // follows rollbacks made meanwhile
         live = parent;
+        if (!features.serves(parent)) {
+            // Its heads read another fine-tuned encoder: a candidate fitted on this one's features would
+            // not score as judged. The verdicts stay for a retrainer started on the live version.
+            Retrainer.Outcome outcome = new Retrainer.Outcome(
+                    null,
+                    parent.version(),
+                    false,
+                    "the live version " + parent.version() + " was fine-tuned with other adapters than this"
+                            + " retrainer's encoder merged: restart the retrainer to follow it",
+                    0,
+                    0,
+                    Duration.ofNanos(System.nanoTime() - started));
+            if (warnedStale.add(parent.version() + "@" + parent.adaptersFingerprint())) {
+                LOG.warn("Retrain skipped: {}", outcome.reason());
+            }
+            return outcome;
+        }
         Holdout.Split split =
                 Holdout.split(log.examples(), settings.holdoutPercent(), new NearDuplicates(settings.nearDuplicates()));
         List<FeedbackExample> train = split.train();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.streamguard.avro.Feedback;
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
+import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.versions.ModelVersions;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.io.IOException;
@@ -194,6 +196,38 @@ class RetrainerTest {
         });
         assertThat(versions.published()).hasSize(1);
         assertThat(retrainer.newVerdicts()).isZero();
+    }
+
+    @Test
+    void aLiveVersionTunedWithOtherAdaptersIsNotRetrainedOnThisEncodersFeatures() {
+        Retrainer retrainer = retrainer(TinyBase.settings(2, GATE), feedback);
+        // Someone promotes a fine-tuned version; this retrainer's encoder has no adapters merged.
+        LowRankAdapters adapters = new LowRankAdapters(
+                1,
+                2f,
+                Map.of(
+                        "encoder.layer.0.attention.self.query.weight",
+                        new LowRankAdapters.Pair(2, 2, new float[] {0.5f, -0.5f}, new float[] {0.25f, 0.125f})));
+        HeadsModel tuned = tiny.v1.withAdapters(adapters).withVersion("v7", tiny.v1.provenance());
+        versions.topic.publish(
+                ModelVersions.toAvro(tuned, VersionStatus.PROMOTED, "fine-tuned", Map.of(), NOW.plusSeconds(60)));
+
+        send(feedback, TinyBase.deliveryNotices(2), 0);
+        retrainer.pollOnce();
+        retrainer.pollOnce(); // still due: the skip is not repeated
+
+        assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.promoted()).isFalse();
+            assertThat(o.version()).isNull();
+            assertThat(o.parent()).isEqualTo("v7");
+            assertThat(o.reason()).contains("fine-tuned with other adapters", "restart the retrainer");
+        });
+        assertThat(versions.published())
+                .as("nothing published after the tuned version")
+                .hasSize(2);
+        assertThat(retrainer.newVerdicts())
+                .as("the verdicts wait for a retrainer on v7's encoder")
+                .isEqualTo(2);
     }
 
     @Test
