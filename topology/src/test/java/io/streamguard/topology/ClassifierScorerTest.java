@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.IncompatibleHeadsException;
@@ -114,6 +115,38 @@ class ClassifierScorerTest {
             scorer.swapHeads(original);
         }
         assertThat(scorer.score(encode(TEXTS)).get(0).model().version()).isEqualTo("seeded-1");
+    }
+
+    @Test
+    void aVersionWithOtherAdaptersLoadsItsEncoderAndSwapsBetweenBatches() {
+        HeadsModel original = scorer.heads();
+        // A rank-1 adapter on layer 0's query kernel (384 x 384): a different encoder, the same heads.
+        float[] a = new float[384];
+        float[] b = new float[384];
+        for (int i = 0; i < 384; i++) {
+            a[i] = (i % 7 - 3) / 10f;
+            b[i] = (i % 5 - 2) / 10f;
+        }
+        LowRankAdapters adapters = new LowRankAdapters(
+                1, 8f, Map.of("encoder.layer.0.attention.self.query.weight", new LowRankAdapters.Pair(384, 384, a, b)));
+        HeadsModel tuned = original.withAdapters(adapters).withVersion("seeded-tuned", original.provenance());
+        List<ScoredText> before = scorer.score(encode(TEXTS));
+        try {
+            assertThat(scorer.swapHeads(tuned).version()).isEqualTo("seeded-1");
+            List<ScoredText> after = scorer.score(encode(TEXTS));
+
+            assertThat(after).allSatisfy(t -> assertThat(t.model().version()).isEqualTo("seeded-tuned"));
+            assertThat(after.get(2).scores().labels().get("offensive"))
+                    .as("the same heads on the adapted encoder")
+                    .isNotCloseTo(before.get(2).scores().labels().get("offensive"), within(1e-4f));
+        } finally {
+            assertThat(scorer.swapHeads(original).version()).isEqualTo("seeded-tuned");
+        }
+        List<ScoredText> back = scorer.score(encode(TEXTS));
+        assertThat(back.get(2).model().version()).isEqualTo("seeded-1");
+        assertThat(back.get(2).scores().labels().get("offensive"))
+                .as("back on the frozen encoder")
+                .isCloseTo(before.get(2).scores().labels().get("offensive"), within(1e-5f));
     }
 
     @Test
