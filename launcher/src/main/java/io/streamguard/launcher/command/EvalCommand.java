@@ -74,8 +74,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--benign",
             description = "Also measure over-blocking: per moderation label, the share of harmless training texts"
-                    + " (BenignSet: civil negative SST-2 sentences, ham SMS) at or above its review and block"
-                    + " thresholds, and the decision on a few everyday sentences.")
+                    + " (BenignSet: civil negative SST-2 sentences, ham SMS; the half training sets no threshold"
+                    + " on) at or above its review and block thresholds, and the decision on a few everyday"
+                    + " sentences.")
     boolean benign;
 
     @Option(
@@ -166,7 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
             if (!builtin.available()) {
                 throw usage("--benign: training data not found under " + builtin.dir() + " (--datasets DIR)");
             }
-            benignSet = BenignSet.sample(builtin);
+            benignSet = BenignSet.sample(builtin).heldOut(); // the half no threshold was set on
         }
         HeadsModel heads = HeadsFile.read(headsPath);
         String headName = parsedTask == null ? null : parsedTask.headName();

@@ -137,6 +137,33 @@ public final class BenignSet {
         return List.copyOf(byLabel.keySet());
     }
 
+    /**
+     * Every label's even-numbered texts (0th, 2nd, ... in file order): what a trainer may set thresholds on
+     * ({@link ThresholdCalibration}). Over-blocking is then measured on {@link #heldOut()}.
+     */
+    public BenignSet calibration() {
+        return half(0, "calibration half");
+    }
+
+    /** Every label's odd-numbered texts: the half no threshold was set on, where over-blocking is measured. */
+    public BenignSet heldOut() {
+        return half(1, "held-out half");
+    }
+
+    private BenignSet half(int parity, String name) {
+        Map<String, List<Item>> halves = new LinkedHashMap<>();
+        Map<String, String> named = new LinkedHashMap<>();
+        byLabel.forEach((label, items) -> {
+            List<Item> kept = new ArrayList<>();
+            for (int i = parity; i < items.size(); i += 2) {
+                kept.add(items.get(i));
+            }
+            halves.put(label, kept);
+            named.put(label, rules.get(label) + ", " + name);
+        });
+        return new BenignSet(halves, named);
+    }
+
     /** The benign texts of {@code label}, in file order; empty for a label the set does not cover. */
     public List<Item> items(String label) {
         return byLabel.getOrDefault(label, List.of());

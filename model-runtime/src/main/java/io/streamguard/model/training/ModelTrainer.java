@@ -145,6 +145,7 @@ public final class ModelTrainer {
      * @param validation the head on the validation rows: sentiment by argmax, moderation labels at the
      *     chosen review threshold
      * @param thresholds the chosen thresholds with their validation precision/recall; null for sentiment
+     * @param calibration how they were chosen (cross-validated, benign cap); null for sentiment
      * @param crossValidatedF1 spam only: F1 of out-of-fold predictions over 5 folds
      */
     public record TaskReport(
@@ -154,6 +155,7 @@ public final class ModelTrainer {
             TrainingResult result,
             ClassificationReport validation,
             ThresholdChoice thresholds,
+            ThresholdCalibration.Calibrated calibration,
             OptionalDouble crossValidatedF1,
             Duration featureTime,
             Duration trainTime) {
@@ -200,6 +202,9 @@ public final class ModelTrainer {
             Map<String, Double> taskMetrics =
                     new LinkedHashMap<>(report.validation().asMap());
             report.crossValidatedF1().ifPresent(f1 -> taskMetrics.put("cv5F1", f1));
+            if (report.calibration() != null) {
+                taskMetrics.put("outOfFoldF1", report.calibration().outOfFoldF1());
+            }
             taskMetrics.put("bestEpoch", (double) report.result().bestEpoch());
             metrics.put(task.id(), taskMetrics);
             data.add(new Provenance.DataRef(
@@ -240,7 +245,7 @@ public final class ModelTrainer {
      * size), scored on cached encoder features like training itself, so a report costs one small encoding.
      */
     public OverBlocking overBlocking(LoadedEncoder encoder, HeadsModel model, ProgressListener progress) {
-        BenignSet set = BenignSet.sample(datasets);
+        BenignSet set = BenignSet.sample(datasets).heldOut();
         return OverBlocking.measure(set, model.thresholds(), texts -> {
             FeatureMatrix features = cache.features(encoder, texts, progress);
             float[] matrix = features.matrix(model.feature());
@@ -251,6 +256,27 @@ public final class ModelTrainer {
             }
             return scores;
         });
+    }
+
+    /**
+     * {@code task}'s head's probabilities on the calibration half of the benign set, which caps its review
+     * threshold ({@link ThresholdCalibration}); null if the set has too few texts for the label to set one.
+     */
+    private double[] benignCalibration(
+            LoadedEncoder encoder, Task task, TrainingResult result, Feature feature, Listener listener) {
+        List<BenignSet.Item> items = BenignSet.sample(datasets).calibration().items(task.id());
+        if (items.size() < ThresholdCalibration.MIN_BENIGN) {
+            return null;
+        }
+        List<String> texts = items.stream().map(BenignSet.Item::text).toList();
+        float[] x = cache.features(encoder, texts, listener.features(task, "benign calibration", texts.size()))
+                .matrix(feature);
+        int width = result.head().inputWidth();
+        double[] p = new double[texts.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = result.head().probabilities(Arrays.copyOfRange(x, i * width, (i + 1) * width))[0];
+        }
+        return p;
     }
 
     private TaskReport trainTask(LoadedEncoder encoder, Settings settings, Task task, Listener listener) {
@@ -291,6 +317,7 @@ public final class ModelTrainer {
                         stats -> listener.epoch(task, stats));
 
         ThresholdChoice thresholds = null;
+        ThresholdCalibration.Calibrated calibration = null;
         ClassificationReport report;
         int[] labels = validation.labels();
         float[] p = result.validationProbabilities();
@@ -302,7 +329,9 @@ public final class ModelTrainer {
             }
             report = Metrics.multiclass(task.classNames(), labels, rows);
         } else {
-            thresholds = settings.thresholds().choose(p, labels);
+            calibration = ThresholdCalibration.defaults(settings.thresholds())
+                    .calibrate(p, labels, benignCalibration(encoder, task, result, settings.feature(), listener));
+            thresholds = calibration.choice();
             report = Metrics.binary(
                     task.classNames(),
                     labels,
@@ -320,6 +349,7 @@ public final class ModelTrainer {
                 result,
                 report,
                 thresholds,
+                calibration,
                 cv,
                 featureTime,
                 Duration.ofNanos(System.nanoTime() - trainStart));
