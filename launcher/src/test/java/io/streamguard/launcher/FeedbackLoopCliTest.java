@@ -70,4 +70,11 @@ class FeedbackLoopCliTest {
     void rollbackNeedsAVersion() {
         assertUsage(CliRun.of("models", "rollback"), "Missing required parameter: 'VERSION'");
     }
+
+    @Test
+    void publishNeedsAModelFileThatExists() {
+        assertUsage(CliRun.of("models", "publish"), "Missing required parameter: 'MODEL'");
+        assertUsage(CliRun.of("models", "publish", "no-such-version"), "no model file ");
+        assertUsage(CliRun.of("models", "publish", "/tmp/no/such/heads.json"), "no model file /tmp/no/such/heads.json");
+    }
 }

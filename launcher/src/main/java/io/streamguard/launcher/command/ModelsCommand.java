@@ -2,11 +2,18 @@ package io.streamguard.launcher.command;
 
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.avro.VersionStatus;
+import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.client.VersionsTopic;
+import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsFileException;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.schemas.Topics;
 import io.streamguard.versions.ModelHistory;
 import io.streamguard.versions.ModelVersions;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +29,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code streamguard models [rollback VERSION]}: the versions on {@code model-versions}. */
+/** {@code streamguard models [rollback VERSION | publish MODEL]}: the versions on {@code model-versions}. */
 @Command(
         name = "models",
         mixinStandardHelpOptions = true,
@@ -33,7 +40,7 @@ import picocli.CommandLine.Spec;
                     + " rollbacks (by whom) and the versions they displaced, oldest first.",
             "'*' marks the live version of each encoder (the latest promoted): the one workers serve."
         },
-        subcommands = {ModelsCommand.Rollback.class})
+        subcommands = {ModelsCommand.Rollback.class, ModelsCommand.Publish.class})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -188,6 +195,97 @@ public final class ModelsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println("Rolled back " + target.getEncoderName() + " to " + version + " (was " + from
                     + "); workers swap at their next batch.");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * {@code models publish MODEL}: a trained model file goes live, e.g. a fine-tuned version trained by
+     * hand; workers swap to it at their next batch (loading its encoder first if its adapters differ).
+     */
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description = "Publish a trained model (models/<VERSION>/<encoder>.json or a heads file) as the live"
+                    + " version of its encoder.")
+    static final class Publish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(paramLabel = "MODEL", description = "A version under models/ (e.g. v2) or a heads file.")
+        String model;
+
+        @Option(
+                names = "--encoder",
+                paramLabel = "ID",
+                defaultValue = EncoderConfig.MINILM_L6,
+                description = "Whose models/<VERSION>/ file MODEL names; default: ${DEFAULT-VALUE}.")
+        String encoder;
+
+        @Option(
+                names = "--as",
+                paramLabel = "NAME",
+                description = "Publish under this version name (when the file's is taken on the topic).")
+        String as;
+
+        @Option(
+                names = "--by",
+                paramLabel = "WHO",
+                description = "Who published, for the history (default: user@host).")
+        String by;
+
+        @Override
+        public Integer call() {
+            Path file = ModelFiles.resolve(model, encoder);
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), "no model file " + file);
+            }
+            HeadsModel heads;
+            try {
+                heads = HeadsFile.read(file);
+            } catch (HeadsFileException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (as != null) {
+                heads = heads.withVersion(as, heads.provenance());
+            }
+            String url = parent.registry.url();
+            String bootstrap = parent.bootstrap.bootstrap;
+            Map<String, ModelVersion> all = VersionsTopic.readAll(bootstrap, url, parent.topic);
+            if (all.containsKey(heads.version())) {
+                // Versions are immutable: a second record under the name would replace the first's heads.
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "version " + heads.version() + " is already on " + parent.topic
+                                + " (" + all.get(heads.version()).getReason() + "): publish it --as another name,"
+                                + " or roll back to it");
+            }
+            Instant now = Instant.now();
+            for (ModelVersion v : all.values()) {
+                Instant after = ModelVersions.publishedAt(v).plusMillis(1);
+                if (after.isAfter(now)) {
+                    now = after;
+                }
+            }
+            String who = by != null ? by : ModelVersions.whoAmI();
+            Optional<ModelVersion> current = ModelVersions.live(all.values(), heads.encoderId());
+            VersionsTopic.write(
+                    bootstrap,
+                    url,
+                    parent.topic,
+                    ModelVersions.toAvro(
+                            heads,
+                            VersionStatus.PROMOTED,
+                            "published from " + file.getFileName() + " by " + who,
+                            Map.of("source", file.toString(), ModelVersions.PUBLISHED_BY, who),
+                            now));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Published " + heads.version() + " as the live " + heads.encoderId() + " version (was "
+                    + current.map(ModelVersion::getVersion).orElse("-") + "); workers swap at their next batch.");
             out.flush();
             return 0;
         }
