@@ -5,7 +5,10 @@ import io.streamguard.model.encoder.Encoder;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.SessionBaseline;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.nio.file.Path;
@@ -72,6 +75,8 @@ final class EngineBenchmark {
      * @param datasets the shared datasets directory (texts for ids and the tokenizer share)
      * @param tokenizerTexts texts for the tokenizer share; 0 skips it
      * @param cacheDir where BERT-base's weights are unpacked ({@link EncoderConfig#cacheDir()})
+     * @param models heads files whose encoders to measure instead of {@code encoderIds}, each with its
+     *     fine-tuned adapters merged (if it has any): a fine-tuned version next to a frozen one; empty for none
      */
     public record Options(
             List<String> encoderIds,
@@ -83,10 +88,12 @@ final class EngineBenchmark {
             Device device,
             Path datasets,
             int tokenizerTexts,
-            Path cacheDir) {
+            Path cacheDir,
+            List<Path> models) {
 
         public Options {
             encoderIds = List.copyOf(encoderIds);
+            models = List.copyOf(models);
             batchSizes = List.copyOf(batchSizes);
             lengths = List.copyOf(lengths);
             Objects.requireNonNull(device, "device");
@@ -114,6 +121,32 @@ final class EngineBenchmark {
                         + " and tokenizer texts not negative, got " + iterations + ", " + warmup + ", " + minSeconds
                         + ", " + tokenizerTexts);
             }
+        }
+
+        /** Options measuring the encoders themselves (no models). */
+        public Options(
+                List<String> encoderIds,
+                List<Integer> batchSizes,
+                List<Integer> lengths,
+                int iterations,
+                int warmup,
+                double minSeconds,
+                Device device,
+                Path datasets,
+                int tokenizerTexts,
+                Path cacheDir) {
+            this(
+                    encoderIds,
+                    batchSizes,
+                    lengths,
+                    iterations,
+                    warmup,
+                    minSeconds,
+                    device,
+                    datasets,
+                    tokenizerTexts,
+                    cacheDir,
+                    List.of());
         }
 
         /** The default grid on both encoders, {@link Device#AUTO}, the default model cache. */
@@ -146,11 +179,10 @@ final class EngineBenchmark {
         List<String> texts = DatasetTexts.mixed(options.datasets(), Math.max(options.tokenizerTexts(), 300));
         List<EngineReport.Cell> cells = new ArrayList<>();
         List<EngineReport.TokenizerShare> shares = new ArrayList<>();
-        for (String id : options.encoderIds()) {
-            EncoderConfig config =
-                    EncoderConfig.of(id).withDevice(options.device()).withCacheDir(options.cacheDir());
+        for (Target target : targets(options)) {
+            String id = target.label();
             progress.accept("loading " + id + " (device " + options.device() + ")");
-            try (LoadedEncoder loaded = EncoderFactory.create(config)) {
+            try (LoadedEncoder loaded = EncoderFactory.create(target.config(), target.adapters())) {
                 Encoder encoder = loaded.encoder();
                 if (!(encoder instanceof SessionBaseline baseline)) {
                     throw new BenchmarkException(id + " offers no bare-session baseline to compare with");
@@ -168,7 +200,7 @@ final class EngineBenchmark {
                     for (int batchSize : options.batchSizes()) {
                         EncodedBatch batch =
                                 SyntheticBatches.syntheticBatch(batchSize, length, pool, specials[0], specials[1]);
-                        EngineReport.Cell cell = measure(encoder, baseline, batch, options);
+                        EngineReport.Cell cell = measure(id, encoder, baseline, batch, options);
                         cells.add(cell);
                         progress.accept(String.format(
                                 "%s %dx%d: engine p50 %.1f ms, bare p50 %.1f ms, ratio %.3f",
@@ -181,8 +213,8 @@ final class EngineBenchmark {
                     }
                 }
                 if (options.tokenizerTexts() > 0) {
-                    EngineReport.TokenizerShare share =
-                            tokenizerShare(loaded, texts.subList(0, Math.min(options.tokenizerTexts(), texts.size())));
+                    EngineReport.TokenizerShare share = tokenizerShare(
+                            id, loaded, texts.subList(0, Math.min(options.tokenizerTexts(), texts.size())));
                     shares.add(share);
                     progress.accept(String.format(
                             "%s tokenizer share: %.2f ms tokenizing vs %.0f ms encoding = %.2f %%",
@@ -194,8 +226,30 @@ final class EngineBenchmark {
                 Machine.current(), options.iterations(), options.warmup(), options.minSeconds(), cells, shares);
     }
 
+    /** One encoder to load and measure: a bare encoder, or a model's (label {@code "<encoder> <version>"}). */
+    private record Target(String label, EncoderConfig config, LowRankAdapters adapters) {}
+
+    private static List<Target> targets(Options options) {
+        List<Target> out = new ArrayList<>();
+        if (options.models().isEmpty()) {
+            for (String id : options.encoderIds()) {
+                out.add(new Target(id, config(id, options), null));
+            }
+        }
+        for (Path file : options.models()) {
+            HeadsModel model = HeadsFile.read(file);
+            out.add(new Target(
+                    model.encoderId() + " " + model.version(), config(model.encoderId(), options), model.adapters()));
+        }
+        return out;
+    }
+
+    private static EncoderConfig config(String id, Options options) {
+        return EncoderConfig.of(id).withDevice(options.device()).withCacheDir(options.cacheDir());
+    }
+
     private static EngineReport.Cell measure(
-            Encoder encoder, SessionBaseline baseline, EncodedBatch batch, Options options) {
+            String label, Encoder encoder, SessionBaseline baseline, EncodedBatch batch, Options options) {
         long[] engine = new long[MAX_ITERATIONS];
         long[] bare = new long[MAX_ITERATIONS];
         long minNanos = (long) (options.minSeconds() * 1e9);
@@ -225,7 +279,7 @@ final class EngineBenchmark {
         Arrays.sort(ratios);
         double ratio = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
         return new EngineReport.Cell(
-                encoder.info().id(),
+                label,
                 encoder.info().device(),
                 batch.size(),
                 batch.sequenceLength(),
@@ -247,7 +301,7 @@ final class EngineBenchmark {
         return System.nanoTime() - start;
     }
 
-    private static EngineReport.TokenizerShare tokenizerShare(LoadedEncoder loaded, List<String> texts) {
+    private static EngineReport.TokenizerShare tokenizerShare(String label, LoadedEncoder loaded, List<String> texts) {
         BertTokenizer tokenizer = loaded.tokenizer();
         List<List<String>> chunks = new ArrayList<>();
         List<String> sorted =
@@ -281,7 +335,7 @@ final class EngineBenchmark {
                 .mapToLong(b -> Arrays.stream(b.lengths()).asLongStream().sum())
                 .sum();
         return new EngineReport.TokenizerShare(
-                loaded.encoder().info().id(),
+                label,
                 texts.size(),
                 batches.size(),
                 tokens,

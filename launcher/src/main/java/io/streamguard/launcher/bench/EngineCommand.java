@@ -1,9 +1,12 @@
 package io.streamguard.launcher.bench;
 
+import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.EncoderConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -84,6 +87,15 @@ final class EngineCommand implements Callable<Integer> {
     @Mixin
     BenchOptions common;
 
+    @Option(
+            names = "--models",
+            paramLabel = "MODEL",
+            split = ",",
+            description = "Measure these models' encoders instead (a version under models/ of the one --encoders"
+                    + " names, or a heads file), each with its fine-tuned adapters merged: e.g. --encoders"
+                    + " minilm-l6 --models v1,v2 puts the fine-tuned v2 beside the frozen v1.")
+    List<String> models = List.of();
+
     @Option(names = "--json", description = "Print the report as JSON instead of tables.")
     boolean json;
 
@@ -112,6 +124,20 @@ final class EngineCommand implements Callable<Integer> {
         Usage.atLeast(spec, "--warmup", warmup, 0);
         Usage.atLeast(spec, "--tokenizer-texts", tokenizerTexts, 0);
         Path datasets = common.datasets(spec);
+        List<Path> heads = new ArrayList<>();
+        if (!models.isEmpty() && encoders.size() != 1) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--models needs exactly one --encoders (whose" + " models/<VERSION>/ they name), got "
+                            + String.join(",", encoders));
+        }
+        for (String model : models) {
+            Path file = ModelFiles.resolve(model, encoders.get(0));
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), "--models: no model file " + file);
+            }
+            heads.add(file);
+        }
 
         PrintWriter err = spec.commandLine().getErr();
         EngineReport report = EngineBenchmark.run(
@@ -125,7 +151,8 @@ final class EngineCommand implements Callable<Integer> {
                         common.device,
                         datasets,
                         tokenizerTexts,
-                        EncoderConfig.defaultCacheDir()),
+                        EncoderConfig.defaultCacheDir(),
+                        heads),
                 line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReportRenderer.json(report) + "\n" : ReportRenderer.table(report));

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +92,43 @@ class EngineBenchmarkTest {
                         report.machine().cpu());
         String json = ReportRenderer.json(report);
         assertThat(json).contains("\"ratio\"", "\"engineSeqPerSecond\"", "\"share\"", "\"p99Ms\"");
+    }
+
+    @Test
+    void modelsAreMeasuredOnTheirOwnEncodersAdaptersMergedSideBySide() {
+        HeadsModel v1 = HeadsFile.read(Path.of("../models/v1/minilm-l6.json"));
+        float[] a = new float[384];
+        float[] b = new float[384];
+        a[0] = 1;
+        b[0] = 0.5f;
+        HeadsModel tuned = v1.withAdapters(new LowRankAdapters(
+                        1,
+                        2f,
+                        Map.of(
+                                "encoder.layer.0.attention.self.query.weight",
+                                new LowRankAdapters.Pair(384, 384, a, b))))
+                .withVersion("tuned", v1.provenance());
+        Path tunedFile = cache.resolve("tuned.json");
+        HeadsFile.write(tuned, tunedFile);
+        EngineBenchmark.Options options = new EngineBenchmark.Options(
+                List.of(EncoderConfig.MINILM_L6),
+                List.of(2),
+                List.of(8),
+                2,
+                1,
+                0,
+                Device.CPU,
+                DATASETS,
+                0,
+                cache,
+                List.of(Path.of("../models/v1/minilm-l6.json"), tunedFile));
+
+        EngineReport report = EngineBenchmark.run(options, line -> {});
+
+        assertThat(report.cells())
+                .extracting(EngineReport.Cell::encoderId)
+                .containsExactly("minilm-l6 v1", "minilm-l6 tuned");
+        assertThat(report.cells()).allSatisfy(c -> assertThat(c.ratio()).isPositive());
     }
 
     @Test
