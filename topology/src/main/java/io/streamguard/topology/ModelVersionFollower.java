@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The swap is one atomic reference change in the classifier: a batch scores entirely with the
  * heads it started with, the next one with the new heads, and every labeled event names the version
- * that scored it. Nothing stops or restarts, so no event is dropped, failed or duplicated.
+ * that scored it. Nothing stops or restarts, so no event is dropped, failed or duplicated. A version
+ * fine-tuned with other adapters first has its encoder loaded on this follower's thread
+ * ({@link ClassifierScorer#swapHeads}), while batches keep scoring on the current one.
  *
  * <p>A version trained for another encoder is ignored, one whose heads do not fit this worker's
  * encoder (vocabulary, hidden size, maximum length) or cannot be decoded is refused; both are logged
