@@ -13,7 +13,8 @@ import java.util.Objects;
  * <ol>
  *   <li><b>Cross-validated.</b> The validation rows are cut into {@code folds} stratified folds; the
  *       {@link ThresholdSelector} chooses on every {@code folds - 1} of them, and each threshold is the
- *       median of those choices. Each choice's review F1 on the fold it never saw, pooled over the folds,
+ *       median of those choices. Each choice's review F1 (the selector's objective) on the fold it never
+ *       saw, pooled over the folds,
  *       estimates what the review threshold does on unseen data ({@link Calibrated#outOfFoldF1}).
  *   <li><b>Capped by benign text.</b> If a benign calibration sample is given, the review threshold is
  *       raised where needed so that at most {@code maxBenignShare} of it reaches review: negative-but-civil
@@ -55,7 +56,8 @@ public record ThresholdCalibration(ThresholdSelector selector, int folds, long s
      *
      * @param choice the final thresholds, with their precision and recall on the whole validation split
      * @param bestPoint what the selector picks on the whole validation split (the old way), for comparison
-     * @param outOfFoldF1 the review F1 of each fold's choice on that fold, pooled
+     * @param outOfFoldF1 the selector's objective (macro-F1 or the positive class's F1) of each fold's review
+     *     threshold on that fold, pooled
      * @param benignCap the lowest review threshold the benign sample allows; NaN without one
      * @param benignShare the share of the benign calibration sample at or above the final review; NaN without one
      */
@@ -82,6 +84,7 @@ public record ThresholdCalibration(ThresholdSelector selector, int folds, long s
         int tp = 0;
         int fp = 0;
         int fn = 0;
+        int tn = 0;
         for (int f = 0; f < split.size(); f++) {
             StratifiedKFold.Fold fold = split.get(f);
             Thresholds chosen = selector.choose(select(probabilities, fold.train()), select(labels, fold.train()))
@@ -96,6 +99,8 @@ public record ThresholdCalibration(ThresholdSelector selector, int folds, long s
                     fp++;
                 } else if (labels[i] == 1) {
                     fn++;
+                } else {
+                    tn++;
                 }
             }
         }
@@ -118,7 +123,9 @@ public record ThresholdCalibration(ThresholdSelector selector, int folds, long s
             final double r = review;
             share = (double) Arrays.stream(benign).filter(s -> s >= r).count() / benign.length;
         }
-        double outOfFold = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+        double outOfFold = selector.objective() == ThresholdSelector.Objective.MACRO_F1
+                ? (BinarySweep.f1(tp, fp, fn) + BinarySweep.f1(tn, fn, fp)) / 2
+                : BinarySweep.f1(tp, fp, fn);
         return new Calibrated(choice, best.thresholds(), outOfFold, cap, share);
     }
 

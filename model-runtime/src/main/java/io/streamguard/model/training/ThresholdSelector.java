@@ -6,7 +6,9 @@ import io.streamguard.model.heads.Thresholds;
  * Chooses a binary label's review and block thresholds on validation probabilities.
  *
  * <ul>
- *   <li>{@code review}: the threshold with the best F1 of the positive class (ties: the higher one).
+ *   <li>{@code review}: the threshold with the best {@link Objective} (ties: the higher one): the macro-F1
+ *       of both classes by default, which weighs harmless text flagged as much as harmful text missed; the
+ *       positive class's F1 (what v1 was chosen by) flags more at a low base rate.
  *   <li>{@code block}: the lowest threshold whose precision reaches {@code blockPrecision}; if none does,
  *       the most precise one (ties: the lower one). Either way only among thresholds that flag at least
  *       {@code minPredicted} validation rows, so a handful of lucky rows cannot set it, and never below
@@ -19,8 +21,21 @@ import io.streamguard.model.heads.Thresholds;
  *
  * @param blockPrecision target precision of {@code block}, in (0, 1]
  * @param minPredicted validation rows a block candidate must flag, at least 1
+ * @param objective what {@code review} maximises
  */
-public record ThresholdSelector(double blockPrecision, int minPredicted) {
+public record ThresholdSelector(double blockPrecision, int minPredicted, Objective objective) {
+
+    /** What the review threshold maximises on validation data. */
+    public enum Objective {
+        /** F1 of the harmful class alone (v1's thresholds). */
+        POSITIVE_F1,
+        /** Mean F1 of both classes: the tasks' target metric. */
+        MACRO_F1;
+
+        double of(BinarySweep sweep, int cut) {
+            return this == MACRO_F1 ? sweep.macroF1(cut) : sweep.f1(cut);
+        }
+    }
 
     public ThresholdSelector {
         if (!(blockPrecision > 0 && blockPrecision <= 1)) {
@@ -29,11 +44,17 @@ public record ThresholdSelector(double blockPrecision, int minPredicted) {
         if (minPredicted < 1) {
             throw new IllegalArgumentException("minPredicted must be at least 1, got " + minPredicted);
         }
+        java.util.Objects.requireNonNull(objective, "objective");
     }
 
-    /** Block at 90 % precision, candidates flagging at least 10 rows. */
+    /** Review by the positive class's F1, as v1 was chosen. */
+    public ThresholdSelector(double blockPrecision, int minPredicted) {
+        this(blockPrecision, minPredicted, Objective.POSITIVE_F1);
+    }
+
+    /** Block at 90 % precision, candidates flagging at least 10 rows, review by macro-F1. */
     public static ThresholdSelector defaults() {
-        return new ThresholdSelector(0.9, 10);
+        return new ThresholdSelector(0.9, 10, Objective.MACRO_F1);
     }
 
     /**
@@ -47,7 +68,7 @@ public record ThresholdSelector(double blockPrecision, int minPredicted) {
         }
         int review = 0;
         for (int cut = 1; cut < sweep.cuts(); cut++) {
-            if (sweep.f1(cut) > sweep.f1(review)) {
+            if (objective.of(sweep, cut) > objective.of(sweep, review)) {
                 review = cut;
             }
         }

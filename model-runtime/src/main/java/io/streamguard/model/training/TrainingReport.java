@@ -71,7 +71,7 @@ public final class TrainingReport {
                 .append(model.provenance().createdAt())
                 .append(". Every number below is on validation data (SST-2 dev, TweetEval val, SMS fold 0 /"
                         + " 5-fold CV). Thresholds: each is the median of the ones chosen on 4 of 5 folds of the"
-                        + " validation split (out-of-fold F1 below: each fold scored at the threshold chosen"
+                        + " validation split (out-of-fold scores below: each fold scored at the threshold chosen"
                         + " without it), and review is raised where needed so that at most 2.5 % of the benign"
                         + " set's calibration half reaches it; over-blocking is measured on its other half.\n\n");
         md.append("- Encoder `")
@@ -117,6 +117,17 @@ public final class TrainingReport {
                     .append(" — `")
                     .append(path(model, r.task(), "train", r.train()))
                     .append("`\n");
+            if (r.hardNegatives() != null) {
+                md.append("- Hard negatives: ")
+                        .append(r.hardNegatives().size())
+                        .append(" negative SST-2 training sentences (at least ")
+                        .append(AdapterTuning.SENTENCE_WORDS)
+                        .append(" words, none of the benign set) added as not-")
+                        .append(r.task().id())
+                        .append(" — `")
+                        .append(path(model, r.task(), "hard negatives", r.hardNegatives()))
+                        .append("`\n");
+            }
             md.append("- Validation: ")
                     .append(r.validationData().summary())
                     .append(" — `")
@@ -152,8 +163,9 @@ public final class TrainingReport {
                 ThresholdCalibration.Calibrated c = r.calibration();
                 md.append(String.format(
                         Locale.ROOT,
-                        "- thresholds: out-of-fold review F1 %.3f; the best point of the whole split would be review"
-                                + " %.4f, block %.4f%s%n",
+                        "- thresholds: out-of-fold review %s %.3f; the best point of the whole split would be"
+                                + " review %.4f, block %.4f%s%n",
+                        settings.thresholds().objective() == ThresholdSelector.Objective.MACRO_F1 ? "macro-F1" : "F1",
                         c.outOfFoldF1(),
                         c.bestPoint().review(),
                         c.bestPoint().block(),

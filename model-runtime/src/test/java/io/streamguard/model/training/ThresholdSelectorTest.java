@@ -100,4 +100,19 @@ class ThresholdSelectorTest {
         }
         return n;
     }
+
+    @Test
+    void macroF1ReviewFlagsLessThanThePositiveClassF1WhenHarmlessRowsPayForRecall() {
+        float[] scores = {0.9f, 0.8f, 0.3f, 0.2f, 0.7f, 0.35f, 0.25f, 0.15f, 0.1f, 0.05f};
+        int[] labels = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+        // Positive F1: flag down to 0.2 (4 tp, 3 fp: 0.727). Macro-F1: stop after 0.8 (0.762 against 0.697).
+        assertThat(new ThresholdSelector(0.9, 1, ThresholdSelector.Objective.POSITIVE_F1)
+                        .choose(scores, labels)
+                        .thresholds()
+                        .review())
+                .isCloseTo(0.175, within(1e-6));
+        ThresholdChoice macro = ThresholdSelector.defaults().choose(scores, labels);
+        assertThat(macro.thresholds().review()).isCloseTo(0.75, within(1e-6));
+        assertThat(macro.review().predictedPositives()).isEqualTo(2);
+    }
 }
