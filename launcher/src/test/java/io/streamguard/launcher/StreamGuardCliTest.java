@@ -43,6 +43,10 @@ class StreamGuardCliTest {
       train --encoder bert-base-uncased --fine-tune         | --fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels cannot take merged adapters yet)
       train --tune-epochs 2                                 | --start, --tune-epochs, --tune-rows and --tune-learning-rate need --fine-tune
       train --fine-tune --tune-rows 0                       | --tune-epochs and --tune-rows must be at least 1
+      train --fine-tune --adapters ../models/v2/minilm-l6.json | --adapters refits the heads of an already tuned model: leave out --fine-tune
+      train --adapters ../models/v1/minilm-l6.json          | --adapters: ../models/v1/minilm-l6.json carries no fine-tuned adapters
+      train --adapters /no/such.json                        | heads file not found: /no/such.json
+      train --hard-negatives -1                             | --hard-negatives must not be negative, was -1
       console --port 70000                                  | --port must be between 0 and 65535, was 70000
       console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       console users                                         | missing subcommand (add or list; see --help)
@@ -274,7 +278,7 @@ class StreamGuardCliTest {
 
     @Test
     void aMissingTrainedModelSaysHowToGetOneBeforeAnythingStarts() {
-        // A checkout without models/v1 (the trained heads may exist in the real one).
+        // A checkout without models/ (the trained heads may exist in the real one).
         String home = System.getProperty(Checkout.HOME_PROPERTY);
         System.setProperty(Checkout.HOME_PROPERTY, tmp.toString());
         CliRun run;
@@ -302,7 +306,7 @@ class StreamGuardCliTest {
                 .singleElement()
                 .asString()
                 .startsWith("streamguard: no trained model for minilm-l6 at ")
-                .contains(tmp.resolve("models/v1/minilm-l6.json").toString(), "--heads FILE", "--no-pipeline");
+                .contains(tmp.resolve("models/v2/minilm-l6.json").toString(), "--heads FILE", "--no-pipeline");
         assertThat(tmp.resolve("data")).doesNotExist();
     }
 }

@@ -11,6 +11,7 @@ import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.training.AdapterTuning;
 import io.streamguard.model.training.BenignSet;
 import io.streamguard.model.training.BuiltinDatasets;
@@ -165,9 +166,38 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Adam step size of the adapters (default 1e-3; the heads take a fifth of it).")
     Float tuneLearningRate;
 
+    @Option(
+            names = "--hard-negatives",
+            paramLabel = "N",
+            description = "Add N negative SST-2 training sentences (none of the benign set) to the offensive and"
+                    + " hate heads' training rows as harmless (default 0; v2: 3000).")
+    Integer hardNegatives;
+
+    @Option(
+            names = "--adapters",
+            paramLabel = "FILE",
+            description = "Fit the heads on the encoder with FILE's fine-tuned adapters merged (a model trained with"
+                    + " --fine-tune), without tuning again: after a change to how heads or thresholds are chosen,"
+                    + " in minutes from the feature cache. The report keeps FILE's fine-tuning section.")
+    Path adaptersFrom;
+
     @Override
     public Integer call() {
         Usage.knownEncoder(spec, "--encoder", encoder);
+        if (fineTune && adaptersFrom != null) {
+            throw usage("--adapters refits the heads of an already tuned model: leave out --fine-tune");
+        }
+        HeadsModel tunedFrom = null;
+        if (adaptersFrom != null) {
+            tunedFrom = HeadsFile.read(ModelFiles.requireGiven(spec, adaptersFrom));
+            if (tunedFrom.adapters() == null) {
+                throw usage("--adapters: " + adaptersFrom + " carries no fine-tuned adapters");
+            }
+            if (!tunedFrom.encoderId().equals(encoder)) {
+                throw usage(
+                        "--adapters: " + adaptersFrom + " was tuned for " + tunedFrom.encoderId() + ", not " + encoder);
+            }
+        }
         if (fineTune && !encoder.equals(EncoderConfig.MINILM_L6)) {
             throw usage("--fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels"
                     + " cannot take merged adapters yet)");
@@ -190,6 +220,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (learningRate != null && !(learningRate > 0 && learningRate < Float.POSITIVE_INFINITY)) {
             throw usage("--learning-rate must be a positive number, was " + learningRate);
         }
+        if (hardNegatives != null && hardNegatives < 0) {
+            throw usage("--hard-negatives must not be negative, was " + hardNegatives);
+        }
         if (maxEpochs != null && maxEpochs < 1) {
             throw usage("--max-epochs must be at least 1, was " + maxEpochs);
         }
@@ -206,6 +239,9 @@ public final class TrainCommand implements Callable<Integer> {
             settings = settings.withSeed(seed); // also the seed the model and report record
         }
         settings = settings.withOptions(overrides());
+        if (hardNegatives != null) {
+            settings = settings.withHardNegatives(hardNegatives);
+        }
         Path headsFile = out != null ? out : ModelFiles.headsFile(version, encoder);
         Path reportFile = out != null
                 ? headsFile.resolveSibling(headsFile.getFileName().toString().replaceFirst("\\.json$", "") + ".md")
@@ -218,7 +254,9 @@ public final class TrainCommand implements Callable<Integer> {
         AdapterTuning.Result tuned = null;
         LowRankAdapters adapters = null;
         if (fineTune) {
-            Path from = start != null ? ModelFiles.requireGiven(spec, start) : ModelFiles.defaultHeads(encoder);
+            Path from = start != null
+                    ? ModelFiles.requireGiven(spec, start)
+                    : ModelFiles.headsFile(ModelFiles.FIRST_VERSION, encoder);
             AdapterTuning.Settings tuning =
                     AdapterTuning.Settings.defaults().with(tuneLearningRate, tuneEpochs, tuneRows, seed);
             tuned = new AdapterTuning(data, tuning)
@@ -227,6 +265,11 @@ public final class TrainCommand implements Callable<Integer> {
                         err.flush();
                     });
             adapters = weights == Weights.FLOAT16 ? Float16.round(tuned.adapters()) : tuned.adapters();
+        }
+        String tuningSection = "";
+        if (tunedFrom != null) {
+            adapters = tunedFrom.adapters();
+            tuningSection = tuningSection(adaptersFrom);
         }
         ModelTrainer.Run run;
         OverBlocking overBlocking = null;
@@ -242,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         HeadsFile.write(run.model(), headsFile);
         String report = TrainingReport.markdown(run, settings, encoder, overBlocking)
-                + (tuned == null ? "" : tuned.markdown(Files.exists(headsFile) ? sizeOf(headsFile) : -1));
+                + (tuned == null ? tuningSection : tuned.markdown(Files.exists(headsFile) ? sizeOf(headsFile) : -1));
         try {
             Files.writeString(reportFile, report);
         } catch (IOException e) {
@@ -292,6 +335,18 @@ public final class TrainCommand implements Callable<Integer> {
             }
             return changed.withHalfPrecisionWeights(weights == Weights.FLOAT16);
         };
+    }
+
+    /** The fine-tuning section of the report beside {@code model} (the model's .md), or "" without one. */
+    private static String tuningSection(Path model) {
+        Path report = model.resolveSibling(model.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+        try {
+            String md = Files.isRegularFile(report) ? Files.readString(report) : "";
+            int at = md.indexOf(AdapterTuning.REPORT_HEADING);
+            return at < 0 ? "" : "\n" + md.substring(at);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + report + ": " + e.getMessage(), e);
+        }
     }
 
     private static long sizeOf(Path file) {

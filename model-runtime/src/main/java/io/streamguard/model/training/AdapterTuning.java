@@ -166,7 +166,7 @@ public final class AdapterTuning {
          * @param fileBytes the written model file's size, or -1
          */
         public String markdown(long fileBytes) {
-            StringBuilder s = new StringBuilder("\n## Fine-tuning: low-rank adapters\n\n");
+            StringBuilder s = new StringBuilder("\n" + REPORT_HEADING + "\n\n");
             s.append(String.format(
                     Locale.ROOT,
                     "MiniLM fine-tuned with LoRA adapters (rank %d, alpha %.0f) on the query, value and both"
@@ -231,6 +231,9 @@ public final class AdapterTuning {
             return s.toString();
         }
     }
+
+    /** The heading of {@link Result#markdown}'s section in a model report. */
+    public static final String REPORT_HEADING = "## Fine-tuning: low-rank adapters";
 
     /** The fewest words of an SST-2 training row the tuning uses (see {@link #run}). */
     static final int SENTENCE_WORDS = 8;

@@ -38,6 +38,23 @@ public record FeatureMatrix(int rows, int hidden, float[] pooled, float[] mean) 
         };
     }
 
+    /** These rows, then {@code more}'s (same hidden size). */
+    public FeatureMatrix concat(FeatureMatrix more) {
+        if (more.hidden != hidden) {
+            throw new IllegalArgumentException("hidden sizes differ: " + hidden + " and " + more.hidden);
+        }
+        float[] p = new float[pooled.length + more.pooled.length];
+        System.arraycopy(pooled, 0, p, 0, pooled.length);
+        System.arraycopy(more.pooled, 0, p, pooled.length, more.pooled.length);
+        float[] m = p;
+        if (pooled != mean || more.pooled != more.mean) {
+            m = new float[mean.length + more.mean.length];
+            System.arraycopy(mean, 0, m, 0, mean.length);
+            System.arraycopy(more.mean, 0, m, mean.length, more.mean.length);
+        }
+        return new FeatureMatrix(rows + more.rows, hidden, p, m);
+    }
+
     /** The rows at {@code indices}, in that order (e.g. one cross-validation fold). */
     public FeatureMatrix select(int[] indices) {
         float[] p = new float[Math.multiplyExact(indices.length, hidden)];

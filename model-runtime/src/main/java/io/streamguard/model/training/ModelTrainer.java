@@ -45,6 +45,8 @@ public final class ModelTrainer {
      * @param options per-task trainer options (every task in {@code tasks} needs one)
      * @param thresholds how review/block thresholds are picked for the moderation labels
      * @param seed recorded in the model; per-task options carry their own seed
+     * @param hardNegatives SST-2 training negatives (whole sentences, none of the benign set) added to the
+     *     offensive and hate heads' training rows as harmless: negative in tone is not offensive
      */
     public record Settings(
             String version,
@@ -52,12 +54,27 @@ public final class ModelTrainer {
             List<Task> tasks,
             Map<Task, TrainingOptions> options,
             ThresholdSelector thresholds,
-            long seed) {
+            long seed,
+            int hardNegatives) {
+
+        /** Settings without hard negatives (as v1 was trained). */
+        public Settings(
+                String version,
+                Feature feature,
+                List<Task> tasks,
+                Map<Task, TrainingOptions> options,
+                ThresholdSelector thresholds,
+                long seed) {
+            this(version, feature, tasks, options, thresholds, seed, 0);
+        }
 
         public Settings {
             Objects.requireNonNull(version, "version");
             Objects.requireNonNull(feature, "feature");
             Objects.requireNonNull(thresholds, "thresholds");
+            if (hardNegatives < 0) {
+                throw new IllegalArgumentException("hardNegatives must not be negative: " + hardNegatives);
+            }
             tasks = List.copyOf(tasks);
             options = Map.copyOf(options);
             if (tasks.isEmpty() || Set.copyOf(tasks).size() != tasks.size()) {
@@ -98,7 +115,7 @@ public final class ModelTrainer {
         }
 
         public Settings withTasks(List<Task> newTasks) {
-            return new Settings(version, feature, newTasks, options, thresholds, seed);
+            return new Settings(version, feature, newTasks, options, thresholds, seed, hardNegatives);
         }
 
         /**
@@ -107,13 +124,17 @@ public final class ModelTrainer {
          */
         public Settings withSeed(long newSeed) {
             Settings reseeded = withOptions(o -> o.withSeed(newSeed));
-            return new Settings(version, feature, tasks, reseeded.options(), thresholds, newSeed);
+            return new Settings(version, feature, tasks, reseeded.options(), thresholds, newSeed, hardNegatives);
         }
 
         public Settings withOptions(Function<TrainingOptions, TrainingOptions> change) {
             Map<Task, TrainingOptions> changed = new EnumMap<>(Task.class);
             options.forEach((task, o) -> changed.put(task, change.apply(o)));
-            return new Settings(version, feature, tasks, changed, thresholds, seed);
+            return new Settings(version, feature, tasks, changed, thresholds, seed, hardNegatives);
+        }
+
+        public Settings withHardNegatives(int count) {
+            return new Settings(version, feature, tasks, options, thresholds, seed, count);
         }
     }
 
@@ -144,6 +165,7 @@ public final class ModelTrainer {
      *
      * @param validation the head on the validation rows: sentiment by argmax, moderation labels at the
      *     chosen review threshold
+     * @param hardNegatives the harmless rows added to {@code train}, or null
      * @param thresholds the chosen thresholds with their validation precision/recall; null for sentiment
      * @param calibration how they were chosen (cross-validated, benign cap); null for sentiment
      * @param crossValidatedF1 spam only: F1 of out-of-fold predictions over 5 folds
@@ -151,6 +173,7 @@ public final class ModelTrainer {
     public record TaskReport(
             Task task,
             Dataset train,
+            Dataset hardNegatives,
             Dataset validationData,
             TrainingResult result,
             ClassificationReport validation,
@@ -213,6 +236,14 @@ public final class ModelTrainer {
                     relative(report.train().source()),
                     report.train().sha256(),
                     report.train().size()));
+            if (report.hardNegatives() != null) {
+                data.add(new Provenance.DataRef(
+                        task.id(),
+                        "hard negatives",
+                        relative(report.hardNegatives().source()),
+                        report.hardNegatives().sha256(),
+                        report.hardNegatives().size()));
+            }
             data.add(new Provenance.DataRef(
                     task.id(),
                     "validation",
@@ -256,6 +287,32 @@ public final class ModelTrainer {
             }
             return scores;
         });
+    }
+
+    /**
+     * Rows of SST-2's train split to add as harmless: negative sentences of at least
+     * {@link AdapterTuning#SENTENCE_WORDS} words, none in the benign set (over-blocking is measured on it),
+     * {@code count} of them drawn with {@code seed}, in file order.
+     */
+    static int[] hardNegativeRows(Dataset sst, BenignSet benign, int count, long seed) {
+        List<Integer> pool = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < sst.size(); i++) {
+            LabeledText row = sst.rows().get(i);
+            String text = row.text();
+            if (row.label() == 0
+                    && !benign.contains(text)
+                    && !text.isBlank()
+                    && text.strip().split("\\s+").length >= AdapterTuning.SENTENCE_WORDS
+                    && seen.add(text)) {
+                pool.add(i);
+            }
+        }
+        java.util.Collections.shuffle(pool, new java.util.Random(seed ^ 0x4A4D));
+        return pool.subList(0, Math.min(count, pool.size())).stream()
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
     }
 
     /**
@@ -303,6 +360,20 @@ public final class ModelTrainer {
         FeatureMatrix validationFeatures = task == Task.SPAM
                 ? allFeatures.select(folds.get(0).test())
                 : cache.features(encoder, validation.texts(), listener.features(task, "validation", validation.size()));
+        Dataset hard = null;
+        FeatureMatrix fitFeatures = trainFeatures;
+        Dataset fit = train;
+        if (settings.hardNegatives() > 0 && (task == Task.OFFENSIVE || task == Task.HATE)) {
+            Dataset sst = datasets.train(Task.SENTIMENT);
+            int[] rows = hardNegativeRows(sst, BenignSet.sample(datasets), settings.hardNegatives(), settings.seed());
+            hard = sst.subset(rows, rows.length + " negative sentences as not-" + task.id());
+            FeatureMatrix sstFeatures =
+                    cache.features(encoder, sst.texts(), listener.features(task, "hard negatives", sst.size()));
+            fitFeatures = trainFeatures.concat(sstFeatures.select(rows));
+            List<LabeledText> combined = new ArrayList<>(train.rows());
+            hard.rows().forEach(r -> combined.add(new LabeledText(r.text(), 0, r.line())));
+            fit = new Dataset(task, train.source(), train.sha256(), combined, train.skipped());
+        }
         Duration featureTime = Duration.ofNanos(System.nanoTime() - started);
 
         long trainStart = System.nanoTime();
@@ -311,7 +382,7 @@ public final class ModelTrainer {
         TrainingResult result = new HeadTrainer(options)
                 .train(
                         spec,
-                        labelled(trainFeatures, train, settings.feature()),
+                        labelled(fitFeatures, fit, settings.feature()),
                         labelled(validationFeatures, validation, settings.feature()),
                         ValidationMetric.defaultFor(spec),
                         stats -> listener.epoch(task, stats));
@@ -345,6 +416,7 @@ public final class ModelTrainer {
         return new TaskReport(
                 task,
                 train,
+                hard,
                 validation,
                 result,
                 report,

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -78,6 +79,31 @@ class ModelTrainerTest {
                         .withBatchSize(16)
                         .withLearningRate(1e-2f)
                         .withEpochs(12, 4));
+    }
+
+    @Test
+    void hardNegativesAreWholeNegativeSentencesOutsideTheBenignSetSeeded() {
+        List<LabeledText> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String words = i % 4 == 3 ? "too short" : "a dull and tedious film that wastes every minute number " + i;
+            rows.add(new LabeledText(words, i % 2, i + 2)); // even rows negative
+        }
+        Dataset sst = new Dataset(Task.SENTIMENT, "sst2/train.tsv", "0".repeat(64), rows, 0);
+        BenignSet benign = BenignSet.of(
+                Map.of("offensive", List.of(rows.get(0).text(), rows.get(2).text())));
+
+        int[] picked = ModelTrainer.hardNegativeRows(sst, benign, 5, 7);
+
+        assertThat(picked).hasSize(5).isSorted();
+        for (int i : picked) {
+            assertThat(rows.get(i).label()).isZero();
+            assertThat(i).isNotIn(0, 2); // in the benign set: over-blocking is measured there
+            assertThat(rows.get(i).text()).isNotEqualTo("too short");
+        }
+        assertThat(ModelTrainer.hardNegativeRows(sst, benign, 5, 7)).isEqualTo(picked);
+        assertThat(ModelTrainer.hardNegativeRows(sst, benign, 100, 7))
+                .as("every eligible row: 20 negatives, 2 in the benign set")
+                .hasSize(18);
     }
 
     @Test
