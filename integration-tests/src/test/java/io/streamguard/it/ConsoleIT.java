@@ -335,7 +335,7 @@ class ConsoleIT {
      * waited) with the model's own thresholds (no policy yet when this is used).
      */
     private static Map<String, Double> pendingPriorities() throws SQLException {
-        HeadsModel heads = HeadsFile.read(Path.of(System.getProperty("streamguard.home"), "models/v1/minilm-l6.json"));
+        HeadsModel heads = HeadsFile.read(Path.of(System.getProperty("streamguard.home"), "models/v2/minilm-l6.json"));
         Map<String, Double> out = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(up.postgres);
                 Statement s = c.createStatement();

@@ -10,6 +10,7 @@ import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.VersionStatus;
 import io.streamguard.launcher.client.StreamsRunning;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.Task;
@@ -381,9 +382,70 @@ class FeedbackLoopIT {
     @Test
     @Order(3)
     void eventsFlowingThroughARollbackAreLabeledOnceEachWithoutErrors() throws Exception {
-        String prefix = "swap-" + UUID.randomUUID().toString().substring(0, 6);
+        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("swap", () -> {
+            Cli rollback = models("rollback", "v1");
+            assertThat(rollback.exit()).as(rollback.err()).isZero();
+            assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
+            Cli models = models();
+            System.out.println("FeedbackLoopIT: streamguard models after the rollback\n" + models.out());
+            assertThat(models.exit()).as(models.err()).isZero();
+            String user = System.getProperty("user.name") + "@";
+            assertThat(models.out())
+                    .contains("LIVE minilm-l6: v1 since", "(rollback from v2 by " + user)
+                    .contains("* v1       LIVE", "  v2       ROLLED BACK")
+                    .containsPattern("v2 +ROLLED BACK +" + Pattern.quote(user))
+                    .containsPattern("v1 +RESTORED +" + Pattern.quote(user) + ".* rollback from v2");
+        });
+        assertSwappedOnce(out, "v2", "v1");
+    }
+
+    /**
+     * The fine-tuned model (models/v2, LoRA adapters merged into the encoder at load) published by hand while
+     * events flow: the worker loads the adapted encoder beside the serving one and switches between batches.
+     */
+    @Test
+    @Order(4)
+    void aFineTunedVersionPublishedUnderTrafficLoadsItsEncoderAndLosesNothing() throws Exception {
+        Path tuned = Path.of(System.getProperty("streamguard.home")).resolve("models/v2/minilm-l6.json");
+        assertThat(HeadsFile.read(tuned).adapters()).as("v2 carries adapters").isNotNull();
+        String name = "tuned-" + UUID.randomUUID().toString().substring(0, 4);
+        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("tune", () -> {
+            Cli publish = models("publish", tuned.toString(), "--as", name);
+            assertThat(publish.exit()).as(publish.err()).isZero();
+            assertThat(publish.out()).contains("Published " + name + " as the live minilm-l6 version (was v1)");
+        });
+        assertSwappedOnce(out, "v1", name);
+        assertThat(scorer.heads().adaptersFingerprint())
+                .isEqualTo(HeadsFile.read(tuned).adaptersFingerprint());
+        Cli again = models("publish", tuned.toString(), "--as", name);
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("version " + name + " is already on");
+    }
+
+    private static Cli models(String... args) {
+        List<String> all = new ArrayList<>(List.of(
+                "models",
+                "--bootstrap",
+                SharedStack.bootstrap(),
+                "--registry",
+                SharedStack.registryUrl(),
+                "--versions-topic",
+                versionsTopic));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    /**
+     * 300 events produced over about 6 s, {@code swap} run once the first 60 are labeled; returns all 300
+     * labeled events after checking each came once, none was dead-lettered and no batch failed.
+     */
+    private static List<ConsumerRecord<String, LabeledEvent>> labelThroughASwap(String name, Runnable swap)
+            throws Exception {
+        String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
         int total = 300;
         List<String> texts = sst2(total);
+        double failuresBefore =
+                worker.meters().counter("streamguard.batch.failures").count();
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ);
                 KafkaProducer<String, TextEvent> events = producer()) {
@@ -405,34 +467,7 @@ class FeedbackLoopIT {
             Predicate<ConsumerRecord<String, LabeledEvent>> ours =
                     r -> r.value() != null && r.value().getId().startsWith(prefix);
             List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(ours, 60));
-            Cli rollback = Cli.run(
-                    "models",
-                    "--bootstrap",
-                    SharedStack.bootstrap(),
-                    "--registry",
-                    SharedStack.registryUrl(),
-                    "--versions-topic",
-                    versionsTopic,
-                    "rollback",
-                    "v1");
-            assertThat(rollback.exit()).as(rollback.err()).isZero();
-            assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
-            Cli models = Cli.run(
-                    "models",
-                    "--bootstrap",
-                    SharedStack.bootstrap(),
-                    "--registry",
-                    SharedStack.registryUrl(),
-                    "--versions-topic",
-                    versionsTopic);
-            System.out.println("FeedbackLoopIT: streamguard models after the rollback\n" + models.out());
-            assertThat(models.exit()).as(models.err()).isZero();
-            String user = System.getProperty("user.name") + "@";
-            assertThat(models.out())
-                    .contains("LIVE minilm-l6: v1 since", "(rollback from v2 by " + user)
-                    .contains("* v1       LIVE", "  v2       ROLLED BACK")
-                    .containsPattern("v2 +ROLLED BACK +" + Pattern.quote(user))
-                    .containsPattern("v1 +RESTORED +" + Pattern.quote(user) + ".* rollback from v2");
+            swap.run();
             producing.get(2, TimeUnit.MINUTES);
             out.addAll(labeled.await(ours, total - out.size()));
             Committed.awaitIdle(worker.config().get("application.id"));
@@ -445,30 +480,35 @@ class FeedbackLoopIT {
             assertThat(dlq.drain(r -> r.key() != null && r.key().startsWith(prefix)))
                     .as("dead letters")
                     .isEmpty();
-            Map<String, Long> byVersion = out.stream()
-                    .collect(Collectors.groupingBy(r -> r.value().getModelVersion(), Collectors.counting()));
-            System.out.printf("FeedbackLoopIT: %d events through the swap, by version %s%n", out.size(), byVersion);
-            assertThat(byVersion.keySet()).containsExactlyInAnyOrder("v1", "v2");
-            Map<String, List<String>> versionsByKey = out.stream()
-                    .collect(Collectors.groupingBy(
-                            ConsumerRecord::key,
-                            LinkedHashMap::new,
-                            Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
-            versionsByKey.forEach((key, seq) -> {
-                int switches = 0;
-                for (int i = 1; i < seq.size(); i++) {
-                    if (!seq.get(i).equals(seq.get(i - 1))) {
-                        switches++;
-                    }
-                }
-                assertThat(switches)
-                        .as("key " + key + " swaps once, v2 -> v1: " + seq)
-                        .isLessThanOrEqualTo(1);
-                assertThat(seq.get(seq.size() - 1)).isEqualTo("v1");
-            });
             assertThat(worker.meters().counter("streamguard.batch.failures").count())
-                    .isZero();
+                    .isEqualTo(failuresBefore);
+            return out;
         }
+    }
+
+    /** Both versions labeled some events, and every key went from {@code from} to {@code to} at most once. */
+    private static void assertSwappedOnce(List<ConsumerRecord<String, LabeledEvent>> out, String from, String to) {
+        Map<String, Long> byVersion =
+                out.stream().collect(Collectors.groupingBy(r -> r.value().getModelVersion(), Collectors.counting()));
+        System.out.printf("FeedbackLoopIT: %d events through the swap, by version %s%n", out.size(), byVersion);
+        assertThat(byVersion.keySet()).containsExactlyInAnyOrder(from, to);
+        Map<String, List<String>> versionsByKey = out.stream()
+                .collect(Collectors.groupingBy(
+                        ConsumerRecord::key,
+                        LinkedHashMap::new,
+                        Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
+        versionsByKey.forEach((key, seq) -> {
+            int switches = 0;
+            for (int i = 1; i < seq.size(); i++) {
+                if (!seq.get(i).equals(seq.get(i - 1))) {
+                    switches++;
+                }
+            }
+            assertThat(switches)
+                    .as("key " + key + " swaps once, " + from + " -> " + to + ": " + seq)
+                    .isLessThanOrEqualTo(1);
+            assertThat(seq.get(seq.size() - 1)).isEqualTo(to);
+        });
     }
 
     private static Retrainer.Outcome awaitOutcome(int n) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a moderator types, against the embedded broker and {@link TinyRegistry}: labels checked against the live
- * model (here the checkout's {@code models/v1/minilm-l6.json}, as {@code model-versions} is empty), verdicts on
+ * model (here the checkout's {@code models/v2/minilm-l6.json}, as {@code model-versions} is empty), verdicts on
  * unknown events, policy reset and the thresholds in force, one event by key, and input with bad lines.
  */
 class ModeratorCliTest {
@@ -58,10 +58,10 @@ class ModeratorCliTest {
                 .start();
         registry = new TinyRegistry();
         home = System.getProperty(Checkout.HOME_PROPERTY);
-        // The launcher module's directory: its parent is the checkout, with the trained models/v1.
+        // The launcher module's directory: its parent is the checkout, with the trained models.
         Path checkout = Path.of("").toAbsolutePath().getParent();
         System.setProperty(Checkout.HOME_PROPERTY, checkout.toString());
-        heads = checkout.resolve("models/v1/minilm-l6.json");
+        heads = checkout.resolve("models/v2/minilm-l6.json");
     }
 
     @AfterAll
@@ -138,7 +138,7 @@ class ModeratorCliTest {
 
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.errLines())
-                .containsExactly("streamguard: unknown label 'spamm': model v1 (" + heads
+                .containsExactly("streamguard: unknown label 'spamm': model v2 (" + heads
                         + ", as model-versions has no promoted minilm-l6 version) has hate, offensive, spam");
 
         Path file = Files.writeString(
@@ -147,7 +147,7 @@ class ModeratorCliTest {
                         + "{\"id\":\"b\",\"labels\":{\"hat\":false},\"text\":\"t\"}\n");
         CliRun inFile = cli(NO_REGISTRY, "feedback", "--file", file.toString());
         assertThat(inFile.exitCode()).isEqualTo(2);
-        assertThat(inFile.err()).contains("unknown labels 'hat', 'scam': model v1 (");
+        assertThat(inFile.err()).contains("unknown labels 'hat', 'scam': model v2 (");
     }
 
     @Test
@@ -166,7 +166,7 @@ class ModeratorCliTest {
 
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.errLines())
-                .containsExactly("streamguard: unknown label 'spamm': model v1 (the live minilm-l6 version on"
+                .containsExactly("streamguard: unknown label 'spamm': model v2 (the live minilm-l6 version on"
                         + " lab-versions) has hate, offensive, spam");
     }
 
@@ -200,21 +200,21 @@ class ModeratorCliTest {
     void policyRefusesTyposResetsToTheModelAndShowsWhatIsInForce() throws Exception {
         CliRun typo = cli(NO_REGISTRY, "policy", "set", "--label", "offensiv", "--review", "0.3", "--block", "0.6");
         assertThat(typo.exitCode()).isEqualTo(2);
-        assertThat(typo.err()).contains("unknown label 'offensiv': model v1 (", ") has hate, offensive, spam");
+        assertThat(typo.err()).contains("unknown label 'offensiv': model v2 (", ") has hate, offensive, spam");
 
         CliRun none = cli(registry.url(), "policy", "show");
         assertThat(none.exitCode()).as(none.err()).isZero();
         assertThat(none.out())
                 .contains("No policy 'default' on moderation-policy: the model's own thresholds decide.")
-                .containsPattern("(?m)^hate\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v1$")
-                .containsPattern("(?m)^spam\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v1$");
+                .containsPattern("(?m)^hate\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v2$")
+                .containsPattern("(?m)^spam\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v2$");
 
         CliRun set = cli(registry.url(), "policy", "set", "--label", "hate", "--review", "0.4", "--block", "0.8");
         assertThat(set.exitCode()).as(set.err()).isZero();
         assertThat(cli(registry.url(), "policy", "show").out())
                 .containsPattern("(?m)^Policy 'default' v1 \\(")
                 .containsPattern("(?m)^hate\\s+0\\.40\\s+0\\.80\\s+policy v1$")
-                .containsPattern("(?m)^offensive\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v1$");
+                .containsPattern("(?m)^offensive\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v2$");
 
         CliRun reset = cli(registry.url(), "policy", "reset", "--description", "back to the model");
         assertThat(reset.exitCode()).as(reset.err()).isZero();
@@ -222,7 +222,7 @@ class ModeratorCliTest {
                 .isEqualTo("Policy 'default' v2 set (was v1): no overrides, every label uses the model's thresholds");
         assertThat(cli(registry.url(), "policy", "show").out())
                 .containsPattern("(?m)^Policy 'default' v2 \\(.*: back to the model\\)$")
-                .containsPattern("(?m)^hate\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v1$")
+                .containsPattern("(?m)^hate\\s+0\\.\\d\\d\\s+0\\.\\d\\d\\s+model v2$")
                 .doesNotContain("policy v");
 
         assertThat(cli(registry.url(), "policy", "set", "--label", "spam", "--disable")

@@ -102,7 +102,8 @@ class TrainEvalCommandTest {
         assertThat(md)
                 .startsWith("# Model v-tiny on `minilm-l6`")
                 .contains("- Seed 7;", "| spam | cv5 F1 | ", "| sentiment | accuracy | ")
-                .contains("## Over-blocking", "| offensive | " + TinyDatasets.TRAIN_PER_CLASS + " | ")
+                // Measured on the benign set's held-out half (thresholds may look at the other).
+                .contains("## Over-blocking", "| offensive | " + TinyDatasets.TRAIN_PER_CLASS / 2 + " | ")
                 .contains("| This movie was terrible, total waste of money | ")
                 .doesNotContain(tmp.toString());
         assertThat(md.indexOf("## Over-blocking")).isLessThan(md.indexOf("## Data"));
@@ -177,7 +178,9 @@ class TrainEvalCommandTest {
         assertThat(lines.subList(1, 5))
                 .extracting(l -> l.split("\\s+")[0])
                 .containsExactly("offensive", "hate", "spam", "any");
-        assertThat(lines.get(1).split("\\s+")[1]).isEqualTo(String.valueOf(TinyDatasets.TRAIN_PER_CLASS));
+        assertThat(lines.get(1).split("\\s+")[1])
+                .as("the benign set's held-out half")
+                .isEqualTo(String.valueOf(TinyDatasets.TRAIN_PER_CLASS / 2));
         assertThat(lines)
                 .anyMatch(l -> l.matches("(ALLOW|REVIEW|BLOCK) +This movie was terrible, total waste of money.*"));
         assertThat(run.err()).contains("eval: benign set of ");
@@ -200,7 +203,7 @@ class TrainEvalCommandTest {
         JsonNode rates = report.path("overBlocking").path("rates");
         assertThat(rates).hasSize(3);
         assertThat(rates.get(0).path("label").asText()).isEqualTo("offensive");
-        assertThat(rates.get(0).path("texts").asInt()).isEqualTo(TinyDatasets.TRAIN_PER_CLASS);
+        assertThat(rates.get(0).path("texts").asInt()).isEqualTo(TinyDatasets.TRAIN_PER_CLASS / 2);
         assertThat(rates.get(0).path("reviewShare").asDouble()).isBetween(0.0, 1.0);
         assertThat(report.path("overBlocking").path("smoke")).hasSize(8);
     }

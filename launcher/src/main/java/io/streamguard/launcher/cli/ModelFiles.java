@@ -2,6 +2,7 @@ package io.streamguard.launcher.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -15,8 +16,15 @@ public final class ModelFiles {
     /** The encoder the pipeline runs unless told otherwise. */
     public static final String DEFAULT_ENCODER = "minilm-l6";
 
-    /** The version whose heads the pipeline runs unless given {@code --heads}. */
-    public static final String DEFAULT_VERSION = "v1";
+    /**
+     * Per encoder, the version whose heads the pipeline runs unless given {@code --heads}: MiniLM's fine-tuned
+     * v2 (its adapters merged into the encoder at load), BERT-base's v1 (heads on the frozen encoder: it
+     * cannot be fine-tuned here yet).
+     */
+    private static final Map<String, String> DEFAULT_VERSIONS = Map.of(DEFAULT_ENCODER, "v2");
+
+    /** What a version means where nothing else says: the heads the first releases trained on frozen encoders. */
+    public static final String FIRST_VERSION = "v1";
 
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -37,9 +45,14 @@ public final class ModelFiles {
         return modelsDir().resolve(version).resolve(encoderId + ".md");
     }
 
-    /** {@code <checkout>/models/v1/<encoder>.json}: the trained default. */
+    /** The version {@code encoderId} serves by default: v2 for MiniLM, v1 for BERT-base. */
+    public static String defaultVersion(String encoderId) {
+        return DEFAULT_VERSIONS.getOrDefault(encoderId, FIRST_VERSION);
+    }
+
+    /** {@code <checkout>/models/<default version>/<encoder>.json}: the trained default. */
     public static Path defaultHeads(String encoderId) {
-        return headsFile(DEFAULT_VERSION, encoderId);
+        return headsFile(defaultVersion(encoderId), encoderId);
     }
 
     /**

@@ -88,7 +88,7 @@ public final class ConsoleCommand implements Callable<Integer> {
             names = "--heads",
             paramLabel = "FILE",
             description = "Heads to start on until model-versions has a"
-                    + " live version (default: models/v1/<encoder>.json).")
+                    + " live version (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
     Path heads;
 
     @Option(names = "--no-model", description = "Load no encoder: no word attributions (saves its memory).")

@@ -89,8 +89,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "VERSION|FILE",
-            defaultValue = "v1",
-            description = "A heads file, or a version under models/ (default: ${DEFAULT-VALUE}).")
+            description = "A heads file, or a version under models/ (default: what up serves, v2 for minilm-l6,"
+                    + " v1 for bert-base-uncased).")
     String model;
 
     @Option(
@@ -147,6 +147,9 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (file != null && !Files.isRegularFile(file)) {
             throw usage("no such file: " + file);
+        }
+        if (model == null) {
+            model = ModelFiles.defaultVersion(encoder);
         }
         Path headsPath = ModelFiles.resolve(model, encoder);
         if (!Files.isRegularFile(headsPath)) {

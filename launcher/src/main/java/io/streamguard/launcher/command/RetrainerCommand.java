@@ -59,7 +59,8 @@ public final class RetrainerCommand implements Callable<Integer> {
     @Option(
             names = "--heads",
             paramLabel = "FILE",
-            description = "Version to start from while model-versions has none (default: models/v1/<encoder>.json).")
+            description =
+                    "Version to start from while model-versions has none (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
     Path heads;
 
     @Option(

@@ -185,7 +185,8 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--heads",
             paramLabel = "FILE",
-            description = "Heads file of the pipeline (default: models/v1/<encoder>.json in the checkout).")
+            description =
+                    "Heads file of the pipeline (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json in the checkout).")
     Path heads;
 
     @Option(

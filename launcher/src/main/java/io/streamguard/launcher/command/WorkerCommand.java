@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Endpoints on --metrics-port: /metrics (Prometheus), /health, /ready.",
-            "Default heads: models/v1/<encoder>.json in the checkout."
+            "Default heads: models/v2/minilm-l6.json (fine-tuned), models/v1/bert-base-uncased.json in the checkout."
         })
 public final class WorkerCommand implements Callable<Integer> {
     CommandSpec spec;
@@ -84,7 +84,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(
             names = "--heads",
             paramLabel = "FILE",
-            description = "Heads file for the inference role (default: models/v1/<encoder>.json).")
+            description =
+                    "Heads file for the inference role (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
     Path heads;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "Where the encoder runs (default: auto).")
