@@ -23,6 +23,7 @@ import io.streamguard.schemas.serde.AvroSerde;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
 import io.streamguard.topology.WorkerConfig;
+import io.streamguard.versions.ModelVersions;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +62,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The feedback loop on the real broker and registry with the trained MiniLM v1: moderators' verdicts
- * teach a spam pattern v1 lets through, the retrainer promotes a new version and the running worker
+ * The feedback loop on the real broker and registry with the trained MiniLM v2 (fine-tuned, the default): moderators' verdicts
+ * teach a spam pattern v2 lets through, the retrainer promotes a new version and the running worker
  * labels the pattern with it; a poisoned batch is rejected by the gate; a swap (a rollback) under
  * traffic loses, duplicates and fails nothing.
  *
@@ -164,7 +165,7 @@ class FeedbackLoopIT {
         versions.configure(registry, false);
 
         Path home = Path.of(System.getProperty("streamguard.home"));
-        Path v1 = home.resolve("models/v1/minilm-l6.json");
+        Path v2 = home.resolve("models/v2/minilm-l6.json");
         RetrainerSettings settings = RetrainerSettings.defaults()
                 .withTopics(feedbackTopic, Topics.TEXT_LABELED, versionsTopic)
                 .withTrigger(new RetrainTrigger(BATCH_VERDICTS, Duration.ofHours(1)))
@@ -176,7 +177,7 @@ class FeedbackLoopIT {
         retrainer = Retrainer.start(new Retrainer.Config(
                 Map.of("bootstrap.servers", SharedStack.bootstrap(), "schema.registry.url", SharedStack.registryUrl()),
                 EncoderConfig.of(EncoderConfig.MINILM_L6),
-                v1,
+                v2,
                 new BuiltinDatasets(home.resolve("../shared/datasets").normalize()),
                 new FeatureCache(FeatureCache.defaultDir()),
                 settings));
@@ -194,7 +195,7 @@ class FeedbackLoopIT {
                 WorkerConfig.WORKER_ID,
                 "it-loop",
                 WorkerConfig.MODEL_HEADS,
-                v1.toString(),
+                v2.toString(),
                 WorkerConfig.MODEL_VERSIONS_TOPIC,
                 versionsTopic,
                 WorkerConfig.BATCH_MAX_SIZE,
@@ -206,7 +207,7 @@ class FeedbackLoopIT {
             return scorer;
         });
         StreamsRunning.await("the worker", worker::state, PATIENCE);
-        await("worker on v1 from the topic", () -> scorer.heads().version().equals("v1"));
+        await("worker on v2 from the topic", () -> scorer.heads().version().equals("v2"));
     }
 
     @AfterAll
@@ -238,23 +239,23 @@ class FeedbackLoopIT {
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 KafkaProducer<String, TextEvent> events = producer();
                 KafkaProducer<String, Feedback> verdicts = feedbackProducer()) {
-            // Before: v1 lets the pattern through.
+            // Before: v2 lets the pattern through.
             Map<String, String> before = send(events, prefix + "-before", unseen);
-            List<LabeledEvent> v1Labels =
+            List<LabeledEvent> beforeLabels =
                     labeled.awaitValues(r -> before.containsKey(r.value().getId()), unseen.size());
-            long allowedByV1 = v1Labels.stream()
+            long allowedByV1 = beforeLabels.stream()
                     .filter(e -> !e.getTriggeredLabels().contains("spam"))
                     .count();
             System.out.printf(
-                    "FeedbackLoopIT: v1 lets %d of %d unseen crypto texts through (spam scores %s)%n",
+                    "FeedbackLoopIT: v2 lets %d of %d unseen crypto texts through (spam scores %s)%n",
                     allowedByV1,
                     unseen.size(),
-                    v1Labels.stream()
+                    beforeLabels.stream()
                             .map(e -> String.format("%.2f", e.getScores().get("spam")))
                             .toList());
-            assertThat(v1Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v1");
-            // Most of it: the wordings are distinct, and a few read like the SMS spam v1 learned.
-            assertThat(allowedByV1).as("v1 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 4);
+            assertThat(beforeLabels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
+            // Most of it: the wordings are distinct, and a few read like the SMS spam v2 learned.
+            assertThat(allowedByV1).as("v2 allows the pattern").isGreaterThanOrEqualTo(unseen.size() - 4);
 
             // Half the verdicts judge events that went through the pipeline and carry no text (joined by id).
             List<String> taught = new ArrayList<>();
@@ -286,43 +287,50 @@ class FeedbackLoopIT {
                     outcome.took().toMillis(),
                     outcome.reason());
             assertThat(outcome.promoted()).as(outcome.reason()).isTrue();
-            assertThat(outcome.version()).isEqualTo("v2");
+            assertThat(outcome.version()).isEqualTo("v3");
             // Promoted for the right reasons: enough distinct held-back texts, and a significant gain on them.
             assertThat(outcome.heldOutVerdicts()).isGreaterThanOrEqualTo(Gate.MIN_HELD_BACK);
             assertThat(outcome.reason()).contains("independent verdicts (0 near-copies not counted)");
             assertThat(Double.parseDouble(outcome.reason().replaceAll(".*McNemar exact one-sided p=([0-9.]+).*", "$1")))
                     .isLessThanOrEqualTo(Gate.SIGNIFICANCE);
-            await("worker swapped to v2", () -> scorer.heads().version().equals("v2"));
+            await("worker swapped to v3", () -> scorer.heads().version().equals("v3"));
             System.out.printf(
-                    "FeedbackLoopIT: worker serves v2 %.1f s after the feedback%n", (System.nanoTime() - sent) / 1e9);
+                    "FeedbackLoopIT: worker serves v3 %.1f s after the feedback%n", (System.nanoTime() - sent) / 1e9);
 
-            ModelVersion v2 = readVersions().get("v2");
-            assertThat(v2.getStatus()).isEqualTo(VersionStatus.PROMOTED);
-            assertThat(v2.getParentVersion()).isEqualTo("v1");
-            assertThat(v2.getLineage())
-                    .containsEntry("parent", "v1")
+            ModelVersion v3 = readVersions().get("v3");
+            assertThat(v3.getStatus()).isEqualTo(VersionStatus.PROMOTED);
+            assertThat(v3.getParentVersion()).isEqualTo("v2");
+            assertThat(v3.getLineage())
+                    .containsEntry("parent", "v2")
                     .containsKeys("feedback.offsets", "feedback.sha256", "data.spam.train.sha256")
                     .containsEntry("retrained", "spam");
-            assertThat(v2.getMetrics()).containsKeys("spam.f1", "hate.macroF1", "feedback.accuracy");
+            assertThat(v3.getMetrics()).containsKeys("spam.f1", "hate.macroF1", "feedback.accuracy");
+            // Warm-started from v2: its fine-tuned adapters kept (the heads were refit on the adapted encoder),
+            // so the worker swapped heads only.
+            assertThat(ModelVersions.heads(v3).adaptersFingerprint())
+                    .isNotNull()
+                    .isEqualTo(
+                            HeadsFile.read(Path.of(System.getProperty("streamguard.home"), "models/v2/minilm-l6.json"))
+                                    .adaptersFingerprint());
 
-            // After: the same unseen texts again, now with v2.
+            // After: the same unseen texts again, now with v3.
             Map<String, String> after = send(events, prefix + "-after", unseen);
-            List<LabeledEvent> v2Labels =
+            List<LabeledEvent> afterLabels =
                     labeled.awaitValues(r -> after.containsKey(r.value().getId()), unseen.size());
-            long caught = v2Labels.stream()
+            long caught = afterLabels.stream()
                     .filter(e -> e.getDecision() != Decision.ALLOW
                             && e.getTriggeredLabels().contains("spam"))
                     .count();
             System.out.printf(
-                    "FeedbackLoopIT: v2 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
+                    "FeedbackLoopIT: v3 sends %d of %d unseen crypto texts to review/block (spam scores %s)%n",
                     caught,
                     unseen.size(),
-                    v2Labels.stream()
+                    afterLabels.stream()
                             .map(e -> String.format("%.2f", e.getScores().get("spam")))
                             .toList());
-            assertThat(v2Labels).extracting(LabeledEvent::getModelVersion).containsOnly("v2");
-            assertThat(caught).as("v2 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
-            assertThat(caught).as("more than v1").isGreaterThanOrEqualTo(unseen.size() - allowedByV1 + 4);
+            assertThat(afterLabels).extracting(LabeledEvent::getModelVersion).containsOnly("v3");
+            assertThat(caught).as("v3 catches the pattern").isGreaterThanOrEqualTo(unseen.size() - 2);
+            assertThat(caught).as("more than v2").isGreaterThanOrEqualTo(unseen.size() - allowedByV1 + 4);
         }
     }
 
@@ -361,8 +369,8 @@ class FeedbackLoopIT {
         assertThat(rejected.getReason()).isEqualTo(outcome.reason());
         Map<TopicPartition, Long> published = versionsEndOffsets();
         await("the worker read the rejected version", () -> worker.modelVersionsApplied(published));
-        assertThat(scorer.heads().version()).isEqualTo("v2");
-        assertThat(retrainer.live().version()).isEqualTo("v2");
+        assertThat(scorer.heads().version()).isEqualTo("v3");
+        assertThat(retrainer.live().version()).isEqualTo("v3");
 
         Cli models = Cli.run(
                 "models",
@@ -374,7 +382,7 @@ class FeedbackLoopIT {
                 versionsTopic);
         assertThat(models.exit()).as(models.err()).isZero();
         assertThat(models.out())
-                .contains("LIVE minilm-l6: v2 since", "* v2       LIVE", "PROMOTED", "rejected:")
+                .contains("LIVE minilm-l6: v3 since", "* v3       LIVE", "PROMOTED", "rejected:")
                 .contains(outcome.version() + "       REJECTED");
         System.out.println("FeedbackLoopIT: streamguard models\n" + models.out());
     }
@@ -382,42 +390,43 @@ class FeedbackLoopIT {
     @Test
     @Order(3)
     void eventsFlowingThroughARollbackAreLabeledOnceEachWithoutErrors() throws Exception {
-        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("swap", () -> {
-            Cli rollback = models("rollback", "v1");
+        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("swap", "v2", () -> {
+            Cli rollback = models("rollback", "v2");
             assertThat(rollback.exit()).as(rollback.err()).isZero();
-            assertThat(rollback.out()).contains("Rolled back minilm-l6 to v1 (was v2)");
+            assertThat(rollback.out()).contains("Rolled back minilm-l6 to v2 (was v3)");
             Cli models = models();
             System.out.println("FeedbackLoopIT: streamguard models after the rollback\n" + models.out());
             assertThat(models.exit()).as(models.err()).isZero();
             String user = System.getProperty("user.name") + "@";
             assertThat(models.out())
-                    .contains("LIVE minilm-l6: v1 since", "(rollback from v2 by " + user)
-                    .contains("* v1       LIVE", "  v2       ROLLED BACK")
-                    .containsPattern("v2 +ROLLED BACK +" + Pattern.quote(user))
-                    .containsPattern("v1 +RESTORED +" + Pattern.quote(user) + ".* rollback from v2");
+                    .contains("LIVE minilm-l6: v2 since", "(rollback from v3 by " + user)
+                    .contains("* v2       LIVE", "  v3       ROLLED BACK")
+                    .containsPattern("v3 +ROLLED BACK +" + Pattern.quote(user))
+                    .containsPattern("v2 +RESTORED +" + Pattern.quote(user) + ".* rollback from v3");
         });
-        assertSwappedOnce(out, "v2", "v1");
+        assertSwappedOnce(out, "v3", "v2");
     }
 
     /**
-     * The fine-tuned model (models/v2, LoRA adapters merged into the encoder at load) published by hand while
-     * events flow: the worker loads the adapted encoder beside the serving one and switches between batches.
+     * v1 (heads on the frozen encoder, no adapters) published by hand on top of the fine-tuned v2 while events
+     * flow: the worker loads the encoder without adapters beside the serving one and switches between batches.
      */
     @Test
     @Order(4)
-    void aFineTunedVersionPublishedUnderTrafficLoadsItsEncoderAndLosesNothing() throws Exception {
-        Path tuned = Path.of(System.getProperty("streamguard.home")).resolve("models/v2/minilm-l6.json");
-        assertThat(HeadsFile.read(tuned).adapters()).as("v2 carries adapters").isNotNull();
-        String name = "tuned-" + UUID.randomUUID().toString().substring(0, 4);
-        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("tune", () -> {
-            Cli publish = models("publish", tuned.toString(), "--as", name);
+    void aVersionWithOtherAdaptersPublishedUnderTrafficLoadsItsEncoderAndLosesNothing() throws Exception {
+        assertThat(scorer.heads().adapters()).as("v2, fine-tuned, serves").isNotNull();
+        Path frozen = Path.of(System.getProperty("streamguard.home")).resolve("models/v1/minilm-l6.json");
+        String name = "frozen-" + UUID.randomUUID().toString().substring(0, 4);
+        List<ConsumerRecord<String, LabeledEvent>> out = labelThroughASwap("reload", name, () -> {
+            Cli publish = models("publish", frozen.toString(), "--as", name);
             assertThat(publish.exit()).as(publish.err()).isZero();
-            assertThat(publish.out()).contains("Published " + name + " as the live minilm-l6 version (was v1)");
+            assertThat(publish.out()).contains("Published " + name + " as the live minilm-l6 version (was v2)");
         });
-        assertSwappedOnce(out, "v1", name);
-        assertThat(scorer.heads().adaptersFingerprint())
-                .isEqualTo(HeadsFile.read(tuned).adaptersFingerprint());
-        Cli again = models("publish", tuned.toString(), "--as", name);
+        assertSwappedOnce(out, "v2", name);
+        assertThat(scorer.heads().adapters())
+                .as("the frozen encoder serves " + name)
+                .isNull();
+        Cli again = models("publish", frozen.toString(), "--as", name);
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains("version " + name + " is already on");
     }
@@ -436,10 +445,11 @@ class FeedbackLoopIT {
     }
 
     /**
-     * 300 events produced over about 6 s, {@code swap} run once the first 60 are labeled; returns all 300
+     * 300 events produced over about 6 s, {@code swap} run once the first 60 are labeled, the second half
+     * produced once the worker serves {@code to} (while the first is still flowing); returns all 300
      * labeled events after checking each came once, none was dead-lettered and no batch failed.
      */
-    private static List<ConsumerRecord<String, LabeledEvent>> labelThroughASwap(String name, Runnable swap)
+    private static List<ConsumerRecord<String, LabeledEvent>> labelThroughASwap(String name, String to, Runnable swap)
             throws Exception {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
         int total = 300;
@@ -449,8 +459,14 @@ class FeedbackLoopIT {
         try (Tail<LabeledEvent> labeled = Tail.of(Topics.TEXT_LABELED, labeledEvents);
                 Tail<byte[]> dlq = Tail.raw(Topics.TEXT_EVENTS_DLQ);
                 KafkaProducer<String, TextEvent> events = producer()) {
+            CompletableFuture<Void> swapped = new CompletableFuture<>();
             CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < total; i++) {
+                    if (i == total / 2) {
+                        // The second half once the worker serves the new version: a swap that loads an encoder
+                        // takes seconds, and every key must see both versions.
+                        swapped.join();
+                    }
                     String key = "k" + (i % 6);
                     String id = prefix + "-" + key + "-" + String.format("%04d", i);
                     events.send(new ProducerRecord<>(
@@ -468,6 +484,8 @@ class FeedbackLoopIT {
                     r -> r.value() != null && r.value().getId().startsWith(prefix);
             List<ConsumerRecord<String, LabeledEvent>> out = new ArrayList<>(labeled.await(ours, 60));
             swap.run();
+            await("the worker serves " + to, () -> scorer.heads().version().equals(to));
+            swapped.complete(null);
             producing.get(2, TimeUnit.MINUTES);
             out.addAll(labeled.await(ours, total - out.size()));
             Committed.awaitIdle(worker.config().get("application.id"));
