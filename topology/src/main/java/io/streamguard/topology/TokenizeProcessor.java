@@ -68,6 +68,14 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
         Encoding encoding = tokenizer.encode(text);
         long nanos = System.nanoTime() - started;
         metrics.tokenized(nanos);
+        if (encoding.length() <= 2) {
+            // [CLS] [SEP] alone: every character was a control, format (zero-width, bidi) or undecodable one,
+            // which the tokenizer deletes. Nothing for the model to read, as with a blank text.
+            throw new RejectedRecordException(
+                    DeadLetterReason.EMPTY_TEXT,
+                    "event " + event.getId() + " has no readable text (only control, format or undecodable"
+                            + " characters)");
+        }
 
         List<Integer> ids = new ArrayList<>(encoding.length());
         for (int i = 0; i < encoding.length(); i++) {
