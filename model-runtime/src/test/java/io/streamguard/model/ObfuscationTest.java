@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Can text normalisation be used to slip a word past the served model (issue 16)? Insults spelled with
- * invisible or compatibility characters, scored by MiniLM v2 as the workers serve it. Characters the
- * tokenizer deletes (format: zero-width, bidi, soft hyphen; combining accents, stripped as BERT-uncased
- * does) must score exactly as the clean text. The rest is measured and printed, not hidden: homoglyphs,
- * full-width letters, spacing and leetspeak change the word pieces, and only training can teach them.
+ * invisible or look-alike characters, scored by MiniLM v2 as the workers serve it. Characters the tokenizer
+ * deletes (format: zero-width, bidi, soft hyphen; combining accents, stripped as BERT-uncased does) or folds
+ * ({@link io.streamguard.model.tokenizer.LookAlikes}: full-width and mathematical letters, Cyrillic and Greek
+ * look-alikes inside a Latin word) must score exactly as the clean text. Spacing and leetspeak change the word
+ * pieces themselves; they are measured and printed, not hidden: only training can teach them.
  */
 class ObfuscationTest {
 
@@ -51,6 +52,9 @@ class ObfuscationTest {
         deleted.put("bidi override around the text", s -> "\u202E" + s + "\u202C");
         deleted.put("bidi isolates inside words", s -> interleave(s, "\u2066\u2069"));
         deleted.put("combining accents", s -> interleave(s, "\u0301"));
+        deleted.put("full-width letters", ObfuscationTest::fullWidth);
+        deleted.put("Cyrillic homoglyphs", ObfuscationTest::cyrillic);
+        deleted.put("mathematical bold letters", ObfuscationTest::mathBold);
         for (String clean : CLEAN) {
             double base = offensive(clean);
             for (Map.Entry<String, java.util.function.UnaryOperator<String>> e : deleted.entrySet()) {
@@ -68,10 +72,7 @@ class ObfuscationTest {
         variants.put("upper case", String::toUpperCase);
         variants.put("spaced letters", s -> interleave(s, " "));
         variants.put("leetspeak", s -> s.replace('i', '1').replace('o', '0').replace('e', '3'));
-        variants.put("full-width letters", ObfuscationTest::fullWidth);
-        variants.put(
-                "Cyrillic homoglyphs",
-                s -> s.replace('a', '\u0430').replace('o', '\u043E').replace('e', '\u0435'));
+        variants.put("Cyrillic \u0430 for the word \"a\"", s -> s.replace(" a ", " \u0430 "));
         List<String> lines = new ArrayList<>();
         int cleanFlagged = 0;
         for (Map.Entry<String, java.util.function.UnaryOperator<String>> e : variants.entrySet()) {
@@ -108,6 +109,26 @@ class ObfuscationTest {
             out.append(c);
             if (Character.isLetter(c)) {
                 out.append(mark);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Cyrillic о, е, і for o, e, i. (Not а for a: the word "a" would then be wholly Cyrillic, a Cyrillic word,
+     * which {@link io.streamguard.model.tokenizer.LookAlikes} leaves alone; measured in the other test.)
+     */
+    private static String cyrillic(String s) {
+        return s.replace('o', '\u043E').replace('e', '\u0435').replace('i', '\u0456');
+    }
+
+    private static String mathBold(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c >= 'a' && c <= 'z') {
+                out.appendCodePoint(0x1D41A + (c - 'a'));
+            } else {
+                out.append(c);
             }
         }
         return out.toString();

@@ -37,6 +37,9 @@ import java.util.Objects;
  *       as letters. A newer JDK may move further code points.
  *   <li>Unpaired surrogates (ill-formed UTF-16, which cannot reach HuggingFace's Rust code
  *       unchanged) are deleted.
+ *   <li>Letters that only look like ASCII ones (full-width forms, mathematical alphanumerics, Cyrillic
+ *       and Greek look-alikes inside a Latin word) are folded onto them first ({@link LookAlikes}), so
+ *       that they cannot disguise a word from the model.
  * </ul>
  */
 public final class BertTokenizer {
@@ -222,7 +225,7 @@ public final class BertTokenizer {
         Objects.requireNonNull(text, "text");
         List<String> tokens = new ArrayList<>();
         int[] pieces = new int[WordPiece.MAX_PIECES_PER_WORD];
-        basic.split(text, new BasicTokenizer.Buffers(), (chars, length) -> {
+        basic.split(LookAlikes.fold(text), new BasicTokenizer.Buffers(), (chars, length) -> {
             int n = wordPiece.encodeWord(chars, length, pieces);
             for (int i = 0; i < n; i++) {
                 tokens.add(vocabulary.token(pieces[i]));
@@ -270,7 +273,8 @@ public final class BertTokenizer {
         }
 
         /** Writes {@code [CLS] pieces [SEP]} at {@code out[offset]}; returns the number of ids. */
-        int encode(String text, int[] out, int offset) {
+        int encode(String raw, int[] out, int offset) {
+            String text = LookAlikes.fold(raw);
             this.out = out;
             this.next = offset + 1;
             this.count = 0;

@@ -158,6 +158,8 @@ public final class FeatureCache {
         TokenizerOptions options = encoder.tokenizer().options();
         String header = "streamguard-features-v1\n" + info.id() + "\n" + info.vocabHash() + "\n" + info.hidden()
                 + "\n" + options.maxLength() + " " + options.lowerCase() + " " + options.stripAccents() + "\n"
+                // The tokenizer's own normalisation, when it changes what ids a text gets (look-alikes folded).
+                + "lookalikes-1\n"
                 + (encoder.adapters() == null ? "" : "adapters " + encoder.adaptersFingerprint() + "\n")
                 + texts.size() + "\n";
         digest.update(header.getBytes(StandardCharsets.UTF_8));

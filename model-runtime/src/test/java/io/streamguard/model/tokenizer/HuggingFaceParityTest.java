@@ -271,7 +271,8 @@ class HuggingFaceParityTest {
         List<String> mismatches = new ArrayList<>();
         compare(texts, hf128, ours128, mismatches);
         compare(texts, hfShort, oursShort, mismatches);
-        ai.djl.huggingface.tokenizers.Encoding[] full = hfFull.batchEncode(texts, false, false);
+        ai.djl.huggingface.tokenizers.Encoding[] full =
+                hfFull.batchEncode(texts.stream().map(LookAlikes::fold).toList(), false, false);
         for (int i = 0; i < texts.size(); i++) {
             List<String> expected = Arrays.asList(full[i].getTokens());
             List<String> actual = ours128.tokenize(texts.get(i));
@@ -284,7 +285,9 @@ class HuggingFaceParityTest {
 
     private static void compare(
             List<String> texts, HuggingFaceTokenizer hf, BertTokenizer ours, List<String> mismatches) {
-        ai.djl.huggingface.tokenizers.Encoding[] expected = hf.batchEncode(texts);
+        // HuggingFace sees the text after our one step it lacks, folding look-alike letters (LookAlikes).
+        ai.djl.huggingface.tokenizers.Encoding[] expected =
+                hf.batchEncode(texts.stream().map(LookAlikes::fold).toList());
         EncodedBatch batch = ours.encodeBatch(texts);
         for (int i = 0; i < texts.size(); i++) {
             Encoding actual = ours.encode(texts.get(i));
@@ -304,7 +307,8 @@ class HuggingFaceParityTest {
     }
 
     private int sweep(List<String> texts, List<Integer> codePoints, BitSet drift) {
-        ai.djl.huggingface.tokenizers.Encoding[] expected = hf128.batchEncode(texts);
+        ai.djl.huggingface.tokenizers.Encoding[] expected =
+                hf128.batchEncode(texts.stream().map(LookAlikes::fold).toList());
         for (int i = 0; i < texts.size(); i++) {
             if (!Arrays.equals(
                     expected[i].getIds(), widen(ours128.encode(texts.get(i)).ids()))) {
