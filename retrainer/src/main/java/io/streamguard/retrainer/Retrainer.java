@@ -242,13 +242,13 @@ public final class Retrainer implements AutoCloseable {
         labeled.forEach(tp -> times.put(tp, from));
         Map<TopicPartition, OffsetAndTimestamp> offsets =
                 labeled.isEmpty() ? Map.of() : consumer.offsetsForTimes(times);
+        // No record newer than the window: start at the end as it is now. seekToEnd would be resolved at the
+        // first poll, which waits for the base data (a minute of encoding without a feature cache), and would
+        // then skip every event labeled meanwhile, so verdicts on them never found their texts.
+        Map<TopicPartition, Long> ends = labeled.isEmpty() ? Map.of() : consumer.endOffsets(labeled);
         for (TopicPartition tp : labeled) {
             OffsetAndTimestamp at = offsets.get(tp);
-            if (at == null) {
-                consumer.seekToEnd(List.of(tp));
-            } else {
-                consumer.seek(tp, at.offset());
-            }
+            consumer.seek(tp, at != null ? at.offset() : ends.getOrDefault(tp, 0L));
         }
         lastRetrain = clock.instant();
         lastExpiry = clock.millis();
