@@ -372,14 +372,7 @@ class FeedbackLoopIT {
         assertThat(scorer.heads().version()).isEqualTo("v3");
         assertThat(retrainer.live().version()).isEqualTo("v3");
 
-        Cli models = Cli.run(
-                "models",
-                "--bootstrap",
-                SharedStack.bootstrap(),
-                "--registry",
-                SharedStack.registryUrl(),
-                "--versions-topic",
-                versionsTopic);
+        Cli models = models();
         assertThat(models.exit()).as(models.err()).isZero();
         assertThat(models.out())
                 .contains("LIVE minilm-l6: v3 since", "* v3       LIVE", "PROMOTED", "rejected:")

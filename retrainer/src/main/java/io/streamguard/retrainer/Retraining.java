@@ -224,14 +224,7 @@ final class Retraining {
 
     /** Later than every record so far, so the new record is the newest even if clocks disagree a little. */
     private Instant publishTime(Map<String, ModelVersion> all) {
-        Instant now = clock.instant();
-        for (ModelVersion v : all.values()) {
-            Instant t = ModelVersions.publishedAt(v).plusMillis(1);
-            if (t.isAfter(now)) {
-                now = t;
-            }
-        }
-        return now;
+        return ModelVersions.nextPublishTime(all.values(), clock.instant());
     }
 
     private void publish(ModelVersion record) {

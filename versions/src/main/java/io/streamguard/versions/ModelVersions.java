@@ -82,6 +82,21 @@ public final class ModelVersions {
     }
 
     /**
+     * When a new record is published: {@code now}, or 1 ms after the latest record in {@code all} if that is
+     * later, so the new record sorts last (and wins {@link #live}) even against a clock that ran ahead.
+     */
+    public static Instant nextPublishTime(Collection<ModelVersion> all, Instant now) {
+        Instant at = now;
+        for (ModelVersion v : all) {
+            Instant after = publishedAt(v).plusMillis(1);
+            if (after.isAfter(at)) {
+                at = after;
+            }
+        }
+        return at;
+    }
+
+    /**
      * A record carrying {@code heads} (as {@link HeadsFile} JSON), its thresholds and flattened metrics
      * ({@code <task>.<metric>}).
      */

@@ -140,4 +140,14 @@ class ModelVersionsTest {
         consumer.updateEndOffsets(Map.of(tp, end));
         return consumer;
     }
+
+    @Test
+    void aNewRecordIsPublishedNowOrJustAfterTheLatestWhicheverIsLater() {
+        List<ModelVersion> all = List.of(
+                record("v1", VersionStatus.PROMOTED, T0), record("v2", VersionStatus.REJECTED, T0.plusSeconds(5)));
+        assertThat(ModelVersions.nextPublishTime(all, T0.plusSeconds(60))).isEqualTo(T0.plusSeconds(60));
+        assertThat(ModelVersions.nextPublishTime(all, T0.plusSeconds(1)))
+                .isEqualTo(T0.plusSeconds(5).plusMillis(1));
+        assertThat(ModelVersions.nextPublishTime(List.of(), T0)).isEqualTo(T0);
+    }
 }

@@ -123,32 +123,6 @@ final class EngineBenchmark {
             }
         }
 
-        /** Options measuring the encoders themselves (no models). */
-        public Options(
-                List<String> encoderIds,
-                List<Integer> batchSizes,
-                List<Integer> lengths,
-                int iterations,
-                int warmup,
-                double minSeconds,
-                Device device,
-                Path datasets,
-                int tokenizerTexts,
-                Path cacheDir) {
-            this(
-                    encoderIds,
-                    batchSizes,
-                    lengths,
-                    iterations,
-                    warmup,
-                    minSeconds,
-                    device,
-                    datasets,
-                    tokenizerTexts,
-                    cacheDir,
-                    List.of());
-        }
-
         /** The default grid on both encoders, {@link Device#AUTO}, the default model cache. */
         public static Options defaults(Path datasets) {
             return new Options(
@@ -161,7 +135,8 @@ final class EngineBenchmark {
                     Device.AUTO,
                     datasets,
                     DEFAULT_TOKENIZER_TEXTS,
-                    EncoderConfig.defaultCacheDir());
+                    EncoderConfig.defaultCacheDir(),
+                    List.of());
         }
     }
 

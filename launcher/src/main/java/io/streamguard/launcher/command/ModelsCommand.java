@@ -182,13 +182,7 @@ public final class ModelsCommand implements Callable<Integer> {
                         "version " + version + " was rejected by the gate and cannot be served: " + target.getReason());
             }
             Optional<ModelVersion> current = ModelVersions.live(all.values(), target.getEncoderName());
-            Instant now = Instant.now();
-            for (ModelVersion v : all.values()) {
-                Instant after = ModelVersions.publishedAt(v).plusMillis(1);
-                if (after.isAfter(now)) {
-                    now = after;
-                }
-            }
+            Instant now = ModelVersions.nextPublishTime(all.values(), Instant.now());
             String from = current.map(ModelVersion::getVersion).orElse("-");
             String who = by != null ? by : ModelVersions.whoAmI();
             VersionsTopic.write(bootstrap, url, parent.topic, ModelVersions.rollback(target, from, who, now));
@@ -264,13 +258,7 @@ public final class ModelsCommand implements Callable<Integer> {
                                 + " (" + all.get(heads.version()).getReason() + "): publish it --as another name,"
                                 + " or roll back to it");
             }
-            Instant now = Instant.now();
-            for (ModelVersion v : all.values()) {
-                Instant after = ModelVersions.publishedAt(v).plusMillis(1);
-                if (after.isAfter(now)) {
-                    now = after;
-                }
-            }
+            Instant now = ModelVersions.nextPublishTime(all.values(), Instant.now());
             String who = by != null ? by : ModelVersions.whoAmI();
             Optional<ModelVersion> current = ModelVersions.live(all.values(), heads.encoderId());
             VersionsTopic.write(

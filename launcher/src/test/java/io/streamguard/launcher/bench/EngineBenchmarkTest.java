@@ -56,7 +56,8 @@ class EngineBenchmarkTest {
                 Device.CPU,
                 DATASETS,
                 64,
-                cache);
+                cache,
+                List.of());
         List<String> progress = new ArrayList<>();
 
         EngineReport report = EngineBenchmark.run(options, progress::add);
@@ -134,11 +135,31 @@ class EngineBenchmarkTest {
     @Test
     void lengthsBeyondTheModelOrBelowClsSepAreRejected() {
         assertThatThrownBy(() -> new EngineBenchmark.Options(
-                        List.of("minilm-l6"), List.of(1), List.of(1), 1, 0, 0, Device.CPU, DATASETS, 0, cache))
+                        List.of("minilm-l6"),
+                        List.of(1),
+                        List.of(1),
+                        1,
+                        0,
+                        0,
+                        Device.CPU,
+                        DATASETS,
+                        0,
+                        cache,
+                        List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2..512");
         assertThatThrownBy(() -> new EngineBenchmark.Options(
-                        List.of("minilm-l6"), List.of(0), List.of(8), 1, 0, 0, Device.CPU, DATASETS, 0, cache))
+                        List.of("minilm-l6"),
+                        List.of(0),
+                        List.of(8),
+                        1,
+                        0,
+                        0,
+                        Device.CPU,
+                        DATASETS,
+                        0,
+                        cache,
+                        List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batch");
         assertThatThrownBy(() -> EngineBenchmark.run(
@@ -152,7 +173,8 @@ class EngineBenchmarkTest {
                                 Device.CPU,
                                 cache.resolve("nope"),
                                 0,
-                                cache),
+                                cache,
+                                List.of()),
                         line -> {}))
                 .isInstanceOf(BenchmarkException.class)
                 .hasMessageContaining("nope");
