@@ -197,6 +197,8 @@ public final class ModelTrainer {
 
     private final FeatureCache cache;
     private final BuiltinDatasets datasets;
+    /** The default benign set of {@link #datasets}, drawn once: calibration, hard negatives and over-blocking use it. */
+    private BenignSet benign;
 
     public ModelTrainer(FeatureCache cache, BuiltinDatasets datasets) {
         this.cache = Objects.requireNonNull(cache, "cache");
@@ -276,7 +278,7 @@ public final class ModelTrainer {
      * size), scored on cached encoder features like training itself, so a report costs one small encoding.
      */
     public OverBlocking overBlocking(LoadedEncoder encoder, HeadsModel model, ProgressListener progress) {
-        BenignSet set = BenignSet.sample(datasets).heldOut();
+        BenignSet set = benign().heldOut();
         return OverBlocking.measure(set, model.thresholds(), texts -> {
             FeatureMatrix features = cache.features(encoder, texts, progress);
             float[] matrix = features.matrix(model.feature());
@@ -321,7 +323,7 @@ public final class ModelTrainer {
      */
     private double[] benignCalibration(
             LoadedEncoder encoder, Task task, TrainingResult result, Feature feature, Listener listener) {
-        List<BenignSet.Item> items = BenignSet.sample(datasets).calibration().items(task.id());
+        List<BenignSet.Item> items = benign().calibration().items(task.id());
         if (items.size() < ThresholdCalibration.MIN_BENIGN) {
             return null;
         }
@@ -334,6 +336,14 @@ public final class ModelTrainer {
             p[i] = result.head().probabilities(Arrays.copyOfRange(x, i * width, (i + 1) * width))[0];
         }
         return p;
+    }
+
+    /** {@link BenignSet#sample} of this trainer's datasets, read once (it parses SST-2's 67k training rows). */
+    private BenignSet benign() {
+        if (benign == null) {
+            benign = BenignSet.sample(datasets);
+        }
+        return benign;
     }
 
     private TaskReport trainTask(LoadedEncoder encoder, Settings settings, Task task, Listener listener) {
@@ -365,7 +375,7 @@ public final class ModelTrainer {
         Dataset fit = train;
         if (settings.hardNegatives() > 0 && (task == Task.OFFENSIVE || task == Task.HATE)) {
             Dataset sst = datasets.train(Task.SENTIMENT);
-            int[] rows = hardNegativeRows(sst, BenignSet.sample(datasets), settings.hardNegatives(), settings.seed());
+            int[] rows = hardNegativeRows(sst, benign(), settings.hardNegatives(), settings.seed());
             hard = sst.subset(rows, rows.length + " negative sentences as not-" + task.id());
             FeatureMatrix sstFeatures =
                     cache.features(encoder, sst.texts(), listener.features(task, "hard negatives", sst.size()));
