@@ -82,6 +82,9 @@ public final class DeadLetterHandlers {
                         context.topic(),
                         context.partition(),
                         context.offset());
+                if (metrics != null) {
+                    metrics.registryUnavailable();
+                }
                 return Response.fail();
             }
             DeadLetterReason reason = reasonFor(exception);

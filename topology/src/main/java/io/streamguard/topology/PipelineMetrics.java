@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -35,6 +36,8 @@ public final class PipelineMetrics {
     private final Timer endToEnd;
     private final DistributionSummary batchSize;
     private final Counter batchFailures;
+    private final Counter registryUnavailable;
+    private final AtomicLong registryUnavailableAtMs = new AtomicLong(Long.MIN_VALUE);
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -52,6 +55,10 @@ public final class PipelineMetrics {
         quantiles("streamguard.batch.size", null, batchSize, ValueAtPercentile::value);
         this.batchFailures = Counter.builder("streamguard.batch.failures")
                 .description("Engine calls that failed for a whole batch (texts then retried one by one)")
+                .register(registry);
+        this.registryUnavailable = Counter.builder("streamguard.registry.unavailable")
+                .description("Records whose schema the registry could not give (unreachable or 5xx); each failed"
+                        + " its stream thread, which was replaced and read the record again")
                 .register(registry);
     }
 
@@ -91,6 +98,17 @@ public final class PipelineMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** A record needed the registry and it was away: counted, and remembered for {@link WorkerHealth}. */
+    void registryUnavailable() {
+        registryUnavailable.increment();
+        registryUnavailableAtMs.set(System.currentTimeMillis());
+    }
+
+    /** When a record last found the registry away (epoch ms), {@link Long#MIN_VALUE} if never. */
+    long registryUnavailableAtMs() {
+        return registryUnavailableAtMs.get();
     }
 
     void eventIn(String stage) {

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * A running StreamGuard worker: the topology of its {@link Role} in Kafka Streams, Micrometer metrics
  * (ours and Kafka Streams', including consumer lag) and a small HTTP endpoint with {@code /metrics}
  * (Prometheus), {@code /health} (200 unless the streams client failed) and {@code /ready} (200 once
- * it is RUNNING). The module's entry point:
+ * it is RUNNING with a broker connection and the registry answering; see {@link WorkerHealth}). The
+ * module's entry point:
  *
  * <pre>{@code
  * try (Worker worker = Worker.start(WorkerConfig.load(file, System.getenv()), config -> myScorer)) {
@@ -58,6 +62,7 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final BatchScorer scorer;
     private final HttpServer http;
+    private final ScheduledExecutorService sampler;
     private final ModelVersionFollower follower;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -68,6 +73,7 @@ public final class Worker implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics,
             BatchScorer scorer,
             HttpServer http,
+            ScheduledExecutorService sampler,
             ModelVersionFollower follower) {
         this.config = config;
         this.streams = streams;
@@ -75,6 +81,7 @@ public final class Worker implements AutoCloseable {
         this.streamsMetrics = streamsMetrics;
         this.scorer = scorer;
         this.http = http;
+        this.sampler = sampler;
         this.follower = follower;
     }
 
@@ -130,8 +137,19 @@ public final class Worker implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         HttpServer http = null;
+        ScheduledExecutorService sampler = null;
         try {
-            http = config.metricsPort() < 0 ? null : serve(config.metricsPort(), meters, streams);
+            if (config.metricsPort() >= 0) {
+                WorkerHealth health = new WorkerHealth(
+                        streams::state, streams::metrics, metrics::registryUnavailableAtMs, System::currentTimeMillis);
+                sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "streamguard-health");
+                    t.setDaemon(true);
+                    return t;
+                });
+                sampler.scheduleAtFixedRate(health::sample, 0, 1, TimeUnit.SECONDS);
+                http = serve(config.metricsPort(), meters, health);
+            }
             streams.start();
             if (follower != null) {
                 follower.start();
@@ -139,6 +157,9 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             if (http != null) {
                 http.stop(0);
+            }
+            if (sampler != null) {
+                sampler.shutdownNow();
             }
             if (follower != null) {
                 follower.close();
@@ -152,7 +173,7 @@ public final class Worker implements AutoCloseable {
         }
         LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
         LOG.debug("Topology: {}", topology.describe());
-        return new Worker(config, streams, meters, streamsMetrics, scorer, http, follower);
+        return new Worker(config, streams, meters, streamsMetrics, scorer, http, sampler, follower);
     }
 
     /**
@@ -192,7 +213,7 @@ public final class Worker implements AutoCloseable {
         };
     }
 
-    private static HttpServer serve(int port, PrometheusMeterRegistry meters, KafkaStreams streams) {
+    private static HttpServer serve(int port, PrometheusMeterRegistry meters, WorkerHealth health) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -202,24 +223,14 @@ public final class Worker implements AutoCloseable {
         server.createContext(
                 "/metrics",
                 exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
-        server.createContext("/health", exchange -> {
-            KafkaStreams.State state = streams.state();
-            boolean healthy = state != KafkaStreams.State.ERROR
-                    && state != KafkaStreams.State.PENDING_ERROR
-                    && state != KafkaStreams.State.NOT_RUNNING
-                    && state != KafkaStreams.State.PENDING_SHUTDOWN;
-            respond(exchange, healthy ? 200 : 503, "text/plain; charset=utf-8", state + "\n");
-        });
-        server.createContext("/ready", exchange -> {
-            KafkaStreams.State state = streams.state();
-            respond(
-                    exchange,
-                    state == KafkaStreams.State.RUNNING ? 200 : 503,
-                    "text/plain; charset=utf-8",
-                    state + "\n");
-        });
+        server.createContext("/health", exchange -> respond(exchange, health.health()));
+        server.createContext("/ready", exchange -> respond(exchange, health.readiness()));
         server.start();
         return server;
+    }
+
+    private static void respond(HttpExchange exchange, WorkerHealth.Status status) throws IOException {
+        respond(exchange, status.code(), "text/plain; charset=utf-8", status.body() + "\n");
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
@@ -274,6 +285,9 @@ public final class Worker implements AutoCloseable {
         streams.close(CLOSE_TIMEOUT);
         if (http != null) {
             http.stop(0);
+        }
+        if (sampler != null) {
+            sampler.shutdownNow();
         }
         streamsMetrics.close();
         if (scorer != null) {
