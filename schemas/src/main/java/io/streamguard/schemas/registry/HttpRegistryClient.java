@@ -74,10 +74,25 @@ final class HttpRegistryClient implements RegistryClient {
             return cached;
         }
         String path = "/subjects/" + segment(subject) + "/versions";
-        IdResponse response = call("POST", path, schemaBody(schema), IdResponse.class);
+        IdResponse response;
+        try {
+            response = call("POST", path, schemaBody(schema), IdResponse.class);
+        } catch (IncompatibleSchemaException e) {
+            if (!lostFirstRegistrationRace(e)) {
+                throw e;
+            }
+            // Apicurio answers 409 "artifact ... already exists" to the loser when two clients register a new
+            // subject at once (two workers starting together do). The subject exists now: asking again returns
+            // the id, or a genuine incompatibility.
+            response = call("POST", path, schemaBody(schema), IdResponse.class);
+        }
         int id = required(response.id(), "id", path);
         remember(subject, schema, id);
         return id;
+    }
+
+    private static boolean lostFirstRegistrationRace(IncompatibleSchemaException e) {
+        return e.serverMessage() != null && e.serverMessage().contains("already exists");
     }
 
     @Override

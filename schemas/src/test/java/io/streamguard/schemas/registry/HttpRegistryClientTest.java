@@ -257,6 +257,26 @@ class HttpRegistryClientTest {
     }
 
     @Test
+    void losingARaceToCreateTheSubjectRegistersAgain() {
+        registry.respond(
+                        409,
+                        "{\"error_code\":409,\"message\":\"An artifact with ID 'text-events-value' in group"
+                                + " 'null' already exists.\"}")
+                .respond(200, "{\"id\":4}");
+
+        assertThat(client().register(SUBJECT, SCHEMA)).isEqualTo(4);
+        assertThat(registry.requests()).hasSize(2);
+    }
+
+    @Test
+    void aRealIncompatibilityIsNotRegisteredAgain() {
+        registry.respond(409, "{\"error_code\":409,\"message\":\"Incompatible schema\"}");
+
+        assertThatThrownBy(() -> client().register(SUBJECT, SCHEMA)).isInstanceOf(IncompatibleSchemaException.class);
+        assertThat(registry.requests()).hasSize(1);
+    }
+
+    @Test
     void nonJsonErrorBodyIsKeptAsTheMessage() {
         registry.respond(404, "<html><body>Not Found</body></html>");
 
