@@ -16,7 +16,13 @@ import picocli.CommandLine.Spec;
         description = "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
                 + " pipeline on an embedded broker and registry (pipeline), or the Kafka Connect connectors beside"
                 + " it on an embedded PostgreSQL and Connect worker (connectors).",
-        subcommands = {EngineCommand.class, MemoryCommand.class, PipelineCommand.class, ConnectCommand.class})
+        subcommands = {
+            EngineCommand.class,
+            MemoryCommand.class,
+            PipelineCommand.class,
+            ConnectCommand.class,
+            ChaosCommand.class
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,6 +31,6 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: engine, memory, pipeline, connectors; see streamguard bench --help)");
+                "missing command (one of: engine, memory, pipeline, connectors, chaos; see streamguard bench --help)");
     }
 }

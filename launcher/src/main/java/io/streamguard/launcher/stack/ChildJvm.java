@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A java child process of the stack with its log file; stopped with its descendants on close or JVM
  * exit. The registry and the Connect worker each run in their own JVM because their dependencies
  * cannot share the launcher's classpath; this class is what they have in common as processes, so that
- * neither can leave an orphan holding its port.
+ * neither can leave an orphan holding its port. {@code bench chaos} runs its workers through it too.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private static final int LOG_TAIL_LINES = 25;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -36,7 +36,7 @@ final class ChildJvm {
 
     /** Whether the child is ready yet; an {@link IOException} counts as not yet. */
     @FunctionalInterface
-    interface ReadinessProbe {
+    public interface ReadinessProbe {
         boolean ready() throws IOException, InterruptedException;
     }
 
@@ -58,7 +58,7 @@ final class ChildJvm {
      * @param hookTag names the shutdown hook thread {@code streamguard-<hookTag>-shutdown}
      * @param stopTimeout how long {@link #stop} waits after SIGTERM before SIGKILL
      */
-    static ChildJvm launch(
+    public static ChildJvm launch(
             String name, String hookTag, List<String> jvmArgs, Path workDir, Path logFile, Duration stopTimeout) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>();
@@ -81,7 +81,7 @@ final class ChildJvm {
      * Where the launcher's own classes are, to put on a child's classpath for {@link ParentWatchdog};
      * empty if unknown.
      */
-    static Optional<Path> launcherLocation() {
+    public static Optional<Path> launcherLocation() {
         return Optional.ofNullable(ParentWatchdog.class.getProtectionDomain().getCodeSource())
                 .map(source -> {
                     try {
@@ -97,27 +97,27 @@ final class ChildJvm {
      * JVM dies even without running its hooks (SIGKILL). Needs {@link #launcherLocation()} on the
      * child's classpath.
      */
-    static List<String> watchedMain(String mainClass) {
+    public static List<String> watchedMain(String mainClass) {
         return List.of(
                 ParentWatchdog.class.getName(),
                 String.valueOf(ProcessHandle.current().pid()),
                 mainClass);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Completes with the exit status when the process ends, for whatever reason. */
-    CompletableFuture<Integer> onExit() {
+    public CompletableFuture<Integer> onExit() {
         return process.onExit().thenApply(Process::exitValue);
     }
 
@@ -130,7 +130,7 @@ final class ChildJvm {
      * @throws LauncherException if the process exits or the deadline passes first (the message carries
      *     the tail of the log), or if interrupted
      */
-    void awaitReady(long deadlineNanos, ReadinessProbe probe, String timeoutDetail) {
+    public void awaitReady(long deadlineNanos, ReadinessProbe probe, String timeoutDetail) {
         while (!poll(probe)) {
             if (!process.isAlive()) {
                 throw new LauncherException(name
@@ -174,7 +174,7 @@ final class ChildJvm {
      *
      * @return whether this call stopped it (false if it was stopped before)
      */
-    boolean stop(boolean forcibly) {
+    public boolean stop(boolean forcibly) {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
@@ -205,7 +205,7 @@ final class ChildJvm {
     }
 
     /** The last lines of the log, for error messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
