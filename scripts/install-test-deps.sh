@@ -2,11 +2,13 @@
 # Installs the third-party programs the integration tests drive: the interop clients, Debian's
 # python3-confluent-kafka (a real Avro + Schema Registry client, with python3-avro and python3-requests)
 # and kcat; and, for the console's browser tests, chromium with its matching chromium-driver
-# (/usr/bin/chromium, /usr/bin/chromedriver: Selenium uses these and never downloads a browser).
+# (/usr/bin/chromium, /usr/bin/chromedriver: Selenium uses these and never downloads a browser); and
+# docker-compose 1.29.2, which validates and resolves docker-compose.yml without a Docker engine (ComposeFileIT),
+# and shellcheck for the images' entry scripts (deploy/bin).
 # Idempotent: does nothing when everything is present, so `mvn verify` can call it on every run.
 set -euo pipefail
 
-packages=(python3-confluent-kafka python3-avro python3-requests kcat chromium chromium-driver)
+packages=(python3-confluent-kafka python3-avro python3-requests kcat chromium chromium-driver docker-compose shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
