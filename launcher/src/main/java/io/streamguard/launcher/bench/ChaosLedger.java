@@ -7,7 +7,6 @@ import io.streamguard.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +48,7 @@ final class ChaosLedger implements AutoCloseable {
     private final Map<String, Long> firstSeenMs = new HashMap<>();
     private long duplicates;
     private long outOfOrder;
-    private long[] arrivedMs = new long[1 << 16];
-    private long[] latencyMs = new long[1 << 16];
-    private int samples;
+    private final Arrivals arrivals = new Arrivals();
     private volatile boolean stopped;
 
     ChaosLedger(String bootstrap, String registryUrl) {
@@ -110,13 +107,7 @@ final class ChaosLedger implements AutoCloseable {
                 policyVersions,
                 "policy " + Optional.ofNullable(event.getPolicyVersion()).orElse("-"),
                 now);
-        if (samples == arrivedMs.length) {
-            arrivedMs = Arrays.copyOf(arrivedMs, samples * 2);
-            latencyMs = Arrays.copyOf(latencyMs, samples * 2);
-        }
-        arrivedMs[samples] = now;
-        latencyMs[samples] = Math.max(0, latency);
-        samples++;
+        arrivals.add(now, latency);
     }
 
     private void count(Map<String, Long> counts, String version, long now) {
@@ -175,73 +166,22 @@ final class ChaosLedger implements AutoCloseable {
 
     /** Latencies (ms) of the labeled events that arrived in {@code [fromMs, toMs)}, sorted. */
     synchronized long[] latencies(long fromMs, long toMs) {
-        return window(fromMs, toMs);
+        return arrivals.latencies(fromMs, toMs);
     }
 
-    private long[] window(long fromMs, long toMs) {
-        long[] out = new long[samples];
-        int n = 0;
-        for (int i = 0; i < samples; i++) {
-            if (arrivedMs[i] >= fromMs && arrivedMs[i] < toMs) {
-                out[n++] = latencyMs[i];
-            }
-        }
-        long[] sorted = Arrays.copyOf(out, n);
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    /**
-     * The first arrival at or after {@code fromMs} from which on, for {@code windowMs}, labeled events kept
-     * arriving and none was older than {@code thresholdMs}: when the pipeline was caught up again. Empty
-     * while that has not happened yet.
-     */
+    /** See {@link Arrivals#caughtUpAt}. */
     synchronized OptionalLong caughtUpAt(long fromMs, long thresholdMs, long windowMs) {
-        int start = 0;
-        while (start < samples && arrivedMs[start] < fromMs) {
-            start++;
-        }
-        for (int i = start; i < samples; i++) {
-            long end = arrivedMs[i] + windowMs;
-            if (arrivedMs[samples - 1] < end) {
-                return OptionalLong.empty(); // the window has not been seen whole yet
-            }
-            boolean ok = true;
-            for (int j = i; j < samples && arrivedMs[j] < end; j++) {
-                if (latencyMs[j] > thresholdMs) {
-                    ok = false;
-                    i = j; // no window starting before this late one can be clean
-                    break;
-                }
-            }
-            if (ok) {
-                return OptionalLong.of(arrivedMs[i]);
-            }
-        }
-        return OptionalLong.empty();
+        return arrivals.caughtUpAt(fromMs, thresholdMs, windowMs);
     }
 
     /** The oldest text labeled in {@code [fromMs, toMs)}, ms (0 if none arrived). */
     synchronized long maxLatency(long fromMs, long toMs) {
-        long[] w = window(fromMs, toMs);
-        return w.length == 0 ? 0 : w[w.length - 1];
+        return arrivals.maxLatency(fromMs, toMs);
     }
 
     /** The longest time (ms) in {@code [fromMs, toMs)} during which no labeled event arrived. */
     synchronized long longestSilence(long fromMs, long toMs) {
-        long previous = fromMs;
-        long longest = 0;
-        for (int i = 0; i < samples; i++) {
-            if (arrivedMs[i] < fromMs) {
-                continue;
-            }
-            if (arrivedMs[i] >= toMs) {
-                break;
-            }
-            longest = Math.max(longest, arrivedMs[i] - previous);
-            previous = arrivedMs[i];
-        }
-        return Math.max(longest, Math.min(toMs, System.currentTimeMillis()) - previous);
+        return arrivals.longestSilence(fromMs, Math.min(toMs, System.currentTimeMillis()));
     }
 
     @Override
