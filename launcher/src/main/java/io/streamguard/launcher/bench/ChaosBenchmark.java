@@ -390,10 +390,14 @@ final class ChaosBenchmark {
                 ledger.maxLatency(System.currentTimeMillis() - 60_000, Long.MAX_VALUE) / 1000.0);
     }
 
+    /** Every acknowledged event is accounted for: labeled, or dead-lettered (rightly or not). */
     private boolean complete() {
-        return ledger.labeledIds() >= producer.ackedGood().size()
-                && badDeadLettered(ledger.deadLetteredByKey()).count()
-                        >= producer.ackedBad().size();
+        Map<String, Integer> byKey = ledger.deadLetteredByKey();
+        long bad = badDeadLettered(byKey).count();
+        long good = byKey.values().stream().mapToLong(Integer::longValue).sum()
+                - badDeadLettered(byKey).mapToLong(Map.Entry::getValue).sum();
+        return ledger.labeledIds() + good >= producer.ackedGood().size()
+                && bad >= producer.ackedBad().size();
     }
 
     /** Dead letters of bad records (keyed by their ids, {@code bad-<n>}), id by id. */
