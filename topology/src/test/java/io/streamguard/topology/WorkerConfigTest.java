@@ -36,6 +36,7 @@ class WorkerConfigTest {
                 .containsEntry("errors.dead.letter.queue.topic.name", "text-events-dlq")
                 .containsEntry("deserialization.exception.handler", DeadLetterHandlers.Deserialization.class.getName())
                 .containsEntry("processing.exception.handler", DeadLetterHandlers.Processing.class.getName())
+                .containsEntry("production.exception.handler", DeadLetterHandlers.Production.class.getName())
                 .containsEntry("poll.ms", "10")
                 .containsEntry("bootstrap.servers", "b:9092");
         // The dead letter of the largest text-events record the broker accepts, headers included, must fit.
