@@ -12,6 +12,7 @@ import io.streamguard.topology.PipelineSettings;
 import io.streamguard.topology.hostile.HostileCorpus;
 import io.streamguard.topology.hostile.HostileRecord;
 import io.streamguard.topology.hostile.Mutants;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,7 +252,7 @@ final class HostileBenchmark {
      * whole with its original bytes.
      */
     static HostileRecord atMaxSize(String id, int maxRecordBytes, Function<TextEvent, byte[]> serializer) {
-        int keyBytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int keyBytes = id.getBytes(StandardCharsets.UTF_8).length;
         int valueBytes = maxRecordBytes - DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
         while (DefaultRecordBatch.RECORD_BATCH_OVERHEAD
                         + DefaultRecord.sizeInBytes(0, 0, keyBytes, valueBytes, new Header[0])
@@ -308,7 +309,7 @@ final class HostileBenchmark {
             }
             if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
                 lastLog = System.nanoTime();
-                progress.accept("pass " + pass + ": " + seen + " outcomes so far");
+                progress.accept((pass == 0 ? "warm-up" : "pass " + pass) + ": " + seen + " outcomes so far");
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -6,17 +6,22 @@ import io.streamguard.avro.TextEvent;
 import io.streamguard.topology.hostile.HostileRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
+/** The ledger matches outcomes to records as the workers write them, and the at-max record has the broker's size. */
 class HostileLedgerTest {
 
     private static HostileRecord record(String id, String key, String... outcomes) {
@@ -29,13 +34,13 @@ class HostileLedgerTest {
                 0,
                 0L,
                 0L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                TimestampType.CREATE_TIME,
                 0,
                 0,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 new byte[0],
                 headers,
-                java.util.Optional.empty());
+                Optional.empty());
     }
 
     private static RecordHeaders deadLetter(String reason, int partition, long offset) {
@@ -61,7 +66,7 @@ class HostileLedgerTest {
         ledger.sent("b1", 2, 12);
         ledger.sent("b2", 0, 13);
         ledger.sent("c1", 1, 14);
-        ledger.refused("c2", new org.apache.kafka.common.errors.RecordTooLargeException("big"));
+        ledger.refused("c2", new RecordTooLargeException("big"));
 
         ledger.labeled(out("text-labeled", "a1", new RecordHeaders()), "a1");
         ledger.labeled(out("text-labeled", "a1", new RecordHeaders()), "a1"); // twice
@@ -72,7 +77,7 @@ class HostileLedgerTest {
 
         assertThat(ledger.complete(1)).as("c1 has no outcome").isFalse();
         assertThat(ledger.unknown()).isEqualTo(1);
-        Map<String, HostileReport.ClassRow> rows = new java.util.HashMap<>();
+        Map<String, HostileReport.ClassRow> rows = new HashMap<>();
         ledger.rows(1).forEach(r -> rows.put(r.inputClass(), r));
         assertThat(rows.get("class-a"))
                 .isEqualTo(new HostileReport.ClassRow("class-a", 2, 0, 3, Map.of(), 0, 1, List.of()));

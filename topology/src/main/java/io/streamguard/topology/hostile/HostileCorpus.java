@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
@@ -165,7 +166,7 @@ public final class HostileCorpus {
     }
 
     private static Set<String> reasons(DeadLetterReason... reasons) {
-        return Arrays.stream(reasons).map(Enum::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return Arrays.stream(reasons).map(Enum::name).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Collects the records of one corpus under one prefix. */
