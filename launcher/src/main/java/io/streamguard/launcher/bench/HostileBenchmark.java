@@ -7,21 +7,15 @@ import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.stack.WorkerJvm;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
-import io.streamguard.topology.DeadLetterReason;
-import io.streamguard.topology.PipelineSettings;
 import io.streamguard.topology.hostile.HostileCorpus;
 import io.streamguard.topology.hostile.HostileRecord;
 import io.streamguard.topology.hostile.Mutants;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,9 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.record.internal.DefaultRecord;
-import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,7 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code streamguard worker --role tokenizer} and one {@code --role inference} JVM (exactly_once_v2, the
  * heads the workers serve by default), then per pass the hand-written corpus ({@link HostileCorpus}), a
  * record at the broker's maximum size and {@code mutants} fuzzed records ({@link Mutants}), interleaved
- * with valid events. A {@code read_committed} consumer of {@code text-labeled} and {@code text-events-dlq}
+ * with valid events ({@link HostileTraffic}). A {@code read_committed} consumer of {@code text-labeled} and {@code text-events-dlq}
  * accounts for every record ({@link HostileLedger}); each worker's heap after a full GC and its RSS are
  * taken before the corpus and after each pass, so a second pass of the same records shows whether memory
  * stays bounded. {@code streamguard bench hostile} is the command-line front; HostileInputIT runs it small.
@@ -61,11 +51,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class HostileBenchmark {
     static final int DEFAULT_MUTANTS = 10_000;
     static final int DEFAULT_PASSES = 2;
-    /** A valid event after every this many hostile ones: the pipeline must go on labeling between them. */
-    static final int VALID_EVERY = 10;
-
-    static final String VALID_CLASS = "valid event";
-    static final String MAX_RECORD_CLASS = "record at the broker's maximum size";
     /** Heap of each worker JVM: fixed, so that growth shows as heap in use rather than as a heap that grew. */
     static final String WORKER_HEAP = "-Xmx512m";
 
@@ -73,11 +58,6 @@ final class HostileBenchmark {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     /** How long the outcomes may stop arriving before the missing records count as lost. */
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(120);
-    /** Outcomes the pipeline gives only to its own bugs: no mutant may get them. */
-    private static final Set<DeadLetterReason> BUGS = EnumSet.of(
-            DeadLetterReason.PROCESSING_FAILED,
-            DeadLetterReason.DESERIALIZATION_FAILED,
-            DeadLetterReason.INFERENCE_FAILED);
 
     /**
      * What to run.
@@ -174,13 +154,14 @@ final class HostileBenchmark {
                 KafkaConsumer<byte[], byte[]> outcomes = outcomes(stack)) {
             List<HostileRecord> warmup = new ArrayList<>();
             for (int i = 0; i < WARMUP_EVENTS; i++) {
-                warmup.add(valid("warm-", i, serializer));
+                warmup.add(HostileTraffic.valid("warm-", i, serializer));
             }
             progress.accept("warming up with " + WARMUP_EVENTS + " valid events");
             sendAndAccount(0, warmup, producer, outcomes, ledger, labeledEvents, progress);
             takeMemory(workers, memory, "before the corpus", progress);
             for (int pass = 1; pass <= options.passes(); pass++) {
-                List<HostileRecord> records = records("p" + pass + "-", options, maxRecordBytes, serializer);
+                List<HostileRecord> records = HostileTraffic.pass(
+                        "p" + pass + "-", options.mutants(), options.seed(), maxRecordBytes, serializer);
                 progress.accept("pass " + pass + ": sending " + records.size() + " records");
                 double seconds = sendAndAccount(pass, records, producer, outcomes, ledger, labeledEvents, progress);
                 passes.add(new HostileReport.Pass(pass, seconds, ledger.rows(pass), ledger.unknown()));
@@ -201,80 +182,6 @@ final class HostileBenchmark {
                 maxRecordBytes,
                 passes,
                 ends);
-    }
-
-    /**
-     * One pass: the corpus, then the record at the broker's maximum, then the mutants, with a valid event
-     * after every {@link #VALID_EVERY} of them; ids and keys prefixed with {@code prefix}.
-     */
-    static List<HostileRecord> records(
-            String prefix, Options options, int maxRecordBytes, Function<TextEvent, byte[]> serializer) {
-        List<HostileRecord> hostile =
-                new ArrayList<>(HostileCorpus.records(prefix, serializer, PipelineSettings.DEFAULT_MAX_TEXT_BYTES));
-        hostile.add(atMaxSize(prefix + "broker-max", maxRecordBytes, serializer));
-        Set<String> mutantOutcomes = Arrays.stream(DeadLetterReason.values())
-                .filter(r -> !BUGS.contains(r))
-                .map(Enum::name)
-                .collect(Collectors.toSet());
-        mutantOutcomes.add(HostileRecord.LABELED);
-        Mutants mutants = Mutants.of(options.seed(), serializer);
-        for (int i = 0; i < options.mutants(); i++) {
-            hostile.add(new HostileRecord(
-                    prefix + "mutant-" + i,
-                    "mutant",
-                    prefix + "mutant-" + i,
-                    mutants.next(),
-                    List.of(),
-                    mutantOutcomes));
-        }
-        List<HostileRecord> out = new ArrayList<>();
-        for (int i = 0; i < hostile.size(); i++) {
-            out.add(hostile.get(i));
-            if (i % VALID_EVERY == VALID_EVERY - 1) {
-                out.add(valid(prefix + "valid-", i / VALID_EVERY, serializer));
-            }
-        }
-        return out;
-    }
-
-    private static HostileRecord valid(String prefix, int i, Function<TextEvent, byte[]> serializer) {
-        String id = prefix + i;
-        byte[] value = serializer.apply(TextEvent.newBuilder()
-                .setId(id)
-                .setText("an ordinary comment, number " + i + ", about the weather")
-                .build());
-        return new HostileRecord(id, VALID_CLASS, id, value, List.of(), Set.of(HostileRecord.LABELED));
-    }
-
-    /**
-     * A valid event of one long token whose record batch (one record, no headers) is exactly {@code
-     * maxRecordBytes}, the most the broker appends: a text far over the text limit, to be dead-lettered
-     * whole with its original bytes.
-     */
-    static HostileRecord atMaxSize(String id, int maxRecordBytes, Function<TextEvent, byte[]> serializer) {
-        int keyBytes = id.getBytes(StandardCharsets.UTF_8).length;
-        int valueBytes = maxRecordBytes - DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
-        while (DefaultRecordBatch.RECORD_BATCH_OVERHEAD
-                        + DefaultRecord.sizeInBytes(0, 0, keyBytes, valueBytes, new Header[0])
-                > maxRecordBytes) {
-            valueBytes--;
-        }
-        int text = valueBytes;
-        byte[] value = serializer.apply(event(id, text));
-        for (int tries = 0; value.length != valueBytes && tries < 8; tries++) {
-            text += valueBytes - value.length;
-            value = serializer.apply(event(id, text));
-        }
-        if (value.length != valueBytes) {
-            throw new BenchmarkException(
-                    "could not size a record to " + valueBytes + " bytes (got " + value.length + ")");
-        }
-        return new HostileRecord(
-                id, MAX_RECORD_CLASS, id, value, List.of(), Set.of(DeadLetterReason.TEXT_TOO_LARGE.name()));
-    }
-
-    private static TextEvent event(String id, int textBytes) {
-        return TextEvent.newBuilder().setId(id).setText("a".repeat(textBytes)).build();
     }
 
     /** Sends {@code records}, then reads outcomes until each has one; returns the seconds it took. */

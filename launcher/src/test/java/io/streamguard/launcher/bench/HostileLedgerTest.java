@@ -2,26 +2,20 @@ package io.streamguard.launcher.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamguard.avro.TextEvent;
 import io.streamguard.topology.hostile.HostileRecord;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
-/** The ledger matches outcomes to records as the workers write them, and the at-max record has the broker's size. */
+/** The ledger matches outcomes to records as the workers write them. */
 class HostileLedgerTest {
 
     private static HostileRecord record(String id, String key, String... outcomes) {
@@ -94,26 +88,5 @@ class HostileLedgerTest {
         assertThat(rows.get("class-c"))
                 .isEqualTo(new HostileReport.ClassRow("class-c", 2, 1, 0, Map.of(), 1, 0, List.of()));
         assertThat(rows.values()).noneMatch(HostileReport.ClassRow::accountedOnce);
-    }
-
-    @Test
-    void theRecordAtTheBrokersMaximumMakesABatchOfExactlyThatSize() {
-        Function<TextEvent, byte[]> serializer = e -> {
-            // The Confluent wire format's 5-byte header and a plain Avro body are all the size depends on.
-            byte[] id = e.getId().getBytes(StandardCharsets.UTF_8);
-            byte[] text = e.getText().getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(5 + 5 + id.length + 5 + text.length)
-                    .put(new byte[5])
-                    .put(new byte[5])
-                    .put(id)
-                    .put(new byte[5])
-                    .put(text)
-                    .array();
-        };
-        HostileRecord r = HostileBenchmark.atMaxSize("p1-broker-max", 1_048_588, serializer);
-        MemoryRecords batch = MemoryRecords.withRecords(
-                Compression.NONE, new SimpleRecord(0L, r.key().getBytes(StandardCharsets.UTF_8), r.value()));
-        assertThat(batch.sizeInBytes()).isEqualTo(1_048_588);
-        assertThat(r.outcomes()).containsExactly("TEXT_TOO_LARGE");
     }
 }
