@@ -148,6 +148,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void hostileRejectsBadArgumentsInOneLineBeforeStartingAnything() {
+        String[][] cases = {
+            {"--mutants=-1"}, {"--passes", "0"}, {"--partitions", "0"}, {"--heads", "/nonexistent/heads.json"}
+        };
+        String[] messages = {
+            "--mutants must be at least 0, was -1",
+            "--passes must be at least 1, was 0",
+            "--partitions must be at least 1, was 0",
+            "heads file not found: /nonexistent/heads.json"
+        };
+        for (int i = 0; i < cases.length; i++) {
+            List<String> args = new ArrayList<>(List.of("bench", "hostile"));
+            args.addAll(List.of(cases[i]));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode())
+                    .as(String.join(" ", cases[i]) + ": " + run.err())
+                    .isEqualTo(2);
+            assertThat(run.errLines()).as(String.join(" ", cases[i])).hasSize(1);
+            assertThat(run.err())
+                    .as(String.join(" ", cases[i]))
+                    .startsWith("streamguard: ")
+                    .contains(messages[i]);
+        }
+    }
+
+    @Test
     void connectorsRejectsBadArgumentsInOneLineBeforeStartingAnything() {
         String[][] cases = {
             {"--events", "0"},

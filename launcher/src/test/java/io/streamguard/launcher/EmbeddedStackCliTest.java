@@ -76,12 +76,15 @@ class EmbeddedStackCliTest {
                 assertThat(t.replicationFactor()).isEqualTo(1);
                 boolean compacted =
                         t.name().equals("model-versions") || t.name().equals("moderation-policy");
-                // model-versions records are whole heads files, over the 1 MB default.
+                // model-versions records are whole heads files, over the 1 MB default; a dead letter is a
+                // whole text-events record plus the error headers.
                 assertThat(t.nonDefaultConfigs())
                         .isEqualTo(
                                 t.name().equals("model-versions")
                                         ? Map.of("cleanup.policy", "compact", "max.message.bytes", "33554432")
-                                        : compacted ? Map.of("cleanup.policy", "compact") : Map.of());
+                                        : t.name().equals("text-events-dlq")
+                                                ? Map.of("max.message.bytes", "2097152")
+                                                : compacted ? Map.of("cleanup.policy", "compact") : Map.of());
             });
             assertThat(StreamGuardTopics.ensure(admin, 5))
                     .as("second run creates nothing")

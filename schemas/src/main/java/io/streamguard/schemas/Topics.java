@@ -44,6 +44,14 @@ public final class Topics {
      * sizes of its clients): a heads file of a BERT-sized MLP is several MB, over the broker's 1 MB default.
      */
     public static final int MODEL_VERSION_MAX_BYTES = 32 * 1024 * 1024;
+    /**
+     * Largest {@code text-events-dlq} record ({@code max.message.bytes} of the topic, and the request size of
+     * the workers' producers): a dead letter carries its {@code text-events} record whole, up to the broker's
+     * default 1 MiB, plus Kafka Streams' error headers (exception, message, stack trace) and ours. At the
+     * broker's default the dead letter of the largest record did not fit, and the failed send of a dead
+     * letter was dead-lettered again until the stream thread overflowed its stack.
+     */
+    public static final int DEAD_LETTER_MAX_BYTES = 2 * 1024 * 1024;
 
     /**
      * A topic as the pipeline creates it: its name, whether it uses log compaction
@@ -93,7 +101,10 @@ public final class Topics {
             new TopicSpec(TEXT_LABELED, false),
             new TopicSpec(MODERATION_REVIEW, false),
             new TopicSpec(MODERATION_BLOCKED, false),
-            new TopicSpec(TEXT_EVENTS_DLQ, false),
+            new TopicSpec(
+                    TEXT_EVENTS_DLQ,
+                    false,
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_MAX_BYTES))),
             new TopicSpec(MODERATION_FEEDBACK, false),
             new TopicSpec(
                     MODEL_VERSIONS,

@@ -190,6 +190,7 @@ class SchemasTest {
                 .isEqualTo(Map.of("cleanup.policy", "compact", "max.message.bytes", "33554432"));
         assertThat(Topics.spec(Topics.MODERATION_POLICY).configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
         assertThat(Topics.spec(Topics.TEXT_EVENTS).configs()).isEmpty();
+        assertThat(Topics.spec(Topics.TEXT_EVENTS_DLQ).configs()).isEqualTo(Map.of("max.message.bytes", "2097152"));
         assertThat(Topics.spec(Topics.MODEL_VERSIONS).named("it-versions").newTopic(1))
                 .satisfies(t -> assertThat(t.name()).isEqualTo("it-versions"))
                 .satisfies(t -> assertThat(t.numPartitions()).isEqualTo(1))

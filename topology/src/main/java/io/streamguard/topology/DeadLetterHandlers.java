@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -119,6 +120,39 @@ public final class DeadLetterHandlers {
                 return DeadLetterReason.INCOMPATIBLE_SCHEMA;
             }
             return DeadLetterReason.DESERIALIZATION_FAILED;
+        }
+    }
+
+    /**
+     * Output records the producer refuses: failed as by Kafka Streams' default handler (with a dead letter of
+     * the refused record), except a dead letter itself. Kafka Streams would dead-letter the failed dead letter
+     * again, and that one too, until the stream thread overflows its stack; failing plainly leaves the
+     * producer's own error in the log instead.
+     */
+    public static final class Production extends DefaultProductionExceptionHandler {
+
+        private String deadLetterTopic;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            deadLetterTopic = deadLetterTopic(configs);
+        }
+
+        @Override
+        public Response handleError(
+                ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (record.topic().equals(deadLetterTopic)) {
+                LOG.error(
+                        "Could not send the dead letter of {}-{}@{} to {}: {}",
+                        context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        deadLetterTopic,
+                        exception.toString());
+                return Response.fail();
+            }
+            return super.handleError(context, record, exception);
         }
     }
 

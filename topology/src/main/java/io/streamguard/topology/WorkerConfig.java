@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString;
@@ -344,8 +345,9 @@ public final class WorkerConfig {
 
     /**
      * Kafka Streams' properties: everything that is not ours, over these defaults: the role's
-     * application id, exactly_once_v2, the built-in DLQ on {@code text-events-dlq} with our handlers,
-     * and a poll timeout short enough for the batch wait to be honoured.
+     * application id, exactly_once_v2, the built-in DLQ on {@code text-events-dlq} with our handlers, a
+     * producer request size that fits the largest dead letter, and a poll timeout short enough for the batch
+     * wait to be honoured.
      */
     public Properties streamsProperties() {
         Properties p = new Properties();
@@ -356,7 +358,13 @@ public final class WorkerConfig {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterHandlers.Deserialization.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class.getName());
         p.put(DeadLetterHandlers.GLOBAL_TOPICS_CONFIG, Topics.MODERATION_POLICY);
+        // A dead letter is its input record whole plus the error headers: over the producer's default 1 MiB
+        // for the largest record the broker accepts on text-events.
+        p.put(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(Topics.DEAD_LETTER_MAX_BYTES));
         // The wall-clock punctuator that closes partial batches runs between polls.
         p.put(
                 StreamsConfig.POLL_MS_CONFIG,

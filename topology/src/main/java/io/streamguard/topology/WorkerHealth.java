@@ -24,14 +24,17 @@ import org.apache.kafka.streams.KafkaStreams;
  *       since when.
  * </ul>
  *
- * <p>The broker is judged by the streams client's own consumers ({@code connection-count} of Kafka's
- * consumer metrics): no extra client, no extra load on the broker. {@link #sample()} runs every second.
+ * <p>The broker is judged by the streams client's own consumers: whether any of them got any answer
+ * ({@code response-total} of Kafka's consumer metrics) lately. A running consumer always has requests out
+ * (fetches return within {@code fetch.max.wait.ms}, heartbeats every few seconds), so silence means no
+ * broker answers. Open connections are no such sign: a client retrying a dead broker holds a connecting
+ * channel much of the time. No extra client, no extra load on the broker. {@link #sample()} runs every second.
  */
 final class WorkerHealth {
     /** A record that found the registry away this recently keeps the worker not ready. */
     static final long REGISTRY_RECENT_MS = 15_000;
-    /** No connection for this long counts as the broker being away (a reconnect takes milliseconds). */
-    static final long BROKER_GRACE_MS = 2_000;
+    /** No answer for this long counts as the broker being away (heartbeats alone answer every 3 s). */
+    static final long BROKER_GRACE_MS = 5_000;
 
     private static final Set<KafkaStreams.State> FAILED = Set.of(
             KafkaStreams.State.ERROR,
@@ -46,7 +49,8 @@ final class WorkerHealth {
     private final Supplier<Map<MetricName, ? extends Metric>> clientMetrics;
     private final LongSupplier registryUnavailableAtMs;
     private final LongSupplier clockMs;
-    private volatile long disconnectedSinceMs = Long.MIN_VALUE;
+    private volatile double lastResponses = -1;
+    private volatile long lastAnswerMs;
 
     WorkerHealth(
             Supplier<KafkaStreams.State> state,
@@ -57,15 +61,15 @@ final class WorkerHealth {
         this.clientMetrics = Objects.requireNonNull(clientMetrics, "clientMetrics");
         this.registryUnavailableAtMs = Objects.requireNonNull(registryUnavailableAtMs, "registryUnavailableAtMs");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.lastAnswerMs = clockMs.getAsLong();
     }
 
-    /** Notes whether the streams client's consumers hold any broker connection now. */
+    /** Notes whether the streams client's consumers got an answer from a broker since the last sample. */
     void sample() {
-        boolean connected = connections() > 0;
-        if (connected) {
-            disconnectedSinceMs = Long.MIN_VALUE;
-        } else if (disconnectedSinceMs == Long.MIN_VALUE) {
-            disconnectedSinceMs = clockMs.getAsLong();
+        double responses = responses();
+        if (responses != lastResponses) {
+            lastResponses = responses;
+            lastAnswerMs = clockMs.getAsLong();
         }
     }
 
@@ -85,9 +89,9 @@ final class WorkerHealth {
     /** Empty when nothing is wrong below the state; else what the worker is waiting for. */
     private String detail() {
         long now = clockMs.getAsLong();
-        long since = disconnectedSinceMs;
-        if (since != Long.MIN_VALUE && now - since >= BROKER_GRACE_MS) {
-            return "no connection to any broker for " + (now - since) / 1000
+        long silent = now - lastAnswerMs;
+        if (silent >= BROKER_GRACE_MS) {
+            return "no answer from any broker for " + silent / 1000
                     + " s: waiting for it (clients retry; uncommitted work is redone, nothing is lost)";
         }
         long registry = registryUnavailableAtMs.getAsLong();
@@ -99,16 +103,17 @@ final class WorkerHealth {
         return "";
     }
 
-    private long connections() {
+    /** Answers all the streams client's consumers have had (a new consumer starts from zero). */
+    private double responses() {
         double total = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : clientMetrics.get().entrySet()) {
             MetricName name = e.getKey();
-            if (name.name().equals("connection-count")
+            if (name.name().equals("response-total")
                     && name.group().equals("consumer-metrics")
                     && e.getValue().metricValue() instanceof Number n) {
                 total += n.doubleValue();
             }
         }
-        return Math.round(total);
+        return total;
     }
 }

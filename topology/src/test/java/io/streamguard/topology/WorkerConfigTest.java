@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,17 @@ class WorkerConfigTest {
                 .containsEntry("errors.dead.letter.queue.topic.name", "text-events-dlq")
                 .containsEntry("deserialization.exception.handler", DeadLetterHandlers.Deserialization.class.getName())
                 .containsEntry("processing.exception.handler", DeadLetterHandlers.Processing.class.getName())
+                .containsEntry("production.exception.handler", DeadLetterHandlers.Production.class.getName())
                 .containsEntry("poll.ms", "10")
                 .containsEntry("bootstrap.servers", "b:9092");
+        // The dead letter of the largest text-events record the broker accepts, headers included, must fit.
+        assertThat(streams).containsEntry("producer.max.request.size", "" + Topics.DEAD_LETTER_MAX_BYTES);
+        assertThat(Topics.spec(Topics.TEXT_EVENTS_DLQ).configs())
+                .containsEntry("max.message.bytes", "" + Topics.DEAD_LETTER_MAX_BYTES);
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b:9092", "producer.max.request.size", "5000000"))
+                        .streamsProperties())
+                .as("the user's setting wins")
+                .containsEntry("producer.max.request.size", "5000000");
     }
 
     @Test

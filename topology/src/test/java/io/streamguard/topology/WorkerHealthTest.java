@@ -20,42 +20,56 @@ class WorkerHealthTest {
     private final WorkerHealth health = new WorkerHealth(state::get, () -> metrics, registryAwayAt::get, now::get);
 
     @Test
-    void runningAndConnectedIsReady() {
-        connections("w-StreamThread-1-consumer", 1);
-        connections("w-restore-consumer", 0);
+    void runningAndAnsweredIsReady() {
+        responses("w-StreamThread-1-consumer", 10);
+        responses("w-restore-consumer", 0);
         health.sample();
+        now.addAndGet(4_000);
+        responses("w-StreamThread-1-consumer", 11);
+        health.sample();
+        now.addAndGet(4_000);
 
         assertThat(health.readiness()).isEqualTo(new WorkerHealth.Status(200, "RUNNING"));
         assertThat(health.health()).isEqualTo(new WorkerHealth.Status(200, "RUNNING"));
     }
 
     @Test
-    void brokerAwayIsHealthyButNotReadyAndSaysSinceWhen() {
-        connections("w-StreamThread-1-consumer", 1);
+    void brokerSilentIsHealthyButNotReadyAndSaysSinceWhen() {
+        responses("w-StreamThread-1-consumer", 10);
         health.sample();
-        connections("w-StreamThread-1-consumer", 0);
-        health.sample();
-        now.addAndGet(1_000);
+        now.addAndGet(3_000);
         health.sample();
         assertThat(health.readiness().code())
-                .as("a reconnect's blink is not an outage")
+                .as("a quiet moment is not an outage")
                 .isEqualTo(200);
 
-        now.addAndGet(22_000);
+        now.addAndGet(20_000);
         health.sample();
 
         assertThat(health.health().code()).isEqualTo(200);
         assertThat(health.readiness().code()).isEqualTo(503);
-        assertThat(health.readiness().body()).startsWith("RUNNING, no connection to any broker for 23 s");
+        assertThat(health.readiness().body()).startsWith("RUNNING, no answer from any broker for 23 s");
 
-        connections("w-StreamThread-1-consumer", 1);
+        responses("w-StreamThread-1-consumer", 12);
         health.sample();
         assertThat(health.readiness()).isEqualTo(new WorkerHealth.Status(200, "RUNNING"));
     }
 
     @Test
+    void aReplacedConsumerStartingFromZeroCountsAsAnAnswer() {
+        responses("w-StreamThread-1-consumer", 40);
+        health.sample();
+        now.addAndGet(10_000);
+        metrics.clear();
+        responses("w-StreamThread-2-consumer", 1);
+        health.sample();
+
+        assertThat(health.readiness().code()).isEqualTo(200);
+    }
+
+    @Test
     void registryAwayRecentlyIsNotReadyUntilItHasAnsweredForAWhile() {
-        connections("w-StreamThread-1-consumer", 1);
+        responses("w-StreamThread-1-consumer", 1);
         health.sample();
         registryAwayAt.set(now.get());
         now.addAndGet(3_000);
@@ -65,6 +79,8 @@ class WorkerHealthTest {
         assertThat(health.readiness().body()).contains("schema registry was unreachable 3 s ago");
 
         now.addAndGet(WorkerHealth.REGISTRY_RECENT_MS);
+        responses("w-StreamThread-1-consumer", 2);
+        health.sample();
         assertThat(health.readiness().code()).isEqualTo(200);
     }
 
@@ -82,8 +98,8 @@ class WorkerHealthTest {
         assertThat(health.readiness().code()).isEqualTo(503);
     }
 
-    private void connections(String clientId, double count) {
-        MetricName name = new MetricName("connection-count", "consumer-metrics", "", Map.of("client-id", clientId));
+    private void responses(String clientId, double count) {
+        MetricName name = new MetricName("response-total", "consumer-metrics", "", Map.of("client-id", clientId));
         metrics.put(name, new Metric() {
             @Override
             public MetricName metricName() {

@@ -2,7 +2,10 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.stack.ChildJvm;
 import io.streamguard.launcher.stack.RestartableStack;
+import io.streamguard.launcher.stack.WorkerJvm;
 import io.streamguard.launcher.traffic.DemoTraffic;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +39,6 @@ final class ChaosBenchmark {
     static final long DEFAULT_EVENTS = 100_000;
     static final double DEFAULT_RATE = 100;
     static final int DEFAULT_OUTAGE_SECONDS = 60;
-    static final String CLI_MAIN = "io.streamguard.launcher.StreamGuardCli";
 
     private static final int KEYS = 60;
     private static final int BAD_EVERY = 1000;
@@ -90,6 +92,7 @@ final class ChaosBenchmark {
     private final Options options;
     private final Consumer<String> progress;
     private final Map<String, WorkerJvm> workers = new LinkedHashMap<>();
+    private final Map<String, String> roles = new LinkedHashMap<>();
     private final List<ChaosReport.Fault> faults = new ArrayList<>();
     private final long startMs = System.currentTimeMillis();
     private RestartableStack stack;
@@ -172,7 +175,7 @@ final class ChaosBenchmark {
         long[] window = ledger.latencies(now - BASELINE_MS, now);
         if (window.length == 0) {
             throw new BenchmarkException("nothing was labeled in the first " + (WARMUP_MS + BASELINE_MS) / 1000
-                    + " s; see the worker logs in " + logDir());
+                    + " s; see the worker logs under " + options.dataDir().resolve("workers"));
         }
         long p50 = window[window.length / 2];
         long p99 = window[Math.min(window.length - 1, (int) Math.ceil(window.length * 0.99) - 1)];
@@ -231,7 +234,7 @@ final class ChaosBenchmark {
         long start = System.currentTimeMillis();
         victim.kill();
         progress.accept("SIGKILL " + id + " (pid " + victim.pid() + "); restarting it on the same state dir");
-        workers.put(id, WorkerJvm.start(victim.spec(), WORKER_START));
+        workers.put(id, launch(id));
         long end = System.currentTimeMillis();
         recordFault("SIGKILL " + id + ", restarted", start, end, List.of());
     }
@@ -311,9 +314,8 @@ final class ChaosBenchmark {
         long end = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < end) {
             for (WorkerJvm w : workers.values()) {
-                String role = w.id().replaceAll("-\\d+$", "");
-                answers.add(role + " /health " + mask(w.health()));
-                answers.add(role + " /ready " + mask(w.ready()));
+                answers.add(w.role() + " /health " + mask(w.probe("/health")));
+                answers.add(w.role() + " /ready " + mask(w.probe("/ready")));
             }
             checkWorkers();
             Thread.sleep(Math.min(PROBE_EVERY_MS, Math.max(1, end - System.currentTimeMillis())));
@@ -374,7 +376,7 @@ final class ChaosBenchmark {
             if (!e.getValue().isAlive()) {
                 unexpectedExits++;
                 progress.accept("UNEXPECTED: worker " + e.getKey() + " exited; restarting it");
-                e.setValue(WorkerJvm.start(e.getValue().spec(), WORKER_START));
+                e.setValue(launch(e.getKey()));
             }
         }
     }
@@ -441,7 +443,11 @@ final class ChaosBenchmark {
         Map<String, Long> versions = new LinkedHashMap<>(ledger.modelVersions());
         versions.putAll(ledger.policyVersions());
         Map<String, Long> memory = new LinkedHashMap<>();
-        workers.forEach((id, w) -> memory.put(id, w.rssKb() / 1024));
+        workers.forEach((id, w) -> {
+            JvmMemory m = JvmMemory.of(w.pid());
+            memory.put(id + " heap", m.heapUsedKb() / 1024);
+            memory.put(id + " RSS", m.rssKb() / 1024);
+        });
         return new ChaosReport(
                 Machine.current().describe(),
                 options.command(),
@@ -468,12 +474,19 @@ final class ChaosBenchmark {
 
     private void startWorker(String role, String id) {
         progress.accept("starting worker " + id + " (" + role + ")");
-        WorkerJvm.Spec spec = new WorkerJvm.Spec(
-                role,
-                id,
-                options.dataDir().resolve("state").resolve(id),
-                logDir(),
+        roles.put(id, role);
+        workers.put(id, launch(id));
+    }
+
+    /** Starts worker {@code id} (again) on its own state dir, as a restarted pod would be. */
+    private WorkerJvm launch(String id) {
+        return WorkerJvm.start(
+                roles.get(id),
+                WorkerJvm.launcherClasspath(),
+                List.of("-Xmx" + WORKER_HEAP, "-XX:+UseSerialGC"),
                 List.of(
+                        "--worker-id",
+                        id,
                         "--bootstrap",
                         stack.bootstrapServers(),
                         "--registry",
@@ -484,8 +497,8 @@ final class ChaosBenchmark {
                         options.heads().toString(),
                         "--device",
                         options.device()),
-                WORKER_HEAP);
-        workers.put(id, WorkerJvm.start(spec, WORKER_START));
+                options.dataDir().resolve("workers").resolve(id),
+                WORKER_START);
     }
 
     private Path logDir() {
@@ -494,9 +507,14 @@ final class ChaosBenchmark {
 
     /** Runs a {@code streamguard} command in its own JVM, as an operator would; it must exit 0. */
     private void cli(List<String> args) throws InterruptedException {
-        List<String> jvm = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"), CLI_MAIN));
+        List<String> jvm = new ArrayList<>(List.of("-cp", WorkerJvm.launcherClasspath(), WorkerJvm.CLI_MAIN));
         jvm.addAll(args);
         Path log = logDir().resolve("cli-" + args.get(0) + ".log");
+        try {
+            Files.createDirectories(logDir());
+        } catch (IOException e) {
+            throw new BenchmarkException("cannot create " + logDir() + ": " + e.getMessage(), e);
+        }
         ChildJvm child =
                 ChildJvm.launch("streamguard " + args.get(0), "cli", jvm, logDir(), log, Duration.ofSeconds(10));
         try {

@@ -26,7 +26,7 @@ import java.util.Map;
  * @param caughtUpThresholdMs latency under which the pipeline counts as caught up
  * @param faults one row per fault, in order
  * @param versions labeled events per model and policy version
- * @param memory per worker JVM, resident memory (MiB) at the end
+ * @param memory per worker JVM at the end, heap in use after a full GC and resident memory (MiB)
  * @param seconds wall time of the run
  */
 record ChaosReport(
@@ -141,7 +141,9 @@ record ChaosReport(
                     .append(evolvedSent)
                     .append('\n');
         }
-        b.append("worker resident memory at the end (MiB): ").append(memory).append('\n');
+        b.append("worker memory at the end, heap after a full GC and RSS (MiB): ")
+                .append(memory)
+                .append('\n');
         return b.toString();
     }
 }

@@ -233,6 +233,73 @@ final class ReportRenderer {
                                 shares(r.threadShares())));
     }
 
+    /** The hostile-input report: per pass a row per input class, then each worker's memory and state. */
+    static String table(HostileReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("Hostile input: ").append(report.machine().describe()).append('\n');
+        out.append(String.format(
+                "heads %s, %,d mutants per pass (seed %d), %d partitions, broker max record %,d bytes%n",
+                report.heads(), report.mutants(), report.seed(), report.partitions(), report.maxRecordBytes()));
+        for (HostileReport.Pass pass : report.passes()) {
+            out.append(String.format("%npass %d (%.1f s)%n", pass.pass(), pass.seconds()));
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"input", "sent", "refused", "labeled", "dead-lettered", "lost", "twice", "unexpected"
+            });
+            for (HostileReport.ClassRow r : pass.rows()) {
+                rows.add(new String[] {
+                    r.inputClass(),
+                    String.format("%,d", r.sent()),
+                    Integer.toString(r.refused()),
+                    String.format("%,d", r.labeled()),
+                    reasons(r.deadLettered()),
+                    Integer.toString(r.lost()),
+                    Integer.toString(r.duplicated()),
+                    r.unexpected().isEmpty() ? "-" : String.join(" ", r.unexpected())
+                });
+            }
+            table(out, rows, 1);
+            if (pass.unknown() > 0) {
+                out.append(pass.unknown()).append(" outcome(s) matched no sent record\n");
+            }
+        }
+        out.append("\nworker memory (heap in use after a full GC / RSS, MB): before the corpus, after each pass\n");
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("worker", "heap"));
+        for (int i = 1; i < report.workers().get(0).memory().size(); i++) {
+            header.add("pass " + i);
+        }
+        header.add("RSS");
+        for (int i = 1; i < report.workers().get(0).memory().size(); i++) {
+            header.add("pass " + i);
+        }
+        header.add("alive");
+        header.add("/health");
+        rows.add(header.toArray(String[]::new));
+        for (HostileReport.Worker w : report.workers()) {
+            List<String> row = new ArrayList<>(List.of(w.role()));
+            w.memory().forEach(m -> row.add(String.format("%.1f", m.heapUsedKb() / 1024.0)));
+            w.memory().forEach(m -> row.add(String.format("%.1f", m.rssKb() / 1024.0)));
+            row.add(w.alive() ? "yes" : "NO");
+            row.add(Integer.toString(w.health()));
+            rows.add(row.toArray(String[]::new));
+        }
+        table(out, rows, 1);
+        out.append(
+                report.ok()
+                        ? "every record labeled or dead-lettered once as expected; workers alive and healthy\n"
+                        : "FAILED: see lost, twice, unexpected and the workers above\n");
+        return out.toString();
+    }
+
+    private static String reasons(Map<String, Integer> reasons) {
+        if (reasons.isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        reasons.forEach((reason, n) -> parts.add(String.format("%s %,d", reason, n)));
+        return String.join(", ", parts);
+    }
+
     /** A report as indented JSON (records as objects, computed rates and ratios included). */
     static String json(Record report) {
         try {
