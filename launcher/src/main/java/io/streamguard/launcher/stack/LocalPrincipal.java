@@ -1,7 +1,9 @@
 package io.streamguard.launcher.stack;
 
 import static org.apache.kafka.common.acl.AclOperation.ALL;
+import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
+import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
 import static org.apache.kafka.common.acl.AclOperation.WRITE;
 import static org.apache.kafka.common.resource.PatternType.LITERAL;
@@ -87,7 +89,8 @@ public enum LocalPrincipal {
             case RETRAINER ->
                 acls.topic(Topics.MODERATION_FEEDBACK, READ, DESCRIBE)
                         .topic(Topics.TEXT_LABELED, READ, DESCRIBE)
-                        .topic(Topics.MODEL_VERSIONS, READ, WRITE, DESCRIBE);
+                        // it raises max.message.bytes of a versions topic made before that setting existed
+                        .topic(Topics.MODEL_VERSIONS, READ, WRITE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS);
             case CONNECT ->
                 acls.add(GROUP, EmbeddedConnect.GROUP_ID, LITERAL, READ, DESCRIBE)
                         // sink connectors' groups are connect-<connector name>
