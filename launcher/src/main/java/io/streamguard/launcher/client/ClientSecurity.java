@@ -94,7 +94,10 @@ public final class ClientSecurity {
         return c;
     }
 
-    /** Makes {@code security} the process's credentials (the CLI's {@code --config}, or {@code up --secure}). */
+    /**
+     * Makes {@code security} the process's credentials (the CLI's {@code --config}, or {@code up --secure}); null
+     * returns to those of {@code $STREAMGUARD_CONFIG} and the environment.
+     */
     public static void use(ClientSecurity security) {
         current = security;
     }

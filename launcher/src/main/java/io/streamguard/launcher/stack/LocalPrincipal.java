@@ -96,7 +96,7 @@ public enum LocalPrincipal {
                         // sink connectors' groups are connect-<connector name>
                         .add(GROUP, "connect-", PREFIXED, READ, DESCRIBE)
                         // the worker's configs, offsets and status topics
-                        .add(TOPIC, EmbeddedConnect.GROUP_ID, PREFIXED, ALL)
+                        .add(TOPIC, "connect-", PREFIXED, ALL)
                         .topic(Topics.TEXT_EVENTS, WRITE, DESCRIBE)
                         .topic(Topics.TEXT_LABELED, READ, DESCRIBE)
                         .topic(Topics.MODERATION_REVIEW, READ, DESCRIBE)
