@@ -2,6 +2,7 @@ package io.streamguard.launcher.stack;
 
 import static org.apache.kafka.common.acl.AclOperation.ALL;
 import static org.apache.kafka.common.acl.AclOperation.ALTER_CONFIGS;
+import static org.apache.kafka.common.acl.AclOperation.CREATE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE;
 import static org.apache.kafka.common.acl.AclOperation.DESCRIBE_CONFIGS;
 import static org.apache.kafka.common.acl.AclOperation.READ;
@@ -89,8 +90,10 @@ public enum LocalPrincipal {
             case RETRAINER ->
                 acls.topic(Topics.MODERATION_FEEDBACK, READ, DESCRIBE)
                         .topic(Topics.TEXT_LABELED, READ, DESCRIBE)
-                        // it raises max.message.bytes of a versions topic made before that setting existed
-                        .topic(Topics.MODEL_VERSIONS, READ, WRITE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS);
+                        // it creates its versions topic if missing, or raises the max.message.bytes of one made
+                        // before that setting existed (a create is authorized before the topic's existence is
+                        // checked, so CREATE is needed even when the topic exists)
+                        .topic(Topics.MODEL_VERSIONS, READ, WRITE, DESCRIBE, CREATE, DESCRIBE_CONFIGS, ALTER_CONFIGS);
             case CONNECT ->
                 acls.add(GROUP, EmbeddedConnect.GROUP_ID, LITERAL, READ, DESCRIBE)
                         // sink connectors' groups are connect-<connector name>
