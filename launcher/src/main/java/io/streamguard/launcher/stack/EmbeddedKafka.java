@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real, in-process Apache Kafka broker in KRaft combined mode (one node that is both broker and
  * controller), bound to 127.0.0.1. Storage is formatted once; later starts reuse the same data
- * directory, so topics and records survive restarts.
+ * directory, so topics and records survive restarts. Plaintext by default; {@link Builder#security} turns on
+ * SASL_SSL, SCRAM-SHA-512 and ACLs.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(0).start()) {
@@ -326,13 +328,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("sasl.enabled.mechanisms", LocalSecurity.SCRAM_MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", LocalSecurity.SCRAM_MECHANISM);
         p.put(
-                "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
-                        + LocalSecurity.SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + "."
+                        + LocalSecurity.SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                 LocalSecurity.jaasConfig(LocalPrincipal.ADMIN.user(), security.password(LocalPrincipal.ADMIN)));
         p.putAll(security.brokerSslProperties());
-        p.put(
-                "listener.name." + CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".ssl.client.auth",
-                "required");
+        p.put("listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".ssl.client.auth", "required");
         p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         p.put("allow.everyone.if.no.acl.found", "false");
         p.put("super.users", LocalPrincipal.ADMIN.kafkaPrincipal() + ";User:" + LocalSecurity.BROKER_DN);

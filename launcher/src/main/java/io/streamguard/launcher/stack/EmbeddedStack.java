@@ -10,10 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
  * registry's schema database), {@code registry.log}, and with PostgreSQL {@code postgres/} and {@code
  * postgres.log}, with Connect {@code connect/} (worker.properties, connect.log; its configs and offsets live
- * in the broker's topics). All stores persist, so a restarted stack still decodes the records it wrote before
+ * in the broker's topics), and when {@link Builder#secure() secured} {@code secure/} ({@link LocalSecurity}). All
+ * stores persist, so a restarted stack still decodes the records it wrote before
  * and finds its tables again. One stack at a time uses a data dir: it holds the dir's
  * {@link DataDirLock} from before anything is written under it until {@link #close()}.
  */
@@ -129,7 +132,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * files of {@code connectors/config/} are pointed at before they go on its Connect worker.
      */
     public ConnectionSettings connectionSettings() {
-        Map<String, String> registrySecurity = new java.util.TreeMap<>();
+        Map<String, String> registrySecurity = new TreeMap<>();
         security().ifPresent(s -> s.clientProperties(LocalPrincipal.CONNECT).forEach((k, v) -> {
             if (k.startsWith("basic.auth.") || k.startsWith("schema.registry.")) {
                 registrySecurity.put(k, v);
@@ -165,7 +168,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * (when there is a registry) and, when secured, the principal's SASL, TLS and registry credentials.
      */
     public Map<String, String> clientProperties(LocalPrincipal principal) {
-        Map<String, String> p = new java.util.LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         if (registryUrl != null) {
             p.put("schema.registry.url", registryUrl);

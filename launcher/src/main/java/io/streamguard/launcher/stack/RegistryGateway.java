@@ -17,7 +17,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +70,7 @@ public final class RegistryGateway implements AutoCloseable {
     public static RegistryGateway start(int port, URI upstream, LocalSecurity security) {
         int httpsPort = Ports.resolve(port, "schema registry (TLS)");
         Ports.requireFree(httpsPort, "schema registry (TLS)");
-        Map<String, byte[]> passwords = new java.util.HashMap<>();
+        Map<String, byte[]> passwords = new HashMap<>();
         for (LocalPrincipal principal : LocalPrincipal.values()) {
             passwords.put(principal.user(), security.password(principal).getBytes(StandardCharsets.UTF_8));
         }
@@ -136,7 +138,7 @@ public final class RegistryGateway implements AutoCloseable {
                                     ? HttpRequest.BodyPublishers.noBody()
                                     : HttpRequest.BodyPublishers.ofByteArray(body));
             exchange.getRequestHeaders().forEach((name, values) -> {
-                if (FORWARDED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                if (FORWARDED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                     values.forEach(v -> request.header(name, v));
                 }
             });
