@@ -7,6 +7,7 @@ import static io.streamguard.launcher.cli.Messages.rootMessage;
 import io.streamguard.console.store.ConsoleException;
 import io.streamguard.launcher.bench.BenchCommand;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.command.ConnectorsCommand;
 import io.streamguard.launcher.command.ConsoleCommand;
 import io.streamguard.launcher.command.ConsumeCommand;
@@ -83,6 +84,8 @@ public final class StreamGuardCli implements Callable<Integer> {
 
     /** The configured command line (error handlers included); tests swap in their own writers. */
     public static CommandLine newCommandLine() {
+        // Each command line starts from the environment's credentials, not a previous one's --config.
+        ClientSecurity.use(null);
         return new CommandLine(new StreamGuardCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(new UsageErrors())

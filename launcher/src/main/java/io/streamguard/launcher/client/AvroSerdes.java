@@ -3,10 +3,8 @@ package io.streamguard.launcher.client;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.schemas.serde.AvroSerializer;
-import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -20,7 +18,7 @@ public final class AvroSerdes {
     public static AvroSerializer<TextEvent> textEventSerializer(String registryUrl) {
         AvroSerializer<TextEvent> serializer = new AvroSerializer<>();
         try {
-            serializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+            serializer.configure(ClientSecurity.current().registry(registryUrl), false);
         } catch (ConfigException e) {
             throw new LauncherException(e.getMessage(), e);
         }
@@ -31,7 +29,7 @@ public final class AvroSerdes {
     public static AvroDeserializer<GenericRecord> genericDeserializer(String registryUrl) {
         AvroDeserializer<GenericRecord> deserializer = AvroDeserializer.generic();
         try {
-            deserializer.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+            deserializer.configure(ClientSecurity.current().registry(registryUrl), false);
         } catch (ConfigException e) {
             throw new LauncherException(e.getMessage(), e);
         }

@@ -21,13 +21,27 @@ import java.util.Optional;
  *   <li>the Debezium PostgreSQL source: {@code database.hostname}, {@code database.port}, {@code
  *       database.user}, {@code database.password}, {@code database.dbname};
  *   <li>every {@code *.converter.schema.registry.url} (key and value converters, with or without a
- *       prefix), and every {@code *bootstrap.servers} a connector names for its own clients.
+ *       prefix), and every {@code *bootstrap.servers} a connector names for its own clients;
+ *   <li>beside each such registry URL, the {@code registrySecurity} keys ({@code basic.auth.*}, {@code
+ *       schema.registry.ssl.*}) under the same converter prefix, for a registry behind basic auth and TLS.
  * </ul>
  */
 public record ConnectionSettings(
-        Optional<Postgres> postgres, Optional<String> registryUrl, Optional<String> bootstrap) {
+        Optional<Postgres> postgres,
+        Optional<String> registryUrl,
+        Optional<String> bootstrap,
+        Map<String, String> registrySecurity) {
     static final String JDBC_SINK = "io.debezium.connector.jdbc.JdbcSinkConnector";
     static final String POSTGRES_SOURCE = "io.debezium.connector.postgresql.PostgresConnector";
+
+    public ConnectionSettings {
+        registrySecurity = Map.copyOf(registrySecurity);
+    }
+
+    /** Connections to services without credentials. */
+    public ConnectionSettings(Optional<Postgres> postgres, Optional<String> registryUrl, Optional<String> bootstrap) {
+        this(postgres, registryUrl, bootstrap, Map.of());
+    }
 
     /** {@code config} with the connection settings replaced; a new map in the same key order. */
     public Map<String, String> applyTo(Map<String, String> config) {
@@ -50,11 +64,20 @@ public record ConnectionSettings(
         for (String key : config.keySet()) {
             if (key.endsWith("converter.schema.registry.url")) {
                 registryUrl.ifPresent(url -> result.put(key, url));
+                String prefix = key.substring(0, key.length() - "schema.registry.url".length());
+                registrySecurity.forEach((k, v) -> result.put(prefix + k, v));
             } else if (key.endsWith("bootstrap.servers")) {
                 bootstrap.ifPresent(servers -> result.put(key, servers));
             }
         }
         return result;
+    }
+
+    /** The registry credentials are secrets: only their keys are shown. */
+    @Override
+    public String toString() {
+        return "ConnectionSettings[postgres=" + postgres.map(Postgres::jdbcUrl) + ", registryUrl=" + registryUrl
+                + ", bootstrap=" + bootstrap + ", registrySecurity=" + registrySecurity.keySet() + "]";
     }
 
     /**

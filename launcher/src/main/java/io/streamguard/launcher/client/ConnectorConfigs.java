@@ -72,8 +72,8 @@ public final class ConnectorConfigs {
      * before its first row; on a fresh registry no producer may have written yet.
      */
     static void registerTextEventSchema(String registryUrl) {
-        RegistryClient registry =
-                RegistryClient.create(RegistryConfig.builder().url(registryUrl).build());
+        RegistryClient registry = RegistryClient.create(
+                RegistryConfig.fromMap(ClientSecurity.current().registry(registryUrl)));
         try {
             registry.register(Topics.TEXT_EVENTS + "-value", TextEvent.getClassSchema());
         } catch (RegistryException e) {

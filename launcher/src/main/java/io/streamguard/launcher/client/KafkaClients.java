@@ -28,12 +28,14 @@ public final class KafkaClients {
 
     private KafkaClients() {}
 
+    /** Also carries the process's {@link ClientSecurity#current() credentials}. */
     public static Map<String, Object> common(String bootstrap, String clientId) {
         Map<String, Object> conf = new HashMap<>();
         conf.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         conf.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         conf.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         conf.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, API_TIMEOUT_MS);
+        conf.putAll(ClientSecurity.current().kafka());
         return conf;
     }
 

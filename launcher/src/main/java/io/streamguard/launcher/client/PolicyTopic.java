@@ -4,7 +4,6 @@ import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.schemas.TopicScan;
 import io.streamguard.schemas.Topics;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import io.streamguard.topology.Policy;
 import java.time.Duration;
@@ -100,7 +99,7 @@ public final class PolicyTopic {
 
     private static AvroSerde<ModerationPolicy> serde(String registryUrl) {
         AvroSerde<ModerationPolicy> serde = AvroSerde.specific(ModerationPolicy.class);
-        serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        serde.configure(ClientSecurity.current().registry(registryUrl), false);
         return serde;
     }
 }

@@ -2,7 +2,6 @@ package io.streamguard.launcher.client;
 
 import io.streamguard.avro.ModelVersion;
 import io.streamguard.launcher.cli.LauncherException;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.time.Duration;
@@ -57,7 +56,7 @@ public final class VersionsTopic {
 
     private static AvroSerde<ModelVersion> serde(String registryUrl) {
         AvroSerde<ModelVersion> serde = AvroSerde.specific(ModelVersion.class);
-        serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        serde.configure(ClientSecurity.current().registry(registryUrl), false);
         return serde;
     }
 }

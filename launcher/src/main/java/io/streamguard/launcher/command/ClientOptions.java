@@ -1,9 +1,12 @@
 package io.streamguard.launcher.command;
 
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,6 +30,34 @@ final class ClientOptions {
                 defaultValue = "${env:STREAMGUARD_BOOTSTRAP:-" + DEFAULT_BOOTSTRAP + "}",
                 description = "Kafka bootstrap servers (env STREAMGUARD_BOOTSTRAP; default: ${DEFAULT-VALUE}).")
         String bootstrap;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec mixee;
+
+        /**
+         * {@code --config FILE}, default {@code $STREAMGUARD_CONFIG}: the client properties (SASL, TLS,
+         * registry basic auth) every client of the command connects with; see {@link ClientSecurity}.
+         */
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                defaultValue = "${env:" + ClientSecurity.CONFIG_ENV + "}",
+                description = "Client properties: security.protocol, sasl.*, ssl.*, basic.auth.*, schema.registry.ssl.*"
+                        + " (env " + ClientSecurity.CONFIG_ENV + "; STREAMGUARD_<KEY> variables override its keys).")
+        void config(Path file) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new ParameterException(mixee.commandLine(), "--config: cannot read " + file);
+            }
+            security = ClientSecurity.load(file, System.getenv());
+            ClientSecurity.use(security);
+        }
+
+        private ClientSecurity security;
+
+        /** What {@code --config} and the environment gave this command; the process's if it was not parsed. */
+        ClientSecurity security() {
+            return security != null ? security : ClientSecurity.current();
+        }
     }
 
     /**

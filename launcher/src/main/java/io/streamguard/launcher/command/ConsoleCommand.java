@@ -8,6 +8,7 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.console.ConsoleDatabase;
 import io.streamguard.launcher.console.ConsoleService;
 import io.streamguard.launcher.console.ServingModel;
@@ -210,7 +211,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
 
     private WorkerConfig modelConfig(String bootstrap, String registryUrl, Path headsFile) {
-        Map<String, String> overrides = new TreeMap<>();
+        Map<String, String> overrides = new TreeMap<>(ClientSecurity.current().properties());
         overrides.put("bootstrap.servers", bootstrap);
         overrides.put("schema.registry.url", registryUrl);
         overrides.put(WorkerConfig.MODEL_ENCODER, encoder);

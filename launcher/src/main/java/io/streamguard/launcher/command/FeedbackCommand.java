@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamguard.avro.Feedback;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.launcher.client.KeyedRecords;
 import io.streamguard.schemas.Topics;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -127,7 +127,7 @@ public final class FeedbackCommand implements Callable<Integer> {
         conf.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, KafkaClients.API_TIMEOUT_MS);
         conf.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         try (AvroSerde<Feedback> serde = AvroSerde.specific(Feedback.class)) {
-            serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+            serde.configure(ClientSecurity.current().registry(registryUrl), false);
             try (KafkaProducer<String, Feedback> producer =
                     new KafkaProducer<>(conf, new StringSerializer(), serde.serializer())) {
                 List<Future<?>> sent = new ArrayList<>();

@@ -256,7 +256,7 @@ public final class RetrainerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(Messages.oneLine(e.getMessage()));
         }
-        Map<String, String> client = new TreeMap<>();
+        Map<String, String> client = new TreeMap<>(bootstrap.security().properties());
         client.put("bootstrap.servers", bootstrap.bootstrap);
         client.put("schema.registry.url", registry.url());
         return new Retrainer.Config(

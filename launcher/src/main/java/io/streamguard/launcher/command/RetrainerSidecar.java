@@ -49,7 +49,8 @@ final class RetrainerSidecar implements AutoCloseable {
             String encoder,
             Path heads,
             String device,
-            Path datasets) {
+            Path datasets,
+            Path clientConfig) {
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap",
                 bootstrap,
@@ -63,6 +64,9 @@ final class RetrainerSidecar implements AutoCloseable {
                 device.toUpperCase(Locale.ROOT)));
         if (datasets != null) {
             args.addAll(List.of("--datasets", datasets.toString()));
+        }
+        if (clientConfig != null) {
+            args.addAll(List.of("--config", clientConfig.toString()));
         }
         RetrainerCommand command = new RetrainerCommand();
         try {

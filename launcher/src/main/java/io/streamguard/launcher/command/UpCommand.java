@@ -5,6 +5,7 @@ import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.ConnectClient;
 import io.streamguard.launcher.client.ConnectorConfigs;
 import io.streamguard.launcher.client.ConnectorFile;
@@ -17,6 +18,8 @@ import io.streamguard.launcher.stack.EmbeddedKafka;
 import io.streamguard.launcher.stack.EmbeddedPostgres;
 import io.streamguard.launcher.stack.EmbeddedRegistry;
 import io.streamguard.launcher.stack.EmbeddedStack;
+import io.streamguard.launcher.stack.LocalPrincipal;
+import io.streamguard.launcher.stack.LocalSecurity;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.retrainer.Retrainer;
@@ -146,6 +149,15 @@ public final class UpCommand implements Callable<Integer> {
                     + " <streamguard.home>/embedded-registry/target/quarkus-app/quarkus-run.jar).")
     Path registryApp;
 
+    @Option(
+            names = "--secure",
+            description = "Security on: the broker takes SASL_SSL (SCRAM-SHA-512) clients only and authorizes them by"
+                    + " ACL, the registry is served over HTTPS with basic auth. Certificates and credentials are"
+                    + " generated once in DIR/secure (files readable by you only); a 'SECURE' line names the client"
+                    + " properties file of each principal (worker, cli, retrainer, connect, console, admin), for"
+                    + " --config or STREAMGUARD_CONFIG. Needs a data dir first started with --secure.")
+    boolean secure;
+
     @Option(names = "--no-registry", description = "Broker and topics only (READY line then says registry=none).")
     boolean noRegistry;
 
@@ -233,7 +245,7 @@ public final class UpCommand implements Callable<Integer> {
         boolean retrain = pipeline && !noRetrainer;
         if (retrain) {
             // Missing training data is a usage error now, not after the broker has started.
-            retrainerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile);
+            retrainerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile, null);
         }
         // Read the texts before starting anything: a missing dataset should not cost a broker
         // start.
@@ -254,6 +266,11 @@ public final class UpCommand implements Callable<Integer> {
                 Pipeline.discard(model);
             }
             throw e;
+        }
+        if (secure) {
+            // up's own clients (connectors' registry checks, demo traffic, the console) connect as cli.
+            ClientSecurity.use(ClientSecurity.of(stack.clientProperties(LocalPrincipal.CLI)));
+            spec.commandLine().getOut().println(secureLine(stack.security().orElseThrow()));
         }
         List<ConnectorFile> connectors;
         try {
@@ -279,7 +296,11 @@ public final class UpCommand implements Callable<Integer> {
         if (pipeline) {
             try {
                 worker.set(Pipeline.startAndAwaitRunning(
-                        workerConfig(stack.bootstrapServers(), stack.registryUrl(), headsFile),
+                        workerConfig(
+                                stack.bootstrapServers(),
+                                stack.registryUrl(),
+                                headsFile,
+                                credentials(stack, LocalPrincipal.WORKER)),
                         Pipeline.preloaded(model)));
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -291,7 +312,13 @@ public final class UpCommand implements Callable<Integer> {
             if (retrain) {
                 // In the background while the connectors and the console start.
                 retrainerRef.set(RetrainerSidecar.start(
-                        retrainerConfig(stack.bootstrapServers(), stack.registryUrl(), headsFile),
+                        retrainerConfig(
+                                stack.bootstrapServers(),
+                                stack.registryUrl(),
+                                headsFile,
+                                stack.security()
+                                        .map(s -> s.clientPropertiesFile(LocalPrincipal.RETRAINER))
+                                        .orElse(null)),
                         model.join() instanceof ClassifierScorer scorer ? scorer.loadedEncoder() : null));
             }
         }
@@ -486,6 +513,12 @@ public final class UpCommand implements Callable<Integer> {
                 .controllerPort(controllerPort)
                 .registryPort(registryPort)
                 .partitions(partitions);
+        if (secure) {
+            if (registryUrl != null) {
+                throw usage("--secure protects the embedded registry; it cannot be combined with --registry-url");
+            }
+            b.secure();
+        }
         if (connect) {
             // PostgreSQL starts beside broker and registry, the Connect worker once the broker answers.
             b.withPostgres().postgresPort(postgresPort).withConnect().connectPort(connectPort);
@@ -508,12 +541,30 @@ public final class UpCommand implements Callable<Integer> {
      * that loading the model reads, are those {@link #workerConfig} gives the worker.
      */
     private WorkerConfig modelConfig(Path headsFile) {
-        return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile);
+        return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile, Map.of());
     }
 
-    /** A role-all worker on the stack; its state (the inference buffer) lives beside the broker's. */
-    private WorkerConfig workerConfig(String bootstrap, String registry, Path headsFile) {
-        Map<String, String> overrides = new TreeMap<>();
+    /** The principal's SASL, TLS and registry credentials on a secured stack; none otherwise. */
+    private static Map<String, String> credentials(EmbeddedStack stack, LocalPrincipal principal) {
+        return stack.security().map(s -> s.clientProperties(principal)).orElse(Map.of());
+    }
+
+    /** {@code SECURE <principal>=<client properties file> ...}: paths only, never a secret. */
+    static String secureLine(LocalSecurity security) {
+        StringBuilder line = new StringBuilder("SECURE");
+        for (LocalPrincipal principal : LocalPrincipal.values()) {
+            line.append(' ').append(principal.user()).append('=').append(security.clientPropertiesFile(principal));
+        }
+        return line.toString();
+    }
+
+    /**
+     * A role-all worker on the stack, connecting with {@code credentials}; its state (the inference buffer)
+     * lives beside the broker's.
+     */
+    private WorkerConfig workerConfig(
+            String bootstrap, String registry, Path headsFile, Map<String, String> credentials) {
+        Map<String, String> overrides = new TreeMap<>(credentials);
         overrides.put("bootstrap.servers", bootstrap);
         overrides.put("schema.registry.url", registry);
         overrides.put(
@@ -532,8 +583,14 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     /** {@code streamguard retrainer}'s settings with up's encoder, heads, device and datasets. */
-    private Retrainer.Config retrainerConfig(String bootstrap, String registry, Path headsFile) {
-        return RetrainerSidecar.config(spec, bootstrap, registry, encoder, headsFile, device, datasets);
+    private Retrainer.Config retrainerConfig(String bootstrap, String registry, Path headsFile, Path clientConfig) {
+        ClientSecurity own = ClientSecurity.current();
+        try {
+            return RetrainerSidecar.config(
+                    spec, bootstrap, registry, encoder, headsFile, device, datasets, clientConfig);
+        } finally {
+            ClientSecurity.use(own); // its --config must not become up's
+        }
     }
 
     /** The console on the stack's PostgreSQL, broker and registry, applying the workers' policy. */

@@ -3,9 +3,9 @@ package io.streamguard.launcher.console;
 import io.streamguard.avro.Feedback;
 import io.streamguard.console.store.ConsoleException;
 import io.streamguard.console.web.VerdictSink;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class FeedbackVerdicts implements VerdictSink, AutoCloseable {
     public FeedbackVerdicts(String bootstrap, String registryUrl, String topic) {
         this.topic = topic;
         serde = AvroSerde.specific(Feedback.class);
-        serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        serde.configure(ClientSecurity.current().registry(registryUrl), false);
         Map<String, Object> conf = KafkaClients.common(bootstrap, "streamguard-console-feedback");
         conf.put(ProducerConfig.ACKS_CONFIG, "all");
         conf.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -2,10 +2,10 @@ package io.streamguard.launcher.console;
 
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.TopicScan;
 import io.streamguard.schemas.Topics;
-import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class PolicyFollower implements AutoCloseable {
     public PolicyFollower(String bootstrap, String registryUrl, String key) {
         this.key = key;
         serde = AvroSerde.specific(ModerationPolicy.class);
-        serde.configure(Map.of(RegistryConfig.URL, registryUrl), false);
+        serde.configure(ClientSecurity.current().registry(registryUrl), false);
         Map<String, Object> conf = KafkaClients.common(bootstrap, "streamguard-console-policy");
         conf.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         conf.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -117,6 +118,24 @@ public final class EmbeddedConnect implements AutoCloseable {
         return config;
     }
 
+    /**
+     * {@link #workerConfig(String, int, Path)} with a client's security settings (SASL, TLS) for the worker's
+     * own connections and, under the {@code producer.}, {@code consumer.} and {@code admin.} prefixes, for its
+     * connectors' clients, which do not inherit the worker's.
+     */
+    static Map<String, String> workerConfig(
+            String bootstrapServers, int port, Path pluginsDir, Map<String, Object> clientProperties) {
+        Map<String, String> config = workerConfig(bootstrapServers, port, pluginsDir);
+        clientProperties.forEach((key, value) -> {
+            if (!key.equals("bootstrap.servers")) {
+                for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+                    config.put(prefix + key, String.valueOf(value));
+                }
+            }
+        });
+        return config;
+    }
+
     /** {@code http://127.0.0.1:<port>}: the REST API's root. */
     public String url() {
         return "http://" + Ports.LOOPBACK + ":" + port;
@@ -192,8 +211,19 @@ public final class EmbeddedConnect implements AutoCloseable {
         private Path dataDir = Path.of(".streamguard");
         private Duration startupTimeout = Duration.ofSeconds(120);
         private String maxHeap = "512m";
+        private Map<String, Object> clientProperties = Map.of();
 
         private Builder() {}
+
+        /**
+         * The broker's client settings for the worker (e.g. {@link EmbeddedKafka#clientProperties}): on a
+         * secured broker its SASL and TLS settings. {@code worker.properties} is then readable by its owner
+         * only.
+         */
+        public Builder clientProperties(Map<String, Object> clientProperties) {
+            this.clientProperties = Map.copyOf(clientProperties);
+            return this;
+        }
 
         /** The broker the worker keeps its internal topics on and its connectors read and write. */
         public Builder bootstrapServers(String bootstrapServers) {
@@ -255,9 +285,17 @@ public final class EmbeddedConnect implements AutoCloseable {
             Path log = dir.resolve("connect.log");
             try {
                 Files.createDirectories(dir);
+                Files.deleteIfExists(workerProperties);
+                try {
+                    Files.createFile(
+                            workerProperties,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createFile(workerProperties);
+                }
                 Files.write(
                         workerProperties,
-                        workerConfig(bootstrapServers, restPort, plugins).entrySet().stream()
+                        workerConfig(bootstrapServers, restPort, plugins, clientProperties).entrySet().stream()
                                 .map(e -> e.getKey() + "=" + e.getValue())
                                 .toList(),
                         StandardCharsets.UTF_8);

@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A real, in-process Apache Kafka broker in KRaft combined mode (one node that is both broker and
  * controller), bound to 127.0.0.1. Storage is formatted once; later starts reuse the same data
- * directory, so topics and records survive restarts.
+ * directory, so topics and records survive restarts. Plaintext by default; {@link Builder#security} turns on
+ * SASL_SSL, SCRAM-SHA-512 and ACLs.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(0).start()) {
@@ -49,6 +54,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String CLIENT_LISTENER = "PLAINTEXT";
+    private static final String SECURE_LISTENER = "SASL_SSL";
     private static final String META_PROPERTIES = "meta.properties";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
@@ -58,16 +64,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String clusterId;
     private final KafkaRaftServer server;
     private final DataDirLock lock;
+    private final Optional<LocalSecurity> security;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(
-            Path dataDir, int port, int controllerPort, String clusterId, KafkaRaftServer server, DataDirLock lock) {
+            Path dataDir,
+            int port,
+            int controllerPort,
+            String clusterId,
+            KafkaRaftServer server,
+            DataDirLock lock,
+            Optional<LocalSecurity> security) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.clusterId = clusterId;
         this.server = server;
         this.lock = lock;
+        this.security = security;
     }
 
     public static Builder builder() {
@@ -81,6 +95,26 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The certificates and credentials of a {@link Builder#security secured} broker; empty for a plaintext one. */
+    public Optional<LocalSecurity> security() {
+        return security;
+    }
+
+    /**
+     * What a client of {@code principal} needs to connect: {@code bootstrap.servers}, plus on a secured
+     * broker SASL_SSL, its SCRAM credentials and the truststore. A plaintext broker ignores the principal.
+     */
+    public Map<String, Object> clientProperties(LocalPrincipal principal) {
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        security.ifPresent(s -> s.clientProperties(principal).forEach((k, v) -> {
+            if (!k.startsWith("basic.auth.") && !k.startsWith("schema.registry.")) {
+                conf.put(k, v);
+            }
+        }));
+        return conf;
     }
 
     public int controllerPort() {
@@ -124,6 +158,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private int controllerPort = DEFAULT_CONTROLLER_PORT;
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private LocalSecurity security;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {}
@@ -145,6 +180,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public Builder startupTimeout(Duration startupTimeout) {
             this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
+            return this;
+        }
+
+        /**
+         * Serve clients over SASL_SSL with SCRAM-SHA-512 only, authorize every request with KRaft's
+         * StandardAuthorizer ({@link LocalPrincipal#ADMIN} the super user, each other principal its own
+         * ACLs), and serve the controller listener over mutual TLS (the broker's certificate is its only
+         * accepted client), so no port of the broker accepts an unauthenticated client.
+         */
+        public Builder security(LocalSecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
             return this;
         }
 
@@ -178,8 +224,13 @@ public final class EmbeddedKafka implements AutoCloseable {
             String clusterId;
             KafkaRaftServer server;
             try {
-                config = new KafkaConfig(brokerProperties(dir, clientPort, ctrlPort, overrides), false);
-                clusterId = formatIfNeeded(dir, config);
+                Properties props = brokerProperties(dir, clientPort, ctrlPort, overrides);
+                if (security != null) {
+                    props.putAll(secureProperties(clientPort, ctrlPort, security));
+                    props.putAll(overrides);
+                }
+                config = new KafkaConfig(props, false);
+                clusterId = formatIfNeeded(dir, config, Optional.ofNullable(security));
                 LOG.info(
                         "Starting Kafka broker on {}:{} (cluster {}, data {})",
                         Ports.LOOPBACK,
@@ -191,10 +242,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 lock.close();
                 throw e;
             }
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, clientPort, ctrlPort, clusterId, server, lock);
+            EmbeddedKafka kafka = new EmbeddedKafka(
+                    dir, clientPort, ctrlPort, clusterId, server, lock, Optional.ofNullable(security));
             try {
                 server.startup();
                 kafka.awaitReady(startupTimeout);
+                if (security != null) {
+                    kafka.grantAcls();
+                }
             } catch (RuntimeException e) {
                 closeQuietly(kafka);
                 throw e instanceof LauncherException le
@@ -256,11 +311,62 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Formats the data dir on first use (new random cluster id); afterwards reads the persisted id.
+     * The secured listeners: clients on SASL_SSL (SCRAM-SHA-512; the broker reaches itself, e.g. for
+     * transaction markers, as {@link LocalPrincipal#ADMIN}), the controller on mutual TLS, and the
+     * StandardAuthorizer denying whatever no ACL allows.
      */
-    private static String formatIfNeeded(Path dir, KafkaConfig config) {
+    static Properties secureProperties(int clientPort, int ctrlPort, LocalSecurity security) {
+        String host = Ports.LOOPBACK;
+        Properties p = new Properties();
+        p.put(
+                "listeners",
+                SECURE_LISTENER + "://" + host + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + host + ":"
+                        + ctrlPort);
+        p.put("advertised.listeners", SECURE_LISTENER + "://" + host + ":" + clientPort);
+        p.put("listener.security.protocol.map", SECURE_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SSL");
+        p.put("inter.broker.listener.name", SECURE_LISTENER);
+        p.put("sasl.enabled.mechanisms", LocalSecurity.SCRAM_MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", LocalSecurity.SCRAM_MECHANISM);
+        p.put(
+                "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + "."
+                        + LocalSecurity.SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                LocalSecurity.jaasConfig(LocalPrincipal.ADMIN.user(), security.password(LocalPrincipal.ADMIN)));
+        p.putAll(security.brokerSslProperties());
+        p.put("listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".ssl.client.auth", "required");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        p.put("super.users", LocalPrincipal.ADMIN.kafkaPrincipal() + ";User:" + LocalSecurity.BROKER_DN);
+        return p;
+    }
+
+    /** Creates (idempotently: a binding that exists is kept) every principal's ACLs. */
+    private void grantAcls() {
+        List<AclBinding> bindings = new ArrayList<>();
+        for (LocalPrincipal principal : LocalPrincipal.values()) {
+            bindings.addAll(principal.acls());
+        }
+        try (Admin admin = Admin.create(clientProperties(LocalPrincipal.ADMIN))) {
+            admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LauncherException("could not create the ACLs: " + Messages.rootMessage(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LauncherException("interrupted while creating the ACLs");
+        }
+        LOG.info("ACLs in place for {} principals", LocalPrincipal.values().length);
+    }
+
+    /**
+     * Formats the data dir on first use (new random cluster id, and on a secured broker the SCRAM users,
+     * which must exist before the first client authenticates); afterwards reads the persisted id.
+     */
+    private static String formatIfNeeded(Path dir, KafkaConfig config, Optional<LocalSecurity> security) {
         Path meta = dir.resolve(META_PROPERTIES);
         if (Files.exists(meta)) {
+            if (security.map(LocalSecurity::created).orElse(false)) {
+                throw new LauncherException("the data dir " + dir.getParent()
+                        + " holds a broker formatted without --secure (no SCRAM users); use another --data-dir");
+            }
             return readClusterId(meta);
         }
         String clusterId = Uuid.randomUuid().toString();
@@ -274,6 +380,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setDirectories(List.of(dir.toString()))
                     .setMetadataLogDirectory(config.metadataLogDir())
+                    .setScramArguments(
+                            security.map(EmbeddedKafka::scramArguments).orElse(List.of()))
                     .run();
         } catch (Exception e) {
             throw new LauncherException("could not format Kafka storage in " + dir + ": " + Messages.rootMessage(e), e);
@@ -283,6 +391,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 "Formatter output: {}",
                 formatterOutput.toString(StandardCharsets.UTF_8).trim());
         return clusterId;
+    }
+
+    /** kafka-storage's {@code --add-scram} arguments, one per principal. */
+    private static List<String> scramArguments(LocalSecurity security) {
+        List<String> out = new ArrayList<>();
+        for (LocalPrincipal principal : LocalPrincipal.values()) {
+            out.add(LocalSecurity.SCRAM_MECHANISM + "=[name=" + principal.user() + ",password="
+                    + security.password(principal) + "]");
+        }
+        return out;
     }
 
     private static String readClusterId(Path meta) {
@@ -304,11 +422,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * client.
      */
     private void awaitReady(Duration timeout) {
-        Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                "streamguard-readiness");
+        Map<String, Object> conf = clientProperties(LocalPrincipal.ADMIN);
+        conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "streamguard-readiness");
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(conf)) {
             while (true) {

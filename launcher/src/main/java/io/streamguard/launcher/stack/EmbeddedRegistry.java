@@ -90,6 +90,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return port;
     }
 
+    /** {@code http://127.0.0.1:<port>}: the server's root, below which {@link #CCOMPAT_PATH} lies. */
+    public String rootUrl() {
+        return "http://" + Ports.LOOPBACK + ":" + port;
+    }
+
     public Path logFile() {
         return child.logFile();
     }

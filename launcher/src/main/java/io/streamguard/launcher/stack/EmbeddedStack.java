@@ -10,10 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Layout of the data dir: {@code kafka/} (broker storage), {@code registry/} (the embedded
  * registry's schema database), {@code registry.log}, and with PostgreSQL {@code postgres/} and {@code
  * postgres.log}, with Connect {@code connect/} (worker.properties, connect.log; its configs and offsets live
- * in the broker's topics). All stores persist, so a restarted stack still decodes the records it wrote before
+ * in the broker's topics), and when {@link Builder#secure() secured} {@code secure/} ({@link LocalSecurity}). All
+ * stores persist, so a restarted stack still decodes the records it wrote before
  * and finds its tables again. One stack at a time uses a data dir: it holds the dir's
  * {@link DataDirLock} from before anything is written under it until {@link #close()}.
  */
@@ -51,6 +54,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final String registryUrl; // null when disabled
     private final EmbeddedPostgres postgres; // null when not asked for
     private final EmbeddedConnect connect; // null when not asked for
+    private final RegistryGateway gateway; // null unless secured with the embedded registry
     private final Path dataDir;
     private final int partitions;
     private final DataDirLock lock;
@@ -62,6 +66,7 @@ public final class EmbeddedStack implements AutoCloseable {
             String registryUrl,
             EmbeddedPostgres postgres,
             EmbeddedConnect connect,
+            RegistryGateway gateway,
             Path dataDir,
             int partitions,
             DataDirLock lock) {
@@ -70,6 +75,7 @@ public final class EmbeddedStack implements AutoCloseable {
         this.registryUrl = registryUrl;
         this.postgres = postgres;
         this.connect = connect;
+        this.gateway = gateway;
         this.dataDir = dataDir;
         this.partitions = partitions;
         this.lock = lock;
@@ -121,14 +127,22 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /**
-     * Where connectors reach this stack: its PostgreSQL (when started), registry and broker; what the
+     * Where connectors reach this stack: its PostgreSQL (when started), registry (secured: with {@link
+     * LocalPrincipal#CONNECT}'s basic auth and the truststore) and broker; what the
      * files of {@code connectors/config/} are pointed at before they go on its Connect worker.
      */
     public ConnectionSettings connectionSettings() {
+        Map<String, String> registrySecurity = new TreeMap<>();
+        security().ifPresent(s -> s.clientProperties(LocalPrincipal.CONNECT).forEach((k, v) -> {
+            if (k.startsWith("basic.auth.") || k.startsWith("schema.registry.")) {
+                registrySecurity.put(k, v);
+            }
+        }));
         return new ConnectionSettings(
                 postgres().map(pg -> ConnectionSettings.Postgres.parse(pg.jdbcUrl())),
                 Optional.ofNullable(registryUrl),
-                Optional.of(bootstrapServers()));
+                Optional.of(bootstrapServers()),
+                registrySecurity);
     }
 
     public Path dataDir() {
@@ -139,9 +153,28 @@ public final class EmbeddedStack implements AutoCloseable {
         return partitions;
     }
 
-    /** An admin client on this stack's broker; the caller closes it. */
+    /** An admin client on this stack's broker (as {@link LocalPrincipal#ADMIN} when secured); the caller closes it. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        return Admin.create(kafka.clientProperties(LocalPrincipal.ADMIN));
+    }
+
+    /** The certificates and credentials of a {@link Builder#secure() secured} stack; empty otherwise. */
+    public Optional<LocalSecurity> security() {
+        return kafka.security();
+    }
+
+    /**
+     * Everything a client of {@code principal} needs: {@code bootstrap.servers}, {@code schema.registry.url}
+     * (when there is a registry) and, when secured, the principal's SASL, TLS and registry credentials.
+     */
+    public Map<String, String> clientProperties(LocalPrincipal principal) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (registryUrl != null) {
+            p.put("schema.registry.url", registryUrl);
+        }
+        security().ifPresent(s -> p.putAll(s.clientProperties(principal)));
+        return p;
     }
 
     /**
@@ -154,7 +187,7 @@ public final class EmbeddedStack implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (AutoCloseable component : new AutoCloseable[] {connect, registry, postgres, kafka}) {
+        for (AutoCloseable component : new AutoCloseable[] {connect, gateway, registry, postgres, kafka}) {
             if (component == null) {
                 continue;
             }
@@ -190,6 +223,7 @@ public final class EmbeddedStack implements AutoCloseable {
         private boolean postgresEnabled;
         private int postgresPort = EmbeddedPostgres.DEFAULT_PORT;
         private boolean connectEnabled;
+        private boolean secure;
         private int connectPort = EmbeddedConnect.DEFAULT_PORT;
         private Path connectHome;
         private int partitions = StreamGuardTopics.DEFAULT_PARTITIONS;
@@ -252,6 +286,18 @@ public final class EmbeddedStack implements AutoCloseable {
         /** The Connect worker's lib/, plugins/ and config/; default {@link EmbeddedConnect#defaultHome()}. */
         public Builder connectHome(Path home) {
             this.connectHome = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /**
+         * Security on: the broker takes SASL_SSL clients with SCRAM-SHA-512 and authorizes them by ACL
+         * ({@link EmbeddedKafka.Builder#security}), the embedded registry is reached through its HTTPS
+         * basic-auth {@link RegistryGateway} only, and the Connect worker connects as {@link
+         * LocalPrincipal#CONNECT}. Certificates and credentials are generated under {@code secure/} on first
+         * use ({@link LocalSecurity}).
+         */
+        public Builder secure() {
+            this.secure = true;
             return this;
         }
 
@@ -337,14 +383,17 @@ public final class EmbeddedStack implements AutoCloseable {
             EmbeddedPostgres postgres = null;
             EmbeddedConnect connect = null;
             EmbeddedKafka kafka = null;
+            RegistryGateway gateway = null;
             try {
+                LocalSecurity security = secure ? LocalSecurity.loadOrCreate(dir) : null;
                 // The broker's free ports are found before the registry and PostgreSQL start forking processes:
                 // a child forked while a port is probed holds a copy of the probe's socket until it execs.
                 int brokerPort = Ports.resolve(kafkaPort, "Kafka");
                 int brokerControllerPort = Ports.resolve(controllerPort, "Kafka controller");
                 if (embedded) {
                     EmbeddedRegistry.Builder rb = EmbeddedRegistry.builder()
-                            .port(registryPort)
+                            // secured: a free loopback port behind the gateway, which takes registryPort
+                            .port(secure ? 0 : registryPort)
                             .dataDir(dir)
                             .startupTimeout(startupTimeout);
                     if (registryApp != null) {
@@ -359,14 +408,16 @@ public final class EmbeddedStack implements AutoCloseable {
                             .startupTimeout(startupTimeout)
                             .launch();
                 }
-                kafka = EmbeddedKafka.builder()
+                EmbeddedKafka.Builder kb = EmbeddedKafka.builder()
                         .dataDir(dir.resolve("kafka"))
                         .port(brokerPort)
                         .controllerPort(brokerControllerPort)
-                        .startupTimeout(startupTimeout)
-                        .start();
-                try (Admin admin =
-                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                        .startupTimeout(startupTimeout);
+                if (security != null) {
+                    kb.security(security);
+                }
+                kafka = kb.start();
+                try (Admin admin = Admin.create(kafka.clientProperties(LocalPrincipal.ADMIN))) {
                     List<String> created = StreamGuardTopics.ensure(admin, partitions);
                     if (!created.isEmpty()) {
                         LOG.info("Created topics {}", created);
@@ -376,6 +427,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     // Its JVM boots (seconds) while the registry and PostgreSQL finish.
                     EmbeddedConnect.Builder cb = EmbeddedConnect.builder()
                             .bootstrapServers(kafka.bootstrapServers())
+                            .clientProperties(kafka.clientProperties(LocalPrincipal.CONNECT))
                             .port(connectPort)
                             .dataDir(dir)
                             .startupTimeout(startupTimeout);
@@ -388,6 +440,10 @@ public final class EmbeddedStack implements AutoCloseable {
                 if (registry != null) {
                     registry.awaitReady();
                     url = registry.url();
+                    if (security != null) {
+                        gateway = RegistryGateway.start(registryPort, URI.create(registry.rootUrl()), security);
+                        url = gateway.rootUrl() + EmbeddedRegistry.CCOMPAT_PATH;
+                    }
                 } else if (registryEnabled) {
                     // Someone else's service: it is up or not, no point waiting as long as for our
                     // own JVM.
@@ -400,9 +456,10 @@ public final class EmbeddedStack implements AutoCloseable {
                 if (connect != null) {
                     connect.awaitReady();
                 }
-                return new EmbeddedStack(kafka, registry, url, postgres, connect, dir, partitions, held);
+                return new EmbeddedStack(kafka, registry, url, postgres, connect, gateway, dir, partitions, held);
             } catch (RuntimeException e) {
                 closeQuietly(connect);
+                closeQuietly(gateway);
                 closeQuietly(registry);
                 closeQuietly(postgres);
                 closeQuietly(kafka);

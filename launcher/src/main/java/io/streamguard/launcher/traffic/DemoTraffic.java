@@ -4,6 +4,7 @@ import io.streamguard.avro.Decision;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
@@ -123,7 +124,7 @@ public final class DemoTraffic {
             List<Sample> samples,
             double ratePerSecond,
             PrintWriter out) {
-        Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
+        Map<String, Object> registry = ClientSecurity.current().registry(registryUrl);
         String topic = Topics.TEXT_EVENTS;
         String labeledTopic = Topics.TEXT_LABELED;
         try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class);

@@ -3,6 +3,7 @@ package io.streamguard.launcher.traffic;
 import io.streamguard.avro.LabeledEvent;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
@@ -48,7 +49,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Connects both clients; the consumer starts at the end of {@code text-labeled}. */
     public LoadGenerator(String bootstrap, String registryUrl) {
-        Map<String, String> registry = Map.of("schema.registry.url", registryUrl);
+        Map<String, Object> registry = ClientSecurity.current().registry(registryUrl);
         textSerde.configure(registry, false);
         labeledSerde.configure(registry, false);
         Map<String, Object> pc = KafkaClients.common(bootstrap, "streamguard-bench-producer");

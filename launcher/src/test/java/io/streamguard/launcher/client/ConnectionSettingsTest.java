@@ -99,6 +99,25 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void registryCredentialsGoBesideEachConvertersRegistryUrlAndStayOutOfToString() {
+        ConnectionSettings secured = new ConnectionSettings(
+                Optional.empty(),
+                Optional.of("https://127.0.0.1:8081/apis/ccompat/v7"),
+                Optional.empty(),
+                Map.of("basic.auth.user.info", "connect:s3cret", "schema.registry.ssl.truststore.location", "/t.p12"));
+        Map<String, String> applied =
+                secured.applyTo(ConnectorFile.parse(SINK_FILE).config());
+
+        assertThat(applied)
+                .containsEntry("value.converter.schema.registry.url", "https://127.0.0.1:8081/apis/ccompat/v7")
+                .containsEntry("value.converter.basic.auth.user.info", "connect:s3cret")
+                .containsEntry("key.converter.basic.auth.user.info", "connect:s3cret")
+                .containsEntry("value.converter.schema.registry.ssl.truststore.location", "/t.p12")
+                .doesNotContainKey("basic.auth.user.info");
+        assertThat(secured.toString()).doesNotContain("s3cret").contains("basic.auth.user.info");
+    }
+
+    @Test
     void parsesAPostgresJdbcUrl() {
         ConnectionSettings.Postgres pg = ConnectionSettings.Postgres.parse("jdbc:postgresql://127.0.0.1/streamguard");
 
