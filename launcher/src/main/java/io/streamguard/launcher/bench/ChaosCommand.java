@@ -136,7 +136,8 @@ final class ChaosCommand implements Callable<Integer> {
                         outageSeconds,
                         common.device.name().toLowerCase(Locale.ROOT),
                         Files.createTempDirectory("streamguard-chaos-"),
-                        "streamguard bench chaos "
+                        // originalArgs are the whole command line from "bench" on
+                        "streamguard "
                                 + String.join(
                                         " ", spec.commandLine().getParseResult().originalArgs())),
                 line -> BenchOptions.progress(err, line));

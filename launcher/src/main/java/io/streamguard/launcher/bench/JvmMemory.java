@@ -19,14 +19,16 @@ import java.util.regex.Pattern;
  * @param rssKb resident set size, in KiB
  */
 record JvmMemory(long heapUsedKb, long rssKb) {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** A heap line of {@code GC.heap_info}: G1's one, or each generation of the serial and parallel collectors. */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
     private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
     /** Collects {@code pid}'s garbage, then measures it. */
     static JvmMemory of(long pid) {
         jcmd(pid, "GC.run");
-        long heap = first(HEAP_USED, jcmd(pid, "GC.heap_info"), "heap used in GC.heap_info of " + pid);
+        long heap = heapUsedKb(jcmd(pid, "GC.heap_info"), pid);
         String status;
         try {
             status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
@@ -55,6 +57,24 @@ record JvmMemory(long heapUsedKb, long rssKb) {
             Thread.currentThread().interrupt();
             throw new BenchmarkException("interrupted while running jcmd " + command);
         }
+    }
+
+    /**
+     * Heap in use in {@code GC.heap_info}'s output: the sum over its heap lines (G1 has one; the serial and
+     * parallel collectors one per generation), leaving out Metaspace, which is not heap.
+     */
+    static long heapUsedKb(String heapInfo, long pid) {
+        Matcher m = HEAP_USED.matcher(heapInfo);
+        long used = 0;
+        boolean found = false;
+        while (m.find()) {
+            used += Long.parseLong(m.group(1));
+            found = true;
+        }
+        if (!found) {
+            throw new BenchmarkException("no heap used in GC.heap_info of " + pid + ": " + heapInfo.strip());
+        }
+        return used;
     }
 
     private static long first(Pattern pattern, String text, String what) {
