@@ -115,12 +115,12 @@ final class ChaosCommand implements Callable<Integer> {
         Usage.atLeast(spec, "--tokenizers", tokenizers, 1);
         Usage.atLeast(spec, "--inference-workers", inferenceWorkers, 1);
         Usage.atLeast(spec, "--outage-seconds", outageSeconds, 1);
-        Path datasets = common.datasets(spec);
-        Path startHeads = ModelFiles.heads(spec, heads, encoder);
         Path swap = swapTo != null ? swapTo : ModelFiles.headsFile(ModelFiles.FIRST_VERSION, encoder);
         if (!Files.isRegularFile(swap)) {
             throw Usage.error(spec, "--swap-to: no model file " + swap);
         }
+        Path startHeads = ModelFiles.heads(spec, heads, encoder);
+        Path datasets = common.datasets(spec);
         PrintWriter err = spec.commandLine().getErr();
         ChaosReport report = ChaosBenchmark.run(
                 new ChaosBenchmark.Options(
