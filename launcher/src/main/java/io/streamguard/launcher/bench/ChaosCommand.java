@@ -105,12 +105,8 @@ final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Usage.knownEncoder(spec, "--encoder", encoder);
-        if (events < 1) {
-            throw Usage.error(spec, "--events must be at least 1, was " + events);
-        }
-        if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw Usage.error(spec, "--rate must be positive, was " + rate);
-        }
+        Usage.atLeast(spec, "--events", events, 1);
+        Usage.positive(spec, "--rate", rate);
         Usage.atLeast(spec, "--partitions", partitions, 1);
         Usage.atLeast(spec, "--tokenizers", tokenizers, 1);
         Usage.atLeast(spec, "--inference-workers", inferenceWorkers, 1);

@@ -100,9 +100,7 @@ final class ConnectCommand implements Callable<Integer> {
         Usage.knownEncoder(spec, "--encoder", encoder);
         Usage.atLeast(spec, "--events", events, 1);
         Usage.atLeast(spec, "--comments", comments, 1);
-        if (!(commentRate > 0) || Double.isInfinite(commentRate)) {
-            throw Usage.error(spec, "--comment-rate must be positive, was " + commentRate);
-        }
+        Usage.positive(spec, "--comment-rate", commentRate);
         Usage.atLeast(spec, "--batch-size", batchSize, 1);
         Usage.atLeast(spec, "--batch-wait-ms", batchWaitMs, 1);
         Path datasets = common.datasets(spec);

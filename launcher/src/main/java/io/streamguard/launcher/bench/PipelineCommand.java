@@ -107,9 +107,7 @@ final class PipelineCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Usage.knownEncoder(spec, "--encoder", encoder);
         Usage.atLeast(spec, "--events", events, 1);
-        if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw Usage.error(spec, "--rate must be positive, was " + rate);
-        }
+        Usage.positive(spec, "--rate", rate);
         Usage.atLeast(spec, "--batch-size", batchSize, 1);
         Usage.atLeast(spec, "--engine-batch", engineBatch, 1);
         Usage.atLeast(spec, "--batch-wait-ms", batchWaitMs, 1);

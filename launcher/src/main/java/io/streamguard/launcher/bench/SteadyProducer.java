@@ -2,6 +2,7 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.client.KafkaClients;
+import io.streamguard.launcher.traffic.FixedRate;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
@@ -95,21 +95,13 @@ final class SteadyProducer implements AutoCloseable {
     }
 
     private void produce() {
-        long interval = (long) (1e9 / rate);
-        long next = System.nanoTime();
+        FixedRate schedule = new FixedRate(rate);
         int[] sequence = new int[keys];
         long bad = 0;
         for (long n = 0; n < events && !stopped; n++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (!schedule.awaitNext()) {
+                return;
             }
-            next += interval;
             String key;
             String id;
             String text;

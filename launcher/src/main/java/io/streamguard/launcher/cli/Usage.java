@@ -24,6 +24,13 @@ public final class Usage {
         }
     }
 
+    /** {@code option}'s {@code value} must be a finite number above zero (a rate). */
+    public static void positive(CommandSpec spec, String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw error(spec, option + " must be positive, was " + value);
+        }
+    }
+
     /** {@code id} must name an encoder this build offers. */
     public static void knownEncoder(CommandSpec spec, String option, String id) {
         if (!EncoderFactory.AVAILABLE.contains(id)) {

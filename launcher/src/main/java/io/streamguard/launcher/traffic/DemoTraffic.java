@@ -276,20 +276,11 @@ public final class DemoTraffic {
             AtomicInteger sent,
             Set<String> ids) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        long intervalNanos = (long) (1e9 / ratePerSecond);
-        long next = System.nanoTime();
+        FixedRate schedule = new FixedRate(ratePerSecond);
         for (int i = 0; i < samples.size(); i++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (!schedule.awaitNext()) {
+                return;
             }
-            next += intervalNanos; // a fixed schedule, so a slow send does not lower the offered
-            // rate
             Sample s = samples.get(i);
             if (comments != null && i % COMMENT_EVERY == COMMENT_EVERY - 1) {
                 ids.add(comments.insert(s.text(), s.source()));
