@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * What {@link EncoderFactory#create(EncoderConfig)} loads.
  *
- * @param encoderId {@link #BERT_BASE_UNCASED} or {@link #MINILM_L6}
+ * @param encoderId {@link #BERT_BASE_UNCASED}, {@link #MINILM_L6} or {@link #BGE_SMALL_ZH}
  * @param device where to run; see {@link Device}
  * @param cacheDir where packaged weights are unpacked once and reused across restarts; each
  *     encoder uses its own directory below it
@@ -21,6 +21,8 @@ public record EncoderConfig(String encoderId, Device device, Path cacheDir, int 
 
     public static final String BERT_BASE_UNCASED = "bert-base-uncased";
     public static final String MINILM_L6 = "minilm-l6";
+    /** BAAI bge-small-zh-v1.5: the Chinese encoder. */
+    public static final String BGE_SMALL_ZH = "bge-small-zh";
 
     public EncoderConfig {
         Objects.requireNonNull(encoderId, "encoderId");
