@@ -13,7 +13,7 @@ import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.TestAdapters;
 import io.streamguard.model.encoder.UnsupportedEncoderException;
-import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.encoder.onnx.OnnxBertEncoder;
 import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.HeadsFile;
@@ -50,7 +50,7 @@ class ClassifierAdaptersTest {
     @BeforeAll
     static void load(@TempDir Path dir) {
         plain = EncoderFactory.create(CONFIG);
-        tuned = MiniLmEncoder.create(CONFIG, ADAPTERS);
+        tuned = OnnxBertEncoder.create(CONFIG, ADAPTERS);
         heads = heads("v1", 1, ADAPTERS);
         Path file = dir.resolve("heads-v1.json");
         HeadsFile.write(heads, file);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamguard.model.encoder.EncoderClosedException;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.UnsupportedEncoderException;
-import io.streamguard.model.encoder.minilm.InvalidModelException;
+import io.streamguard.model.encoder.onnx.InvalidModelException;
 import io.streamguard.model.heads.HeadsFileException;
 import io.streamguard.model.heads.IncompatibleHeadsException;
 import io.streamguard.model.tokenizer.InvalidVocabularyException;

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LowRankAdapters;
-import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.encoder.onnx.OnnxBertEncoder;
+import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.tokenizer.BertTokenizer;
@@ -27,7 +28,7 @@ class EngineBenchmarkTest {
 
     @Test
     void syntheticRowsAreClsRealPiecesSepWithAFullMask() {
-        BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer();
+        BertTokenizer tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer();
         int[] pool = SyntheticBatches.tokenPool(tokenizer, DatasetTexts.mixed(DATASETS, 30));
         EncodedBatch batch = SyntheticBatches.syntheticBatch(3, 8, pool, 101, 102);
 

@@ -1,6 +1,6 @@
 package io.streamguard.model.encoder;
 
-import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.encoder.onnx.OnnxBertEncoder;
 import io.streamguard.model.encoder.tf.TfBertEncoder;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import java.util.Set;
@@ -9,7 +9,8 @@ import java.util.Set;
 public final class EncoderFactory {
 
     /** Ids {@link #create} can load in this build. */
-    public static final Set<String> AVAILABLE = Set.of(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6);
+    public static final Set<String> AVAILABLE =
+            Set.of(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6, EncoderConfig.BGE_SMALL_ZH);
 
     private EncoderFactory() {}
 
@@ -26,8 +27,8 @@ public final class EncoderFactory {
 
     /**
      * As {@link #create(EncoderConfig)}, with fine-tuned {@code adapters} merged into the weights at load
-     * (null: none, the frozen encoder), recorded in {@link LoadedEncoder#adapters()}. Only MiniLM merges
-     * adapters for now: BERT-base runs a SavedModel whose kernels are baked into its graph, so it refuses
+     * (null: none, the frozen encoder), recorded in {@link LoadedEncoder#adapters()}. The ONNX-rebuilt
+     * encoders (MiniLM, bge-small-zh) merge adapters: BERT-base runs a SavedModel whose kernels are baked into its graph, so it refuses
      * them rather than serve features the heads were not trained on.
      *
      * @throws UnsupportedEncoderException if the id is unknown, or {@code adapters} are given for an engine
@@ -43,11 +44,12 @@ public final class EncoderFactory {
                             config.encoderId(),
                             "encoder '" + config.encoderId() + "' cannot load fine-tuned adapters (only "
                                     + EncoderConfig.MINILM_L6
-                                    + " merges them); use heads trained on the frozen encoder");
+                                    + " and " + EncoderConfig.BGE_SMALL_ZH
+                                    + " merge them); use heads trained on the frozen encoder");
                 }
                 yield TfBertEncoder.load(config);
             }
-            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.create(config, adapters);
+            case EncoderConfig.MINILM_L6, EncoderConfig.BGE_SMALL_ZH -> OnnxBertEncoder.create(config, adapters);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }
@@ -63,7 +65,7 @@ public final class EncoderFactory {
     public static BertTokenizer tokenizer(EncoderConfig config) {
         return switch (config.encoderId()) {
             case EncoderConfig.BERT_BASE_UNCASED -> TfBertEncoder.tokenizer(config);
-            case EncoderConfig.MINILM_L6 -> MiniLmEncoder.tokenizer(config);
+            case EncoderConfig.MINILM_L6, EncoderConfig.BGE_SMALL_ZH -> OnnxBertEncoder.tokenizer(config);
             default -> throw new UnsupportedEncoderException(config.encoderId(), AVAILABLE);
         };
     }

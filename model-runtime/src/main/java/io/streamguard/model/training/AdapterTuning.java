@@ -1,8 +1,8 @@
 package io.streamguard.model.training;
 
 import io.streamguard.model.encoder.LowRankAdapters;
-import io.streamguard.model.encoder.minilm.MiniLmEncoder;
-import io.streamguard.model.encoder.minilm.MiniLmTuner;
+import io.streamguard.model.encoder.onnx.MiniLmTuner;
+import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.Dense;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadKind;
@@ -249,7 +249,7 @@ public final class AdapterTuning {
     /** Tunes from {@code start}'s heads (one per task, named like it) and its adapters, or fresh ones. */
     public Result run(HeadsModel start, List<Task> tasks, BenignSet benign, Consumer<String> log) {
         long begin = System.nanoTime();
-        BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer(settings.maxLength());
+        BertTokenizer tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer(settings.maxLength());
         Map<Task, List<LabeledText>> train = new LinkedHashMap<>();
         Map<Task, List<LabeledText>> validation = new LinkedHashMap<>();
         List<LabeledText> hard = hardNegatives(benign);

@@ -3,7 +3,7 @@ package io.streamguard.model.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamguard.model.encoder.minilm.MiniLmEncoder;
+import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import io.streamguard.model.tokenizer.Encoding;
@@ -27,7 +27,7 @@ class BatchPlannerTest {
 
     @BeforeAll
     static void load() throws IOException {
-        tokenizer = MiniLmEncoder.bundledTokenizer();
+        tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer();
         sentences = devSentences(60);
     }
 

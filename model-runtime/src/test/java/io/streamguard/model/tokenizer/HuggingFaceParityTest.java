@@ -79,7 +79,7 @@ class HuggingFaceParityTest {
     }
 
     @Test
-    void readsTheMiniLmConfiguration() {
+    void readsTheOnnxBertConfiguration() {
         Vocabulary vocab = ours128.vocabulary();
         assertThat(vocab.size()).isEqualTo(30_522);
         assertThat(vocab.id("[PAD]")).hasValue(0);

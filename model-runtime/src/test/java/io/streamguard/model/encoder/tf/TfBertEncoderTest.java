@@ -235,7 +235,7 @@ class TfBertEncoderTest {
                 .hasMessageContaining("513");
     }
 
-    /** Same type as {@code MiniLmEncoderTest}'s: a closed engine is the caller's bug, not a failed batch. */
+    /** Same type as {@code OnnxBertEncoderTest}'s: a closed engine is the caller's bug, not a failed batch. */
     @Test
     void aClosedEncoderRefusesEveryCallWithEncoderClosedException() {
         EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there"));

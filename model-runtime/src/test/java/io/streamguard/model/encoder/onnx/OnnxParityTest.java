@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -35,15 +35,15 @@ class OnnxParityTest {
             "supercalifragilisticexpialidocious antidisestablishmentarianism",
             "word ".repeat(300));
 
-    private static MiniLmEncoder encoder;
+    private static OnnxBertEncoder encoder;
     private static OnnxRuntimeReference reference;
     private static BertTokenizer tokenizer;
 
     @BeforeAll
     static void load() throws Exception {
-        encoder = MiniLmEncoder.load(Device.CPU);
-        reference = new OnnxRuntimeReference();
-        tokenizer = MiniLmEncoder.bundledTokenizer();
+        encoder = OnnxBertEncoder.load(OnnxBertModel.MINILM_L6, Device.CPU);
+        reference = new OnnxRuntimeReference(OnnxBertModel.MINILM_L6);
+        tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer();
     }
 
     @AfterAll
@@ -69,13 +69,13 @@ class OnnxParityTest {
     void hardCasesMatchOnnxRuntime() throws Exception {
         EncodedBatch batch = tokenizer.encodeBatch(HARD_CASES);
         assertThat(batch.truncated()[HARD_CASES.size() - 1]).isTrue();
-        assertThat(batch.sequenceLength()).isEqualTo(MiniLmEncoder.DEFAULT_MAX_LENGTH);
+        assertThat(batch.sequenceLength()).isEqualTo(OnnxBertEncoder.DEFAULT_MAX_LENGTH);
         assertParity(HARD_CASES);
     }
 
     private static void assertParity(List<String> texts) throws Exception {
         EncodedBatch batch = tokenizer.encodeBatch(texts);
-        MiniLmEncoder.HiddenStates ours = encoder.encodeWithHiddenStates(batch);
+        OnnxBertEncoder.HiddenStates ours = encoder.encodeWithHiddenStates(batch);
         float[] expected = reference.lastHidden(batch);
         int h = ours.hidden();
         double hiddenDiff = 0;
@@ -87,7 +87,8 @@ class OnnxParityTest {
                 hiddenDiff = Math.max(hiddenDiff, Math.abs(ours.lastHidden()[row * h + d] - expected[row * h + d]));
             }
         }
-        double meanDiff = MiniLmEncoderTest.maxAbsDiff(ours.mean(), OnnxRuntimeReference.meanPool(expected, batch, h));
+        double meanDiff =
+                OnnxBertEncoderTest.maxAbsDiff(ours.mean(), OnnxRuntimeReference.meanPool(expected, batch, h));
         System.out.printf(
                 "minilm-l6 parity %dx%d: max |hidden diff| %.3g, max |mean diff| %.3g%n",
                 batch.size(), batch.sequenceLength(), hiddenDiff, meanDiff);

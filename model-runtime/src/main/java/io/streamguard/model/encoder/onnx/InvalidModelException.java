@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import io.streamguard.model.encoder.EncoderException;
 

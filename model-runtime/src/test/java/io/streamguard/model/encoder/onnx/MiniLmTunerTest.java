@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,15 +27,15 @@ class MiniLmTunerTest {
             "boring and far too long");
     private static final int[] LABELS = {1, 1, 1, 1, 0, 0, 0, 0};
 
-    private final BertTokenizer tokenizer = MiniLmEncoder.bundledTokenizer(64);
+    private final BertTokenizer tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer(64);
 
     @Test
     void freshAdaptersStartAtTheFrozenEncoderAndTrainedOnesMergeIntoTheSameEncoder() {
         EncodedBatch batch = tokenizer.encodeBatch(TEXTS);
         MiniLmTuner.Spec spec = new MiniLmTuner.Spec(4, 8f, MiniLmTuner.Spec.ATTENTION_QV_AND_FFN, 1e-3f, 7L, null);
         float[] frozen;
-        try (LoadedEncoder plain =
-                MiniLmEncoder.create(EncoderConfig.of(MiniLmEncoder.ID).withDevice(Device.CPU))) {
+        try (LoadedEncoder plain = OnnxBertEncoder.create(
+                EncoderConfig.of(OnnxBertModel.MINILM_L6.id()).withDevice(Device.CPU))) {
             frozen = plain.encoder().encode(batch).mean();
         }
         try (MiniLmTuner tuner = MiniLmTuner.create(null, spec, List.of(head()))) {
@@ -59,8 +59,8 @@ class MiniLmTunerTest {
             assertThat(adapters.parameters()).isEqualTo(6L * 4 * (384 + 384 + 384 + 384 + 384 + 1536 + 1536 + 384));
             float[] tuned = tuner.features(batch);
             assertThat(maxDifference(tuned, frozen)).isGreaterThan(1e-3f);
-            try (LoadedEncoder merged =
-                    MiniLmEncoder.create(EncoderConfig.of(MiniLmEncoder.ID).withDevice(Device.CPU), adapters)) {
+            try (LoadedEncoder merged = OnnxBertEncoder.create(
+                    EncoderConfig.of(OnnxBertModel.MINILM_L6.id()).withDevice(Device.CPU), adapters)) {
                 assertThat(maxDifference(merged.encoder().encode(batch).mean(), tuned))
                         .isLessThan(1e-4f);
             }

@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,15 +16,15 @@ final class OnnxRuntimeReference implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
-    OnnxRuntimeReference() throws Exception {
-        byte[] model;
-        try (InputStream in = MiniLmEncoder.class.getClassLoader().getResourceAsStream(MiniLmEncoder.ONNX_RESOURCE)) {
-            model = in.readAllBytes();
+    OnnxRuntimeReference(OnnxBertModel model) throws Exception {
+        byte[] bytes;
+        try (InputStream in = OnnxBertEncoder.class.getClassLoader().getResourceAsStream(model.onnxResource())) {
+            bytes = in.readAllBytes();
         }
-        session = env.createSession(model, new OrtSession.SessionOptions());
+        session = env.createSession(bytes, new OrtSession.SessionOptions());
     }
 
-    /** {@code output_0}, the last hidden state, row-major {@code [size, sequenceLength, 384]}. */
+    /** The model's first output, the last hidden state, row-major {@code [size, sequenceLength, hidden]}. */
     float[] lastHidden(EncodedBatch batch) throws OrtException {
         long[] shape = {batch.size(), batch.sequenceLength()};
         try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(toLongs(batch.ids())), shape);
@@ -32,7 +32,7 @@ final class OnnxRuntimeReference implements AutoCloseable {
                 OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]), shape);
                 OrtSession.Result result =
                         session.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            FloatBuffer out = ((OnnxTensor) result.get("output_0").orElseThrow()).getFloatBuffer();
+            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] hidden = new float[out.remaining()];
             out.get(hidden);
             return hidden;

@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

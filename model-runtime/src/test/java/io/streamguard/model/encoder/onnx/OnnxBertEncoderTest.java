@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,15 +23,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MiniLmEncoderTest {
+class OnnxBertEncoderTest {
 
-    private static MiniLmEncoder encoder;
+    private static OnnxBertEncoder encoder;
     private static BertTokenizer tokenizer;
 
     @BeforeAll
     static void load() {
-        encoder = MiniLmEncoder.load(Device.CPU);
-        tokenizer = MiniLmEncoder.bundledTokenizer();
+        encoder = OnnxBertEncoder.load(OnnxBertModel.MINILM_L6, Device.CPU);
+        tokenizer = OnnxBertModel.MINILM_L6.bundledTokenizer();
     }
 
     @AfterAll
@@ -46,7 +46,7 @@ class MiniLmEncoderTest {
         assertThat(encoder.info().maxSequenceLength()).isEqualTo(512);
         assertThat(encoder.info().vocabHash()).isEqualTo(tokenizer.vocabulary().vocabHash());
         assertThat(encoder.info().device()).isEqualTo(Device.CPU);
-        assertThat(tokenizer.options().maxLength()).isEqualTo(MiniLmEncoder.DEFAULT_MAX_LENGTH);
+        assertThat(tokenizer.options().maxLength()).isEqualTo(OnnxBertEncoder.DEFAULT_MAX_LENGTH);
     }
 
     @Test
@@ -75,7 +75,7 @@ class MiniLmEncoderTest {
     @Test
     void hiddenStatesHaveTheBatchShapeAndTheirMaskedMeanIsThePooledVector() {
         EncodedBatch batch = tokenizer.encodeBatch(List.of("hello world", "a longer second sentence here"));
-        MiniLmEncoder.HiddenStates out = encoder.encodeWithHiddenStates(batch);
+        OnnxBertEncoder.HiddenStates out = encoder.encodeWithHiddenStates(batch);
         assertThat(out.lastHidden()).hasSize(2 * batch.sequenceLength() * 384);
         int len = batch.lengths()[0];
         for (int d = 0; d < 384; d += 37) {
@@ -114,7 +114,7 @@ class MiniLmEncoderTest {
 
     @Test
     void gpuRequestRunsWhereTensorFlowCanAndClosedEncoderRefusesWork() {
-        try (MiniLmEncoder gpu = MiniLmEncoder.load(Device.GPU)) {
+        try (OnnxBertEncoder gpu = OnnxBertEncoder.load(OnnxBertModel.MINILM_L6, Device.GPU)) {
             // The CPU build (default) falls back to the CPU; the -Pgpu build on a CUDA host keeps the GPU.
             Device expected = TfDevices.available().contains("GPU") ? Device.GPU : Device.CPU;
             assertThat(gpu.info().device()).isEqualTo(expected);
@@ -130,7 +130,7 @@ class MiniLmEncoderTest {
     @Test
     void aClosedEncoderRefusesEveryCallWithEncoderClosedException() {
         EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there"));
-        MiniLmEncoder own = MiniLmEncoder.load(Device.CPU);
+        OnnxBertEncoder own = OnnxBertEncoder.load(OnnxBertModel.MINILM_L6, Device.CPU);
         SessionBaseline.BareRun stale = own.prepare(batch);
         own.close();
         own.close(); // idempotent
@@ -147,7 +147,7 @@ class MiniLmEncoderTest {
     @Test
     void bareSessionRunsReuseTheirInputsAndStopWithTheEncoder() {
         EncodedBatch batch = tokenizer.encodeBatch(List.of("hello there", "hi"));
-        try (MiniLmEncoder own = MiniLmEncoder.load(Device.CPU)) {
+        try (OnnxBertEncoder own = OnnxBertEncoder.load(OnnxBertModel.MINILM_L6, Device.CPU)) {
             try (SessionBaseline.BareRun bare = own.prepare(batch)) {
                 bare.run();
                 bare.run();
@@ -169,37 +169,37 @@ class MiniLmEncoderTest {
     void createFromConfigPairsEncoderWithTokenizerOfTheRequestedLength(@TempDir Path cache) {
         EncoderConfig config =
                 EncoderConfig.of(EncoderConfig.MINILM_L6).withCacheDir(cache).withMaxLength(64);
-        try (LoadedEncoder loaded = MiniLmEncoder.create(config)) {
+        try (LoadedEncoder loaded = OnnxBertEncoder.create(config)) {
             assertThat(loaded.tokenizer().options().maxLength()).isEqualTo(64);
             assertThat(loaded.encoder().info().id()).isEqualTo("minilm-l6");
             Embeddings fromFactory = loaded.encoder().encode(loaded.tokenizer().encodeBatch(List.of("hello")));
             Embeddings direct = encoder.encode(tokenizer.encodeBatch(List.of("hello")));
             assertThat(maxAbsDiff(fromFactory.mean(), direct.mean())).isLessThanOrEqualTo(1e-6);
         }
-        assertThatThrownBy(() -> MiniLmEncoder.create(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED)))
+        assertThatThrownBy(() -> OnnxBertEncoder.create(EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void createReadsAnUnpackedModelDirectoryAndReportsAMissingFile(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> MiniLmEncoder.create(
+        assertThatThrownBy(() -> OnnxBertEncoder.create(
                         EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir)))
                 .isInstanceOf(EncoderException.class)
-                .hasMessageContaining(MiniLmEncoder.TOKENIZER_RESOURCE);
+                .hasMessageContaining(OnnxBertModel.MINILM_L6.tokenizerResource());
         Files.write(dir.resolve("not-a-jar.bin"), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> MiniLmEncoder.create(
+        assertThatThrownBy(() -> OnnxBertEncoder.create(
                         EncoderConfig.of(EncoderConfig.MINILM_L6).withModelPath(dir.resolve("not-a-jar.bin"))))
                 .isInstanceOf(EncoderException.class);
     }
 
     @Test
     void garbageIsNotAModel() {
-        assertThatThrownBy(() -> MiniLmWeights.read(
-                        new ByteArrayInputStream(new byte[] {(byte) 0xff, 0x7, 0x1}), MiniLmConfig.ALL_MINILM_L6_V2))
+        assertThatThrownBy(() -> OnnxBertWeights.read(
+                        new ByteArrayInputStream(new byte[] {(byte) 0xff, 0x7, 0x1}), OnnxBertConfig.ALL_MINILM_L6_V2))
                 .isInstanceOf(InvalidModelException.class);
         // A valid but empty ModelProto: the first missing weight is named.
-        assertThatThrownBy(
-                        () -> MiniLmWeights.read(new ByteArrayInputStream(new byte[0]), MiniLmConfig.ALL_MINILM_L6_V2))
+        assertThatThrownBy(() ->
+                        OnnxBertWeights.read(new ByteArrayInputStream(new byte[0]), OnnxBertConfig.ALL_MINILM_L6_V2))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("embeddings.word_embeddings.weight");
     }

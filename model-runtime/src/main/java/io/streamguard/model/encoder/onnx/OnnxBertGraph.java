@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import java.util.List;
 import org.tensorflow.Graph;
@@ -13,13 +13,13 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The BERT forward pass as a TensorFlow graph, weights baked in as constants (22.7M parameters,
- * ~91 MB: small enough that variables and a checkpoint would only add a load step).
+ * The BERT forward pass as a TensorFlow graph, weights baked in as constants (MiniLM 22.7M parameters,
+ * ~91 MB; bge-small-zh 24M: small enough that variables and a checkpoint would only add a load step).
  *
  * <p>Activations between layers are kept as {@code [batch * length, hidden]} so each dense layer
  * is one 2-D MatMul; only attention reshapes to {@code [batch, heads, length, headSize]}.
  */
-final class MiniLmGraph {
+final class OnnxBertGraph {
 
     /**
      * Added to attention scores of padding keys. HuggingFace uses the float32 minimum; any value
@@ -36,9 +36,11 @@ final class MiniLmGraph {
     final Operand<TFloat32> lastHiddenState;
     /** {@code [batch, hidden]}: attention-masked mean of {@link #lastHiddenState}. */
     final Operand<TFloat32> meanPooled;
+    /** {@code [batch, hidden]}: the model's own sentence vector, by its {@link OnnxBertModel.Pooling}. */
+    final Operand<TFloat32> pooled;
 
     private final Ops tf;
-    private final MiniLmConfig config;
+    private final OnnxBertConfig config;
     private final DenseHook hook;
 
     /**
@@ -52,11 +54,11 @@ final class MiniLmGraph {
         Operand<TFloat32> extra(Ops tf, String prefix, Operand<TFloat32> x);
     }
 
-    MiniLmGraph(Graph graph, MiniLmWeights weights) {
-        this(graph, weights, DenseHook.NONE);
+    OnnxBertGraph(Graph graph, OnnxBertWeights weights, OnnxBertModel.Pooling pooling) {
+        this(graph, weights, pooling, DenseHook.NONE);
     }
 
-    MiniLmGraph(Graph graph, MiniLmWeights weights, DenseHook hook) {
+    OnnxBertGraph(Graph graph, OnnxBertWeights weights, OnnxBertModel.Pooling pooling, DenseHook hook) {
         this.tf = Ops.create(graph);
         this.config = weights.config();
         this.hook = hook;
@@ -107,11 +109,16 @@ final class MiniLmGraph {
         Operand<TFloat32> counts =
                 tf.math.maximum(tf.reduceSum(maskColumn, tf.constant(1)), tf.constant(MIN_TOKEN_COUNT));
         meanPooled = tf.withName("mean_pooled").math.div(summed, counts);
+        pooled = switch (pooling) {
+            case MEAN -> meanPooled;
+            // [batch, length, hidden] at position 0 -> [batch, hidden]
+            case CLS -> tf.withName("cls_pooled").gather(lastHiddenState, tf.constant(0), tf.constant(1));
+        };
     }
 
     private Operand<TFloat32> selfAttention(
             Operand<TFloat32> x,
-            MiniLmWeights weights,
+            OnnxBertWeights weights,
             String prefix,
             Operand<TInt32> headsShape,
             Operand<TFloat32> scoreBias) {
@@ -134,7 +141,7 @@ final class MiniLmGraph {
         return tf.linalg.transpose(tf.reshape(x, headsShape), tf.constant(new int[] {0, 2, 1, 3}));
     }
 
-    private Operand<TFloat32> dense(Operand<TFloat32> x, MiniLmWeights weights, String prefix) {
+    private Operand<TFloat32> dense(Operand<TFloat32> x, OnnxBertWeights weights, String prefix) {
         Operand<TFloat32> y = tf.math.add(
                 tf.linalg.matMul(x, constant(weights.get(prefix + ".weight"))),
                 constant(weights.get(prefix + ".bias")));
@@ -150,7 +157,7 @@ final class MiniLmGraph {
         return tf.math.mul(x, cdf);
     }
 
-    private Operand<TFloat32> layerNorm(Operand<TFloat32> x, MiniLmWeights weights, String prefix) {
+    private Operand<TFloat32> layerNorm(Operand<TFloat32> x, OnnxBertWeights weights, String prefix) {
         Operand<TInt32> lastAxis = tf.constant(-1);
         Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
         Operand<TFloat32> centered = tf.math.sub(x, mean);

