@@ -155,7 +155,7 @@ class ChineseHuggingFaceParityTest {
         BitSet drift = new BitSet();
         int checked = parity.sweepCodePoints(drift);
         BitSet unexpected = (BitSet) drift.clone();
-        unexpected.andNot(HuggingFaceParityTest.readDrift());
+        unexpected.andNot(HuggingFaceParity.readDrift());
         System.out.printf(
                 "tokenizer parity, bge-small-zh, code point sweep: %d texts: %d code points differ, all in "
                         + "the documented Unicode 8.0 drift list: %b%n",

@@ -3,8 +3,10 @@ package io.streamguard.model.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +171,25 @@ final class HuggingFaceParity implements AutoCloseable {
         texts.clear();
         codePoints.clear();
         return n;
+    }
+
+    /** The code points of {@code hf-unicode8-category-drift.txt}, where current Unicode and HuggingFace's 8.0 tables classify differently. */
+    static BitSet readDrift() throws IOException {
+        BitSet drift = new BitSet();
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(resource("tokenizer/hf-unicode8-category-drift.txt"), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] range = line.split(" ", 2)[0].split("\\.\\.");
+                int first = Integer.parseInt(range[0], 16);
+                int last = range.length == 2 ? Integer.parseInt(range[1], 16) : first;
+                drift.set(first, last + 1);
+            }
+        }
+        return drift;
     }
 
     /**

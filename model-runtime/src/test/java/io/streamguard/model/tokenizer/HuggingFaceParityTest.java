@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,7 +122,7 @@ class HuggingFaceParityTest {
 
     @Test
     void everyCodePointExceptUnicodeVersionDrift() throws IOException {
-        BitSet expectedDrift = readDrift();
+        BitSet expectedDrift = HuggingFaceParity.readDrift();
         BitSet drift = new BitSet();
         int checked = parity.sweepCodePoints(drift);
         BitSet unexpected = (BitSet) drift.clone();
@@ -174,25 +171,6 @@ class HuggingFaceParityTest {
                 .containsExactly("[CLS]", "hi", "[SEP]", "there", "[SEP]");
         assertThat(ours128.tokenize(text)).containsExactly("hi", "[", "sep", "]", "there");
         assertThat(ours128.encode(text).ids()).containsExactly(101, 7632, 1031, 19802, 1033, 2045, 102);
-    }
-
-    /** The code points of {@code hf-unicode8-category-drift.txt}. */
-    static BitSet readDrift() throws IOException {
-        BitSet drift = new BitSet();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                HuggingFaceParity.resource("tokenizer/hf-unicode8-category-drift.txt"), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] range = line.split(" ", 2)[0].split("\\.\\.");
-                int first = Integer.parseInt(range[0], 16);
-                int last = range.length == 2 ? Integer.parseInt(range[1], 16) : first;
-                drift.set(first, last + 1);
-            }
-        }
-        return drift;
     }
 
     private static List<String> hardCaseTexts() {
