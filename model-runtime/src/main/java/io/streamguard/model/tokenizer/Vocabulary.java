@@ -24,7 +24,9 @@ import java.util.OptionalInt;
  *
  * <p>Blank and duplicate tokens are rejected rather than silently shadowed (the reference
  * loaders let a later duplicate win, which leaves an id no input can produce), so a vocabulary
- * that loads is a bijection between {@code 0..size()-1} and its tokens.
+ * that loads is a bijection between {@code 0..size()-1} and its tokens. Blank means empty or only
+ * ASCII spaces and controls: a token of Unicode separators is real, e.g. bert-base-chinese's (and
+ * hence bge-small-zh's) id 343 is U+2028.
  */
 public final class Vocabulary {
 
@@ -39,7 +41,7 @@ public final class Vocabulary {
         Map<String, Integer> index = new HashMap<>(tokens.length * 2);
         for (int id = 0; id < tokens.length; id++) {
             String token = tokens[id];
-            if (token == null || token.isBlank()) {
+            if (token == null || isBlank(token)) {
                 throw new InvalidVocabularyException("blank token at id " + id);
             }
             Integer previous = index.putIfAbsent(token, id);
@@ -53,6 +55,19 @@ public final class Vocabulary {
         this.vocabHash = sha256(tokens);
     }
 
+    private static boolean isBlank(String token) {
+        return stripTrailingAscii(token).isEmpty();
+    }
+
+    /** Drops trailing ASCII spaces and controls (CR, tab), but not Unicode separators like U+2028. */
+    private static String stripTrailingAscii(String line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return line.substring(0, end);
+    }
+
     /** A vocabulary whose ids are the positions in {@code tokens}. */
     public static Vocabulary of(List<String> tokens) {
         return new Vocabulary(tokens.toArray(String[]::new));
@@ -60,8 +75,8 @@ public final class Vocabulary {
 
     /**
      * Reads a BERT {@code vocab.txt}: UTF-8, one token per line, id = zero-based line number.
-     * Trailing whitespace (including a CR from CRLF files) and a leading BOM are dropped, as the
-     * reference loaders do.
+     * Trailing ASCII whitespace (including a CR from CRLF files) and a leading BOM are dropped, as
+     * the reference loaders do; other trailing characters are kept, even Unicode separators.
      */
     public static Vocabulary fromVocabTxt(Path vocabTxt) throws IOException {
         try (InputStream in = Files.newInputStream(vocabTxt)) {
@@ -79,7 +94,7 @@ public final class Vocabulary {
             if (tokens.isEmpty() && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
                 line = line.substring(1);
             }
-            tokens.add(line.stripTrailing());
+            tokens.add(stripTrailingAscii(line));
         }
         return of(tokens);
     }

@@ -93,6 +93,17 @@ class VocabularyTest {
     }
 
     @Test
+    void keepsTokensOfUnicodeSeparators() throws IOException {
+        // bert-base-chinese (and so bge-small-zh) has U+2028 at id 343 and "##" U+2028 at 13502.
+        Vocabulary txt = vocabTxt("a\n\u2028\n##\u2028 \r\n\u3000\n");
+        assertThat(txt.tokens()).containsExactly("a", "\u2028", "##\u2028", "\u3000");
+        assertThat(Vocabulary.of(List.of("a", "\u2028")).id("\u2028")).hasValue(1);
+        assertThatThrownBy(() -> Vocabulary.of(List.of("a", " \t")))
+                .isInstanceOf(InvalidVocabularyException.class)
+                .hasMessageContaining("blank token at id 1");
+    }
+
+    @Test
     void rejectsMalformedUtf8() {
         byte[] latin1 = "caf\u00E9\n".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> Vocabulary.fromVocabTxt(new ByteArrayInputStream(latin1)))
