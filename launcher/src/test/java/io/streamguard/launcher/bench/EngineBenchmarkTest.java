@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LowRankAdapters;
-import io.streamguard.model.encoder.onnx.OnnxBertEncoder;
 import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
