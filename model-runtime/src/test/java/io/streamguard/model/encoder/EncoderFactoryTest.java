@@ -51,6 +51,32 @@ class EncoderFactoryTest {
     }
 
     @Test
+    void theChineseEncoderIsConfigurationToo() {
+        assertThat(EncoderFactory.AVAILABLE).contains(EncoderConfig.BGE_SMALL_ZH);
+        EncoderConfig config = EncoderConfig.of(EncoderConfig.BGE_SMALL_ZH)
+                .withDevice(Device.CPU)
+                .withMaxLength(64);
+        var alone = EncoderFactory.tokenizer(config);
+        try (LoadedEncoder loaded = EncoderFactory.create(config)) {
+            assertThat(loaded.encoder().info().id()).isEqualTo("bge-small-zh");
+            assertThat(loaded.encoder().info().hidden()).isEqualTo(512);
+            assertThat(alone.vocabulary().vocabHash())
+                    .isEqualTo(loaded.encoder().info().vocabHash());
+            assertThat(alone.encode("这家店的服务太差了")).isEqualTo(loaded.tokenizer().encode("这家店的服务太差了"));
+            // One id per Chinese character between [CLS] and [SEP].
+            assertThat(alone.encode("服务太差").ids()).hasSize(6);
+            Embeddings e = loaded.encoder().encode(loaded.tokenizer().encodeBatch(List.of("服务很好", "太差了")));
+            assertThat(e.batchSize()).isEqualTo(2);
+            assertThat(e.hidden()).isEqualTo(512);
+        }
+        // The English vocabulary's hash differs: heads trained on one can never load on the other.
+        assertThat(EncoderFactory.tokenizer(EncoderConfig.of(EncoderConfig.MINILM_L6))
+                        .vocabulary()
+                        .vocabHash())
+                .isNotEqualTo(alone.vocabulary().vocabHash());
+    }
+
+    @Test
     void tokenizerOnlyMatchesTheLoadedEncodersTokenizer() {
         EncoderConfig config =
                 EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU).withMaxLength(64);
