@@ -4,6 +4,7 @@ import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.onnx.MiniLmTuner;
 import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.Dense;
+import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.heads.HeadsModel;
@@ -293,7 +294,7 @@ public final class AdapterTuning {
 
         List<MiniLmTuner.TaskHead> heads = new ArrayList<>();
         for (Task task : tasks) {
-            heads.add(taskHead(start.head(task.headName()), task, settings.lossWeight(task)));
+            heads.add(taskHead(start.head(task.headName()), start.feature(), task, settings.lossWeight(task)));
         }
         MiniLmTuner.Spec spec = new MiniLmTuner.Spec(
                 settings.rank(),
@@ -489,7 +490,7 @@ public final class AdapterTuning {
         return new Checkpoint(number, step, trainLoss, scores, mean, took);
     }
 
-    private static MiniLmTuner.TaskHead taskHead(Head head, Task task, float weight) {
+    private static MiniLmTuner.TaskHead taskHead(Head head, Feature feature, Task task, float weight) {
         List<float[][]> layers = new ArrayList<>();
         for (Dense d : head.layers()) {
             layers.add(new float[][] {d.weights().clone(), d.bias().clone()});
@@ -498,6 +499,7 @@ public final class AdapterTuning {
                 task.id(),
                 head.kind(),
                 head.labels().size() == 1 ? 2 : head.labels().size(),
+                feature,
                 head.inputMean(),
                 head.inputScale(),
                 layers,

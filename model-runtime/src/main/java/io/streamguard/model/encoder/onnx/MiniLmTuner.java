@@ -4,6 +4,7 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.graph.AdamStep;
 import io.streamguard.model.graph.Losses;
+import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
@@ -83,11 +84,13 @@ public final class MiniLmTuner implements AutoCloseable {
             String name,
             HeadKind kind,
             int classes,
+            Feature feature,
             float[] mean,
             float[] scale,
             List<float[][]> layers,
             float weight) {
         public TaskHead {
+            Objects.requireNonNull(feature, "feature");
             layers = List.copyOf(layers);
         }
 
@@ -113,7 +116,7 @@ public final class MiniLmTuner implements AutoCloseable {
     private final List<TaskHead> heads;
     private final Spec spec;
 
-    private MiniLmTuner(OnnxBertWeights weights, Spec spec, List<TaskHead> heads) {
+    private MiniLmTuner(OnnxBertModel model, OnnxBertWeights weights, Spec spec, List<TaskHead> heads) {
         this.spec = spec;
         this.heads = List.copyOf(heads);
         Graph g = new Graph();
@@ -123,10 +126,7 @@ public final class MiniLmTuner implements AutoCloseable {
             List<Variable<TFloat32>> trainable = new ArrayList<>();
             List<Variable<TFloat32>> headTrainable = new ArrayList<>();
             encoder = new OnnxBertGraph(
-                    g,
-                    weights,
-                    OnnxBertModel.MINILM_L6.pooling(),
-                    (ops, name, x) -> adapter(ops, name, x, weights, random, trainable));
+                    g, weights, model.pooling(), (ops, name, x) -> adapter(ops, name, x, weights, random, trainable));
             task = tf.withName("task").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             label = tf.withName("label").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -147,7 +147,7 @@ public final class MiniLmTuner implements AutoCloseable {
                 headVariables.add(vars);
                 headTrainable.addAll(vars);
                 Operand<TFloat32> a = tf.math.mul(
-                        tf.math.sub(encoder.meanPooled, tf.constant(head.mean())), tf.constant(head.scale()));
+                        tf.math.sub(feature(tf, head.feature()), tf.constant(head.mean())), tf.constant(head.scale()));
                 for (int i = 0; i < vars.size() / 2; i++) {
                     a = tf.math.add(tf.linalg.matMul(a, vars.get(2 * i)), vars.get(2 * i + 1));
                     if (i < vars.size() / 2 - 1) {
@@ -202,12 +202,29 @@ public final class MiniLmTuner implements AutoCloseable {
      * given heads.
      */
     public static MiniLmTuner create(Path modelPath, Spec spec, List<TaskHead> heads) {
-        try (ModelSource source = ModelSource.of(modelPath, OnnxBertModel.MINILM_L6);
-                InputStream in = source.open(OnnxBertModel.MINILM_L6.onnxResource())) {
-            return new MiniLmTuner(OnnxBertWeights.read(in, OnnxBertModel.MINILM_L6.config()), spec, heads);
+        return create(OnnxBertModel.MINILM_L6, modelPath, spec, heads);
+    }
+
+    /**
+     * Any {@link OnnxBertModel} (bundled, or its export at {@code modelPath}) with trainable adapters and the
+     * given heads: the graph is the inference graph, so the same LoRA recipe applies to bge-small-zh.
+     */
+    public static MiniLmTuner create(OnnxBertModel model, Path modelPath, Spec spec, List<TaskHead> heads) {
+        try (ModelSource source = ModelSource.of(modelPath, model);
+                InputStream in = source.open(model.onnxResource())) {
+            return new MiniLmTuner(model, OnnxBertWeights.read(in, model.config()), spec, heads);
         } catch (IOException e) {
-            throw new EncoderException("cannot read " + OnnxBertModel.MINILM_L6.id() + ": " + e, e);
+            throw new EncoderException("cannot read " + model.id() + ": " + e, e);
         }
+    }
+
+    /** The encoder output a head reads, as {@link Feature#extract} gives it at inference. */
+    private Operand<TFloat32> feature(Ops tf, Feature feature) {
+        return switch (feature) {
+            case MEAN -> encoder.meanPooled;
+            case POOLED -> encoder.pooled;
+            case POOLED_AND_MEAN -> tf.concat(List.of(encoder.pooled, encoder.meanPooled), tf.constant(1));
+        };
     }
 
     @SuppressWarnings("unchecked")

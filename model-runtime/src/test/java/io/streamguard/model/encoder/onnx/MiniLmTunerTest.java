@@ -6,6 +6,7 @@ import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
@@ -85,6 +86,7 @@ class MiniLmTunerTest {
                 "positive",
                 HeadKind.SIGMOID,
                 2,
+                Feature.MEAN,
                 mean,
                 scale,
                 List.of(new float[][] {kernel, new float[16]}, new float[][] {out, new float[1]}),
