@@ -1,5 +1,6 @@
 package io.streamguard.model.training;
 
+import io.streamguard.model.language.Language;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,6 +22,12 @@ import java.util.Set;
  *       that trainers hold out for validation, less texts that also occur in folds 1-4 (SMS repeats
  *       "Ok lor" and the like), so the spam head never trained on these texts.
  * </ul>
+ * For a Chinese encoder ({@link Language#CHINESE}), whose heads are offensive and sentiment only:
+ * <ul>
+ *   <li>{@code offensive}: negative ChnSentiCorp train reviews (label 0) of at least
+ *       {@value #MIN_CHINESE_CHARS} letters or digits — harsh about a hotel, a book or a laptop, civil about
+ *       people, as SST-2's negatives are for English.
+ * </ul>
  * Each is a sample of at most {@code perLabel} distinct texts, drawn with {@code seed} (civil negatives
  * with {@code Random(seed)}, ham with {@code Random(seed + 1)}) after the rows are taken in file order,
  * so the same files and seed give the same set. Training that learns from such hard negatives must not
@@ -38,6 +45,8 @@ public final class BenignSet {
     public static final int DEFAULT_PER_LABEL = 1000;
     /** Shortest SST-2 text kept: SST-2 train also holds phrases ("dull", "the movie"), not reviews. */
     public static final int MIN_WORDS = 5;
+    /** Shortest ChnSentiCorp text kept, in letters and digits (Chinese has no spaces to count words by). */
+    public static final int MIN_CHINESE_CHARS = 10;
 
     /**
      * Everyday sentences a new user saw over-blocked by MiniLM v1 (issue 15), and a few like them: each
@@ -55,6 +64,7 @@ public final class BenignSet {
 
     static final String SST2_TRAIN = "sst2/train.tsv";
     static final String SMS_TRAIN = "sms-spam/train.tsv";
+    static final String CHNSENTICORP_TRAIN = "chnsenticorp/train.tsv";
 
     /** One benign text and where it is: file relative to the datasets directory, 1-based line. */
     public record Item(String text, String source, int line) {}
@@ -71,19 +81,32 @@ public final class BenignSet {
         this.texts = Collections.unmodifiableSet(all);
     }
 
-    /** The set with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
+    /** The English set with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
     public static BenignSet sample(BuiltinDatasets datasets) {
-        return sample(datasets, DEFAULT_SEED, DEFAULT_PER_LABEL);
+        return sample(datasets, Language.ENGLISH);
+    }
+
+    /** The set of {@code language} with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
+    public static BenignSet sample(BuiltinDatasets datasets, Language language) {
+        return sample(datasets, language, DEFAULT_SEED, DEFAULT_PER_LABEL);
+    }
+
+    /** The English set; see {@link #sample(BuiltinDatasets, Language, long, int)}. */
+    public static BenignSet sample(BuiltinDatasets datasets, long seed, int perLabel) {
+        return sample(datasets, Language.ENGLISH, seed, perLabel);
     }
 
     /**
-     * Draws the set from {@code datasets}' train files.
+     * Draws the set of {@code language} from {@code datasets}' train files.
      *
      * @throws DatasetFormatException if a file is missing or malformed
      */
-    public static BenignSet sample(BuiltinDatasets datasets, long seed, int perLabel) {
+    public static BenignSet sample(BuiltinDatasets datasets, Language language, long seed, int perLabel) {
         if (perLabel < 1) {
             throw new IllegalArgumentException("perLabel must be at least 1, was " + perLabel);
+        }
+        if (language == Language.CHINESE) {
+            return chinese(datasets, seed, perLabel);
         }
         List<Item> civil = new ArrayList<>();
         for (LabeledText row : datasets.train(Task.SENTIMENT).rows()) {
@@ -119,6 +142,27 @@ public final class BenignSet {
                         Task.SPAM.id(),
                         "ham of the SMS train split's fold 0 (" + SMS_TRAIN
                                 + ", the spam validation fold; none also in folds 1-4)"));
+    }
+
+    /** Chinese: negative ChnSentiCorp train reviews for offensive, drawn like English's civil negatives. */
+    private static BenignSet chinese(BuiltinDatasets datasets, long seed, int perLabel) {
+        List<Item> civil = new ArrayList<>();
+        for (LabeledText row : datasets.train(Task.SENTIMENT, Language.CHINESE).rows()) {
+            if (row.label() == 0
+                    && row.text()
+                                    .codePoints()
+                                    .filter(Character::isLetterOrDigit)
+                                    .count()
+                            >= MIN_CHINESE_CHARS) {
+                civil.add(new Item(row.text(), CHNSENTICORP_TRAIN, row.line()));
+            }
+        }
+        return new BenignSet(
+                Map.of(Task.OFFENSIVE.id(), draw(civil, perLabel, new Random(seed))),
+                Map.of(
+                        Task.OFFENSIVE.id(),
+                        "negative ChnSentiCorp train reviews (" + CHNSENTICORP_TRAIN + ", label 0, >= "
+                                + MIN_CHINESE_CHARS + " letters or digits)"));
     }
 
     /** A set of given texts, for tests and callers with their own benign data. */
