@@ -198,8 +198,9 @@ public final class EvalCommand implements Callable<Integer> {
                 report = report(parsedTask, heads, data, scores, positive);
             }
             if (benignSet != null) {
-                err.println("eval: benign set of " + benignSet.texts().size() + " texts (" + BenignSet.SMOKE.size()
-                        + " everyday sentences besides); model " + heads.version() + " on " + heads.encoderId());
+                err.println("eval: benign set of " + benignSet.texts().size() + " texts ("
+                        + benignSet.smoke().size() + " everyday sentences besides); model " + heads.version() + " on "
+                        + heads.encoderId());
                 err.flush();
                 overBlocking = OverBlocking.measure(
                         benignSet, heads.thresholds(), texts -> score(classifier, texts, "eval benign"));

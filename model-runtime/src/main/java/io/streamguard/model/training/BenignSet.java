@@ -62,6 +62,17 @@ public final class BenignSet {
             "I hate Mondays, the traffic this morning was awful",
             "Your package will arrive on Tuesday between 9 and 12");
 
+    /** {@link #SMOKE} in everyday Chinese, the sentences a Chinese set shows ({@link #smoke()}). */
+    public static final List<String> SMOKE_CHINESE = List.of(
+            "这部电影太烂了，完全是浪费钱",
+            "我的猫又把桌上的花盆打翻了",
+            "我不同意你关于税收的观点",
+            "妈妈，周五前把房租转到老账户就行，记得留好收据",
+            "那家餐厅上菜很慢，汤也是凉的",
+            "你回家路上能顺便买点牛奶和面包吗？",
+            "我讨厌星期一，今天早上堵车太厉害了",
+            "您的包裹将于周二9点到12点之间送达");
+
     static final String SST2_TRAIN = "sst2/train.tsv";
     static final String SMS_TRAIN = "sms-spam/train.tsv";
     static final String CHNSENTICORP_TRAIN = "chnsenticorp/train.tsv";
@@ -72,10 +83,12 @@ public final class BenignSet {
     private final Map<String, List<Item>> byLabel;
     private final Map<String, String> rules;
     private final Set<String> texts;
+    private final List<String> smoke;
 
-    private BenignSet(Map<String, List<Item>> byLabel, Map<String, String> rules) {
+    private BenignSet(Map<String, List<Item>> byLabel, Map<String, String> rules, List<String> smoke) {
         this.byLabel = Collections.unmodifiableMap(new LinkedHashMap<>(byLabel));
         this.rules = Map.copyOf(rules);
+        this.smoke = List.copyOf(smoke);
         Set<String> all = new LinkedHashSet<>();
         byLabel.values().forEach(items -> items.forEach(item -> all.add(item.text())));
         this.texts = Collections.unmodifiableSet(all);
@@ -141,7 +154,8 @@ public final class BenignSet {
                         civilRule,
                         Task.SPAM.id(),
                         "ham of the SMS train split's fold 0 (" + SMS_TRAIN
-                                + ", the spam validation fold; none also in folds 1-4)"));
+                                + ", the spam validation fold; none also in folds 1-4)"),
+                SMOKE);
     }
 
     /** Chinese: negative ChnSentiCorp train reviews for offensive, drawn like English's civil negatives. */
@@ -162,7 +176,8 @@ public final class BenignSet {
                 Map.of(
                         Task.OFFENSIVE.id(),
                         "negative ChnSentiCorp train reviews (" + CHNSENTICORP_TRAIN + ", label 0, >= "
-                                + MIN_CHINESE_CHARS + " letters or digits)"));
+                                + MIN_CHINESE_CHARS + " letters or digits)"),
+                SMOKE_CHINESE);
     }
 
     /** A set of given texts, for tests and callers with their own benign data. */
@@ -173,7 +188,15 @@ public final class BenignSet {
             byLabel.put(label, list.stream().map(t -> new Item(t, "given", 0)).toList());
             rules.put(label, "given texts");
         });
-        return new BenignSet(byLabel, rules);
+        return new BenignSet(byLabel, rules, SMOKE);
+    }
+
+    /**
+     * Everyday sentences in the set's language, shown with their decision in reports and never counted in a
+     * share: {@link #SMOKE} for English and given sets, {@link #SMOKE_CHINESE} for Chinese.
+     */
+    public List<String> smoke() {
+        return smoke;
     }
 
     /** The labels this set has texts for, in order (offensive, hate, spam). */
@@ -205,7 +228,7 @@ public final class BenignSet {
             halves.put(label, kept);
             named.put(label, rules.get(label) + ", " + name);
         });
-        return new BenignSet(halves, named);
+        return new BenignSet(halves, named, smoke);
     }
 
     /** The benign texts of {@code label}, in file order; empty for a label the set does not cover. */

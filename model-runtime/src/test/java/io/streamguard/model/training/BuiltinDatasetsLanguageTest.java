@@ -8,6 +8,8 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.language.Language;
 import io.streamguard.model.testing.TinyDatasets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +89,8 @@ class BuiltinDatasetsLanguageTest {
                             .isZero();
                 });
         assertThat(benign.rule("offensive")).startsWith("negative ChnSentiCorp train reviews");
+        assertThat(benign.heldOut().smoke()).isEqualTo(BenignSet.SMOKE_CHINESE);
+        assertThat(BenignSet.of(Map.of("offensive", List.of("fine"))).smoke()).isEqualTo(BenignSet.SMOKE);
     }
 
     /** The real files: row counts as published in shared/datasets/README.md, balance as counted once. */

@@ -92,13 +92,14 @@ class ChineseModelTrainerTest {
     }
 
     @Test
-    void overBlockingIsMeasuredOnChineseReviews() {
+    void overBlockingIsMeasuredOnChineseReviewsAndSentences() {
         OverBlocking overBlocking = trainer.overBlocking(chinese, run.model(), (done, total, elapsed) -> {});
         assertThat(overBlocking.rates()).singleElement().satisfies(rate -> {
             assertThat(rate.label()).isEqualTo("offensive");
             assertThat(rate.benign()).startsWith("negative ChnSentiCorp train reviews");
             assertThat(rate.texts()).isEqualTo(TinyDatasets.TRAIN_PER_CLASS / 2);
         });
+        assertThat(overBlocking.smoke()).extracting(OverBlocking.Smoke::text).isEqualTo(BenignSet.SMOKE_CHINESE);
     }
 
     @Test
