@@ -47,6 +47,9 @@ class StreamGuardCliTest {
       train --adapters ../models/v1/minilm-l6.json          | --adapters: ../models/v1/minilm-l6.json carries no fine-tuned adapters
       train --adapters /no/such.json                        | heads file not found: /no/such.json
       train --hard-negatives -1                             | --hard-negatives must not be negative, was -1
+      train --encoder bge-small-zh --tasks spam             | --tasks: no Chinese data for task spam (Chinese has offensive, sentiment)
+      train --encoder bge-small-zh --tasks offensive,hate   | --tasks: no Chinese data for task hate (Chinese has offensive, sentiment)
+      train --encoder bge-small-zh --hard-negatives 3000    | --hard-negatives adds English SST-2 sentences: not for bge-small-zh (Chinese)
       console --port 70000                                  | --port must be between 0 and 65535, was 70000
       console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
       console users                                         | missing subcommand (add or list; see --help)

@@ -75,6 +75,13 @@ class TrainEvalCommandTest {
                         "{\"text\": \"an awful , boring performance , i hated it\", \"label\": 0}",
                         "{\"text\": \"a delightful movie , loved every minute\", \"label\": \"POSITIVE\", \"id\": 5}",
                         "{\"text\": \"a dreadful film , hated every minute\", \"label\": \"negative\"}"));
+        Files.writeString(
+                tmp.resolve("cold.csv"),
+                "\uFEFF,split,topic,label,TEXT\n"
+                        + "1,dev,race,1,\"@user you pathetic clown, shut your mouth\"\n"
+                        + "2,dev,race,0,\"@user thanks for the \"\"kind\"\" advice, have a great day\"\n"
+                        + "3,dev,gender,1,@user you stupid idiot shut your mouth\n"
+                        + "4,dev,region,0,\"@user thanks for the lovely photo, have a great day\"\n");
     }
 
     @Test
@@ -141,6 +148,16 @@ class TrainEvalCommandTest {
         assertThat(run.out()).startsWith("examples 6   accuracy 0.5000").contains("threshold 0.0000");
         assertThat(run.out().lines().filter(l -> l.matches("ham\\s+0\\s+3"))).hasSize(1);
         assertThat(run.out().lines().filter(l -> l.matches("spam\\s+0\\s+3"))).hasSize(1);
+    }
+
+    /** A CSV in COLD's layout (BOM, unnamed index, extra columns, quoted texts) is read by its extension. */
+    @Test
+    void evalCsvInColdsLayout() {
+        CliRun run = eval(tmp.resolve("cold.csv"), "--task", "offensive");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("examples 4   accuracy ").contains("confusion matrix");
+        assertThat(run.err()).contains("eval: offensive: 4 rows, 2 offensive (50.0 %), 2 not-offensive");
     }
 
     @Test
@@ -229,6 +246,7 @@ class TrainEvalCommandTest {
       eval {tmp}/spam.tsv --task sentiment --threshold 0.5 | --threshold applies to the moderation tasks (offensive, hate, spam), not sentiment
       eval {tmp}/spam.tsv --task spam --model {tmp}/nothing.json | --model: no heads file {tmp}/nothing.json (train one with: streamguard train --encoder minilm-l6 --out {tmp}/nothing.json)
       eval {tmp}/spam.tsv --task spam --model v9 --encoder bert-base-uncased | --model: no heads file {models}/v9/bert-base-uncased.json (train one with: streamguard train --encoder bert-base-uncased --version v9)
+      eval {tmp}/cold.csv --task offensive --model v9 --encoder bge-small-zh | --model: no heads file {models}/v9/bge-small-zh.json (train one with: streamguard train --encoder bge-small-zh --version v9)
       """)
     void usageErrorsPrintOneLineAndExitTwo(String args, String message) {
         CliRun run = CliRun.of(expand(args).trim().split("\\s+"));
@@ -249,6 +267,8 @@ class TrainEvalCommandTest {
       empty.tsv   | ham\\thi\\n\\nspam\\twin                  | empty.tsv:2: empty line
       bad.jsonl   | {"text": "hi", "label": "ham"}\\n{"text": "x", "label": } | bad.jsonl:2: invalid JSON: Unexpected character ('}' (code 125))...
       text.jsonl  | {"text": 3, "label": "spam"}               | text.jsonl:1: "text" must be a string
+      commas.csv  | label,text\\nspam,win, now                 | commas.csv:2: expected 2 comma-separated columns as in the header, found 3 (quote a text that holds commas)
+      header.csv  | spam,win now                               | header.csv:1: the first row must be a header naming the label column (one of [category, class, label, labels, target, y]), found [spam, win now]
       """)
     void malformedDataNamesFileAndLine(String name, String content, String message) throws IOException {
         Path file = tmp.resolve(name);

@@ -14,6 +14,7 @@ import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Scores;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.training.BenignSet;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.ClassificationReport;
@@ -49,8 +50,9 @@ import picocli.CommandLine.Spec;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a model on a labelled file: TSV 'label<TAB>text' (a header row allowed) or JSONL"
-                    + " {\"text\": ..., \"label\": ...} (.jsonl/.ndjson/.json).",
+            "Evaluate a model on a labelled file: TSV 'label<TAB>text' (a header row allowed; ChnSentiCorp's"
+                    + " layout), JSONL {\"text\": ..., \"label\": ...} (.jsonl/.ndjson/.json), or CSV (.csv) under a"
+                    + " header naming the label and text columns (COLD's layout, e.g. ',split,topic,label,TEXT').",
             "Prints accuracy, precision/recall/F1 per class and macro, ROC-AUC and the confusion matrix."
                     + " Moderation labels are decided at the model's review threshold unless --threshold.",
             "--benign (with or without FILE) adds over-blocking: per moderation label, the share of harmless"
@@ -74,9 +76,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--benign",
             description = "Also measure over-blocking: per moderation label, the share of harmless training texts"
-                    + " (BenignSet: civil negative SST-2 sentences, ham SMS; the half training sets no threshold"
-                    + " on) at or above its review and block thresholds, and the decision on a few everyday"
-                    + " sentences.")
+                    + " (BenignSet: civil negative SST-2 sentences, ham SMS; for a Chinese model negative ChnSentiCorp"
+                    + " reviews; the half training sets no threshold on) at or above its review and block"
+                    + " thresholds, and the decision on a few everyday sentences.")
     boolean benign;
 
     @Option(
@@ -156,6 +158,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw usage("--model: no heads file " + headsPath + " (train one with: streamguard train --encoder "
                     + encoder + (ModelFiles.isVersion(model) ? " --version " + model : " --out " + model) + ")");
         }
+        HeadsModel heads = HeadsFile.read(headsPath);
         Dataset data = null;
         if (file != null) {
             try {
@@ -166,13 +169,15 @@ public final class EvalCommand implements Callable<Integer> {
         }
         BenignSet benignSet = null;
         if (benign) {
+            // The benign texts of the model's language: Chinese heads are not measured on English text.
+            Language language = Language.ofEncoder(heads.encoderId());
             BuiltinDatasets builtin = new BuiltinDatasets(Checkout.datasetsDir(datasets));
-            if (!builtin.available()) {
-                throw usage("--benign: training data not found under " + builtin.dir() + " (--datasets DIR)");
+            if (!builtin.available(language)) {
+                throw usage("--benign: " + (language == Language.ENGLISH ? "" : language.displayName() + " ")
+                        + "training data not found under " + builtin.dir() + " (--datasets DIR)");
             }
-            benignSet = BenignSet.sample(builtin).heldOut(); // the half no threshold was set on
+            benignSet = BenignSet.sample(builtin, language).heldOut(); // the half no threshold was set on
         }
-        HeadsModel heads = HeadsFile.read(headsPath);
         String headName = parsedTask == null ? null : parsedTask.headName();
         if (headName != null && heads.heads().stream().noneMatch(h -> h.name().equals(headName))) {
             throw usage("model " + heads.version() + " has no " + parsedTask.id() + " head");
@@ -193,8 +198,9 @@ public final class EvalCommand implements Callable<Integer> {
                 report = report(parsedTask, heads, data, scores, positive);
             }
             if (benignSet != null) {
-                err.println("eval: benign set of " + benignSet.texts().size() + " texts (" + BenignSet.SMOKE.size()
-                        + " everyday sentences besides); model " + heads.version() + " on " + heads.encoderId());
+                err.println("eval: benign set of " + benignSet.texts().size() + " texts ("
+                        + benignSet.smoke().size() + " everyday sentences besides); model " + heads.version() + " on "
+                        + heads.encoderId());
                 err.flush();
                 overBlocking = OverBlocking.measure(
                         benignSet, heads.thresholds(), texts -> score(classifier, texts, "eval benign"));

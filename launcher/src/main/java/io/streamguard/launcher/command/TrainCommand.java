@@ -12,6 +12,7 @@ import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.Float16;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.training.AdapterTuning;
 import io.streamguard.model.training.BenignSet;
 import io.streamguard.model.training.BuiltinDatasets;
@@ -47,6 +48,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Train the moderation (offensive, hate, spam) and sentiment heads on an encoder's features"
                     + " and write models/<version>/<encoder>.json plus its evaluation report (.md).",
+            "bge-small-zh reads Chinese: it trains offensive (COLD) and sentiment (ChnSentiCorp) under the same"
+                    + " task names; hate and spam have no Chinese data.",
             "Features are computed once per encoder and cached (--feature-cache); later runs take"
                     + " minutes. Same data, settings and seed give the same weights."
         })
@@ -66,7 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--encoder",
             paramLabel = "ID",
             defaultValue = EncoderConfig.MINILM_L6,
-            description = "bert-base-uncased or minilm-l6; default: ${DEFAULT-VALUE}.")
+            description = "bert-base-uncased, minilm-l6 or bge-small-zh (Chinese); default: ${DEFAULT-VALUE}.")
     String encoder;
 
     @Option(
@@ -86,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--tasks",
             paramLabel = "TASK",
             split = ",",
-            description = "Subset of offensive,hate,spam,sentiment (default: all).")
+            description = "Subset of offensive,hate,spam,sentiment (default: every task the encoder's language has"
+                    + " data for: all four in English, offensive,sentiment in Chinese).")
     List<String> tasks;
 
     @Option(
@@ -183,6 +187,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Language language = Language.ofEncoder(encoder);
+        List<Task> selected;
+        try {
+            selected = tasks == null ? null : tasks.stream().map(Task::of).toList();
+            if (selected != null) {
+                selected.forEach(task -> BuiltinDatasets.requireData(task, language));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage("--tasks: " + e.getMessage());
+        }
+        if (hardNegatives != null && hardNegatives > 0 && language != Language.ENGLISH) {
+            throw usage("--hard-negatives adds English SST-2 sentences: not for " + encoder + " ("
+                    + language.displayName() + ")");
+        }
         Usage.knownEncoder(spec, "--encoder", encoder);
         if (fineTune && adaptersFrom != null) {
             throw usage("--adapters refits the heads of an already tuned model: leave out --fine-tune");
@@ -208,12 +226,6 @@ public final class TrainCommand implements Callable<Integer> {
         if ((tuneEpochs != null && tuneEpochs < 1) || (tuneRows != null && tuneRows < 1)) {
             throw usage("--tune-epochs and --tune-rows must be at least 1");
         }
-        List<Task> selected;
-        try {
-            selected = tasks == null ? null : tasks.stream().map(Task::of).toList();
-        } catch (IllegalArgumentException e) {
-            throw usage("--tasks: " + e.getMessage());
-        }
         if (hidden != null && hidden < 0) {
             throw usage("--hidden must be at least 0, was " + hidden);
         }
@@ -228,8 +240,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path dataDir = Checkout.datasetsDir(datasets);
         BuiltinDatasets data = new BuiltinDatasets(dataDir);
-        if (!data.available()) {
-            throw usage("training data not found under " + dataDir + " (--datasets DIR)");
+        if (!data.available(language)) {
+            throw usage((language == Language.ENGLISH ? "" : language.displayName() + " ")
+                    + "training data not found under " + dataDir + " (--datasets DIR)");
         }
         ModelTrainer.Settings settings = settings(encoder, version);
         if (selected != null) {
@@ -304,19 +317,22 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * The settings each encoder's v1 was trained with, compared on the validation splits only
      * (see the report beside each model): BERT-base's frozen features need a wider layer and more
-     * regularisation than MiniLM's sentence embeddings.
+     * regularisation than MiniLM's sentence embeddings. Tasks: those its language has data for.
      */
     static ModelTrainer.Settings settings(String encoderId, String version) {
+        List<Task> tasks = BuiltinDatasets.tasks(Language.ofEncoder(encoderId));
         if (EncoderConfig.BERT_BASE_UNCASED.equals(encoderId)) {
             return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
+                    .withTasks(tasks)
                     .withOptions(o -> o.withDropout(0.3f, 0.5f)
                             .withHiddenUnits(1024)
                             .withLearningRate(3e-4f)
                             .withL2(3e-4f)
                             .withEpochs(60, 5));
         }
-        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
-        return ModelTrainer.Settings.defaults(version, Feature.MEAN);
+        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it. bge-small-zh
+        // starts from MiniLM's settings (the masked mean is defined the same for every engine); not yet compared.
+        return ModelTrainer.Settings.defaults(version, Feature.MEAN).withTasks(tasks);
     }
 
     private UnaryOperator<TrainingOptions> overrides() {

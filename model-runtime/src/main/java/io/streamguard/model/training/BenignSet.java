@@ -1,5 +1,6 @@
 package io.streamguard.model.training;
 
+import io.streamguard.model.language.Language;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,6 +22,12 @@ import java.util.Set;
  *       that trainers hold out for validation, less texts that also occur in folds 1-4 (SMS repeats
  *       "Ok lor" and the like), so the spam head never trained on these texts.
  * </ul>
+ * For a Chinese encoder ({@link Language#CHINESE}), whose heads are offensive and sentiment only:
+ * <ul>
+ *   <li>{@code offensive}: negative ChnSentiCorp train reviews (label 0) of at least
+ *       {@value #MIN_CHINESE_CHARS} letters or digits — harsh about a hotel, a book or a laptop, civil about
+ *       people, as SST-2's negatives are for English.
+ * </ul>
  * Each is a sample of at most {@code perLabel} distinct texts, drawn with {@code seed} (civil negatives
  * with {@code Random(seed)}, ham with {@code Random(seed + 1)}) after the rows are taken in file order,
  * so the same files and seed give the same set. Training that learns from such hard negatives must not
@@ -38,6 +45,8 @@ public final class BenignSet {
     public static final int DEFAULT_PER_LABEL = 1000;
     /** Shortest SST-2 text kept: SST-2 train also holds phrases ("dull", "the movie"), not reviews. */
     public static final int MIN_WORDS = 5;
+    /** Shortest ChnSentiCorp text kept, in letters and digits (Chinese has no spaces to count words by). */
+    public static final int MIN_CHINESE_CHARS = 10;
 
     /**
      * Everyday sentences a new user saw over-blocked by MiniLM v1 (issue 15), and a few like them: each
@@ -53,8 +62,20 @@ public final class BenignSet {
             "I hate Mondays, the traffic this morning was awful",
             "Your package will arrive on Tuesday between 9 and 12");
 
+    /** {@link #SMOKE} in everyday Chinese, the sentences a Chinese set shows ({@link #smoke()}). */
+    public static final List<String> SMOKE_CHINESE = List.of(
+            "这部电影太烂了，完全是浪费钱",
+            "我的猫又把桌上的花盆打翻了",
+            "我不同意你关于税收的观点",
+            "妈妈，周五前把房租转到老账户就行，记得留好收据",
+            "那家餐厅上菜很慢，汤也是凉的",
+            "你回家路上能顺便买点牛奶和面包吗？",
+            "我讨厌星期一，今天早上堵车太厉害了",
+            "您的包裹将于周二9点到12点之间送达");
+
     static final String SST2_TRAIN = "sst2/train.tsv";
     static final String SMS_TRAIN = "sms-spam/train.tsv";
+    static final String CHNSENTICORP_TRAIN = "chnsenticorp/train.tsv";
 
     /** One benign text and where it is: file relative to the datasets directory, 1-based line. */
     public record Item(String text, String source, int line) {}
@@ -62,28 +83,43 @@ public final class BenignSet {
     private final Map<String, List<Item>> byLabel;
     private final Map<String, String> rules;
     private final Set<String> texts;
+    private final List<String> smoke;
 
-    private BenignSet(Map<String, List<Item>> byLabel, Map<String, String> rules) {
+    private BenignSet(Map<String, List<Item>> byLabel, Map<String, String> rules, List<String> smoke) {
         this.byLabel = Collections.unmodifiableMap(new LinkedHashMap<>(byLabel));
         this.rules = Map.copyOf(rules);
+        this.smoke = List.copyOf(smoke);
         Set<String> all = new LinkedHashSet<>();
         byLabel.values().forEach(items -> items.forEach(item -> all.add(item.text())));
         this.texts = Collections.unmodifiableSet(all);
     }
 
-    /** The set with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
+    /** The English set with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
     public static BenignSet sample(BuiltinDatasets datasets) {
-        return sample(datasets, DEFAULT_SEED, DEFAULT_PER_LABEL);
+        return sample(datasets, Language.ENGLISH);
+    }
+
+    /** The set of {@code language} with {@link #DEFAULT_SEED} and {@link #DEFAULT_PER_LABEL}. */
+    public static BenignSet sample(BuiltinDatasets datasets, Language language) {
+        return sample(datasets, language, DEFAULT_SEED, DEFAULT_PER_LABEL);
+    }
+
+    /** The English set; see {@link #sample(BuiltinDatasets, Language, long, int)}. */
+    public static BenignSet sample(BuiltinDatasets datasets, long seed, int perLabel) {
+        return sample(datasets, Language.ENGLISH, seed, perLabel);
     }
 
     /**
-     * Draws the set from {@code datasets}' train files.
+     * Draws the set of {@code language} from {@code datasets}' train files.
      *
      * @throws DatasetFormatException if a file is missing or malformed
      */
-    public static BenignSet sample(BuiltinDatasets datasets, long seed, int perLabel) {
+    public static BenignSet sample(BuiltinDatasets datasets, Language language, long seed, int perLabel) {
         if (perLabel < 1) {
             throw new IllegalArgumentException("perLabel must be at least 1, was " + perLabel);
+        }
+        if (language == Language.CHINESE) {
+            return chinese(datasets, seed, perLabel);
         }
         List<Item> civil = new ArrayList<>();
         for (LabeledText row : datasets.train(Task.SENTIMENT).rows()) {
@@ -118,7 +154,30 @@ public final class BenignSet {
                         civilRule,
                         Task.SPAM.id(),
                         "ham of the SMS train split's fold 0 (" + SMS_TRAIN
-                                + ", the spam validation fold; none also in folds 1-4)"));
+                                + ", the spam validation fold; none also in folds 1-4)"),
+                SMOKE);
+    }
+
+    /** Chinese: negative ChnSentiCorp train reviews for offensive, drawn like English's civil negatives. */
+    private static BenignSet chinese(BuiltinDatasets datasets, long seed, int perLabel) {
+        List<Item> civil = new ArrayList<>();
+        for (LabeledText row : datasets.train(Task.SENTIMENT, Language.CHINESE).rows()) {
+            if (row.label() == 0
+                    && row.text()
+                                    .codePoints()
+                                    .filter(Character::isLetterOrDigit)
+                                    .count()
+                            >= MIN_CHINESE_CHARS) {
+                civil.add(new Item(row.text(), CHNSENTICORP_TRAIN, row.line()));
+            }
+        }
+        return new BenignSet(
+                Map.of(Task.OFFENSIVE.id(), draw(civil, perLabel, new Random(seed))),
+                Map.of(
+                        Task.OFFENSIVE.id(),
+                        "negative ChnSentiCorp train reviews (" + CHNSENTICORP_TRAIN + ", label 0, >= "
+                                + MIN_CHINESE_CHARS + " letters or digits)"),
+                SMOKE_CHINESE);
     }
 
     /** A set of given texts, for tests and callers with their own benign data. */
@@ -129,7 +188,15 @@ public final class BenignSet {
             byLabel.put(label, list.stream().map(t -> new Item(t, "given", 0)).toList());
             rules.put(label, "given texts");
         });
-        return new BenignSet(byLabel, rules);
+        return new BenignSet(byLabel, rules, SMOKE);
+    }
+
+    /**
+     * Everyday sentences in the set's language, shown with their decision in reports and never counted in a
+     * share: {@link #SMOKE} for English and given sets, {@link #SMOKE_CHINESE} for Chinese.
+     */
+    public List<String> smoke() {
+        return smoke;
     }
 
     /** The labels this set has texts for, in order (offensive, hate, spam). */
@@ -161,7 +228,7 @@ public final class BenignSet {
             halves.put(label, kept);
             named.put(label, rules.get(label) + ", " + name);
         });
-        return new BenignSet(halves, named);
+        return new BenignSet(halves, named, smoke);
     }
 
     /** The benign texts of {@code label}, in file order; empty for a label the set does not cover. */

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads labelled text files, strictly: any malformed line is a {@link DatasetFormatException} naming the
@@ -31,6 +32,10 @@ import java.util.Set;
  *       wrong string. The first line may be a header: it is one when its first column is not a valid
  *       label but a column name ({@code label}, {@code text}, {@code sentence}, ...). A header naming the
  *       text column first ({@code sentence<TAB>label}, GLUE's original SST-2 layout) swaps the columns.
+ *   <li>CSV (RFC 4180, see {@link CsvRecords}; COLD's layout): a header row naming the label column and
+ *       the text column (names as for TSV headers, any case, e.g. COLD's {@code label} and {@code TEXT});
+ *       other columns ({@code index}, {@code split}, {@code topic}) are ignored. Every record has the
+ *       header's column count. A header is required: without one the columns cannot be told apart.
  *   <li>JSONL: one object per line with {@code "text"} (string) and {@code "label"} (string, or integer
  *       0/1); other fields are ignored.
  *   <li>Line-aligned pair (TweetEval): a text file and a labels file with one entry per line, same line
@@ -55,12 +60,44 @@ public final class DatasetReader {
 
     private DatasetReader() {}
 
-    /** TSV or JSONL by extension: {@code .jsonl}, {@code .ndjson} and {@code .json} are JSONL, anything else TSV. */
+    /**
+     * By extension: {@code .jsonl}, {@code .ndjson} and {@code .json} are JSONL, {@code .csv} is CSV, anything
+     * else TSV.
+     */
     public static Dataset read(Path file, Task task) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")
-                ? readJsonl(file, task)
-                : readTsv(file, task);
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
+            return readJsonl(file, task);
+        }
+        return name.endsWith(".csv") ? readCsv(file, task) : readTsv(file, task);
+    }
+
+    /** CSV under a header naming the label and text columns; see the class comment. */
+    public static Dataset readCsv(Path file, Task task) {
+        byte[] bytes = readBytes(file);
+        List<CsvRecords.Csv> records = CsvRecords.parse(file, decode(file, bytes));
+        if (records.isEmpty()) {
+            throw new DatasetFormatException(file, 0, "no examples");
+        }
+        CsvRecords.Csv header = records.get(0);
+        int labelColumn = csvColumn(file, header, LABEL_COLUMNS, "label");
+        int textColumn = csvColumn(file, header, TEXT_COLUMNS, "text");
+        List<LabeledText> rows = new ArrayList<>(records.size());
+        for (CsvRecords.Csv record : records.subList(1, records.size())) {
+            List<String> fields = record.fields();
+            if (fields.size() == 1 && fields.get(0).isEmpty()) {
+                throw new DatasetFormatException(file, record.line(), "empty line");
+            }
+            if (fields.size() != header.fields().size()) {
+                throw new DatasetFormatException(
+                        file,
+                        record.line(),
+                        "expected " + header.fields().size() + " comma-separated columns as in the header, found "
+                                + fields.size() + " (quote a text that holds commas)");
+            }
+            rows.add(row(file, record.line(), task, fields.get(labelColumn), fields.get(textColumn)));
+        }
+        return dataset(file, task, file.toString(), sha256(bytes), rows, 0);
     }
 
     /** {@code label<TAB>text} lines, optionally under a header; see the class comment. */
@@ -182,6 +219,30 @@ public final class DatasetReader {
         return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
+    /** The one column of the CSV header whose name (stripped, any case) is in {@code names}. */
+    private static int csvColumn(Path file, CsvRecords.Csv header, Set<String> names, String what) {
+        int found = -1;
+        for (int i = 0; i < header.fields().size(); i++) {
+            if (names.contains(header.fields().get(i).strip().toLowerCase(Locale.ROOT))) {
+                if (found >= 0) {
+                    throw new DatasetFormatException(
+                            file,
+                            header.line(),
+                            "the header names more than one " + what + " column " + header.fields());
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw new DatasetFormatException(
+                    file,
+                    header.line(),
+                    "the first row must be a header naming the " + what + " column (one of " + new TreeSet<>(names)
+                            + "), found " + header.fields());
+        }
+        return found;
+    }
+
     /** 0 or 1 if the header names the label column first or second, -1 if this is not a header row. */
     private static int headerLabelColumn(String[] columns) {
         String first = columns[0].strip().toLowerCase(Locale.ROOT);
@@ -240,20 +301,7 @@ public final class DatasetReader {
 
     /** Strict UTF-8 lines without their LF/CRLF ends; a final line end does not start another line. */
     private static List<String> lines(Path file, byte[] bytes) {
-        String content;
-        try {
-            content = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new DatasetFormatException(file, firstBadLine(bytes), "not valid UTF-8");
-        }
-        if (content.startsWith("\uFEFF")) {
-            content = content.substring(1);
-        }
+        String content = decode(file, bytes);
         List<String> lines = new ArrayList<>();
         int start = 0;
         while (start < content.length()) {
@@ -269,6 +317,22 @@ public final class DatasetReader {
             start = next;
         }
         return lines;
+    }
+
+    /** {@code bytes} as strict UTF-8, an initial BOM dropped. */
+    private static String decode(Path file, byte[] bytes) {
+        String content;
+        try {
+            content = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new DatasetFormatException(file, firstBadLine(bytes), "not valid UTF-8");
+        }
+        return content.startsWith("\uFEFF") ? content.substring(1) : content;
     }
 
     /** The line of the first byte sequence that is not UTF-8, found by decoding line by line. */

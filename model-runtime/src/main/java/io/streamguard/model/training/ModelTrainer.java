@@ -8,6 +8,7 @@ import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
 import io.streamguard.model.heads.Scores;
 import io.streamguard.model.heads.Thresholds;
+import io.streamguard.model.language.Language;
 import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +30,12 @@ import java.util.function.Function;
  * early stopping on validation, thresholds for the moderation labels chosen on validation, and the
  * validation metrics, all in one {@link HeadsModel}.
  *
- * <p>Validation data: SST-2 dev, TweetEval val, and for spam (which has no validation file) fold 0 of
- * a seeded stratified 5-fold split of its train file; the spam head is the one trained on the other
- * four folds, and the reported spam F1 is the 5-fold cross-validated one (see
- * {@link #crossValidateSpam}).
+ * <p>The data is that of the encoder's {@link Language} ({@link Language#ofEncoder}, {@link BuiltinDatasets}):
+ * a Chinese encoder trains the Chinese heads (offensive on COLD, sentiment on ChnSentiCorp) under the same
+ * task names, with the same trainer, thresholds and report. English validation data: SST-2 dev, TweetEval
+ * val, and for spam (which has no validation file) fold 0 of a seeded stratified 5-fold split of its train
+ * file; the spam head is the one trained on the other four folds, and the reported spam F1 is the 5-fold
+ * cross-validated one (see {@link #crossValidateSpam}). Chinese: COLD dev and ChnSentiCorp dev.
  */
 public final class ModelTrainer {
 
@@ -46,7 +49,8 @@ public final class ModelTrainer {
      * @param thresholds how review/block thresholds are picked for the moderation labels
      * @param seed recorded in the model; per-task options carry their own seed
      * @param hardNegatives SST-2 training negatives (whole sentences, none of the benign set) added to the
-     *     offensive and hate heads' training rows as harmless: negative in tone is not offensive
+     *     offensive and hate heads' training rows as harmless: negative in tone is not offensive (English
+     *     encoders only: they are English sentences)
      */
     public record Settings(
             String version,
@@ -197,8 +201,11 @@ public final class ModelTrainer {
 
     private final FeatureCache cache;
     private final BuiltinDatasets datasets;
-    /** The default benign set of {@link #datasets}, drawn once: calibration, hard negatives and over-blocking use it. */
-    private BenignSet benign;
+    /**
+     * The default benign set of {@link #datasets} per language, each drawn once: calibration, hard negatives and
+     * over-blocking use it.
+     */
+    private final Map<Language, BenignSet> benign = new EnumMap<>(Language.class);
 
     public ModelTrainer(FeatureCache cache, BuiltinDatasets datasets) {
         this.cache = Objects.requireNonNull(cache, "cache");
@@ -206,19 +213,30 @@ public final class ModelTrainer {
     }
 
     /**
-     * Trains every task of {@code settings} on {@code encoder}'s features.
+     * Trains every task of {@code settings} on {@code encoder}'s features, with the data of the encoder's
+     * language.
      *
+     * @throws IllegalArgumentException before any work if that language has no data for a task of
+     *     {@code settings}, or if hard negatives (English sentences) are asked for a non-English encoder
      * @throws DatasetFormatException if a dataset file is missing or malformed
      * @throws TrainingException if TensorFlow fails
      */
     public Run train(LoadedEncoder encoder, Settings settings, Listener listener) {
+        Language language = languageOf(encoder);
+        for (Task task : settings.tasks()) {
+            BuiltinDatasets.requireData(task, language);
+        }
+        if (settings.hardNegatives() > 0 && language != Language.ENGLISH) {
+            throw new IllegalArgumentException("hard negatives are English SST-2 sentences: none for "
+                    + encoder.encoder().info().id() + " (" + language.displayName() + ")");
+        }
         List<Head> heads = new ArrayList<>();
         Map<String, Thresholds> thresholds = new LinkedHashMap<>();
         Map<String, Map<String, Double>> metrics = new TreeMap<>();
         List<Provenance.DataRef> data = new ArrayList<>();
         List<TaskReport> reports = new ArrayList<>();
         for (Task task : settings.tasks()) {
-            TaskReport report = trainTask(encoder, settings, task, listener);
+            TaskReport report = trainTask(encoder, language, settings, task, listener);
             reports.add(report);
             heads.add(report.result().head());
             if (report.thresholds() != null) {
@@ -278,7 +296,7 @@ public final class ModelTrainer {
      * size), scored on cached encoder features like training itself, so a report costs one small encoding.
      */
     public OverBlocking overBlocking(LoadedEncoder encoder, HeadsModel model, ProgressListener progress) {
-        BenignSet set = benign().heldOut();
+        BenignSet set = benign(languageOf(encoder)).heldOut();
         return OverBlocking.measure(set, model.thresholds(), texts -> {
             FeatureMatrix features = cache.features(encoder, texts, progress);
             float[] matrix = features.matrix(model.feature());
@@ -322,8 +340,13 @@ public final class ModelTrainer {
      * threshold ({@link ThresholdCalibration}); null if the set has too few texts for the label to set one.
      */
     private double[] benignCalibration(
-            LoadedEncoder encoder, Task task, TrainingResult result, Feature feature, Listener listener) {
-        List<BenignSet.Item> items = benign().calibration().items(task.id());
+            LoadedEncoder encoder,
+            Language language,
+            Task task,
+            TrainingResult result,
+            Feature feature,
+            Listener listener) {
+        List<BenignSet.Item> items = benign(language).calibration().items(task.id());
         if (items.size() < ThresholdCalibration.MIN_BENIGN) {
             return null;
         }
@@ -338,17 +361,19 @@ public final class ModelTrainer {
         return p;
     }
 
-    /** {@link BenignSet#sample} of this trainer's datasets, read once (it parses SST-2's 67k training rows). */
-    private BenignSet benign() {
-        if (benign == null) {
-            benign = BenignSet.sample(datasets);
-        }
-        return benign;
+    /** {@link BenignSet#sample} of this trainer's datasets in {@code language}, read once (English parses SST-2's 67k rows). */
+    private BenignSet benign(Language language) {
+        return benign.computeIfAbsent(language, l -> BenignSet.sample(datasets, l));
     }
 
-    private TaskReport trainTask(LoadedEncoder encoder, Settings settings, Task task, Listener listener) {
+    private static Language languageOf(LoadedEncoder encoder) {
+        return Language.ofEncoder(encoder.encoder().info().id());
+    }
+
+    private TaskReport trainTask(
+            LoadedEncoder encoder, Language language, Settings settings, Task task, Listener listener) {
         long started = System.nanoTime();
-        Dataset all = datasets.train(task);
+        Dataset all = datasets.train(task, language);
         Dataset train;
         Dataset validation;
         List<StratifiedKFold.Fold> folds = null;
@@ -358,7 +383,7 @@ public final class ModelTrainer {
             validation = all.subset(folds.get(0).test(), "fold 0");
         } else {
             train = all;
-            validation = datasets.validation(task).orElseThrow();
+            validation = datasets.validation(task, language).orElseThrow();
         }
         // Spam's folds are rows of one file: encode the file once and slice.
         FeatureMatrix allFeatures = task == Task.SPAM
@@ -375,7 +400,7 @@ public final class ModelTrainer {
         Dataset fit = train;
         if (settings.hardNegatives() > 0 && (task == Task.OFFENSIVE || task == Task.HATE)) {
             Dataset sst = datasets.train(Task.SENTIMENT);
-            int[] rows = hardNegativeRows(sst, benign(), settings.hardNegatives(), settings.seed());
+            int[] rows = hardNegativeRows(sst, benign(language), settings.hardNegatives(), settings.seed());
             hard = sst.subset(rows, rows.length + " negative sentences as not-" + task.id());
             FeatureMatrix sstFeatures =
                     cache.features(encoder, sst.texts(), listener.features(task, "hard negatives", sst.size()));
@@ -411,7 +436,10 @@ public final class ModelTrainer {
             report = Metrics.multiclass(task.classNames(), labels, rows);
         } else {
             calibration = ThresholdCalibration.defaults(settings.thresholds())
-                    .calibrate(p, labels, benignCalibration(encoder, task, result, settings.feature(), listener));
+                    .calibrate(
+                            p,
+                            labels,
+                            benignCalibration(encoder, language, task, result, settings.feature(), listener));
             thresholds = calibration.choice();
             report = Metrics.binary(
                     task.classNames(),

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * How much harmless text a model flags: per moderation label, the share of that label's {@link BenignSet}
  * texts whose score reaches the label's review threshold (a moderator has to look) and its block threshold,
  * plus the share of all benign texts that reach any review threshold they are benign for, and the
- * decision on each {@link BenignSet#SMOKE} sentence. A score at a threshold reaches it, as in the pipeline.
+ * decision on each of the set's everyday sentences ({@link BenignSet#smoke()}). A score at a threshold reaches it, as in the pipeline.
  *
  * @param rates one per label the set covers and the model has thresholds for
  * @param anyLabel over the distinct benign texts: reaching a review (block) threshold of any label it is
@@ -86,7 +86,7 @@ public record OverBlocking(List<Rate> rates, Rate anyLabel, List<Smoke> smoke) {
     public static OverBlocking measure(
             BenignSet set, Map<String, Thresholds> thresholds, Function<List<String>, List<Scores>> scorer) {
         List<String> texts = new ArrayList<>(set.texts());
-        texts.addAll(BenignSet.SMOKE);
+        texts.addAll(set.smoke());
         List<Scores> scored = scorer.apply(texts);
         if (scored.size() != texts.size()) {
             throw new IllegalStateException(
@@ -128,7 +128,7 @@ public record OverBlocking(List<Rate> rates, Rate anyLabel, List<Smoke> smoke) {
                 null,
                 anyBlock);
         List<Smoke> smoke = new ArrayList<>();
-        for (String text : BenignSet.SMOKE) {
+        for (String text : set.smoke()) {
             smoke.add(smoke(text, byText.get(text), thresholds));
         }
         return new OverBlocking(rates, any, smoke);

@@ -2,6 +2,7 @@ package io.streamguard.model.training;
 
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
+import io.streamguard.model.language.Language;
 import java.util.Locale;
 
 /** The evaluation report written beside a trained model, and the summary table for the terminal. */
@@ -69,8 +70,11 @@ public final class TrainingReport {
                 .append(model.version())
                 .append("` at ")
                 .append(model.provenance().createdAt())
-                .append(". Every number below is on validation data (SST-2 dev, TweetEval val, SMS fold 0 /"
-                        + " 5-fold CV). Thresholds: each is the median of the ones chosen on 4 of 5 folds of the"
+                .append(". Every number below is on validation data ("
+                        + (Language.ofEncoder(encoderId) == Language.CHINESE
+                                ? "COLD dev, ChnSentiCorp dev"
+                                : "SST-2 dev, TweetEval val, SMS fold 0 / 5-fold CV")
+                        + "). Thresholds: each is the median of the ones chosen on 4 of 5 folds of the"
                         + " validation split (out-of-fold scores below: each fold scored at the threshold chosen"
                         + " without it), and review is raised where needed so that at most 2.5 % of the benign"
                         + " set's calibration half reaches it; over-blocking is measured on its other half.\n\n");

@@ -34,6 +34,12 @@ public final class TinyDatasets {
     private static final String[] GROUPS = {"immigrants", "refugees", "migrants", "foreigners"};
     private static final String[] PRIZES = {"holiday", "mobile phone", "£500 cash", "ringtone", "car", "voucher"};
     private static final String[] MEALS = {"lunch", "dinner", "coffee", "breakfast"};
+    private static final String[] HAO = {"很好", "很棒", "舒适", "干净", "热情", "满意"};
+    private static final String[] CHA = {"很差", "糟糕", "肮脏", "吵闹", "冷漠", "失望"};
+    private static final String[] PLACES = {"酒店", "房间", "餐厅", "服务"};
+    private static final String[] MA = {"蠢货", "废物", "垃圾", "白痴", "混蛋", "傻瓜"};
+    private static final String[] XIE = {"谢谢", "感谢", "辛苦了", "欢迎", "祝福", "佩服"};
+    private static final String[] TOPICS = {"race", "region", "gender"};
 
     private TinyDatasets() {}
 
@@ -53,6 +59,72 @@ public final class TinyDatasets {
             throw new UncheckedIOException(e);
         }
         return dir;
+    }
+
+    /**
+     * Writes the Chinese tasks' files under {@code dir} (created if needed), laid out like COLD
+     * ({@code cold/{train,dev}.csv}: BOM, header {@code ,split,topic,label,TEXT}, texts with commas quoted,
+     * some with doubled quotes) and ChnSentiCorp ({@code chnsenticorp/{train,dev}.tsv}), and returns {@code dir}.
+     */
+    public static Path writeChinese(Path dir) {
+        try {
+            cold(dir.resolve("cold/train.csv"), "train", chineseOffensive(TRAIN_PER_CLASS, 0));
+            cold(dir.resolve("cold/dev.csv"), "dev", chineseOffensive(VALIDATION_PER_CLASS, 2));
+            tsv(dir.resolve("chnsenticorp/train.tsv"), "label\ttext_a", chineseSentiment(TRAIN_PER_CLASS, 0), "1", "0");
+            tsv(
+                    dir.resolve("chnsenticorp/dev.tsv"),
+                    "label\ttext_a",
+                    chineseSentiment(VALIDATION_PER_CLASS, 1),
+                    "1",
+                    "0");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    private static List<List<String>> chineseSentiment(int perClass, int shift) {
+        List<String> positive = new ArrayList<>();
+        List<String> negative = new ArrayList<>();
+        for (int i = 0; i < perClass; i++) {
+            String place = PLACES[(i / HAO.length + shift) % PLACES.length];
+            positive.add(place + HAO[i % HAO.length] + "，我们非常喜欢，下次还会再来");
+            negative.add(place + CHA[i % CHA.length] + "，我们非常后悔，再也不会来了");
+        }
+        return List.of(positive, negative);
+    }
+
+    /** Offensive texts say "你这个<insult>, get lost"; safe ones thank; every third carries a quoted word. */
+    private static List<List<String>> chineseOffensive(int perClass, int shift) {
+        List<String> offensive = new ArrayList<>();
+        List<String> safe = new ArrayList<>();
+        for (int i = 0; i < perClass; i++) {
+            String quote = (i + shift) % 3 == 0 ? "\"" : "";
+            offensive.add("你这个" + quote + MA[i % MA.length] + quote + ",滚出去，别再说话了");
+            safe.add(XIE[i % XIE.length] + "你的分享," + quote + "很有帮助" + quote + "，祝你生活愉快");
+        }
+        return List.of(offensive, safe);
+    }
+
+    /** COLD's layout: index (unnamed), split, topic, label, TEXT; texts quoted (they hold commas). */
+    private static void cold(Path file, String split, List<List<String>> byClass) throws IOException {
+        StringBuilder csv = new StringBuilder("\uFEFF,split,topic,label,TEXT\n");
+        int[] index = {0};
+        interleave(byClass, (text, cls) -> {
+            int i = index[0]++;
+            csv.append(1000 + i)
+                    .append(',')
+                    .append(split)
+                    .append(',')
+                    .append(TOPICS[i % TOPICS.length])
+                    .append(',')
+                    .append(cls == 0 ? "1" : "0")
+                    .append(",\"")
+                    .append(text.replace("\"", "\"\""))
+                    .append("\"\n");
+        });
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, csv);
     }
 
     /** Texts of class 1 then class 0; {@code shift} varies the wording between splits. */

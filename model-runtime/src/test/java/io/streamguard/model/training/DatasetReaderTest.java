@@ -146,4 +146,65 @@ class DatasetReaderTest {
         assertThatThrownBy(() -> DatasetReader.readLineAligned(text, badLabel, Task.HATE, DatasetReader.EmptyText.SKIP))
                 .hasMessageStartingWith(badLabel + ":2: unknown label \"hateful\"");
     }
+
+    @Test
+    void coldCsvWithBomQuotedCommasDoubledQuotesAndOtherColumnsIgnored() throws Exception {
+        Path p = file(
+                "cold.csv",
+                "\uFEFF,split,topic,label,TEXT\n"
+                        + "7089,train,race,1,也是，想想物流爆仓\n"
+                        + "10983,train,race,0,\"说的好。亚洲人在那里也属于,少数族裔\"\n"
+                        + "2453,train,region,1,\"其实是\\\"\"新上海人\\\"\"，别问\"\n");
+        Dataset d = DatasetReader.read(p, Task.OFFENSIVE);
+        assertThat(d.texts()).containsExactly("也是，想想物流爆仓", "说的好。亚洲人在那里也属于,少数族裔", "其实是\\\"新上海人\\\"，别问");
+        assertThat(d.labels()).containsExactly(1, 0, 1);
+        assertThat(d.rows()).extracting(LabeledText::line).containsExactly(2, 3, 4);
+        assertThat(d.sha256()).isEqualTo(DatasetReader.sha256(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void csvQuotedLineEndsStayInTheTextAndRowsKeepTheLineTheyStartOn() throws Exception {
+        Path p = file("multi.csv", "text,label\r\n\"first line\r\nsecond, line\",1\r\nplain,0\r\n\"\",0");
+        // The empty quoted text on line 5 is still an empty text, found on the line it starts on.
+        assertThatThrownBy(() -> DatasetReader.readCsv(p, Task.HATE)).hasMessage(p + ":5: empty text");
+        Path ok = file("multi2.csv", "text,label\n\"first line\nsecond, line\",1\nplain,0");
+        Dataset d = DatasetReader.readCsv(ok, Task.HATE);
+        assertThat(d.texts()).containsExactly("first line\nsecond, line", "plain");
+        assertThat(d.rows()).extracting(LabeledText::line).containsExactly(2, 4);
+    }
+
+    @Test
+    void csvErrorsNameTheLine() throws Exception {
+        String header = "id,label,text\n";
+        assertCsvError("id,text\n1,hello\n", 1, "the first row must be a header naming the label column");
+        assertCsvError("0,hello\n1,bye\n", 1, "the first row must be a header naming the label column");
+        assertCsvError("label,text,sentence\n1,a,b\n", 1, "the header names more than one text column");
+        assertCsvError(
+                header + "1,0,fine\n2,1,a, b\n",
+                3,
+                "expected 3 comma-separated columns as in the header, found 4 (quote a text that holds commas)");
+        assertCsvError(header + "1,0,fine\n\n2,1,after\n", 3, "empty line");
+        assertCsvError(header + "1,0,fine\n2,1,\"never closed\n3,0,x\n", 3, "quoted field never closed");
+        assertCsvError(header + "1,0,say \"hi\"\n", 2, "quote inside an unquoted field");
+        assertCsvError(header + "1,0,\"hi\" there\n", 2, "text after a closing quote");
+        assertCsvError(header + "1,2,fine\n", 2, "unknown label \"2\"");
+        assertCsvError(header, 0, "no examples");
+    }
+
+    private void assertCsvError(String content, int line, String problem) throws Exception {
+        Path p = file("e.csv", content);
+        assertThatThrownBy(() -> DatasetReader.read(p, Task.OFFENSIVE))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageStartingWith(p + (line > 0 ? ":" + line : "") + ": " + problem)
+                .extracting(e -> ((DatasetFormatException) e).line())
+                .isEqualTo(line);
+    }
+
+    @Test
+    void chnSentiCorpTsvHeaderNamesTheLabelFirst() throws Exception {
+        Path p = file("dev.tsv", "label\ttext_a\n1\t這間酒店環境和服務態度亦算不錯,但房間空間太小\n0\t一个词----\"大失所望\"!!!\n");
+        Dataset d = DatasetReader.read(p, Task.SENTIMENT);
+        assertThat(d.labels()).containsExactly(1, 0);
+        assertThat(d.texts()).containsExactly("這間酒店環境和服務態度亦算不錯,但房間空間太小", "一个词----\"大失所望\"!!!");
+    }
 }
