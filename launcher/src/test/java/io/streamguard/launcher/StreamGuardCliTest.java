@@ -51,7 +51,7 @@ class StreamGuardCliTest {
       train --encoder bge-small-zh --tasks offensive,hate   | --tasks: no Chinese data for task hate (Chinese has offensive, sentiment)
       train --encoder bge-small-zh --hard-negatives 3000    | --hard-negatives adds English SST-2 sentences: not for bge-small-zh (Chinese)
       console --port 70000                                  | --port must be between 0 and 65535, was 70000
-      console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
+      console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, bge-small-zh, minilm-l6)
       console users                                         | missing subcommand (add or list; see --help)
       console users add bob --role boss                     | --role must be moderator or admin, was 'boss'
       console users add bad/name                            | NAME must be 1 to 64 letters, digits or ._@-, was 'bad/name'
@@ -70,7 +70,7 @@ class StreamGuardCliTest {
       bench engine --batch-sizes 8,x                        | Invalid value for option '--batch-sizes' (N): 'x' is not an int
       bench engine --lengths 32,1                           | --lengths must be between 2 and 512, was 1
       bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513
-      bench engine --encoders minilm-l6,gpt2                | --encoders: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
+      bench engine --encoders minilm-l6,gpt2                | --encoders: unknown encoder 'gpt2' (available: bert-base-uncased, bge-small-zh, minilm-l6)
       bench engine --iterations 0                           | --iterations must be at least 1, was 0
       bench engine --iterations 2001                        | --iterations must be at most 2000, was 2001
       bench engine --min-seconds -1                         | --min-seconds must not be negative, was -1.0
@@ -79,9 +79,9 @@ class StreamGuardCliTest {
       bench engine --datasets /definitely/not/here          | datasets directory not found: /definitely/not/here (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)
       bench memory --texts 0                                | --texts must be at least 1, was 0
       bench memory --batch-size 0                           | --batch-size must be at least 1, was 0
-      bench memory --encoder bert                           | --encoder: unknown encoder 'bert' (available: bert-base-uncased, minilm-l6)
+      bench memory --encoder bert                           | --encoder: unknown encoder 'bert' (available: bert-base-uncased, bge-small-zh, minilm-l6)
       up --demo --no-pipeline                               | --demo shows the labeled stream: it needs the pipeline (drop --no-pipeline)
-      up --encoder gpt-2                                    | --encoder: unknown encoder 'gpt-2' (available: bert-base-uncased, minilm-l6)
+      up --encoder gpt-2                                    | --encoder: unknown encoder 'gpt-2' (available: bert-base-uncased, bge-small-zh, minilm-l6)
       up --heads /no/such/heads.json                        | heads file not found: /no/such/heads.json
       up --heads ../models/v1/minilm-l6.json --datasets /no | retrainer: training data not found under /no (--datasets DIR); or start with --no-retrainer
       worker --role painter                                 | role must be tokenizer, inference or all, got 'painter'

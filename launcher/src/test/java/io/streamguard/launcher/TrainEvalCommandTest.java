@@ -227,7 +227,7 @@ class TrainEvalCommandTest {
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
     @CsvSource(delimiter = '|', textBlock = """
-      train --encoder gpt2                          | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, minilm-l6)
+      train --encoder gpt2                          | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, bge-small-zh, minilm-l6)
       train --tasks spam,bogus                      | --tasks: unknown task bogus; expected one of sentiment, offensive, hate, spam
       train --hidden -1                             | --hidden must be at least 0, was -1
       train --learning-rate 0                       | --learning-rate must be a positive number, was 0.0
