@@ -1,5 +1,8 @@
 package io.streamguard.launcher.bench;
 
+import io.streamguard.model.language.Language;
+import io.streamguard.model.training.DatasetReader;
+import io.streamguard.model.training.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,27 +12,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Real texts for the benchmarks from the shared datasets directory: SST-2 dev sentences and
- * TweetEval offensive and hate validation tweets, taken evenly from each file and interleaved, so
- * every run sees the same mix of short reviews and longer, noisier tweets.
+ * Real texts for the benchmarks from the shared datasets directory, in the language of the encoder measured:
+ * English is SST-2 dev sentences and TweetEval offensive and hate validation tweets; Chinese is COLD dev
+ * comments and ChnSentiCorp dev reviews. Taken evenly from each file and interleaved, so every run sees the
+ * same mix of short and longer, noisier texts.
  */
 final class DatasetTexts {
 
     private DatasetTexts() {}
 
+    /** Up to {@code count} English texts: {@link #mixed(Path, Language, int)}. */
+    static List<String> mixed(Path datasets, int count) {
+        return mixed(datasets, Language.ENGLISH, count);
+    }
+
     /**
-     * Up to {@code count} texts, a third from each source (fewer if the files are shorter).
+     * Up to {@code count} texts in {@code language}, an equal share from each of its sources (fewer if the
+     * files are shorter).
      *
      * @throws BenchmarkException if the directory or one of its files is missing or unreadable
      */
-    static List<String> mixed(Path datasets, int count) {
+    static List<String> mixed(Path datasets, Language language, int count) {
         if (!Files.isDirectory(datasets)) {
             throw new BenchmarkException("datasets directory " + datasets + " does not exist");
         }
-        List<List<String>> sources = List.of(
-                read(datasets.resolve("sst2/dev.tsv"), true),
-                read(datasets.resolve("tweeteval/offensive/val_text.txt"), false),
-                read(datasets.resolve("tweeteval/hate/val_text.txt"), false));
+        List<List<String>> sources =
+                switch (language) {
+                    case ENGLISH ->
+                        List.of(
+                                read(datasets.resolve("sst2/dev.tsv"), true),
+                                read(datasets.resolve("tweeteval/offensive/val_text.txt"), false),
+                                read(datasets.resolve("tweeteval/hate/val_text.txt"), false));
+                    case CHINESE ->
+                        List.of(
+                                dataset(datasets.resolve("cold/dev.csv"), Task.OFFENSIVE),
+                                dataset(datasets.resolve("chnsenticorp/dev.tsv"), Task.SENTIMENT));
+                };
         int each = (count + sources.size() - 1) / sources.size();
         List<List<String>> spread = sources.stream().map(s -> evenly(s, each)).toList();
         List<String> texts = new ArrayList<>(count);
@@ -41,6 +59,18 @@ final class DatasetTexts {
             }
         }
         return List.copyOf(texts);
+    }
+
+    /** The texts of a labelled file in a format {@link DatasetReader} reads (COLD's CSV among them). */
+    private static List<String> dataset(Path file, Task task) {
+        if (!Files.isRegularFile(file)) {
+            throw new BenchmarkException("cannot read " + file + ": no such file");
+        }
+        try {
+            return DatasetReader.read(file, task).texts();
+        } catch (RuntimeException e) {
+            throw new BenchmarkException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Non-blank texts of a file; for TSV (header skipped) the text is everything after the first tab. */

@@ -9,6 +9,7 @@ import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import java.util.function.Consumer;
 final class EngineBenchmark {
 
     public static final List<String> DEFAULT_ENCODERS =
-            List.of(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6);
+            List.of(EncoderConfig.BERT_BASE_UNCASED, EncoderConfig.MINILM_L6, EncoderConfig.BGE_SMALL_ZH);
     public static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 8, 32);
     public static final List<Integer> DEFAULT_LENGTHS = List.of(32, 128);
     public static final int DEFAULT_ITERATIONS = 20;
@@ -151,11 +152,15 @@ final class EngineBenchmark {
      * @throws io.streamguard.model.encoder.EncoderException if an encoder cannot be loaded or fails
      */
     public static EngineReport run(Options options, Consumer<String> progress) {
-        List<String> texts = DatasetTexts.mixed(options.datasets(), Math.max(options.tokenizerTexts(), 300));
         List<EngineReport.Cell> cells = new ArrayList<>();
         List<EngineReport.TokenizerShare> shares = new ArrayList<>();
         for (Target target : targets(options)) {
             String id = target.label();
+            // Ids drawn from texts in the encoder's own language: Chinese ids for bge-small-zh.
+            List<String> texts = DatasetTexts.mixed(
+                    options.datasets(),
+                    Language.ofEncoder(target.config().encoderId()),
+                    Math.max(options.tokenizerTexts(), 300));
             progress.accept("loading " + id + " (device " + options.device() + ")");
             try (LoadedEncoder loaded = EncoderFactory.create(target.config(), target.adapters())) {
                 Encoder encoder = loaded.encoder();

@@ -330,8 +330,12 @@ public final class TrainCommand implements Callable<Integer> {
                             .withL2(3e-4f)
                             .withEpochs(60, 5));
         }
-        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it. bge-small-zh
-        // starts from MiniLM's settings (the masked mean is defined the same for every engine); not yet compared.
+        if (EncoderConfig.BGE_SMALL_ZH.equals(encoderId)) {
+            // bge's sentence vector is its [CLS] state, which differs from the mean: the heads read both.
+            return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
+                    .withTasks(tasks);
+        }
+        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
         return ModelTrainer.Settings.defaults(version, Feature.MEAN).withTasks(tasks);
     }
 

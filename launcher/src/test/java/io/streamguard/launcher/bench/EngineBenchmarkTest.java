@@ -9,6 +9,7 @@ import io.streamguard.model.encoder.LowRankAdapters;
 import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
 import java.nio.file.Path;
@@ -42,6 +43,21 @@ class EngineBenchmarkTest {
         // Rows continue through the pool, so they differ like real texts do.
         assertThat(batch.row(0).ids()).isNotEqualTo(batch.row(1).ids());
         assertThat(pool).doesNotContain(0, 101, 102); // no padding, no specials inside rows
+    }
+
+    @Test
+    void theChineseEncoderIsMeasuredOnChineseTexts() {
+        List<String> texts = DatasetTexts.mixed(DATASETS, Language.CHINESE, 40);
+        assertThat(texts).hasSize(40);
+        // Interleaved: COLD comments and ChnSentiCorp reviews alternate, all of them Chinese.
+        assertThat(texts).allSatisfy(t -> assertThat(t.codePoints().filter(c -> c >= 0x4E00 && c <= 0x9FFF))
+                .isNotEmpty());
+        BertTokenizer tokenizer = OnnxBertModel.BGE_SMALL_ZH.bundledTokenizer();
+        int[] pool = SyntheticBatches.tokenPool(tokenizer, texts);
+        int unknown = tokenizer.vocabulary().id("[UNK]").orElseThrow();
+        long unknowns =
+                java.util.Arrays.stream(pool).filter(id -> id == unknown).count();
+        assertThat(unknowns).isLessThan(pool.length / 100);
     }
 
     @Test
