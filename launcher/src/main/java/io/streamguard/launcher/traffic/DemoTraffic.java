@@ -6,6 +6,9 @@ import io.streamguard.avro.TextEvent;
 import io.streamguard.launcher.cli.LauncherException;
 import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.client.KafkaClients;
+import io.streamguard.model.language.Language;
+import io.streamguard.model.training.DatasetReader;
+import io.streamguard.model.training.Task;
 import io.streamguard.schemas.Topics;
 import io.streamguard.schemas.serde.AvroSerde;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -81,24 +85,37 @@ public final class DemoTraffic {
 
     private DemoTraffic() {}
 
-    /**
-     * Up to {@code count} texts, evenly from each labelled set (sentiment, offensive, hate, spam),
-     * shuffled with a fixed seed so every demo run shows the same traffic.
-     */
+    /** Up to {@code count} English texts: {@link #load(Path, int, Collection)} with English only. */
     public static List<Sample> load(Path datasets, int count) {
+        return load(datasets, count, List.of(Language.ENGLISH));
+    }
+
+    /**
+     * Up to {@code count} texts, evenly from each labelled set of the given languages (English: sentiment,
+     * offensive, hate, spam; Chinese: COLD comments and ChnSentiCorp reviews, dev splits), shuffled with a fixed
+     * seed so every demo run shows the same traffic. No language tag is set on the events: the pipeline
+     * detects it.
+     */
+    public static List<Sample> load(Path datasets, int count, Collection<Language> languages) {
         if (!Files.isDirectory(datasets)) {
             throw new LauncherException("demo texts not found: "
                     + datasets
                     + " does not exist (--datasets DIR or STREAMGUARD_DATASETS point elsewhere)");
         }
-        List<List<Sample>> perSource = List.of(
-                tsvColumn(datasets.resolve("sst2/dev.tsv"), "sst2", 1),
-                lines(datasets.resolve("tweeteval/offensive/val_text.txt"), "tweeteval-offensive"),
-                lines(datasets.resolve("tweeteval/hate/val_text.txt"), "tweeteval-hate"),
-                tsvColumn(datasets.resolve("sms-spam/train.tsv"), "sms-spam", 1));
+        List<List<Sample>> perSource = new ArrayList<>();
+        if (languages.contains(Language.ENGLISH)) {
+            perSource.add(tsvColumn(datasets.resolve("sst2/dev.tsv"), "sst2", 1));
+            perSource.add(lines(datasets.resolve("tweeteval/offensive/val_text.txt"), "tweeteval-offensive"));
+            perSource.add(lines(datasets.resolve("tweeteval/hate/val_text.txt"), "tweeteval-hate"));
+            perSource.add(tsvColumn(datasets.resolve("sms-spam/train.tsv"), "sms-spam", 1));
+        }
+        if (languages.contains(Language.CHINESE)) {
+            perSource.add(dataset(datasets.resolve("cold/dev.csv"), "cold", Task.OFFENSIVE));
+            perSource.add(dataset(datasets.resolve("chnsenticorp/dev.tsv"), "chnsenticorp", Task.SENTIMENT));
+        }
         Random random = new Random(42);
         List<Sample> picked = new ArrayList<>();
-        int each = (count + perSource.size() - 1) / perSource.size();
+        int each = (count + perSource.size() - 1) / Math.max(1, perSource.size());
         for (List<Sample> source : perSource) {
             List<Sample> copy = new ArrayList<>(source);
             Collections.shuffle(copy, random);
@@ -180,8 +197,9 @@ public final class DemoTraffic {
                         lastArrival = System.nanoTime();
                         decisions.merge(e.getDecision(), 1, Integer::sum);
                         out.printf(
-                                "%-10s %-8s %-15s %-14s %5.0f ms  %s%n",
+                                "%-10s %-3s %-8s %-15s %-14s %5.0f ms  %s%n",
                                 e.getId(),
+                                e.getLanguage() == null ? "-" : e.getLanguage(),
                                 e.getDecision(),
                                 topLabel(e),
                                 e.getSentiment() == null
@@ -346,6 +364,19 @@ public final class DemoTraffic {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read demo texts from " + file, e);
+        }
+    }
+
+    /** The texts of a labelled file {@link DatasetReader} reads (COLD's CSV, ChnSentiCorp's TSV). */
+    private static List<Sample> dataset(Path file, String source, Task task) {
+        try {
+            return DatasetReader.read(file, task).texts().stream()
+                    .map(String::strip)
+                    .filter(t -> !t.isEmpty())
+                    .map(t -> new Sample(source, t))
+                    .toList();
+        } catch (RuntimeException e) {
+            throw new LauncherException("cannot read demo texts from " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.streamguard.launcher.cli.LauncherException;
+import io.streamguard.model.language.Language;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,26 @@ class DemoTrafficTest {
                 .isEqualTo(75);
         assertThat(first).noneMatch(s -> s.text().equals("SMS") || s.text().equals("sentence")); // headers skipped
         assertThat(DemoTraffic.load(DATASETS, 300)).as("fixed seed").isEqualTo(first);
+    }
+
+    @Test
+    void chineseTextsJoinTheMixWhenTheWorkerServesChinese() {
+        assumeThat(Files.isDirectory(DATASETS.resolve("cold")))
+                .as("../shared/datasets beside the checkout")
+                .isTrue();
+
+        List<DemoTraffic.Sample> mixed = DemoTraffic.load(DATASETS, 300, List.of(Language.ENGLISH, Language.CHINESE));
+
+        assertThat(mixed).hasSize(300).allSatisfy(s -> assertThat(s.text()).isNotBlank());
+        // Six sources, 50 texts each: a third of the traffic is Chinese.
+        assertThat(mixed.stream().filter(s -> s.source().equals("cold")).count())
+                .isEqualTo(50);
+        assertThat(mixed.stream().filter(s -> s.source().equals("chnsenticorp")).count())
+                .isEqualTo(50);
+        assertThat(mixed).noneMatch(s -> s.text().equals("TEXT") || s.text().equals("text_a")); // headers skipped
+        assertThat(DemoTraffic.load(DATASETS, 300, List.of(Language.CHINESE)))
+                .extracting(DemoTraffic.Sample::source)
+                .containsOnly("cold", "chnsenticorp");
     }
 
     @Test
