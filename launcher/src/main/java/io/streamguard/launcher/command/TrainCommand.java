@@ -330,12 +330,9 @@ public final class TrainCommand implements Callable<Integer> {
                             .withL2(3e-4f)
                             .withEpochs(60, 5));
         }
-        if (EncoderConfig.BGE_SMALL_ZH.equals(encoderId)) {
-            // bge's sentence vector is its [CLS] state, which differs from the mean: the heads read both.
-            return ModelTrainer.Settings.defaults(version, Feature.POOLED_AND_MEAN)
-                    .withTasks(tasks);
-        }
-        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it.
+        // MiniLM has no trained pooler: pooled == mean, so POOLED_AND_MEAN would only duplicate it. For
+        // bge-small-zh, whose pooled vector is [CLS], the mean alone did better on both dev sets (COLD macro-F1
+        // 0.840 vs 0.829, ChnSentiCorp accuracy 0.925 vs 0.918 with [CLS] ++ mean; 2026-12-07).
         return ModelTrainer.Settings.defaults(version, Feature.MEAN).withTasks(tasks);
     }
 
