@@ -41,7 +41,7 @@ class InferenceRestartTest {
             .withLoggingDisabled()
             .build();
     private final InferenceProcessor processor = new InferenceProcessor(
-            scorer,
+            Scorers.single("minilm-l6", scorer),
             Harness.batch(8, 20, 8192),
             new PipelineMetrics(new SimpleMeterRegistry()),
             "w1",
@@ -142,7 +142,7 @@ class InferenceRestartTest {
     void recordsAfterASizeClosedBatchInOneSliceAreNotAgedByItsEngineTime() {
         FakeScorer slow = scorer.onTheSameThread().delay(200);
         InferenceProcessor sized = new InferenceProcessor(
-                slow,
+                Scorers.single("minilm-l6", slow),
                 Harness.batch(2, 20, 8192),
                 new PipelineMetrics(new SimpleMeterRegistry()),
                 "w1",

@@ -45,7 +45,7 @@ class WorkerTest {
             assertThat(ready.statusCode()).as("no broker, never RUNNING").isEqualTo(503);
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body())
-                    .contains("streamguard_batch_size")
+                    .contains("streamguard_tokenize_time_seconds")
                     .contains("streamguard_end_to_end_seconds")
                     .contains("worker=\"w-test\"")
                     .contains("kafka_stream");
