@@ -183,7 +183,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** One scorer per configured encoder, each from its own narrowed config; closes those made if one fails. */
-    private static Scorers scorers(WorkerConfig config, ScorerFactory factory) {
+    static Scorers scorers(WorkerConfig config, ScorerFactory factory) {
         Map<String, BatchScorer> made = new LinkedHashMap<>();
         try {
             for (String encoder : config.encoderIds()) {
