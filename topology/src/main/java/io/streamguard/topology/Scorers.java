@@ -70,8 +70,23 @@ public final class Scorers implements AutoCloseable {
         return clock;
     }
 
+    /** Closes every scorer, also when one fails to (the first failure is thrown, the others added to it). */
     @Override
     public void close() {
-        byEncoder.values().forEach(BatchScorer::close);
+        RuntimeException failure = null;
+        for (BatchScorer scorer : byEncoder.values()) {
+            try {
+                scorer.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

@@ -16,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -81,10 +83,12 @@ public final class WorkerConfig {
      * Encoders a worker may be configured with: those this build loads, and the Chinese one (loading it
      * reports plainly if its engine is not in this build yet).
      */
-    static final TreeSet<String> KNOWN_ENCODERS = new TreeSet<>(EncoderFactory.AVAILABLE);
+    static final SortedSet<String> KNOWN_ENCODERS = knownEncoders();
 
-    static {
-        KNOWN_ENCODERS.add(EncoderConfig.BGE_SMALL_ZH);
+    private static SortedSet<String> knownEncoders() {
+        TreeSet<String> known = new TreeSet<>(EncoderFactory.AVAILABLE);
+        known.add(EncoderConfig.BGE_SMALL_ZH);
+        return Collections.unmodifiableSortedSet(known);
     }
 
     public static final int DEFAULT_METRICS_PORT = 9464;
