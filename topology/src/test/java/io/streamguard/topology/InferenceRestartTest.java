@@ -76,6 +76,42 @@ class InferenceRestartTest {
     }
 
     @Test
+    void restoredEntriesOfAnEncoderNoLongerServedAreDeadLetteredAndTheRestKeepTheirOrder() {
+        buffer.put(1L, pending("a", "hello", 9_990));
+        PendingInference chinese = pending("b", "你好", 9_991);
+        chinese.getEvent().setTokenizer(new TokenizerRef("bge-small-zh", "zh-vocab", 16));
+        chinese.getEvent().setLanguage("zh");
+        buffer.put(2L, chinese);
+        PendingInference japanese = pending("c", "テスト", 9_992);
+        japanese.getEvent().setTokenizer(null);
+        japanese.getEvent().setTokenIds(List.of());
+        japanese.getEvent().setLanguage("ja");
+        buffer.put(3L, japanese);
+        processor.init(context); // after a restart without bge-small-zh
+
+        fire(10_010);
+
+        assertThat(labeled())
+                .extracting(LabeledEvent::getId, LabeledEvent::getUnscoredReason)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.tuple("a", null),
+                        org.assertj.core.api.Assertions.tuple("c", "unsupported language: ja"));
+        List<RejectedRecordException> dead = new ArrayList<>();
+        for (CapturedForward<? extends String, ?> f : context.forwarded()) {
+            if (InferenceProcessor.DEAD_LETTERS.equals(f.childName().orElse(null))) {
+                dead.add((RejectedRecordException) f.record().value());
+            }
+        }
+        assertThat(dead)
+                .extracting(RejectedRecordException::reason)
+                .containsExactly(DeadLetterReason.ENCODER_NOT_SERVED);
+        assertThat(scorer.batches).containsExactly(List.of("hello"));
+        assertThat(count())
+                .as("all three emitted or dead-lettered, and deleted")
+                .isZero();
+    }
+
+    @Test
     void newRecordsQueueBehindRestoredOnesWithoutReusingTheirSequenceNumbers() {
         buffer.put(41L, pending("a", "first", 9_990));
         processor.init(context);
