@@ -237,6 +237,77 @@ class ModeratorCliTest {
     }
 
     @Test
+    void aPolicyOverridesLabelsPerLanguageAndSaysWhatLanguagesWithoutAModelGet() throws Exception {
+        String name = "per-language";
+        CliRun zh = cli(
+                registry.url(),
+                "policy",
+                "set",
+                "--name",
+                name,
+                "--language",
+                "zh-CN",
+                "--label",
+                "hate",
+                "--block",
+                "0.6");
+        assertThat(zh.exitCode()).as(zh.err()).isZero();
+        assertThat(zh.out().strip()).isEqualTo("Policy 'per-language' v1 set: zh: hate block>=0.6");
+
+        CliRun all = cli(
+                registry.url(),
+                "policy",
+                "set",
+                "--name",
+                name,
+                "--label",
+                "spam",
+                "--block",
+                "0.9",
+                "--unsupported-language",
+                "BLOCK");
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out().strip())
+                .as("the language's overrides stay")
+                .isEqualTo("Policy 'per-language' v2 set (was v1): spam block>=0.9; zh: hate block>=0.6;"
+                        + " unsupported languages: BLOCK");
+        assertThat(cli(registry.url(), "policy", "show", "--name", name).out())
+                .contains("Language zh: hate block>=0.6\n")
+                .contains("Languages no model reads: BLOCK\n");
+
+        Path file = Files.writeString(
+                dataDir.resolve("languages.json"),
+                "{\"labels\": {}, \"languages\": {\"zh\": {\"spam\": {\"review\": 0.5}}},"
+                        + " \"unsupportedLanguage\": \"allow\"}");
+        CliRun fromFile = cli(registry.url(), "policy", "set", "--name", name, "--file", file.toString());
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        JsonNode stored = new ObjectMapper()
+                .readTree(cli(registry.url(), "policy", "show", "--name", name, "--json")
+                        .out());
+        assertThat(stored.at("/languages/zh/spam/review").asDouble()).isEqualTo(0.5);
+        assertThat(stored.at("/unsupportedLanguage").asText()).isEqualTo("ALLOW");
+
+        CliRun typo = cli(
+                registry.url(),
+                "policy",
+                "set",
+                "--name",
+                name,
+                "--language",
+                "zh",
+                "--label",
+                "hat",
+                "--block",
+                "0.5");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown label 'hat'");
+        CliRun notATag =
+                cli(registry.url(), "policy", "set", "--name", name, "--language", "chinese", "--label", "hate");
+        assertThat(notATag.exitCode()).isEqualTo(2);
+        assertThat(notATag.err()).contains("--language: 'chinese' is not a language tag");
+    }
+
+    @Test
     void produceSkipsInvalidLinesAndSaysWhich() throws Exception {
         Path input = Files.writeString(
                 dataDir.resolve("mixed.jsonl"),

@@ -165,6 +165,82 @@ class SchemasTest {
         assertThat(read.getPublishedAt()).isNull();
     }
 
+    /**
+     * Routing by language added fields with defaults (and made TokenizedEvent.tokenizer nullable): the new
+     * schemas read what the ones before wrote (the registry's BACKWARD rule), with the documented defaults.
+     */
+    @Test
+    void schemasBeforeLanguageRoutingAreReadByTheCurrentOnes() throws Exception {
+        Schema.Parser parser = new Schema.Parser();
+        Map<String, Schema> before = new java.util.HashMap<>();
+        for (String name :
+                List.of("TextEvent", "LabeledEvent", "TokenizedEvent", "ModerationPolicy", "PendingInference")) {
+            try (var in = getClass().getResourceAsStream("/before-languages/" + name + ".avsc")) {
+                before.put(name, parser.parse(in));
+            }
+        }
+        for (Schema current : List.of(
+                LabeledEvent.getClassSchema(),
+                TokenizedEvent.getClassSchema(),
+                ModerationPolicy.getClassSchema(),
+                PendingInference.getClassSchema())) {
+            Schema writer = before.get(current.getName());
+            assertThat(writer).as(current.getName() + " before").isNotEqualTo(current);
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, writer)
+                            .getType())
+                    .as(current.getName())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
+
+        GenericRecord oldPolicy = new GenericRecordBuilder(before.get("ModerationPolicy"))
+                .set("version", "v1")
+                .set("labels", Map.of())
+                .set("updatedAt", 1L)
+                .set("updatedBy", "me")
+                .build();
+        ModerationPolicy policy = read(oldPolicy, ModerationPolicy.class);
+        assertThat(policy.getLanguages()).isEmpty();
+        assertThat(policy.getUnsupportedLanguage()).isEqualTo(Decision.REVIEW);
+
+        Schema oldLabeled = before.get("LabeledEvent");
+        GenericRecord labeled = new GenericRecordBuilder(oldLabeled)
+                .set("id", "e1")
+                .set("scores", Map.of("spam", 0.5))
+                .set(
+                        "decision",
+                        new org.apache.avro.generic.GenericData.EnumSymbol(
+                                oldLabeled.getField("decision").schema(), "ALLOW"))
+                .set("triggeredLabels", List.of())
+                .set("modelVersion", "v2")
+                .set("language", "en-GB")
+                .build();
+        LabeledEvent event = read(labeled, LabeledEvent.class);
+        assertThat(event.getLanguage()).isEqualTo("en-GB");
+        assertThat(event.getEncoderName()).isNull();
+        assertThat(event.getUnscoredReason()).isNull();
+    }
+
+    /** {@code record}, written with its own schema, read as the generated class. */
+    private static <T> T read(GenericRecord record, Class<T> type) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        Schema reader = (Schema) type.getMethod("getClassSchema").invoke(null);
+        return new SpecificDatumReader<T>(record.getSchema(), reader)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+    }
+
+    @Test
+    void aTokenizedEventWithoutTokenizerIsAnEventOfALanguageNoEncoderReads() {
+        Schema tokenizer = TokenizedEvent.getClassSchema().getField("tokenizer").schema();
+        assertThat(tokenizer.getTypes())
+                .extracting(Schema::getType)
+                .containsExactly(Schema.Type.NULL, Schema.Type.RECORD);
+        assertThat(TokenizedEvent.getClassSchema().getField("languageDetected").defaultVal())
+                .isEqualTo(false);
+    }
+
     @Test
     void topicsAndSubjects() {
         assertThat(Topics.valueSubject(Topics.TEXT_EVENTS)).isEqualTo("text-events-value");

@@ -78,8 +78,9 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     }
 
     /**
-     * Loads the worker's model: the encoder of {@link WorkerConfig#encoderConfig()} and the heads file
-     * {@link WorkerConfig#headsFile()}; each micro-batch is cut by length into encoder calls of at most
+     * Loads one model: the encoder of {@link WorkerConfig#encoderConfig()} and its heads file
+     * {@link WorkerConfig#headsFile()} (a worker of several encoders calls this once per encoder, with
+     * {@link WorkerConfig#forEncoder}); each micro-batch is cut by length into encoder calls of at most
      * {@link WorkerConfig#engineBatchSize()} texts within the worker's token budget. Usable as a
      * {@link Worker.ScorerFactory}.
      *

@@ -23,6 +23,8 @@ public enum DeadLetterReason {
     TEXT_TOO_LARGE,
     /** Token ids from a vocabulary other than the model's. */
     TOKENIZER_MISMATCH,
+    /** Token ids for an encoder (a language) this worker has no model of: configure the same encoders as the tokenizers. */
+    ENCODER_NOT_SERVED,
     /** The model failed on this text, also when scored alone. */
     INFERENCE_FAILED,
     /** An unexpected error in our own processing code. */

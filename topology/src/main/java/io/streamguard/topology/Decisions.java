@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Scores plus policy to allow / review / block. A label at or above its block threshold blocks; else
  * one at or above its review threshold sends the text to review; else it is allowed. The triggering
- * labels are those at the decision's level, highest score first.
+ * labels are those at the decision's level, highest score first. A label's thresholds are the policy's
+ * override for the text's language, else the policy's for the label, else the model's.
  */
 public final class Decisions {
 
@@ -22,21 +23,29 @@ public final class Decisions {
         }
     }
 
+    /** Version recorded for a text no model scored while no policy is set. */
+    static final String NO_MODEL_POLICY = "model:none";
+
     private Decisions() {}
 
-    /**
-     * Decides {@code scores} under {@code policy}, or under the model's own thresholds when
-     * {@code policy} is null (version {@code model:<version>}). Labels the policy does not name use
-     * the model's thresholds; labels neither knows never trigger.
-     */
+    /** As {@link #decide(Map, Policy, ModelInfo, String)} with no language overrides. */
     public static Verdict decide(Map<String, Float> scores, Policy policy, ModelInfo model) {
+        return decide(scores, policy, model, null);
+    }
+
+    /**
+     * Decides {@code scores} of a text in {@code language} under {@code policy}, or under the model's own
+     * thresholds when {@code policy} is null (version {@code model:<version>}). Labels the policy does not name
+     * (for the language nor for all) use the model's thresholds; labels neither knows never trigger.
+     */
+    public static Verdict decide(Map<String, Float> scores, Policy policy, ModelInfo model, String language) {
         List<String> block = new ArrayList<>();
         List<String> review = new ArrayList<>();
         for (Map.Entry<String, Float> e : scores.entrySet()) {
             String label = e.getKey();
             // Compared in float, the model's precision: 0.95f must count as "at" a 0.95 threshold.
             float score = e.getValue();
-            Policy.Rule rule = policy == null ? null : policy.rules().get(label);
+            Policy.Rule rule = policy == null ? null : policy.rule(language, label);
             Double reviewAt;
             Double blockAt;
             if (rule != null) {
@@ -71,5 +80,16 @@ public final class Decisions {
             return new Verdict(Decision.REVIEW, review, version);
         }
         return new Verdict(Decision.ALLOW, List.of(), version);
+    }
+
+    /**
+     * The verdict on a text no model scored (no encoder reads its language): the policy's
+     * {@code unsupportedLanguage}, REVIEW while no policy is set (version {@value #NO_MODEL_POLICY}): a human
+     * looks at it rather than it passing unread.
+     */
+    public static Verdict unscored(Policy policy) {
+        return policy == null
+                ? new Verdict(Decision.REVIEW, List.of(), NO_MODEL_POLICY)
+                : new Verdict(policy.unsupportedLanguage(), List.of(), policy.version());
     }
 }

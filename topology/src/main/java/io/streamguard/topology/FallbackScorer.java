@@ -28,11 +28,16 @@ final class FallbackScorer {
     private static final Logger LOG = LoggerFactory.getLogger(FallbackScorer.class);
 
     private final BatchScorer scorer;
+    private final String encoder;
+    private final String language;
     private final EngineClock clock;
     private final PipelineMetrics metrics;
 
-    FallbackScorer(BatchScorer scorer, PipelineMetrics metrics) {
+    /** Scores with {@code scorer}, the model of {@code encoder} (which reads {@code language}, for metrics). */
+    FallbackScorer(BatchScorer scorer, String encoder, String language, PipelineMetrics metrics) {
         this.scorer = scorer;
+        this.encoder = encoder;
+        this.language = language;
         this.clock = scorer.clock();
         this.metrics = metrics;
     }
@@ -48,11 +53,15 @@ final class FallbackScorer {
             results = call(encodings);
         } catch (RuntimeException e) {
             metrics.batchFailed();
-            LOG.warn("Batch of {} failed ({}); scoring its texts one by one", events.size(), e.toString());
+            LOG.warn(
+                    "Batch of {} for {} failed ({}); scoring its texts one by one",
+                    events.size(),
+                    encoder,
+                    e.toString());
         }
         long nanos = clock.nanoseconds() - t0;
         if (results != null) {
-            metrics.batch(events.size(), nanos);
+            metrics.batch(encoder, language, events.size(), nanos);
             for (int i = 0; i < events.size(); i++) {
                 outcomes.scored(i, results.get(i), nanos, events.size());
             }
@@ -68,7 +77,7 @@ final class FallbackScorer {
                 continue;
             }
             long singleNanos = clock.nanoseconds() - single;
-            metrics.batch(1, singleNanos);
+            metrics.batch(encoder, language, 1, singleNanos);
             outcomes.scored(i, one, singleNanos, 1);
         }
     }

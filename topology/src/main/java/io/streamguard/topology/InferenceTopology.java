@@ -15,20 +15,22 @@ import org.apache.kafka.streams.Topology;
  *                          └─► dead-letters (─► text-events-dlq via the processing handler)
  * moderation-policy ─► global store ─┘ (read by infer)
  * </pre>
+ *
+ * <p>Each encoder's texts are scored by its own model, never in one call with another's ({@link Scorers}).
  */
 public final class InferenceTopology {
 
     private InferenceTopology() {}
 
     public static Topology build(
-            PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics, BatchScorer scorer) {
+            PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics, Scorers scorers) {
         Topology topology = new Topology();
         topology.addSource(
                 "text-tokenized-source",
                 serdes.key().deserializer(),
                 serdes.tokenizedEvent().deserializer(),
                 Topics.TEXT_TOKENIZED);
-        Stages.addInference(topology, "text-tokenized-source", scorer, settings, serdes, metrics);
+        Stages.addInference(topology, "text-tokenized-source", scorers, settings, serdes, metrics);
         return topology;
     }
 }

@@ -1,6 +1,5 @@
 package io.streamguard.topology;
 
-import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.Topics;
 import org.apache.kafka.streams.Topology;
 
@@ -12,6 +11,8 @@ import org.apache.kafka.streams.Topology;
  * text-events ─► tokenize ─► infer ─┬─► text-labeled, moderation-review / moderation-blocked
  *                                   └─► dead-letters
  * </pre>
+ *
+ * <p>tokenize picks each text's language and its tokenizer; infer scores each encoder's texts with its model.
  */
 public final class LabelingTopology {
 
@@ -21,17 +22,16 @@ public final class LabelingTopology {
             PipelineSettings settings,
             PipelineSerdes serdes,
             PipelineMetrics metrics,
-            String encoderId,
-            BertTokenizer tokenizer,
-            BatchScorer scorer) {
+            Tokenizers tokenizers,
+            Scorers scorers) {
         Topology topology = new Topology();
         topology.addSource(
                 "text-events-source",
                 serdes.key().deserializer(),
                 serdes.sourcedTextEvent().deserializer(),
                 Topics.TEXT_EVENTS);
-        Stages.addTokenizer(topology, "text-events-source", encoderId, tokenizer, settings, metrics);
-        Stages.addInference(topology, Stages.TOKENIZE, scorer, settings, serdes, metrics);
+        Stages.addTokenizer(topology, "text-events-source", tokenizers, settings, metrics);
+        Stages.addInference(topology, Stages.TOKENIZE, scorers, settings, serdes, metrics);
         return topology;
     }
 }

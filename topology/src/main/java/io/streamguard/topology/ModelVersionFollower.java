@@ -29,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an inference worker on the live model version of its encoder: reads the compacted
+ * Keeps an inference worker on the live model version of each of its encoders: reads the compacted
  * {@code model-versions} topic from the beginning, then follows it on a background thread, and swaps
- * the scorer's heads whenever the live version ({@link ModelVersions#live}) changes, a rollback
- * included.
+ * an encoder's heads whenever its live version ({@link ModelVersions#live}, per encoder) changes, a rollback
+ * included. Each encoder's scorer is swapped alone: a new Chinese version leaves the English model as it is.
  *
  * <p>The swap is one atomic reference change in the classifier: a batch scores entirely with the
  * heads it started with, the next one with the new heads, and every labeled event names the version
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * fine-tuned with other adapters first has its encoder loaded on this follower's thread
  * ({@link ClassifierScorer#swapHeads}), while batches keep scoring on the current one.
  *
- * <p>A version trained for another encoder is ignored, one whose heads do not fit this worker's
+ * <p>A version trained for an encoder this worker does not serve is ignored, one whose heads do not fit this worker's
  * encoder (vocabulary, hidden size, maximum length) or cannot be decoded is refused; both are logged
  * and counted ({@code streamguard.model.versions.refused}), and the current heads stay.
  */
@@ -53,8 +53,9 @@ public final class ModelVersionFollower implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final String topic;
     private final Function<byte[], ModelVersion> decode;
-    private final HeadsSwapper scorer;
-    private final String encoderId;
+    /** Per served encoder, in configuration order. */
+    private final Map<String, HeadsSwapper> scorers;
+
     private final PipelineMetrics metrics;
     private final Map<String, ModelVersion> versions = new HashMap<>();
     /** version@publishedAt of records already refused or ignored, so each is reported once. */
@@ -62,8 +63,8 @@ public final class ModelVersionFollower implements AutoCloseable {
 
     private volatile boolean running;
     private Thread thread;
-    /** version@publishedAt of the record being served; null while the startup heads serve. */
-    private volatile String serving;
+    /** Per encoder, version@publishedAt of the record being served; absent while the startup heads serve. */
+    private final Map<String, String> serving = new java.util.concurrent.ConcurrentHashMap<>();
     /** Next offset to read per partition, as of the last records applied: the consumer is not thread-safe. */
     private volatile Map<TopicPartition, Long> position = Map.of();
 
@@ -78,21 +79,38 @@ public final class ModelVersionFollower implements AutoCloseable {
             HeadsSwapper scorer,
             String encoderId,
             PipelineMetrics metrics) {
-        this.consumer = consumer;
-        this.topic = topic;
-        this.decode = decode;
-        this.scorer = scorer;
-        this.encoderId = encoderId;
-        this.metrics = metrics;
+        this(consumer, topic, decode, Map.of(encoderId, scorer), metrics);
     }
 
     /**
-     * A follower of {@code config}'s model versions topic for {@code scorer}, caught up: a worker starts on
-     * the live version of its encoder if one was published, else on the heads the scorer was loaded with.
+     * @param scorers per encoder served, the scorer whose heads follow that encoder's live version
+     */
+    public ModelVersionFollower(
+            Consumer<String, byte[]> consumer,
+            String topic,
+            Function<byte[], ModelVersion> decode,
+            Map<String, HeadsSwapper> scorers,
+            PipelineMetrics metrics) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.decode = decode;
+        this.scorers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scorers));
+        this.metrics = metrics;
+    }
+
+    /** As {@link #caughtUp(WorkerConfig, RegistryClient, Map, PipelineMetrics)} for the default encoder alone. */
+    public static ModelVersionFollower caughtUp(
+            WorkerConfig config, RegistryClient registry, HeadsSwapper scorer, PipelineMetrics metrics) {
+        return caughtUp(config, registry, Map.of(config.encoderConfig().encoderId(), scorer), metrics);
+    }
+
+    /**
+     * A follower of {@code config}'s model versions topic for {@code scorers} (per encoder), caught up: each
+     * encoder starts on its live version if one was published, else on the heads its scorer was loaded with.
      * Not started: {@link #start()} follows on.
      */
     public static ModelVersionFollower caughtUp(
-            WorkerConfig config, RegistryClient registry, HeadsSwapper scorer, PipelineMetrics metrics) {
+            WorkerConfig config, RegistryClient registry, Map<String, HeadsSwapper> scorers, PipelineMetrics metrics) {
         Map<String, Object> client = new HashMap<>();
         config.registryProperties().forEach((k, v) -> {
             if (ConsumerConfig.configNames().contains(k)) {
@@ -106,12 +124,7 @@ public final class ModelVersionFollower implements AutoCloseable {
         KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         ModelVersionFollower follower = new ModelVersionFollower(
-                consumer,
-                topic,
-                bytes -> deserializer.deserialize(topic, bytes),
-                scorer,
-                config.encoderConfig().encoderId(),
-                metrics);
+                consumer, topic, bytes -> deserializer.deserialize(topic, bytes), scorers, metrics);
         try {
             follower.catchUp(CATCH_UP);
         } catch (RuntimeException e) {
@@ -163,35 +176,42 @@ public final class ModelVersionFollower implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOG.error(
-                    "Model version follower stopped; the worker keeps serving {}",
-                    scorer.heads().version(),
-                    e);
+            LOG.error("Model version follower stopped; the worker keeps serving {}", servingVersions(), e);
         }
     }
 
     /** Records one topic record; the latest record per version key wins, as compaction keeps it. */
     void remember(ModelVersion v) {
         versions.put(v.getVersion(), v);
-        if (v.getStatus() == VersionStatus.PROMOTED && !encoderId.equals(v.getEncoderName()) && reported.add(id(v))) {
+        if (v.getStatus() == VersionStatus.PROMOTED
+                && !scorers.containsKey(v.getEncoderName())
+                && reported.add(id(v))) {
             LOG.info(
                     "Ignoring model version {}: trained for encoder {}, this worker runs {}",
                     v.getVersion(),
                     v.getEncoderName(),
-                    encoderId);
+                    String.join(", ", scorers.keySet()));
             metrics.modelVersionRefused("other-encoder");
         }
     }
 
-    /** Swaps to the live version if it is not the one served; returns whether it swapped. */
+    /** Swaps each encoder to its live version if that is not the one served; returns whether any swapped. */
     boolean applyLive() {
+        boolean swapped = false;
+        for (Map.Entry<String, HeadsSwapper> e : scorers.entrySet()) {
+            swapped |= applyLive(e.getKey(), e.getValue());
+        }
+        return swapped;
+    }
+
+    private boolean applyLive(String encoderId, HeadsSwapper scorer) {
         Optional<ModelVersion> live = ModelVersions.live(versions.values(), encoderId);
         if (live.isEmpty()) {
             return false;
         }
         ModelVersion v = live.get();
         String id = id(v);
-        if (id.equals(serving) || reported.contains(id)) {
+        if (id.equals(serving.get(encoderId)) || reported.contains(id)) {
             return false;
         }
         HeadsModel next;
@@ -202,11 +222,12 @@ public final class ModelVersionFollower implements AutoCloseable {
                         null, "record " + v.getVersion() + " carries heads of version " + next.version());
             }
             HeadsModel previous = scorer.swapHeads(next);
-            serving = id;
-            metrics.modelSwapped();
+            serving.put(encoderId, id);
+            metrics.modelSwapped(encoderId);
             LOG.info(
-                    "Model version {} live (published {}, was {}){}",
+                    "Model version {} of {} live (published {}, was {}){}",
                     v.getVersion(),
+                    encoderId,
                     ModelVersions.publishedAt(v),
                     previous.version(),
                     v.getReason() == null ? "" : ": " + v.getReason());
@@ -215,12 +236,23 @@ public final class ModelVersionFollower implements AutoCloseable {
             reported.add(id);
             metrics.modelVersionRefused(e instanceof IncompatibleHeadsException ? "incompatible" : "unreadable");
             LOG.warn(
-                    "Refusing model version {}: {}; keeping {}",
+                    "Refusing model version {} of {}: {}; keeping {}",
                     v.getVersion(),
+                    encoderId,
                     e.getMessage(),
                     scorer.heads().version());
             return false;
         }
+    }
+
+    /** encoder=version of each served model, for logs. */
+    private String servingVersions() {
+        StringBuilder out = new StringBuilder();
+        scorers.forEach((encoder, scorer) -> out.append(out.length() == 0 ? "" : ", ")
+                .append(encoder)
+                .append('=')
+                .append(scorer.heads().version()));
+        return out.toString();
     }
 
     private ModelVersion safeDecode(byte[] bytes) {

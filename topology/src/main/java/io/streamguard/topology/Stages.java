@@ -2,7 +2,6 @@ package io.streamguard.topology;
 
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.avro.PendingInference;
-import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.Topics;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -25,26 +24,25 @@ final class Stages {
     static void addTokenizer(
             Topology topology,
             String parent,
-            String encoderId,
-            BertTokenizer tokenizer,
+            Tokenizers tokenizers,
             PipelineSettings settings,
             PipelineMetrics metrics) {
         topology.addProcessor(
-                TOKENIZE, () -> new TokenizeProcessor(encoderId, tokenizer, settings.maxTextBytes(), metrics), parent);
+                TOKENIZE, () -> new TokenizeProcessor(tokenizers, settings.maxTextBytes(), metrics), parent);
     }
 
     /** The inference processor under {@code parent}, its buffer store, sinks, dead letters and the policy. */
     static void addInference(
             Topology topology,
             String parent,
-            BatchScorer scorer,
+            Scorers scorers,
             PipelineSettings settings,
             PipelineSerdes serdes,
             PipelineMetrics metrics) {
         topology.addProcessor(
                 INFER,
                 () -> new InferenceProcessor(
-                        scorer,
+                        scorers,
                         settings.batch(),
                         metrics,
                         settings.workerId(),

@@ -3,8 +3,7 @@ package io.streamguard.topology;
 import io.streamguard.avro.SourceRecord;
 import io.streamguard.avro.TextEvent;
 import io.streamguard.avro.TokenizedEvent;
-import io.streamguard.avro.TokenizerRef;
-import io.streamguard.model.tokenizer.BertTokenizer;
+import io.streamguard.model.language.ResolvedLanguage;
 import io.streamguard.model.tokenizer.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,24 +16,22 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Validates a {@code TextEvent} and tokenizes it. Records without a value, with an empty text or a
- * text over the size limit are rejected ({@link RejectedRecordException}) while they are the current
- * record, so Kafka Streams' processing handler dead-letters their own bytes.
+ * Validates a {@code TextEvent}, resolves its language ({@link ResolvedLanguage}: the producer's tag, else the
+ * text's scripts) and tokenizes it with that language's tokenizer ({@link Tokenizers}). An event of a language
+ * no encoder reads is forwarded without tokens or tokenizer, so the inference stage labels it unscored. Records
+ * without a value, with an empty text or a text over the size limit are rejected
+ * ({@link RejectedRecordException}) while they are the current record, so Kafka Streams' processing handler
+ * dead-letters their own bytes.
  */
 final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, String, TokenizedEvent> {
 
-    private final BertTokenizer tokenizer;
-    private final TokenizerRef identity;
+    private final Tokenizers tokenizers;
     private final int maxTextBytes;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, TokenizedEvent> context;
 
-    TokenizeProcessor(String encoderId, BertTokenizer tokenizer, int maxTextBytes, PipelineMetrics metrics) {
-        this.tokenizer = tokenizer;
-        this.identity = new TokenizerRef(
-                encoderId,
-                tokenizer.vocabulary().vocabHash(),
-                tokenizer.options().maxLength());
+    TokenizeProcessor(Tokenizers tokenizers, int maxTextBytes, PipelineMetrics metrics) {
+        this.tokenizers = tokenizers;
         this.maxTextBytes = maxTextBytes;
         this.metrics = metrics;
     }
@@ -65,10 +62,12 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
         }
         long ingest = context.currentSystemTimeMs();
         long started = System.nanoTime();
-        Encoding encoding = tokenizer.encode(text);
+        ResolvedLanguage language = ResolvedLanguage.of(event.getLanguage(), text);
+        Tokenizers.Route route = tokenizers.forLanguage(language.tag());
+        Encoding encoding = route == null ? null : route.tokenizer().encode(text);
         long nanos = System.nanoTime() - started;
         metrics.tokenized(nanos);
-        if (encoding.length() <= 2) {
+        if (encoding != null && encoding.length() <= 2) {
             // [CLS] [SEP] alone: every character was a control, format (zero-width, bidi) or undecodable one,
             // which the tokenizer deletes. Nothing for the model to read, as with a blank text.
             throw new RejectedRecordException(
@@ -77,8 +76,9 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
                             + " characters)");
         }
 
-        List<Integer> ids = new ArrayList<>(encoding.length());
-        for (int i = 0; i < encoding.length(); i++) {
+        int length = encoding == null ? 0 : encoding.length();
+        List<Integer> ids = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
             ids.add(encoding.ids()[i]);
         }
         RecordMetadata metadata = context.recordMetadata()
@@ -98,8 +98,10 @@ final class TokenizeProcessor implements Processor<String, Sourced<TextEvent>, S
         TokenizedEvent out = TokenizedEvent.newBuilder()
                 .setEvent(event)
                 .setTokenIds(ids)
-                .setTruncated(encoding.truncated())
-                .setTokenizer(identity)
+                .setTruncated(encoding != null && encoding.truncated())
+                .setTokenizer(route == null ? null : route.identity())
+                .setLanguage(language.tag())
+                .setLanguageDetected(language.detected())
                 .setTokenizeMs(nanos / 1e6)
                 .setIngestTime(Instant.ofEpochMilli(ingest))
                 .setSource(source)

@@ -1,6 +1,5 @@
 package io.streamguard.topology;
 
-import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.Topics;
 import org.apache.kafka.streams.Topology;
 
@@ -12,24 +11,22 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  * text-events ─► tokenize ─► text-tokenized
  * </pre>
+ *
+ * <p>Each text is tokenized for the model of its language ({@link TokenizeProcessor}).
  */
 public final class TokenizeTopology {
 
     private TokenizeTopology() {}
 
     public static Topology build(
-            PipelineSettings settings,
-            PipelineSerdes serdes,
-            PipelineMetrics metrics,
-            String encoderId,
-            BertTokenizer tokenizer) {
+            PipelineSettings settings, PipelineSerdes serdes, PipelineMetrics metrics, Tokenizers tokenizers) {
         Topology topology = new Topology();
         topology.addSource(
                 "text-events-source",
                 serdes.key().deserializer(),
                 serdes.sourcedTextEvent().deserializer(),
                 Topics.TEXT_EVENTS);
-        Stages.addTokenizer(topology, "text-events-source", encoderId, tokenizer, settings, metrics);
+        Stages.addTokenizer(topology, "text-events-source", tokenizers, settings, metrics);
         topology.addSink(
                 "tokenized-sink",
                 Topics.TEXT_TOKENIZED,

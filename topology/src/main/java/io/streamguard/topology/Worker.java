@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
@@ -15,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -47,7 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
 
-    /** How the inference role gets its model; called once per worker. */
+    /**
+     * How the inference role gets its models: called once per configured encoder, with the worker's
+     * configuration narrowed to that encoder and its heads file ({@link WorkerConfig#forEncoder}), so
+     * {@code ClassifierScorer::load} loads each model.
+     */
     @FunctionalInterface
     public interface ScorerFactory {
         BatchScorer create(WorkerConfig config);
@@ -60,7 +64,7 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry meters;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final BatchScorer scorer;
+    private final Scorers scorers;
     private final HttpServer http;
     private final ScheduledExecutorService sampler;
     private final ModelVersionFollower follower;
@@ -71,7 +75,7 @@ public final class Worker implements AutoCloseable {
             KafkaStreams streams,
             PrometheusMeterRegistry meters,
             KafkaStreamsMetrics streamsMetrics,
-            BatchScorer scorer,
+            Scorers scorers,
             HttpServer http,
             ScheduledExecutorService sampler,
             ModelVersionFollower follower) {
@@ -79,18 +83,19 @@ public final class Worker implements AutoCloseable {
         this.streams = streams;
         this.meters = meters;
         this.streamsMetrics = streamsMetrics;
-        this.scorer = scorer;
+        this.scorers = scorers;
         this.http = http;
         this.sampler = sampler;
         this.follower = follower;
     }
 
     /**
-     * Loads what the role needs (only the tokenizer for {@code tokenizer}; the scorer for
-     * {@code inference}; both for {@code all}, which must agree on the vocabulary), builds the
-     * topology and starts it.
+     * Loads what the role needs for each configured encoder (only the tokenizers for {@code tokenizer}; the
+     * scorers for {@code inference}; both for {@code all}, which must agree on each vocabulary), builds the
+     * topology and starts it. With {@code streamguard.model.follow}, each encoder's model follows its own live
+     * version.
      */
-    public static Worker start(WorkerConfig config, ScorerFactory scorers) {
+    public static Worker start(WorkerConfig config, ScorerFactory scorerFactory) {
         Role role = config.role();
         PrometheusMeterRegistry meters = meterRegistry(role, config.workerId());
         PipelineMetrics metrics = new PipelineMetrics(meters);
@@ -98,35 +103,31 @@ public final class Worker implements AutoCloseable {
         PipelineSerdes serdes =
                 new PipelineSerdes(registry, RegistryConfig.SerdeSettings.fromMap(config.registryProperties()));
 
-        BertTokenizer tokenizer = role.tokenizes() ? EncoderFactory.tokenizer(config.encoderConfig()) : null;
-        BatchScorer scorer = role.infers() ? scorers.create(config) : null;
-        if (tokenizer != null
-                && scorer != null
-                && !tokenizer.vocabulary().vocabHash().equals(scorer.vocabHash())) {
-            scorer.close();
-            throw new IllegalStateException(
-                    "tokenizer of " + config.encoderConfig().encoderId()
-                            + " and the model disagree on the vocabulary ("
-                            + tokenizer.vocabulary().vocabHash() + " vs "
-                            + scorer.vocabHash() + ")");
-        }
+        Tokenizers tokenizers = role.tokenizes() ? Tokenizers.load(config.encoderConfigs()) : null;
+        Scorers scorers = role.infers() ? scorers(config, scorerFactory) : null;
         ModelVersionFollower follower = null;
-        if (scorer instanceof HeadsSwapper swapper && config.followModelVersions()) {
-            try {
-                follower = ModelVersionFollower.caughtUp(config, registry, swapper, metrics);
-            } catch (RuntimeException e) {
-                scorer.close();
-                throw e;
+        try {
+            if (tokenizers != null && scorers != null) {
+                checkVocabularies(tokenizers, scorers);
             }
+            Map<String, HeadsSwapper> swappers = new LinkedHashMap<>();
+            if (scorers != null) {
+                scorers.byEncoder().forEach((encoder, scorer) -> {
+                    if (scorer instanceof HeadsSwapper swapper) {
+                        swappers.put(encoder, swapper);
+                    }
+                });
+            }
+            if (!swappers.isEmpty() && config.followModelVersions()) {
+                follower = ModelVersionFollower.caughtUp(config, registry, swappers, metrics);
+            }
+        } catch (RuntimeException e) {
+            if (scorers != null) {
+                scorers.close();
+            }
+            throw e;
         }
-        Topology topology = topology(
-                role,
-                config.pipelineSettings(),
-                serdes,
-                metrics,
-                config.encoderConfig().encoderId(),
-                tokenizer,
-                scorer);
+        Topology topology = topology(role, config.pipelineSettings(), serdes, metrics, tokenizers, scorers);
         Properties props = config.streamsProperties();
         props.put(PipelineMetrics.CONFIG_KEY, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);
@@ -166,14 +167,44 @@ public final class Worker implements AutoCloseable {
             }
             streams.close(CLOSE_TIMEOUT);
             streamsMetrics.close();
-            if (scorer != null) {
-                scorer.close();
+            if (scorers != null) {
+                scorers.close();
             }
             throw e;
         }
-        LOG.info("Worker {} started: role {}, application {}", config.workerId(), role, props.get("application.id"));
+        LOG.info(
+                "Worker {} started: role {}, application {}, encoders {}",
+                config.workerId(),
+                role,
+                props.get("application.id"),
+                config.encoderIds());
         LOG.debug("Topology: {}", topology.describe());
-        return new Worker(config, streams, meters, streamsMetrics, scorer, http, sampler, follower);
+        return new Worker(config, streams, meters, streamsMetrics, scorers, http, sampler, follower);
+    }
+
+    /** One scorer per configured encoder, each from its own narrowed config; closes those made if one fails. */
+    static Scorers scorers(WorkerConfig config, ScorerFactory factory) {
+        Map<String, BatchScorer> made = new LinkedHashMap<>();
+        try {
+            for (String encoder : config.encoderIds()) {
+                made.put(encoder, factory.create(config.forEncoder(encoder)));
+            }
+            return Scorers.of(made);
+        } catch (RuntimeException e) {
+            made.values().forEach(BatchScorer::close);
+            throw e;
+        }
+    }
+
+    private static void checkVocabularies(Tokenizers tokenizers, Scorers scorers) {
+        scorers.byEncoder().forEach((encoder, scorer) -> {
+            BertTokenizer tokenizer = tokenizers.tokenizer(encoder);
+            if (!tokenizer.vocabulary().vocabHash().equals(scorer.vocabHash())) {
+                throw new IllegalStateException(
+                        "tokenizer of " + encoder + " and its model disagree on the vocabulary ("
+                                + tokenizer.vocabulary().vocabHash() + " vs " + scorer.vocabHash() + ")");
+            }
+        });
     }
 
     /**
@@ -203,13 +234,12 @@ public final class Worker implements AutoCloseable {
             PipelineSettings settings,
             PipelineSerdes serdes,
             PipelineMetrics metrics,
-            String encoderId,
-            BertTokenizer tokenizer,
-            BatchScorer scorer) {
+            Tokenizers tokenizers,
+            Scorers scorers) {
         return switch (role) {
-            case TOKENIZER -> TokenizeTopology.build(settings, serdes, metrics, encoderId, tokenizer);
-            case INFERENCE -> InferenceTopology.build(settings, serdes, metrics, scorer);
-            case ALL -> LabelingTopology.build(settings, serdes, metrics, encoderId, tokenizer, scorer);
+            case TOKENIZER -> TokenizeTopology.build(settings, serdes, metrics, tokenizers);
+            case INFERENCE -> InferenceTopology.build(settings, serdes, metrics, scorers);
+            case ALL -> LabelingTopology.build(settings, serdes, metrics, tokenizers, scorers);
         };
     }
 
@@ -290,8 +320,8 @@ public final class Worker implements AutoCloseable {
             sampler.shutdownNow();
         }
         streamsMetrics.close();
-        if (scorer != null) {
-            scorer.close();
+        if (scorers != null) {
+            scorers.close();
         }
         meters.close();
     }

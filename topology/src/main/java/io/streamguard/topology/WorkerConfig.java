@@ -3,6 +3,7 @@ package io.streamguard.topology;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.schemas.ConfigDocs;
 import io.streamguard.schemas.Topics;
 import java.io.IOException;
@@ -14,10 +15,14 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -28,7 +33,6 @@ import org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -75,6 +79,18 @@ public final class WorkerConfig {
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
             "STREAMGUARD_REGISTRY_URL",
             "schema.registry.url");
+    /**
+     * Encoders a worker may be configured with: those this build loads, and the Chinese one (loading it
+     * reports plainly if its engine is not in this build yet).
+     */
+    static final SortedSet<String> KNOWN_ENCODERS = knownEncoders();
+
+    private static SortedSet<String> knownEncoders() {
+        TreeSet<String> known = new TreeSet<>(EncoderFactory.AVAILABLE);
+        known.add(EncoderConfig.BGE_SMALL_ZH);
+        return Collections.unmodifiableSortedSet(known);
+    }
+
     public static final int DEFAULT_METRICS_PORT = 9464;
     public static final int DEFAULT_ENGINE_BATCH_SIZE = 32;
 
@@ -96,17 +112,20 @@ public final class WorkerConfig {
                     "Written into every labeled event; unset: the host name and process id.")
             .define(
                     MODEL_ENCODER,
-                    Type.STRING,
+                    Type.LIST,
                     EncoderConfig.MINILM_L6,
-                    ValidString.in(new TreeSet<>(EncoderFactory.AVAILABLE).toArray(String[]::new)),
+                    encoders(),
                     Importance.HIGH,
-                    "The encoder, and hence the tokenizer, to load.")
+                    "The encoders (and hence tokenizers) to load, one per language: each event goes to the model of"
+                            + " its language (bge-small-zh reads zh, the others en); the first also scores texts"
+                            + " without letters. Events of other languages are labeled unscored.")
             .define(
                     MODEL_HEADS,
-                    Type.STRING,
+                    Type.LIST,
                     null,
                     Importance.HIGH,
-                    "Heads file of the inference role, e.g. models/v1/minilm-l6.json.")
+                    "Heads files of the inference role, one per encoder, each matched by the encoder it records,"
+                            + " e.g. models/v2/minilm-l6.json.")
             .define(
                     MODEL_DEVICE,
                     Type.STRING,
@@ -197,6 +216,8 @@ public final class WorkerConfig {
 
     private final Map<String, String> values;
     private final AbstractConfig settings;
+    /** Which heads file is whose, read once when first needed (files are read, so not at construction). */
+    private volatile Map<String, Path> headsByEncoder;
 
     private WorkerConfig(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -214,7 +235,7 @@ public final class WorkerConfig {
         // Fail at startup, not at first use: what spans settings.
         batch();
         pipelineSettings();
-        encoderConfig();
+        encoderConfigs();
         if (!values.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException(
                     "bootstrap.servers is not set (properties file or STREAMGUARD_BOOTSTRAP_SERVERS)");
@@ -304,9 +325,26 @@ public final class WorkerConfig {
                 workerId(), settings.getInt(DLQ_MAX_TEXT_BYTES), batch(), settings.getString(POLICY_KEY));
     }
 
-    /** The encoder (and hence tokenizer) to load; default {@code minilm-l6} on AUTO, 128 tokens. */
+    /** The configured encoders, in order; the first is the default language's. */
+    public List<String> encoderIds() {
+        return List.copyOf(settings.getList(MODEL_ENCODER));
+    }
+
+    /**
+     * The default language's encoder (the first configured; with one encoder, the encoder); default
+     * {@code minilm-l6} on AUTO, 128 tokens.
+     */
     public EncoderConfig encoderConfig() {
-        EncoderConfig config = EncoderConfig.of(settings.getString(MODEL_ENCODER))
+        return encoderConfig(encoderIds().get(0));
+    }
+
+    /** Every configured encoder, in order: device, maximum length, cache and weights path apply to each. */
+    public List<EncoderConfig> encoderConfigs() {
+        return encoderIds().stream().map(this::encoderConfig).toList();
+    }
+
+    private EncoderConfig encoderConfig(String encoderId) {
+        EncoderConfig config = EncoderConfig.of(encoderId)
                 .withDevice(Device.valueOf(settings.getString(MODEL_DEVICE).toUpperCase(Locale.ROOT)))
                 .withMaxLength(settings.getInt(MODEL_MAX_LENGTH));
         if (settings.getString(MODEL_CACHE_DIR) != null) {
@@ -318,15 +356,92 @@ public final class WorkerConfig {
         return config;
     }
 
+    /**
+     * This configuration narrowed to one of its encoders and that encoder's heads file (none if none matches):
+     * what a {@link Worker.ScorerFactory} is given for each encoder, so {@link ClassifierScorer#load} loads one
+     * model.
+     *
+     * @throws IllegalArgumentException if {@code encoderId} is not configured, or the heads files do not match
+     *     the encoders (see {@link #headsFile(String)})
+     */
+    public WorkerConfig forEncoder(String encoderId) {
+        if (!encoderIds().contains(encoderId)) {
+            throw new IllegalArgumentException("encoder " + encoderId + " is not configured (" + MODEL_ENCODER + "="
+                    + String.join(",", encoderIds()) + ")");
+        }
+        Map<String, String> narrowed = new TreeMap<>(values);
+        narrowed.put(MODEL_ENCODER, encoderId);
+        Path heads = headsFile(encoderId);
+        if (heads == null) {
+            narrowed.remove(MODEL_HEADS);
+        } else {
+            narrowed.put(MODEL_HEADS, heads.toString());
+        }
+        return new WorkerConfig(narrowed);
+    }
+
     /** The value of {@code key} as configured, or null. */
     public String get(String key) {
         return values.get(key);
     }
 
-    /** The heads file the inference role loads, if configured. */
+    /** The heads files configured, in order; empty if none. */
+    public List<Path> headsFiles() {
+        List<String> files = settings.getList(MODEL_HEADS);
+        return files == null ? List.of() : files.stream().map(Path::of).toList();
+    }
+
+    /** The heads file of the default language's encoder ({@link #encoderConfig()}), if configured. */
     public Path headsFile() {
-        String value = settings.getString(MODEL_HEADS);
-        return value == null ? null : Path.of(value);
+        return headsFile(encoderIds().get(0));
+    }
+
+    /**
+     * The heads file of {@code encoderId}: with one encoder and one file, that file (loading checks that it
+     * fits); else the file that records {@code encoderId} as its encoder ({@code HeadsModel.encoderId()}), each
+     * file read once.
+     *
+     * @return null if none is configured for it
+     * @throws IllegalArgumentException if a file cannot be read, two record one encoder, or one records an
+     *     encoder that is not configured
+     */
+    public Path headsFile(String encoderId) {
+        List<Path> files = headsFiles();
+        if (files.isEmpty()) {
+            return null;
+        }
+        if (files.size() == 1 && encoderIds().size() == 1) {
+            return encoderIds().get(0).equals(encoderId) ? files.get(0) : null;
+        }
+        return headsByEncoder().get(encoderId);
+    }
+
+    private Map<String, Path> headsByEncoder() {
+        Map<String, Path> byEncoder = headsByEncoder;
+        if (byEncoder != null) {
+            return byEncoder;
+        }
+        byEncoder = new LinkedHashMap<>();
+        for (Path file : headsFiles()) {
+            String encoder;
+            try {
+                encoder = HeadsFile.read(file).encoderId();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(MODEL_HEADS + ": " + e.getMessage(), e);
+            }
+            if (!encoderIds().contains(encoder)) {
+                throw new IllegalArgumentException("heads file " + file + " is for encoder " + encoder
+                        + ", which is not configured (" + MODEL_ENCODER + "=" + String.join(",", encoderIds())
+                        + ")");
+            }
+            Path other = byEncoder.putIfAbsent(encoder, file);
+            if (other != null) {
+                throw new IllegalArgumentException(
+                        "heads files " + other + " and " + file + " are both for encoder " + encoder);
+            }
+        }
+        headsByEncoder = Map.copyOf(byEncoder);
+        return headsByEncoder;
     }
 
     /** Whether inference follows {@link #modelVersionsTopic()}; off only if set to {@code false}. */
@@ -414,6 +529,37 @@ public final class WorkerConfig {
     /** The settings as short lines for {@code worker --help}: name=default, then what it does, indented. */
     public static List<String> helpLines() {
         return ConfigDocs.helpLines(SETTINGS);
+    }
+
+    /** Each a known encoder, one per language ({@link EncoderLanguages}). */
+    private static ConfigDef.Validator encoders() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return;
+                }
+                List<?> ids = (List<?>) value;
+                List<String> names = new ArrayList<>();
+                for (Object id : ids) {
+                    if (!KNOWN_ENCODERS.contains(id.toString())) {
+                        throw new ConfigException(
+                                name, id, "String must be one of: " + String.join(", ", KNOWN_ENCODERS));
+                    }
+                    names.add(id.toString());
+                }
+                try {
+                    EncoderLanguages.of(names);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "list of " + KNOWN_ENCODERS;
+            }
+        };
     }
 
     /** A validator that runs {@code check} on the value; {@code valid} describes valid values in the docs. */

@@ -50,9 +50,8 @@ class DeadLetterLoggingTest {
                         Harness.settings(batch(1, 20, 8192)),
                         self.serdes,
                         self.metrics,
-                        "minilm-l6",
-                        Harness.TOKENIZER,
-                        scorer))) {
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER),
+                        Scorers.single("minilm-l6", scorer)))) {
             byte[] badMagic = h.bytes(Harness.event("x", "fine"));
             badMagic[0] = 7;
             h.textEvents.pipeInput("bad-magic", badMagic);

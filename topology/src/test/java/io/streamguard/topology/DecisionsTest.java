@@ -65,4 +65,71 @@ class DecisionsTest {
                 .hasMessageContaining("label 'toxic'");
         assertThatThrownBy(() -> new Policy(" ", Map.of())).hasMessageContaining("version");
     }
+
+    @Test
+    void aLanguagesOverrideBeatsTheLabelsRuleWhichBeatsTheModel() {
+        Policy policy = Policy.fromAvro(ModerationPolicy.newBuilder()
+                .setVersion("p4")
+                .setLabels(Map.of(
+                        "toxic",
+                        LabelPolicy.newBuilder().setReview(0.5).setBlock(0.9).build()))
+                .setLanguages(Map.of(
+                        "zh-CN",
+                        Map.of(
+                                "toxic",
+                                LabelPolicy.newBuilder()
+                                        .setReview(0.3)
+                                        .setBlock(0.6)
+                                        .build())))
+                .setUpdatedAt(Instant.EPOCH)
+                .setUpdatedBy("ops")
+                .build());
+        Map<String, Float> scores = Map.of("toxic", 0.65f, "spam", 0.7f);
+
+        assertThat(policy.languages()).as("keyed by primary subtag").containsOnlyKeys("zh");
+        assertThat(Decisions.decide(scores, policy, model, "zh"))
+                .isEqualTo(new Decisions.Verdict(Decision.BLOCK, List.of("toxic"), "p4"));
+        assertThat(Decisions.decide(scores, policy, model, "en"))
+                .as("the labels' rule, and spam the model's")
+                .isEqualTo(new Decisions.Verdict(Decision.REVIEW, List.of("spam", "toxic"), "p4"));
+        assertThat(Decisions.decide(scores, policy, model, null))
+                .isEqualTo(Decisions.decide(scores, policy, model, "en"));
+    }
+
+    @Test
+    void unscoredTextsGoToReviewUnlessThePolicySaysOtherwise() {
+        assertThat(Decisions.unscored(null)).isEqualTo(new Decisions.Verdict(Decision.REVIEW, List.of(), "model:none"));
+        Policy allow = Policy.fromAvro(ModerationPolicy.newBuilder()
+                .setVersion("p5")
+                .setLabels(Map.of())
+                .setUnsupportedLanguage(Decision.ALLOW)
+                .setUpdatedAt(Instant.EPOCH)
+                .setUpdatedBy("ops")
+                .build());
+        assertThat(Decisions.unscored(allow)).isEqualTo(new Decisions.Verdict(Decision.ALLOW, List.of(), "p5"));
+        assertThat(Decisions.unscored(new Policy("p6", Map.of())).decision()).isEqualTo(Decision.REVIEW);
+    }
+
+    @Test
+    void aLanguageThatIsNoTagOrNamedTwiceIsAnInvalidPolicy() {
+        var builder = ModerationPolicy.newBuilder()
+                .setVersion("p7")
+                .setLabels(Map.of())
+                .setUpdatedAt(Instant.EPOCH)
+                .setUpdatedBy("ops");
+        assertThatThrownBy(() -> Policy.fromAvro(
+                        builder.setLanguages(Map.of("chinese", Map.of())).build()))
+                .isInstanceOf(InvalidPolicyException.class)
+                .hasMessageContaining("language 'chinese' is not a language tag");
+        assertThatThrownBy(() -> Policy.fromAvro(builder.setLanguages(Map.of("zh", Map.of(), "ZH-TW", Map.of()))
+                        .build()))
+                .hasMessage("language zh is named twice");
+        assertThatThrownBy(() -> Policy.fromAvro(builder.setLanguages(Map.of(
+                                "zh",
+                                Map.of(
+                                        "toxic",
+                                        LabelPolicy.newBuilder().setReview(2.0).build())))
+                        .build()))
+                .hasMessage("language zh, label 'toxic': review threshold must lie in [0, 1], got 2.0");
+    }
 }

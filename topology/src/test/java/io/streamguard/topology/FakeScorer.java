@@ -40,6 +40,8 @@ final class FakeScorer implements BatchScorer {
     private boolean failBatches;
     private long delayMillis;
     final List<Integer> batchSizes = new ArrayList<>();
+    /** The word pieces of every text of every call, [CLS] and [SEP] left out: which texts this model saw. */
+    final List<List<String>> batches = new ArrayList<>();
 
     FakeScorer(BertTokenizer tokenizer) {
         this(tokenizer, new ManualTime());
@@ -58,6 +60,11 @@ final class FakeScorer implements BatchScorer {
     /** Another model on the same stream thread: its engine time is this one's thread's engine time too. */
     FakeScorer onTheSameThread() {
         return new FakeScorer(tokenizer, time, clock);
+    }
+
+    /** Another model, over {@code other}'s vocabulary, on the same stream thread (see {@link #onTheSameThread}). */
+    FakeScorer onTheSameThread(BertTokenizer other) {
+        return new FakeScorer(other, time, clock);
     }
 
     /** {@code word} (one word piece) scores {@code score} for {@code label}. */
@@ -99,6 +106,15 @@ final class FakeScorer implements BatchScorer {
     @Override
     public synchronized List<ScoredText> score(List<Encoding> encodings) {
         batchSizes.add(encodings.size());
+        List<String> texts = new ArrayList<>();
+        for (Encoding e : encodings) {
+            List<String> pieces = new ArrayList<>();
+            for (int i = 1; i < e.length() - 1; i++) {
+                pieces.add(tokenizer.vocabulary().token(e.ids()[i]));
+            }
+            texts.add(String.join(" ", pieces));
+        }
+        batches.add(texts);
         time.advanceNanos(CALL_NANOS);
         time.sleep(delayMillis);
         if (failBatches && encodings.size() > 1) {

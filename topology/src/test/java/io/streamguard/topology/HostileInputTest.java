@@ -47,7 +47,11 @@ class HostileInputTest {
                 stateDir,
                 StreamsConfig.AT_LEAST_ONCE,
                 self -> LabelingTopology.build(
-                        settings, self.serdes, self.metrics, "minilm-l6", Harness.TOKENIZER, scorer));
+                        settings,
+                        self.serdes,
+                        self.metrics,
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER),
+                        Scorers.single("minilm-l6", scorer)));
     }
 
     @AfterEach

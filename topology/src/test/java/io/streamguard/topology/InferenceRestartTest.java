@@ -41,7 +41,7 @@ class InferenceRestartTest {
             .withLoggingDisabled()
             .build();
     private final InferenceProcessor processor = new InferenceProcessor(
-            scorer,
+            Scorers.single("minilm-l6", scorer),
             Harness.batch(8, 20, 8192),
             new PipelineMetrics(new SimpleMeterRegistry()),
             "w1",
@@ -73,6 +73,42 @@ class InferenceRestartTest {
                 .isEqualTo(20);
         assertThat(out.get(1).getDecision()).hasToString("BLOCK");
         assertThat(count()).as("emitted and deleted").isZero();
+    }
+
+    @Test
+    void restoredEntriesOfAnEncoderNoLongerServedAreDeadLetteredAndTheRestKeepTheirOrder() {
+        buffer.put(1L, pending("a", "hello", 9_990));
+        PendingInference chinese = pending("b", "你好", 9_991);
+        chinese.getEvent().setTokenizer(new TokenizerRef("bge-small-zh", "zh-vocab", 16));
+        chinese.getEvent().setLanguage("zh");
+        buffer.put(2L, chinese);
+        PendingInference japanese = pending("c", "テスト", 9_992);
+        japanese.getEvent().setTokenizer(null);
+        japanese.getEvent().setTokenIds(List.of());
+        japanese.getEvent().setLanguage("ja");
+        buffer.put(3L, japanese);
+        processor.init(context); // after a restart without bge-small-zh
+
+        fire(10_010);
+
+        assertThat(labeled())
+                .extracting(LabeledEvent::getId, LabeledEvent::getUnscoredReason)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.tuple("a", null),
+                        org.assertj.core.api.Assertions.tuple("c", "unsupported language: ja"));
+        List<RejectedRecordException> dead = new ArrayList<>();
+        for (CapturedForward<? extends String, ?> f : context.forwarded()) {
+            if (InferenceProcessor.DEAD_LETTERS.equals(f.childName().orElse(null))) {
+                dead.add((RejectedRecordException) f.record().value());
+            }
+        }
+        assertThat(dead)
+                .extracting(RejectedRecordException::reason)
+                .containsExactly(DeadLetterReason.ENCODER_NOT_SERVED);
+        assertThat(scorer.batches).containsExactly(List.of("hello"));
+        assertThat(count())
+                .as("all three emitted or dead-lettered, and deleted")
+                .isZero();
     }
 
     @Test
@@ -142,7 +178,7 @@ class InferenceRestartTest {
     void recordsAfterASizeClosedBatchInOneSliceAreNotAgedByItsEngineTime() {
         FakeScorer slow = scorer.onTheSameThread().delay(200);
         InferenceProcessor sized = new InferenceProcessor(
-                slow,
+                Scorers.single("minilm-l6", slow),
                 Harness.batch(2, 20, 8192),
                 new PipelineMetrics(new SimpleMeterRegistry()),
                 "w1",

@@ -50,7 +50,11 @@ class LabelingTopologyTest {
                 stateDir,
                 guarantee,
                 self -> LabelingTopology.build(
-                        Harness.settings(batch), self.serdes, self.metrics, "minilm-l6", Harness.TOKENIZER, scorer));
+                        Harness.settings(batch),
+                        self.serdes,
+                        self.metrics,
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER),
+                        Scorers.single("minilm-l6", scorer)));
         return h;
     }
 
@@ -80,7 +84,7 @@ class LabelingTopologyTest {
                         LabeledEvent::getLanguage,
                         LabeledEvent::getSource,
                         LabeledEvent::getAuthor)
-                .containsExactly(tuple("comments:42", "en", "comments", "mia"), tuple("e2", null, null, null));
+                .containsExactly(tuple("comments:42", "en", "comments", "mia"), tuple("e2", "en", null, null));
     }
 
     @Test
@@ -200,9 +204,8 @@ class LabelingTopologyTest {
                         Harness.settings(batch(1, 20, 8192)),
                         self.serdes,
                         self.metrics,
-                        "minilm-l6",
-                        Harness.TOKENIZER,
-                        slow))) {
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER),
+                        Scorers.single("minilm-l6", slow)))) {
             h.send("a", "hello there");
             other.send("x", "a batch of one, closed by size, 300 ms in the engine");
             assertThat(slow.batchSizes).containsExactly(1);

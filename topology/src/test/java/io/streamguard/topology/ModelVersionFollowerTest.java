@@ -32,9 +32,18 @@ class ModelVersionFollowerTest {
 
     /** Swaps like the classifier does: refuses heads of another vocabulary or hidden size. */
     private static final class FakeScorer implements HeadsSwapper {
-        final EncoderInfo info = new EncoderInfo(ENCODER, 8, 128, VOCAB, Device.CPU);
-        HeadsModel heads = ModelVersionFollowerTest.heads("file-v1", VOCAB);
+        final EncoderInfo info;
+        HeadsModel heads;
         final List<String> swaps = new ArrayList<>();
+
+        FakeScorer() {
+            this(ENCODER, VOCAB);
+        }
+
+        FakeScorer(String encoder, String vocab) {
+            info = new EncoderInfo(encoder, 8, 128, vocab, Device.CPU);
+            heads = SeededHeads.random("file-v1", 7, encoder, vocab, 8, 128);
+        }
 
         @Override
         public HeadsModel heads() {
@@ -81,7 +90,8 @@ class ModelVersionFollowerTest {
         assertThat(follower.applyLive()).isTrue();
         assertThat(scorer.swaps).containsExactly("v2", "v3", "v2");
         assertThat(scorer.heads().version()).isEqualTo("v2");
-        assertThat(meters.counter("streamguard.model.swaps").count()).isEqualTo(3);
+        assertThat(meters.counter("streamguard.model.swaps", "encoder", ENCODER).count())
+                .isEqualTo(3);
     }
 
     @Test
@@ -94,6 +104,42 @@ class ModelVersionFollowerTest {
         assertThat(meters.counter("streamguard.model.versions.refused", "reason", "other-encoder")
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void eachEncoderFollowsItsOwnLiveVersionAndOnlyItsScorerIsSwapped() {
+        FakeScorer english = new FakeScorer();
+        FakeScorer chinese = new FakeScorer("bge-small-zh", "vocab-zh");
+        ModelVersionFollower both = new ModelVersionFollower(
+                new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name()),
+                "model-versions",
+                b -> null,
+                Map.of(ENCODER, english, "bge-small-zh", chinese),
+                new PipelineMetrics(meters));
+        both.remember(record(heads("v2", VOCAB), VersionStatus.PROMOTED, T0));
+        both.remember(record(
+                SeededHeads.random("zh-v1", 7, "bge-small-zh", "vocab-zh", 8, 128),
+                VersionStatus.PROMOTED,
+                T0.plusSeconds(1)));
+        assertThat(both.applyLive()).isTrue();
+        assertThat(english.swaps).containsExactly("v2");
+        assertThat(chinese.swaps).containsExactly("zh-v1");
+
+        // A newer Chinese version: the English model stays as it is.
+        both.remember(record(
+                SeededHeads.random("zh-v2", 8, "bge-small-zh", "vocab-zh", 8, 128),
+                VersionStatus.PROMOTED,
+                T0.plusSeconds(2)));
+        assertThat(both.applyLive()).isTrue();
+        assertThat(english.swaps).containsExactly("v2");
+        assertThat(chinese.swaps).containsExactly("zh-v1", "zh-v2");
+        assertThat(meters.counter("streamguard.model.swaps", "encoder", "bge-small-zh")
+                        .count())
+                .isEqualTo(2);
+        assertThat(meters.counter("streamguard.model.versions.refused", "reason", "other-encoder")
+                        .count())
+                .as("both encoders are served")
+                .isZero();
     }
 
     @Test

@@ -35,7 +35,7 @@ class PipelineMetricsTest {
     @Test
     void batchSizeAndLatenciesAreHistogramsWithThisWorkersP50AndP99Beside() {
         for (int size = 1; size <= 100; size++) {
-            metrics.batch(size, TimeUnit.MILLISECONDS.toNanos(size));
+            metrics.batch("minilm-l6", "en", size, TimeUnit.MILLISECONDS.toNanos(size));
             metrics.endToEnd(10L * size);
         }
         String scrape = meters.scrape();
@@ -43,7 +43,9 @@ class PipelineMetricsTest {
         assertThat(scrape)
                 .contains("# TYPE streamguard_batch_size histogram")
                 .contains("# TYPE streamguard_end_to_end_seconds histogram")
-                .contains("streamguard_batch_size_bucket{role=\"all\",worker=\"w-1\",le=\"32.0\"} 32\n");
+                .contains(
+                        "streamguard_batch_size_bucket{encoder=\"minilm-l6\",language=\"en\",role=\"all\",worker=\"w-1\","
+                                + "le=\"32.0\"} 32\n");
         assertThat(gauge(scrape, "streamguard_batch_size_quantile", "0.5")).isBetween(48.0, 52.0);
         assertThat(gauge(scrape, "streamguard_batch_size_quantile", "0.99")).isBetween(97.0, 101.0);
         assertThat(gauge(scrape, "streamguard_end_to_end_quantile_seconds", "0.5"))
@@ -56,14 +58,14 @@ class PipelineMetricsTest {
 
     private void recordSomethingEverywhere() {
         metrics.eventIn("tokenize");
-        metrics.eventOut("ALLOW", "none");
+        metrics.eventOut("ALLOW", "none", "en", "minilm-l6");
         metrics.deadLetter(DeadLetterReason.EMPTY_TEXT);
-        metrics.batch(8, 1_000_000);
+        metrics.batch("minilm-l6", "en", 8, 1_000_000);
         metrics.batchFailed();
         metrics.queueWait(3);
         metrics.tokenized(50_000);
         metrics.endToEnd(40);
-        metrics.modelSwapped();
+        metrics.modelSwapped("minilm-l6");
         metrics.modelVersionRefused("other-encoder");
     }
 
@@ -82,7 +84,8 @@ class PipelineMetricsTest {
     }
 
     private static double gauge(String scrape, String name, String quantile) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{quantile=\"" + Pattern.quote(quantile) + "\",[^}]*} (\\S+)$")
+        Matcher m = Pattern.compile(
+                        "(?m)^" + name + "\\{[^}]*quantile=\"" + Pattern.quote(quantile) + "\",[^}]*} (\\S+)$")
                 .matcher(scrape);
         assertThat(m.find()).as(name + " " + quantile + " in\n" + scrape).isTrue();
         return Double.parseDouble(m.group(1));

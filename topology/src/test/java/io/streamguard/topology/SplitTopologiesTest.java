@@ -67,7 +67,10 @@ class SplitTopologiesTest {
         try (Harness inf = new Harness(
                 stateDir.resolve("inf"),
                 self -> InferenceTopology.build(
-                        Harness.settings(batch(4, 20, 8192)), self.serdes, self.metrics, scorer))) {
+                        Harness.settings(batch(4, 20, 8192)),
+                        self.serdes,
+                        self.metrics,
+                        Scorers.single("minilm-l6", scorer)))) {
             for (TestRecord<String, TokenizedEvent> r : handedOver) {
                 inf.tokenized.pipeInput(new TestRecord<>(
                         r.key(),
@@ -95,7 +98,10 @@ class SplitTopologiesTest {
         try (Harness inf = new Harness(
                 stateDir,
                 self -> InferenceTopology.build(
-                        Harness.settings(batch(1, 20, 8192)), self.serdes, self.metrics, scorer))) {
+                        Harness.settings(batch(1, 20, 8192)),
+                        self.serdes,
+                        self.metrics,
+                        Scorers.single("minilm-l6", scorer)))) {
             TokenizedEvent foreign = TokenizedEvent.newBuilder()
                     .setEvent(Harness.event("f", "hi"))
                     .setTokenIds(List.of(101, 7592, 102))
@@ -127,7 +133,6 @@ class SplitTopologiesTest {
                         Harness.settings(batch(1, 20, 8192)),
                         self.serdes,
                         self.metrics,
-                        "minilm-l6",
-                        Harness.TOKENIZER));
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER)));
     }
 }

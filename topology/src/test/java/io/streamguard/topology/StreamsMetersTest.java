@@ -67,9 +67,8 @@ class StreamsMetersTest {
                         Harness.settings(batch(2, 20, 8192)),
                         self.serdes,
                         self.metrics,
-                        "minilm-l6",
-                        Harness.TOKENIZER,
-                        new FakeScorer(Harness.TOKENIZER)));
+                        Tokenizers.single("minilm-l6", Harness.TOKENIZER),
+                        Scorers.single("minilm-l6", new FakeScorer(Harness.TOKENIZER))));
         h.send("e1", "a text, so that every store has been used");
         h.advance(20);
         return h;

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.schemas.Topics;
+import io.streamguard.topology.testing.SeededHeads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,5 +184,118 @@ class WorkerConfigTest {
                 .isEqualTo("default:9092");
         assertThat(config.batch()).isEqualTo(new BatchSettings(16, Duration.ofMillis(8), 100));
         assertThat(config.role()).as("an override beats the environment").isEqualTo(Role.ALL);
+    }
+
+    private static WorkerConfig config(String... keyValues) {
+        Map<String, String> p = new java.util.HashMap<>(Map.of("bootstrap.servers", "b:9092"));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.put(keyValues[i], keyValues[i + 1]);
+        }
+        return WorkerConfig.of(p);
+    }
+
+    private Path heads(String name, String encoderId) {
+        Path file = dir.resolve(name);
+        HeadsFile.write(SeededHeads.random("v1", 7, encoderId, "vocab-" + encoderId, 8, 128), file);
+        return file;
+    }
+
+    @Test
+    void oneEncoderPerLanguageTheFirstTheDefault() {
+        WorkerConfig config =
+                config(WorkerConfig.MODEL_ENCODER, "minilm-l6, bge-small-zh", WorkerConfig.MODEL_DEVICE, "cpu");
+
+        assertThat(config.encoderIds()).containsExactly("minilm-l6", "bge-small-zh");
+        assertThat(config.encoderConfig().encoderId())
+                .as("the default language's")
+                .isEqualTo("minilm-l6");
+        assertThat(config.encoderConfigs())
+                .extracting(EncoderConfig::encoderId, EncoderConfig::device)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.tuple("minilm-l6", Device.CPU),
+                        org.assertj.core.api.Assertions.tuple("bge-small-zh", Device.CPU));
+        assertThat(config(WorkerConfig.MODEL_ENCODER, "bert-base-uncased").encoderIds())
+                .as("a single value as before")
+                .containsExactly("bert-base-uncased");
+        assertThat(config().encoderIds()).containsExactly("minilm-l6");
+    }
+
+    @Test
+    void twoEncodersForOneLanguageOrOneTwiceAreAConfigError() {
+        assertThatThrownBy(() -> config(WorkerConfig.MODEL_ENCODER, "minilm-l6,bert-base-uncased"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid value [minilm-l6, bert-base-uncased] for configuration streamguard.model.encoder:"
+                        + " encoders minilm-l6 and bert-base-uncased both read language en: configure one encoder per"
+                        + " language");
+        assertThatThrownBy(() -> config(WorkerConfig.MODEL_ENCODER, "bge-small-zh,bge-small-zh"))
+                .hasMessageEndingWith("encoder bge-small-zh is configured twice");
+        assertThatThrownBy(() -> config(WorkerConfig.MODEL_ENCODER, "minilm-l6,gpt"))
+                .hasMessageContaining("gpt")
+                .hasMessageContaining("bert-base-uncased, bge-small-zh, minilm-l6");
+    }
+
+    @Test
+    void headsFilesAreMatchedToTheirEncodersByTheEncoderTheyRecord() {
+        Path zh = heads("zh.json", "bge-small-zh");
+        Path en = heads("en.json", "minilm-l6");
+        WorkerConfig config =
+                config(WorkerConfig.MODEL_ENCODER, "minilm-l6,bge-small-zh", WorkerConfig.MODEL_HEADS, zh + "," + en);
+
+        assertThat(config.headsFiles()).containsExactly(zh, en);
+        assertThat(config.headsFile("bge-small-zh")).isEqualTo(zh);
+        assertThat(config.headsFile("minilm-l6")).isEqualTo(en);
+        assertThat(config.headsFile()).as("the default encoder's").isEqualTo(en);
+
+        WorkerConfig chinese = config.forEncoder("bge-small-zh");
+        assertThat(chinese.encoderIds()).containsExactly("bge-small-zh");
+        assertThat(chinese.headsFile()).isEqualTo(zh);
+        assertThat(chinese.get("bootstrap.servers")).isEqualTo("b:9092");
+        assertThatThrownBy(() -> config.forEncoder("bert-base-uncased"))
+                .hasMessageContaining("encoder bert-base-uncased is not configured");
+    }
+
+    @Test
+    void anEncoderWithoutHeadsHasNoneAndStrayOrDoubleHeadsAreRefused() {
+        Path en = heads("en.json", "minilm-l6");
+        WorkerConfig onlyEnglish =
+                config(WorkerConfig.MODEL_ENCODER, "minilm-l6,bge-small-zh", WorkerConfig.MODEL_HEADS, en.toString());
+        assertThat(onlyEnglish.headsFile("bge-small-zh")).isNull();
+        assertThat(onlyEnglish.forEncoder("bge-small-zh").headsFile())
+                .as("ClassifierScorer.load then says a heads file is needed")
+                .isNull();
+
+        Path bert = heads("bert.json", "bert-base-uncased");
+        assertThatThrownBy(() -> config(
+                                WorkerConfig.MODEL_ENCODER,
+                                "minilm-l6,bge-small-zh",
+                                WorkerConfig.MODEL_HEADS,
+                                en + "," + bert)
+                        .headsFile("minilm-l6"))
+                .hasMessage("heads file " + bert + " is for encoder bert-base-uncased, which is not configured"
+                        + " (streamguard.model.encoder=minilm-l6,bge-small-zh)");
+        Path en2 = heads("en2.json", "minilm-l6");
+        assertThatThrownBy(() -> config(
+                                WorkerConfig.MODEL_ENCODER,
+                                "minilm-l6,bge-small-zh",
+                                WorkerConfig.MODEL_HEADS,
+                                en + "," + en2)
+                        .headsFile("minilm-l6"))
+                .hasMessage("heads files " + en + " and " + en2 + " are both for encoder minilm-l6");
+        assertThatThrownBy(() -> config(
+                                WorkerConfig.MODEL_ENCODER,
+                                "minilm-l6,bge-small-zh",
+                                WorkerConfig.MODEL_HEADS,
+                                dir.resolve("missing.json").toString())
+                        .headsFile("minilm-l6"))
+                .hasMessageContaining("missing.json");
+    }
+
+    @Test
+    void oneEncoderAndOneHeadsFileNeedNoReading() {
+        Path missing = dir.resolve("not-yet.json");
+        WorkerConfig config = config(WorkerConfig.MODEL_HEADS, missing.toString());
+        assertThat(config.headsFile()).as("loading checks it, as before").isEqualTo(missing);
+        assertThat(config.forEncoder("minilm-l6").headsFile()).isEqualTo(missing);
+        assertThat(config.headsFile("bge-small-zh")).isNull();
     }
 }

@@ -136,8 +136,15 @@ final class Pipeline {
                 + " worker="
                 + config.workerId()
                 + " encoder="
-                + config.encoderConfig().encoderId()
-                + (config.role().infers() ? " heads=" + config.headsFile() : "")
+                + String.join(",", config.encoderIds())
+                + (config.role().infers()
+                        ? " heads="
+                                + String.join(
+                                        ",",
+                                        config.headsFiles().stream()
+                                                .map(Object::toString)
+                                                .toList())
+                        : "")
                 + " metrics="
                 + (worker.metricsPort() < 0 ? "off" : "http://127.0.0.1:" + worker.metricsPort() + "/metrics");
     }

@@ -3,12 +3,14 @@ package io.streamguard.launcher.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamguard.avro.Decision;
 import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.launcher.cli.Messages;
 import io.streamguard.launcher.client.AvroJson;
 import io.streamguard.launcher.client.LiveModel;
 import io.streamguard.launcher.client.PolicyTopic;
+import io.streamguard.model.language.LanguageTags;
 import io.streamguard.topology.InvalidPolicyException;
 import io.streamguard.topology.PipelineSettings;
 import java.io.IOException;
@@ -98,7 +100,9 @@ public final class PolicyCommand implements Callable<Integer> {
                 "Write a new version of the policy. Label groups change only the labels they name (other labels"
                         + " and unnamed thresholds keep their current values); --file or --replace start from"
                         + " an empty policy (--replace alone, like policy reset, leaves every label to the model).",
-                "e.g. policy set --label hate --review 0.4 --block 0.8 --label spam --block 0.97"
+                "e.g. policy set --label hate --review 0.4 --block 0.8 --label spam --block 0.97",
+                "--language zh sets the label groups for Chinese events only (over the labels for all languages);"
+                        + " --unsupported-language says what happens to events of a language no model reads."
             })
     static final class Set implements Callable<Integer> {
         // Not mixinStandardHelpOptions: its --version would clash with this command's own --version, and
@@ -123,11 +127,26 @@ public final class PolicyCommand implements Callable<Integer> {
                 paramLabel = "FILE",
                 description =
                         "JSON policy: {\"labels\": {\"hate\": {\"review\": 0.4, \"block\": 0.8, \"enabled\": true}},"
-                                + " \"description\": \"...\"}; replaces the whole policy.")
+                                + " \"languages\": {\"zh\": {\"hate\": {\"block\": 0.6}}}, \"unsupportedLanguage\":"
+                                + " \"REVIEW\", \"description\": \"...\"}; replaces the whole policy.")
         Path file;
 
         @Option(names = "--replace", description = "Start from an empty policy instead of the current one.")
         boolean replace;
+
+        @Option(
+                names = "--language",
+                paramLabel = "LANG",
+                description = "Apply the label groups to events of this language only (e.g. zh), over the labels for"
+                        + " all languages.")
+        String language;
+
+        @Option(
+                names = "--unsupported-language",
+                paramLabel = "ALLOW|REVIEW|BLOCK",
+                description =
+                        "Decision for events of a language no model reads (they carry no scores); default" + " REVIEW.")
+        Decision unsupportedLanguage;
 
         @Option(names = "--version", paramLabel = "VERSION", description = "Version to record (default: the next vN).")
         String version;
@@ -144,44 +163,93 @@ public final class PolicyCommand implements Callable<Integer> {
             if (file != null && !rules.isEmpty()) {
                 throw usage("--file and --label exclude each other");
             }
-            if (file == null && rules.isEmpty() && !replace) {
+            if (file == null && rules.isEmpty() && !replace && unsupportedLanguage == null) {
                 throw usage("nothing to set: give --label LABEL [--review X] [--block Y], or --file FILE"
                         + " (policy reset returns to the model's thresholds)");
             }
+            String lang = null;
+            if (language != null) {
+                lang = LanguageTags.primary(language);
+                if (lang == null || file != null || rules.isEmpty()) {
+                    throw usage(
+                            lang == null
+                                    ? "--language: '" + language + "' is not a language tag (e.g. zh, en)"
+                                    : "--language applies to --label groups (a --file names its languages itself)");
+                }
+            }
             FilePolicy fromFile = file == null ? null : readFile();
             String bootstrap = target.bootstrap.bootstrap;
-            List<String> named = fromFile != null
-                    ? List.copyOf(fromFile.labels.keySet())
-                    : rules.stream().map(r -> r.label).toList();
+            List<String> named = new ArrayList<>();
+            if (fromFile != null) {
+                named.addAll(fromFile.labels.keySet());
+                if (fromFile.languages != null) {
+                    fromFile.languages.values().forEach(l -> named.addAll(l.keySet()));
+                }
+            } else {
+                rules.forEach(r -> named.add(r.label));
+            }
             target.model.requireKnown(target.model.read(bootstrap, registryUrl), named);
             Optional<ModerationPolicy> current = PolicyTopic.read(bootstrap, registryUrl, target.name);
 
             Map<String, LabelPolicy> labels = new TreeMap<>();
+            Map<String, Map<String, LabelPolicy>> languages = new TreeMap<>();
+            Decision unsupported = Decision.REVIEW;
             String newDescription = description;
             if (fromFile != null) {
-                fromFile.labels.forEach((label, p) ->
-                        labels.put(label, new LabelPolicy(p.review, p.block, p.enabled == null || p.enabled)));
+                fromFile.labels.forEach((label, p) -> labels.put(label, p.toAvro()));
+                if (fromFile.languages != null) {
+                    fromFile.languages.forEach((l, ls) -> {
+                        Map<String, LabelPolicy> own = new TreeMap<>();
+                        ls.forEach((label, p) -> own.put(label, p.toAvro()));
+                        languages.put(l, own);
+                    });
+                }
+                if (fromFile.unsupportedLanguage != null) {
+                    unsupported = fileDecision(fromFile.unsupportedLanguage);
+                }
                 if (newDescription == null) {
                     newDescription = fromFile.description;
                 }
             } else {
-                if (!replace) {
-                    current.ifPresent(c -> c.getLabels().forEach((k, v) -> labels.put(k.toString(), v)));
+                if (!replace && current.isPresent()) {
+                    current.get().getLabels().forEach((k, v) -> labels.put(k.toString(), v));
+                    current.get().getLanguages().forEach((l, ls) -> languages.put(l.toString(), new TreeMap<>(ls)));
+                    unsupported = current.get().getUnsupportedLanguage();
                 }
+                Map<String, LabelPolicy> into =
+                        lang == null ? labels : languages.computeIfAbsent(lang, l -> new TreeMap<>());
                 for (LabelRule rule : rules) {
                     if (rule.disable && rule.enable) {
                         throw usage("--disable and --enable exclude each other (label " + rule.label + ")");
                     }
-                    LabelPolicy before = labels.get(rule.label);
+                    LabelPolicy before = into.get(rule.label);
                     Double review = rule.review != null ? rule.review : before == null ? null : before.getReview();
                     Double block = rule.block != null ? rule.block : before == null ? null : before.getBlock();
                     boolean enabled = rule.disable ? false : rule.enable || before == null || before.getEnabled();
-                    labels.put(rule.label, new LabelPolicy(review, block, enabled));
+                    into.put(rule.label, new LabelPolicy(review, block, enabled));
                 }
+            }
+            if (unsupportedLanguage != null) {
+                unsupported = unsupportedLanguage;
             }
             String newVersion =
                     version != null ? version : fromFile != null && fromFile.version != null ? fromFile.version : null;
-            return publish(spec, target, current, labels, newVersion, newDescription, by);
+            return publish(
+                    spec,
+                    target,
+                    current,
+                    new Overrides(labels, languages, unsupported),
+                    newVersion,
+                    newDescription,
+                    by);
+        }
+
+        private Decision fileDecision(String name) {
+            try {
+                return Decision.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw usage(file + ": \"unsupportedLanguage\" must be ALLOW, REVIEW or BLOCK, was \"" + name + "\"");
+            }
         }
 
         private FilePolicy readFile() {
@@ -209,22 +277,39 @@ public final class PolicyCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes {@code labels} as the next version of the policy (or {@code version}) and says so on stdout. An empty
-     * {@code labels} is a version like any other that leaves every label to the model's thresholds, so the history
+     * What a policy overrides: per label, per language and label, and the decision for languages no model reads.
+     */
+    record Overrides(
+            Map<String, LabelPolicy> labels, Map<String, Map<String, LabelPolicy>> languages, Decision unsupported) {
+
+        static final Overrides NONE = new Overrides(Map.of(), Map.of(), Decision.REVIEW);
+
+        boolean isEmpty() {
+            return labels.isEmpty() && languages.isEmpty() && unsupported == Decision.REVIEW;
+        }
+    }
+
+    /**
+     * Writes {@code overrides} as the next version of the policy (or {@code version}) and says so on stdout. No
+     * overrides is a version like any other that leaves every label to the model's thresholds, so the history
      * (who reset, when, why) stays on the topic and version names are never reused.
      */
     static int publish(
             CommandSpec spec,
             Target target,
             Optional<ModerationPolicy> current,
-            Map<String, LabelPolicy> labels,
+            Overrides overrides,
             String version,
             String description,
             String by) {
         String newVersion = version != null ? version : PolicyTopic.nextVersion(current);
+        Map<String, Map<String, LabelPolicy>> languages = new LinkedHashMap<>();
+        overrides.languages().forEach((l, ls) -> languages.put(l, new LinkedHashMap<>(ls)));
         ModerationPolicy policy = ModerationPolicy.newBuilder()
                 .setVersion(newVersion)
-                .setLabels(new LinkedHashMap<>(labels))
+                .setLabels(new LinkedHashMap<>(overrides.labels()))
+                .setLanguages(languages)
+                .setUnsupportedLanguage(overrides.unsupported())
                 .setUpdatedAt(Instant.now())
                 .setUpdatedBy(by != null ? by : System.getProperty("user.name", "unknown"))
                 .setDescription(description)
@@ -242,7 +327,7 @@ public final class PolicyCommand implements Callable<Integer> {
                 + " set"
                 + current.map(c -> " (was " + c.getVersion() + ")").orElse("")
                 + ": "
-                + (labels.isEmpty() ? "no overrides, every label uses the model's thresholds" : summary(policy)));
+                + (overrides.isEmpty() ? "no overrides, every label uses the model's thresholds" : summary(policy)));
         out.flush();
         return 0;
     }
@@ -280,7 +365,7 @@ public final class PolicyCommand implements Callable<Integer> {
         public Integer call() {
             Optional<ModerationPolicy> current =
                     PolicyTopic.read(target.bootstrap.bootstrap, target.registry.url(), target.name);
-            return publish(spec, target, current, Map.of(), version, description, by);
+            return publish(spec, target, current, Overrides.NONE, version, description, by);
         }
     }
 
@@ -289,6 +374,10 @@ public final class PolicyCommand implements Callable<Integer> {
         public String version;
         public String description;
         public Map<String, FileLabel> labels;
+        /** Per language (e.g. zh), per label: overrides for that language's events. */
+        public Map<String, Map<String, FileLabel>> languages;
+        /** ALLOW, REVIEW (default) or BLOCK. */
+        public String unsupportedLanguage;
     }
 
     /** One label in the JSON form. */
@@ -296,6 +385,10 @@ public final class PolicyCommand implements Callable<Integer> {
         public Double review;
         public Double block;
         public Boolean enabled;
+
+        LabelPolicy toAvro() {
+            return new LabelPolicy(review, block, enabled == null || enabled);
+        }
     }
 
     @Command(
@@ -341,15 +434,33 @@ public final class PolicyCommand implements Callable<Integer> {
                             + "' on moderation-policy: the model's own thresholds decide."));
             model.ifPresent(m -> out.println("Model " + m.version() + " (" + m.source() + ")"));
             out.print(ThresholdsInForce.table(current, model));
+            current.ifPresent(p -> {
+                new TreeMap<>(p.getLanguages())
+                        .forEach((language, ls) -> out.println("Language " + language + ": " + labels(ls)));
+                out.println("Languages no model reads: " + p.getUnsupportedLanguage());
+            });
             out.flush();
             return 0;
         }
     }
 
-    /** {@code hate review>=0.4 block>=0.8, spam off}. */
+    /** {@code hate review>=0.4 block>=0.8, spam off; zh: hate block>=0.6; unsupported languages: BLOCK}. */
     static String summary(ModerationPolicy policy) {
         List<String> parts = new ArrayList<>();
-        new TreeMap<>(policy.getLabels()).forEach((label, p) -> {
+        String all = labels(policy.getLabels());
+        if (!all.isEmpty()) {
+            parts.add(all);
+        }
+        new TreeMap<>(policy.getLanguages()).forEach((language, ls) -> parts.add(language + ": " + labels(ls)));
+        if (policy.getUnsupportedLanguage() != Decision.REVIEW) {
+            parts.add("unsupported languages: " + policy.getUnsupportedLanguage());
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String labels(Map<String, LabelPolicy> labels) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(labels).forEach((label, p) -> {
             if (!p.getEnabled()) {
                 parts.add(label + " off");
             } else {

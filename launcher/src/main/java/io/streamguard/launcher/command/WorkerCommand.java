@@ -78,15 +78,19 @@ public final class WorkerCommand implements Callable<Integer> {
                     + " embedded registry's).")
     String registry;
 
-    @Option(names = "--encoder", paramLabel = "ID", description = "minilm-l6 (default) or bert-base-uncased.")
+    @Option(
+            names = "--encoder",
+            paramLabel = "ID[,ID]",
+            description = "minilm-l6 (default) or bert-base-uncased; with bge-small-zh for Chinese, e.g."
+                    + " minilm-l6,bge-small-zh (one encoder per language, each event goes to its language's).")
     String encoder;
 
     @Option(
             names = "--heads",
-            paramLabel = "FILE",
-            description =
-                    "Heads file for the inference role (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
-    Path heads;
+            paramLabel = "FILE[,FILE]",
+            description = "Heads file(s) for the inference role, one per encoder, matched by the encoder each records"
+                    + " (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
+    String heads;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "Where the encoder runs (default: auto).")
     String device;
@@ -153,10 +157,14 @@ public final class WorkerCommand implements Callable<Integer> {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
         if (encoder != null) {
-            Usage.knownEncoder(spec, "--encoder", encoder);
+            for (String id : encoder.split(",")) {
+                Usage.knownEncoder(spec, "--encoder", id.strip());
+            }
         }
         if (heads != null) {
-            ModelFiles.requireGiven(spec, heads);
+            for (String file : heads.split(",")) {
+                ModelFiles.requireGiven(spec, Path.of(file.strip()));
+            }
         }
         // Here, so the message names the option typed rather than the setting it becomes.
         if (batchSize != null) {
@@ -183,11 +191,12 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerConfig config;
         try {
             config = WorkerConfig.load(defaults, configFile, Pipeline.workerEnvironment(System.getenv()), overrides);
-            if (config.role().infers() && config.headsFile() == null) {
-                String encoderId = config.encoderConfig().encoderId();
-                overrides.put(
-                        WorkerConfig.MODEL_HEADS,
-                        ModelFiles.trainedHeads(encoderId).toString());
+            if (config.role().infers() && config.headsFiles().isEmpty()) {
+                List<String> trained = new ArrayList<>();
+                for (String encoderId : config.encoderIds()) {
+                    trained.add(ModelFiles.trainedHeads(encoderId).toString());
+                }
+                overrides.put(WorkerConfig.MODEL_HEADS, String.join(",", trained));
                 config =
                         WorkerConfig.load(defaults, configFile, Pipeline.workerEnvironment(System.getenv()), overrides);
             }

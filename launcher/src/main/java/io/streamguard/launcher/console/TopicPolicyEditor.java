@@ -1,5 +1,6 @@
 package io.streamguard.launcher.console;
 
+import io.streamguard.avro.Decision;
 import io.streamguard.avro.LabelPolicy;
 import io.streamguard.avro.ModerationPolicy;
 import io.streamguard.console.store.ConsoleException;
@@ -46,6 +47,11 @@ final class TopicPolicyEditor implements PolicyEditor {
                     ModerationPolicy.newBuilder()
                             .setVersion(version)
                             .setLabels(labels)
+                            // Per-language overrides and the unsupported-language decision stay as they were.
+                            .setLanguages(
+                                    current.map(ModerationPolicy::getLanguages).orElse(Map.of()))
+                            .setUnsupportedLanguage(current.map(ModerationPolicy::getUnsupportedLanguage)
+                                    .orElse(Decision.REVIEW))
                             .setUpdatedAt(Instant.now())
                             .setUpdatedBy(admin)
                             .setDescription(String.format(
