@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ final class Retraining {
     private final RetrainerSettings settings;
     private final String encoderId;
     private final Path baseHeads;
-    private final Supplier<BaseData> baseSource;
+    private final Function<List<Task>, BaseData> baseSource;
     private BaseData base;
     private final FeedbackFeatures features;
     private final ModelVersionsTopic versions;
@@ -52,7 +52,7 @@ final class Retraining {
             RetrainerSettings settings,
             String encoderId,
             Path baseHeads,
-            Supplier<BaseData> base,
+            Function<List<Task>, BaseData> base,
             FeedbackFeatures features,
             ModelVersionsTopic versions,
             Clock clock) {
@@ -183,12 +183,13 @@ final class Retraining {
     }
 
     /**
-     * The original data, obtained on the first call: reading its cached features takes a second, encoding
-     * them without a cache minutes, which the retrainer's start does not wait for.
+     * The original data of the tasks the live version has heads for, in its encoder's language
+     * ({@link BaseData#tasksFor}), obtained on the first call: reading its cached features takes a second,
+     * encoding them without a cache minutes, which the retrainer's start does not wait for.
      */
     BaseData base() {
         if (base == null) {
-            base = baseSource.get();
+            base = baseSource.apply(BaseData.tasksFor(live));
         }
         return base;
     }
