@@ -266,6 +266,26 @@ class RetrainerTest {
     }
 
     @Test
+    void eachEncodersBaseVersionKeepsItsOwnNameOnTheSharedTopic() {
+        TinyChinese zh = TinyChinese.get();
+        retrainer(TinyBase.settings(10, GATE), feedback);
+        Retrainer chinese =
+                retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
+        assertThat(versions.published())
+                .extracting(ModelVersion::getVersion, ModelVersion::getEncoderName)
+                .containsExactly(tuple("v1", "minilm-l6"), tuple("v2", "bge-small-zh"));
+        assertThat(chinese.live().version()).isEqualTo("v2");
+        assertThat(versions.topic.readAll()).containsOnlyKeys("v1", "v2");
+
+        Retrainer restarted =
+                retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
+        assertThat(restarted.live().version()).isEqualTo("v2");
+        assertThat(versions.published())
+                .as("found live, nothing published again")
+                .hasSize(2);
+    }
+
+    @Test
     void anEnglishRetrainerSkipsChineseFeedback() {
         Retrainer retrainer = retrainer(TinyBase.settings(5, GATE), feedback);
         send(feedback, TinyChinese.teasing(20), 0);
