@@ -287,9 +287,11 @@ public final class Retrainer implements AutoCloseable {
         lastRetrain = clock.instant();
         lastExpiry = clock.millis();
         LOG.info(
-                "Retrainer ready: live version {} of {}; feedback from {}, texts from {} (last {})",
+                "Retrainer ready: live version {} of {} ({}: only verdicts on events it scored count); feedback from {},"
+                        + " texts from {} (last {})",
                 live.version(),
                 live.encoderId(),
+                Language.ofEncoder(live.encoderId()).displayName(),
                 settings.feedbackTopic(),
                 settings.labeledTopic(),
                 settings.textRetention());
