@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * warm-started from the live head ({@link TrainingOptions#withWarmStart}) and trained on the original
  * sample plus the feedback (each verdict repeated {@code feedbackWeight} times); the best epoch on
  * validation plus feedback is kept and its thresholds re-chosen on the validation split as
- * {@code train} chooses them. Heads without verdicts are carried over unchanged. Deterministic: same
+ * {@code train} chooses them. Heads without verdicts, or without original data of the encoder's language to
+ * train and judge them with ({@link BaseData#tasks}), are carried over unchanged. Deterministic: same
  * inputs and seed, same weights.
  */
 public final class CandidateTrainer {
@@ -76,6 +77,14 @@ public final class CandidateTrainer {
                         "Verdicts on {} ignored: model {} has no {} head of its own to warm-start",
                         task.id(),
                         parent.version(),
+                        task.headName());
+                continue;
+            }
+            if (base.task(task) == null) {
+                LOG.warn(
+                        "Verdicts on {} ignored: no {} data for it to train and judge {} with",
+                        task.id(),
+                        base.language().displayName(),
                         task.headName());
                 continue;
             }

@@ -21,10 +21,10 @@ public final class Evaluation {
 
     private Evaluation() {}
 
-    /** Every task the model has a head for: its validation report. */
+    /** Every task of {@code data} (the encoder's language) the model has a head for: its validation report. */
     public static Map<Task, ClassificationReport> validation(HeadsModel model, BaseData data) {
         Map<Task, ClassificationReport> out = new LinkedHashMap<>();
-        for (Task task : Task.values()) {
+        for (Task task : data.tasks()) {
             if (!covers(model, task)) {
                 continue;
             }

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * What a version was trained from, as the string map its {@code model-versions} record carries: parent, the
  * feedback offsets used ({@value #FEEDBACK_OFFSETS}: where a restarted retrainer starts counting new verdicts),
- * hashes of the feedback and of every base data split, and the settings.
+ * hashes of the feedback and of every base data split (with their language), and the settings.
  */
 public final class Lineage {
 
@@ -39,7 +39,8 @@ public final class Lineage {
         lineage.put("feedback.train", Integer.toString(train.size()));
         lineage.put("feedback.heldOut", Integer.toString(heldOut.size()));
         lineage.put("feedback.sha256", sha256(train));
-        for (Task task : Task.values()) {
+        lineage.put("data.language", base.language().code());
+        for (Task task : base.tasks()) {
             BaseData.TaskData data = base.task(task);
             lineage.put("data." + task.id() + ".train.sha256", data.trainSha256());
             lineage.put("data." + task.id() + ".validation.sha256", data.validationSha256());

@@ -7,9 +7,11 @@ import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.ProgressListener;
+import io.streamguard.model.training.Task;
 import io.streamguard.schemas.serde.AvroDeserializer;
 import io.streamguard.versions.ModelVersionsTopic;
 import java.nio.file.Path;
@@ -24,7 +26,9 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -41,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>One plain consumer, manually assigned (no group: the retrainer's state is rebuilt from the
  * topics on every start), reads {@code moderation-feedback} from the beginning and the last
  * {@code textRetention} of {@code text-labeled}, whose texts it keeps in memory keyed by event id
- * ({@link FeedbackLog}). When the {@link RetrainTrigger} fires it trains a candidate from the live
+ * ({@link FeedbackLog}). It retrains one encoder's versions, on the original data of that encoder's language
+ * ({@link BaseData}), with the verdicts on events that encoder scored ({@link FeedbackRouting}): a Chinese
+ * encoder's retrainer skips verdicts on English texts and an English one's those on Chinese texts (counted,
+ * never a trigger). When the {@link RetrainTrigger} fires it trains a candidate from the live
  * version on the loop thread ({@link CandidateTrainer}), judges it ({@link Gate}) against the live
  * version on the validation splits and the held-back feedback, and publishes it to
  * {@code model-versions} as PROMOTED (workers swap to it) or REJECTED (with the reason), with its
@@ -59,6 +66,8 @@ public final class Retrainer implements AutoCloseable {
     private static final int MAX_TEXTS = 2_000_000;
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long EXPIRY_INTERVAL_MS = 60_000;
+    /** The labeled event's field naming the encoder that scored it. */
+    static final String ENCODER_NAME = "encoderName";
 
     /**
      * Where and what the retrainer runs on.
@@ -67,6 +76,8 @@ public final class Retrainer implements AutoCloseable {
      *     (schema.registry.url, ...)
      * @param encoder the encoder workers run; only its versions are retrained
      * @param baseHeads the version to start from while {@code model-versions} has none for the encoder
+     * @param languageOf a text's language, routing verdicts whose labeled event does not say which encoder
+     *     scored it ({@link HanShare} unless the pipeline's detector is given)
      */
     public record Config(
             Map<String, String> clientProperties,
@@ -74,7 +85,8 @@ public final class Retrainer implements AutoCloseable {
             Path baseHeads,
             BuiltinDatasets datasets,
             FeatureCache cache,
-            RetrainerSettings settings) {
+            RetrainerSettings settings,
+            Function<String, Language> languageOf) {
         public Config {
             clientProperties = Map.copyOf(clientProperties);
             Objects.requireNonNull(encoder, "encoder");
@@ -82,6 +94,23 @@ public final class Retrainer implements AutoCloseable {
             Objects.requireNonNull(datasets, "datasets");
             Objects.requireNonNull(cache, "cache");
             Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(languageOf, "languageOf");
+        }
+
+        /** With the default text language guess, {@link HanShare}. */
+        public Config(
+                Map<String, String> clientProperties,
+                EncoderConfig encoder,
+                Path baseHeads,
+                BuiltinDatasets datasets,
+                FeatureCache cache,
+                RetrainerSettings settings) {
+            this(clientProperties, encoder, baseHeads, datasets, cache, settings, HanShare.DEFAULT);
+        }
+
+        /** This config with {@code languageOf} routing verdicts by their texts, e.g. the pipeline's detector. */
+        public Config withLanguageOf(Function<String, Language> languageOf) {
+            return new Config(clientProperties, encoder, baseHeads, datasets, cache, settings, languageOf);
         }
     }
 
@@ -109,9 +138,11 @@ public final class Retrainer implements AutoCloseable {
     private Thread thread;
     private Instant lastRetrain;
     private long lastExpiry;
+    private long reportedOtherVerdicts;
 
     /**
      * @param consumer reads feedback and labeled events; assigned and positioned by {@link #init()}
+     * @param routing which verdicts are this retrainer's
      * @param encoder closed with the retrainer
      */
     Retrainer(
@@ -122,6 +153,7 @@ public final class Retrainer implements AutoCloseable {
             Deserializer<LabeledEvent> labeledSerde,
             Retraining retraining,
             ModelVersionsTopic versions,
+            FeedbackRouting routing,
             AutoCloseable encoder) {
         this.settings = settings;
         this.clock = clock;
@@ -131,7 +163,7 @@ public final class Retrainer implements AutoCloseable {
         this.retraining = retraining;
         this.versions = versions;
         this.encoder = encoder;
-        this.log = new FeedbackLog(settings.textRetention(), MAX_TEXTS);
+        this.log = new FeedbackLog(settings.textRetention(), MAX_TEXTS, routing);
     }
 
     /**
@@ -183,10 +215,11 @@ public final class Retrainer implements AutoCloseable {
                     throw new CancellationException("the retrainer is closing");
                 }
             };
-            Supplier<BaseData> base = () -> {
+            // The tasks of the encoder's language that the live heads have.
+            Function<List<Task>, BaseData> base = tasks -> {
                 long started = System.nanoTime();
                 BaseData data = BaseData.load(
-                        encoder, config.cache(), config.datasets(), s.samplePerTask(), s.seed(), stopOnClose);
+                        encoder, tasks, config.cache(), config.datasets(), s.samplePerTask(), s.seed(), stopOnClose);
                 LOG.info("Base data ready in {} ms", (System.nanoTime() - started) / 1_000_000);
                 return data;
             };
@@ -208,6 +241,7 @@ public final class Retrainer implements AutoCloseable {
                     AvroDeserializer.specific(LabeledEvent.class, clients.registry()),
                     retraining,
                     versions,
+                    new FeedbackRouting(config.encoder().encoderId(), config.languageOf()),
                     owned);
             retrainer.init();
             self.set(retrainer);
@@ -253,9 +287,11 @@ public final class Retrainer implements AutoCloseable {
         lastRetrain = clock.instant();
         lastExpiry = clock.millis();
         LOG.info(
-                "Retrainer ready: live version {} of {}; feedback from {}, texts from {} (last {})",
+                "Retrainer ready: live version {} of {} ({}: only verdicts on events it scored count); feedback from {},"
+                        + " texts from {} (last {})",
                 live.version(),
                 live.encoderId(),
+                Language.ofEncoder(live.encoderId()).displayName(),
                 settings.feedbackTopic(),
                 settings.labeledTopic(),
                 settings.textRetention());
@@ -287,6 +323,15 @@ public final class Retrainer implements AutoCloseable {
         if (now - lastExpiry > EXPIRY_INTERVAL_MS) {
             log.expire(now);
             lastExpiry = now;
+            if (log.otherVerdicts() != reportedOtherVerdicts) {
+                reportedOtherVerdicts = log.otherVerdicts();
+                LOG.info(
+                        "{} verdicts skipped so far: their events were scored by another encoder than {} (or their"
+                                + " texts are not {})",
+                        reportedOtherVerdicts,
+                        retraining.live().encoderId(),
+                        Language.ofEncoder(retraining.live().encoderId()).displayName());
+            }
         }
         if (settings.trigger().due(log.newVerdicts(), lastRetrain, clock.instant())) {
             retrain();
@@ -309,11 +354,26 @@ public final class Retrainer implements AutoCloseable {
                         f.getTime().toEpochMilli());
             } else {
                 LabeledEvent e = labeledSerde.deserialize(r.topic(), r.value());
-                log.addText(e.getId(), e.getText(), r.timestamp());
+                log.addText(
+                        e.getId(),
+                        e.getText(),
+                        optionalString(e, ENCODER_NAME),
+                        e.getLanguage() != null ? e.getLanguage().toString() : null,
+                        r.timestamp());
             }
         } catch (RuntimeException e) {
             LOG.warn("Skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
+    }
+
+    /**
+     * A string field a record's schema may not have yet (a labeled event's {@value #ENCODER_NAME} before the
+     * schema carries it): null if absent or null.
+     */
+    static String optionalString(GenericRecord record, String field) {
+        Schema.Field f = record.getSchema().getField(field);
+        Object value = f == null ? null : record.get(f.pos());
+        return value == null ? null : value.toString();
     }
 
     /** Trains, judges and publishes one candidate from everything consumed so far. */
@@ -356,6 +416,11 @@ public final class Retrainer implements AutoCloseable {
     /** Verdicts consumed since the last retrain (or since the latest published version's offsets). */
     int newVerdicts() {
         return log.newVerdicts();
+    }
+
+    /** Verdicts skipped because another encoder scored their events (see {@link FeedbackLog#otherVerdicts}). */
+    public long otherVerdicts() {
+        return log.otherVerdicts();
     }
 
     public boolean isRunning() {

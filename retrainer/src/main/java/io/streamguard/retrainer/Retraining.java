@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ final class Retraining {
     private final RetrainerSettings settings;
     private final String encoderId;
     private final Path baseHeads;
-    private final Supplier<BaseData> baseSource;
+    private final Function<List<Task>, BaseData> baseSource;
     private BaseData base;
     private final FeedbackFeatures features;
     private final ModelVersionsTopic versions;
@@ -52,7 +52,7 @@ final class Retraining {
             RetrainerSettings settings,
             String encoderId,
             Path baseHeads,
-            Supplier<BaseData> base,
+            Function<List<Task>, BaseData> base,
             FeedbackFeatures features,
             ModelVersionsTopic versions,
             Clock clock) {
@@ -67,13 +67,28 @@ final class Retraining {
 
     /**
      * Finds the live version (publishing {@code baseHeads} as the first one if the topic has none for the
-     * encoder, so {@code models} shows it and a rollback can return to it) and tells {@code log} which verdicts
-     * the latest version was already trained on.
+     * encoder, so {@code models} shows it and a rollback can return to it; under the next free name if another
+     * encoder's version has its name) and tells {@code log} which verdicts the latest version was already
+     * trained on.
      */
     HeadsModel prepare(FeedbackLog log) {
         Map<String, ModelVersion> all = versions.readAll();
         live = liveHeads(all);
         if (ModelVersions.live(all.values(), encoderId).isEmpty()) {
+            ModelVersion taken = all.get(live.version());
+            if (taken != null && !encoderId.equals(taken.getEncoderName())) {
+                // The topic is keyed by version name, which every encoder's history shares: publishing the
+                // Chinese base "v1" over the English "v1" would erase that one. Take the next free name.
+                String fresh = CandidateTrainer.nextVersion(all.keySet());
+                LOG.info(
+                        "Version {} on {} is {}'s: publishing the base version of {} as {}",
+                        live.version(),
+                        versions.name(),
+                        taken.getEncoderName(),
+                        encoderId,
+                        fresh);
+                live = live.withVersion(fresh, live.provenance());
+            }
             publish(ModelVersions.toAvro(
                     live,
                     VersionStatus.PROMOTED,
@@ -183,12 +198,13 @@ final class Retraining {
     }
 
     /**
-     * The original data, obtained on the first call: reading its cached features takes a second, encoding
-     * them without a cache minutes, which the retrainer's start does not wait for.
+     * The original data of the tasks the live version has heads for, in its encoder's language
+     * ({@link BaseData#tasksFor}), obtained on the first call: reading its cached features takes a second,
+     * encoding them without a cache minutes, which the retrainer's start does not wait for.
      */
     BaseData base() {
         if (base == null) {
-            base = baseSource.get();
+            base = baseSource.apply(BaseData.tasksFor(live));
         }
         return base;
     }

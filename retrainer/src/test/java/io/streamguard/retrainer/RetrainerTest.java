@@ -231,6 +231,92 @@ class RetrainerTest {
     }
 
     @Test
+    void aChineseRetrainerNeverTriggersOnEnglishFeedbackAndRetrainsOnChineseFeedback() {
+        TinyChinese zh = TinyChinese.get();
+        Retrainer retrainer = retrainer(TinyBase.settings(10, GATE), feedback, zh.v1File, zh.base, zh.encoder);
+        assertThat(versions.published()).singleElement().satisfies(v -> {
+            assertThat(v.getEncoderName()).isEqualTo("bge-small-zh");
+            assertThat(v.getLabels()).containsExactly("offensive");
+        });
+
+        // English verdicts on every label, five times the trigger: none is the Chinese encoder's.
+        send(feedback, TinyBase.distinctNotices(49, Map.of("spam", false, "offensive", false)), 0);
+        retrainer.pollOnce();
+        retrainer.pollOnce();
+        assertThat(retrainer.newVerdicts()).isZero();
+        assertThat(retrainer.otherVerdicts()).isEqualTo(49);
+        assertThat(retrainer.outcomes()).isEmpty();
+        assertThat(versions.published()).as("only the base version").hasSize(1);
+
+        send(feedback, TinyChinese.teasing(10), 49);
+        retrainer.pollOnce();
+        assertThat(retrainer.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.parent()).isEqualTo("v1");
+            assertThat(o.trainVerdicts() + o.heldOutVerdicts())
+                    .as("the Chinese verdicts only")
+                    .isEqualTo(10);
+        });
+        assertThat(versions.published()).last().satisfies(v -> {
+            assertThat(v.getEncoderName()).isEqualTo("bge-small-zh");
+            assertThat(v.getLineage())
+                    .containsEntry("retrained", "offensive")
+                    .containsEntry("data.language", "zh")
+                    .containsEntry(Lineage.FEEDBACK_OFFSETS, "0:0-59");
+        });
+    }
+
+    @Test
+    void eachEncodersBaseVersionKeepsItsOwnNameOnTheSharedTopic() {
+        TinyChinese zh = TinyChinese.get();
+        retrainer(TinyBase.settings(10, GATE), feedback);
+        Retrainer chinese =
+                retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
+        assertThat(versions.published())
+                .extracting(ModelVersion::getVersion, ModelVersion::getEncoderName)
+                .containsExactly(tuple("v1", "minilm-l6"), tuple("v2", "bge-small-zh"));
+        assertThat(chinese.live().version()).isEqualTo("v2");
+        assertThat(versions.topic.readAll()).containsOnlyKeys("v1", "v2");
+
+        Retrainer restarted =
+                retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
+        assertThat(restarted.live().version()).isEqualTo("v2");
+        assertThat(versions.published())
+                .as("found live, nothing published again")
+                .hasSize(2);
+    }
+
+    @Test
+    void anEnglishRetrainerSkipsChineseFeedback() {
+        Retrainer retrainer = retrainer(TinyBase.settings(5, GATE), feedback);
+        send(feedback, TinyChinese.teasing(20), 0);
+        retrainer.pollOnce();
+        assertThat(retrainer.newVerdicts()).isZero();
+        assertThat(retrainer.otherVerdicts()).isEqualTo(20);
+        assertThat(retrainer.outcomes()).isEmpty();
+    }
+
+    @Test
+    void aLabeledEventsEncoderIsReadOnlyIfItsSchemaHasTheField() {
+        org.apache.avro.Schema without = org.apache.avro.SchemaBuilder.record("LabeledEvent")
+                .fields()
+                .requiredString("id")
+                .endRecord();
+        org.apache.avro.Schema with = org.apache.avro.SchemaBuilder.record("LabeledEvent")
+                .fields()
+                .requiredString("id")
+                .optionalString(Retrainer.ENCODER_NAME)
+                .endRecord();
+        org.apache.avro.generic.GenericData.Record old = new org.apache.avro.generic.GenericData.Record(without);
+        old.put("id", "e1");
+        org.apache.avro.generic.GenericData.Record scored = new org.apache.avro.generic.GenericData.Record(with);
+        scored.put("id", "e1");
+        assertThat(Retrainer.optionalString(old, Retrainer.ENCODER_NAME)).isNull();
+        assertThat(Retrainer.optionalString(scored, Retrainer.ENCODER_NAME)).isNull();
+        scored.put(Retrainer.ENCODER_NAME, new org.apache.avro.util.Utf8("bge-small-zh"));
+        assertThat(Retrainer.optionalString(scored, Retrainer.ENCODER_NAME)).isEqualTo("bge-small-zh");
+    }
+
+    @Test
     void undecodableFeedbackIsSkipped() {
         Retrainer retrainer = retrainer(TinyBase.settings(2, Gate.defaults()), feedback);
         feedback.addRecord(new ConsumerRecord<>("feedback", 0, 0, "bad", new byte[] {1, 2, 3}));
@@ -242,13 +328,27 @@ class RetrainerTest {
     }
 
     private Retrainer retrainer(RetrainerSettings settings, MockConsumer<String, byte[]> consumer) {
+        return retrainer(settings, consumer, tiny.v1File, tiny.base, tiny.encoder);
+    }
+
+    /** A retrainer of {@code baseHeads}' encoder, on {@code base} and {@code encoder}'s features. */
+    private Retrainer retrainer(
+            RetrainerSettings settings,
+            MockConsumer<String, byte[]> consumer,
+            java.nio.file.Path baseHeads,
+            BaseData base,
+            io.streamguard.model.encoder.LoadedEncoder encoder) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        String encoderId = encoder.encoder().info().id();
         Retraining retraining = new Retraining(
                 settings,
-                tiny.v1.encoderId(),
-                tiny.v1File,
-                () -> tiny.base,
-                new FeedbackFeatures(tiny.encoder),
+                encoderId,
+                baseHeads,
+                tasks -> {
+                    assertThat(tasks).as("the live heads' tasks with data").isEqualTo(base.tasks());
+                    return base;
+                },
+                new FeedbackFeatures(encoder),
                 versions.topic,
                 clock);
         Retrainer retrainer = new Retrainer(
@@ -261,6 +361,7 @@ class RetrainerTest {
                 },
                 retraining,
                 versions.topic,
+                FeedbackRouting.of(encoderId),
                 () -> {});
         retrainer.init();
         return retrainer;

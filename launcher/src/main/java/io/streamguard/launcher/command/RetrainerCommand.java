@@ -7,6 +7,9 @@ import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsFileException;
+import io.streamguard.model.language.Language;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.retrainer.Gate;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Spec;
                     + " their texts, retrain after N verdicts or T minutes (warm start from the live version,"
                     + " mixed with a sample of the original training data), gate the candidate and publish it"
                     + " to model-versions as PROMOTED (workers swap to it) or REJECTED (with the reason).",
+            "One retrainer serves one encoder: it counts only verdicts on events that encoder scored (or, where"
+                    + " the event does not say, on texts in its language) and trains on the data of its language"
+                    + " (bge-small-zh: offensive on COLD, sentiment on ChnSentiCorp); run one per encoder.",
             "Prints one line 'RETRAINER READY ...' to stdout once it is consuming."
         })
 public final class RetrainerCommand implements Callable<Integer> {
@@ -53,14 +59,15 @@ public final class RetrainerCommand implements Callable<Integer> {
             names = "--encoder",
             paramLabel = "ID",
             defaultValue = EncoderConfig.MINILM_L6,
-            description = "The encoder whose versions to retrain; default: ${DEFAULT-VALUE}.")
+            description = "The encoder whose versions to retrain (e.g. bge-small-zh for the Chinese heads);"
+                    + " default: ${DEFAULT-VALUE}.")
     String encoder;
 
     @Option(
             names = "--heads",
             paramLabel = "FILE",
-            description =
-                    "Version to start from while model-versions has none (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
+            description = "Version to start from while model-versions has none, trained for --encoder (default:"
+                    + " models/v2/minilm-l6.json, models/v1/<encoder>.json for the others).")
     Path heads;
 
     @Option(
@@ -73,7 +80,8 @@ public final class RetrainerCommand implements Callable<Integer> {
     @Option(
             names = "--datasets",
             paramLabel = "DIR",
-            description = "Original training data (default: $STREAMGUARD_DATASETS or ../shared/datasets).")
+            description = "Original training data, of the encoder's language (default: $STREAMGUARD_DATASETS or"
+                    + " ../shared/datasets).")
     Path datasets;
 
     @Option(
@@ -236,9 +244,21 @@ public final class RetrainerCommand implements Callable<Integer> {
         if (!Files.isRegularFile(base)) {
             throw usage("heads file not found: " + base + " (--heads FILE)");
         }
+        String headsEncoder;
+        try {
+            headsEncoder = HeadsFile.read(base).encoderId();
+        } catch (HeadsFileException e) {
+            throw usage("cannot read heads file " + base + ": " + Messages.oneLine(e.getMessage()));
+        }
+        if (!headsEncoder.equals(encoder)) {
+            throw usage("heads file " + base + " is for " + headsEncoder + ", not " + encoder
+                    + " (--heads FILE trained for --encoder)");
+        }
+        Language language = Language.ofEncoder(encoder);
         BuiltinDatasets data = new BuiltinDatasets(Checkout.datasetsDir(datasets));
-        if (!data.available()) {
-            throw usage("training data not found under " + data.dir() + " (--datasets DIR)");
+        if (!data.available(language)) {
+            throw usage((language == Language.ENGLISH ? "" : language.displayName() + " ")
+                    + "training data not found under " + data.dir() + " (--datasets DIR)");
         }
         if (!(triggerMinutes > 0) || !(retentionHours > 0)) {
             throw usage("--trigger-minutes and --text-retention-hours must be positive");

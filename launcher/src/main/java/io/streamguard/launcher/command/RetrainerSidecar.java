@@ -6,10 +6,13 @@ import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.retrainer.Retrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -22,17 +25,33 @@ import picocli.CommandLine.ParameterException;
  * base version published, the consumer positioned: seconds) overlaps the connectors' and the console's.
  * The base data's features are read by the retrainer's own thread after that, so a machine without a
  * feature cache (minutes of encoding) does not hold up READY either.
+ *
+ * <p>A retrainer serves one encoder; a pipeline that scores each language with its own encoder runs one per
+ * encoder ({@link #start(List, Function)}), each counting only the verdicts on events its encoder scored.
  */
 final class RetrainerSidecar implements AutoCloseable {
 
-    private final Retrainer.Config config;
-    private final CompletableFuture<Retrainer> started;
+    /** One encoder's retrainer, starting or started. */
+    private record Started(Retrainer.Config config, CompletableFuture<Retrainer> retrainer) {}
 
-    private RetrainerSidecar(Retrainer.Config config, LoadedEncoder shared) {
-        this.config = config;
-        this.started = CompletableFuture.supplyAsync(
-                () -> shared != null ? Retrainer.start(config, shared) : Retrainer.start(config),
-                RetrainerSidecar::thread);
+    private final List<Started> started = new ArrayList<>();
+
+    private RetrainerSidecar(List<Retrainer.Config> configs, Function<String, LoadedEncoder> shared) {
+        Set<String> encoders = new HashSet<>();
+        for (Retrainer.Config config : configs) {
+            if (!encoders.add(config.encoder().encoderId())) {
+                throw new IllegalArgumentException(
+                        "two retrainers for " + config.encoder().encoderId());
+            }
+        }
+        for (Retrainer.Config config : configs) {
+            LoadedEncoder encoder = shared.apply(config.encoder().encoderId());
+            started.add(new Started(
+                    config,
+                    CompletableFuture.supplyAsync(
+                            () -> encoder != null ? Retrainer.start(config, encoder) : Retrainer.start(config),
+                            RetrainerSidecar::thread)));
+        }
     }
 
     /**
@@ -84,33 +103,54 @@ final class RetrainerSidecar implements AutoCloseable {
      * @param shared the worker's encoder, which must outlive this sidecar; null to load its own
      */
     static RetrainerSidecar start(Retrainer.Config config, LoadedEncoder shared) {
-        return new RetrainerSidecar(config, shared);
+        return start(List.of(config), id -> shared);
     }
 
     /**
-     * Waits until the retrainer consumes (the live version published to model-versions if it had none).
+     * Starts one retrainer per config (one per encoder) in the background; {@link #awaitReady} waits for all.
      *
-     * @return its {@code RETRAINER READY ...} line
-     * @throws LauncherException with one line if it failed to start
+     * @param shared per encoder id, the worker's loaded encoder (which must outlive this sidecar); null to load
+     *     its own
+     * @throws IllegalArgumentException if two configs are for the same encoder
      */
-    String awaitReady() {
-        try {
-            return RetrainerCommand.readyLine(started.join(), config);
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new LauncherException(
-                    "the retrainer failed to start: " + Messages.oneLine(String.valueOf(cause.getMessage()))
-                            + " (or start with --no-retrainer)",
-                    cause);
-        }
+    static RetrainerSidecar start(List<Retrainer.Config> configs, Function<String, LoadedEncoder> shared) {
+        return new RetrainerSidecar(configs, shared);
     }
 
-    /** Stops the retrainer, after its start if that is still under way; nothing if it failed to start. */
+    /**
+     * Waits until every retrainer consumes (its live version published to model-versions if it had none).
+     *
+     * @return their {@code RETRAINER READY ...} lines, one per encoder, in the order of the configs
+     * @throws LauncherException with one line if one failed to start
+     */
+    String awaitReady() {
+        List<String> lines = new ArrayList<>();
+        for (Started s : started) {
+            try {
+                lines.add(RetrainerCommand.readyLine(s.retrainer().join(), s.config()));
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new LauncherException(
+                        "the retrainer"
+                                + (started.size() > 1
+                                        ? " of " + s.config().encoder().encoderId()
+                                        : "")
+                                + " failed to start: " + Messages.oneLine(String.valueOf(cause.getMessage()))
+                                + " (or start with --no-retrainer)",
+                        cause);
+            }
+        }
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    /** Stops the retrainers, after their start if that is still under way; nothing for one that failed to start. */
     @Override
     public void close() {
-        Retrainer retrainer = started.handle((r, failure) -> r).join();
-        if (retrainer != null) {
-            retrainer.close();
+        for (Started s : started) {
+            Retrainer retrainer = s.retrainer().handle((r, failure) -> r).join();
+            if (retrainer != null) {
+                retrainer.close();
+            }
         }
     }
 
