@@ -1,7 +1,7 @@
 package io.streamguard.retrainer;
 
 import io.streamguard.model.language.Language;
-import java.util.Locale;
+import io.streamguard.model.language.LanguageTags;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -10,7 +10,7 @@ import java.util.function.Function;
  * Chinese encoder's heads and feedback on English texts only an English encoder's. The labeled event decides
  * when it can: the encoder that scored it ({@code encoderName}), else its resolved language (every encoder
  * of that language takes it). An event that says neither, or a verdict whose event is not known, is routed by
- * its text's language ({@code languageOf}; {@link HanShare} by default).
+ * its text's language ({@code languageOf}; the pipeline's detector, {@link TextLanguage}, by default).
  */
 public final class FeedbackRouting {
 
@@ -28,9 +28,9 @@ public final class FeedbackRouting {
         this.languageOf = Objects.requireNonNull(languageOf, "languageOf");
     }
 
-    /** The routing of {@code encoderId} with the default text language guess ({@link HanShare}). */
+    /** The routing of {@code encoderId} with the default text language guess ({@link TextLanguage}). */
     public static FeedbackRouting of(String encoderId) {
-        return new FeedbackRouting(encoderId, HanShare.DEFAULT);
+        return new FeedbackRouting(encoderId, TextLanguage.DEFAULT);
     }
 
     public String encoderId() {
@@ -63,10 +63,7 @@ public final class FeedbackRouting {
 
     /** The language of a BCP-47 tag by its primary subtag; null for none or one no encoder is for. */
     static Language parse(String tag) {
-        if (tag == null || tag.isBlank()) {
-            return null;
-        }
-        String primary = tag.strip().split("[-_]", 2)[0].toLowerCase(Locale.ROOT);
+        String primary = LanguageTags.primary(tag);
         for (Language l : Language.values()) {
             if (l.code().equals(primary)) {
                 return l;

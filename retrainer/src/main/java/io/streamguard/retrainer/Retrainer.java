@@ -77,7 +77,7 @@ public final class Retrainer implements AutoCloseable {
      * @param encoder the encoder workers run; only its versions are retrained
      * @param baseHeads the version to start from while {@code model-versions} has none for the encoder
      * @param languageOf a text's language, routing verdicts whose labeled event does not say which encoder
-     *     scored it ({@link HanShare} unless the pipeline's detector is given)
+     *     scored it ({@link TextLanguage} unless the pipeline's detector is given)
      */
     public record Config(
             Map<String, String> clientProperties,
@@ -97,7 +97,7 @@ public final class Retrainer implements AutoCloseable {
             Objects.requireNonNull(languageOf, "languageOf");
         }
 
-        /** With the default text language guess, {@link HanShare}. */
+        /** With the default text language guess, {@link TextLanguage}. */
         public Config(
                 Map<String, String> clientProperties,
                 EncoderConfig encoder,
@@ -105,7 +105,7 @@ public final class Retrainer implements AutoCloseable {
                 BuiltinDatasets datasets,
                 FeatureCache cache,
                 RetrainerSettings settings) {
-            this(clientProperties, encoder, baseHeads, datasets, cache, settings, HanShare.DEFAULT);
+            this(clientProperties, encoder, baseHeads, datasets, cache, settings, TextLanguage.DEFAULT);
         }
 
         /** This config with {@code languageOf} routing verdicts by their texts, e.g. the pipeline's detector. */

@@ -34,7 +34,8 @@ class ChineseRetrainingTest {
                         .sha256());
         assertThat(offensive.trainSha256())
                 .isEqualTo(zh.datasets.train(Task.OFFENSIVE, Language.CHINESE).sha256());
-        assertThat(offensive.validation().data().texts()).allMatch(t -> HanShare.DEFAULT.apply(t) == Language.CHINESE);
+        assertThat(offensive.validation().data().texts())
+                .allMatch(t -> TextLanguage.DEFAULT.apply(t) == Language.CHINESE);
         assertThat(zh.base.task(Task.SENTIMENT).sample().data().texts())
                 .hasSize(2 * io.streamguard.model.testing.TinyDatasets.TRAIN_PER_CLASS);
     }

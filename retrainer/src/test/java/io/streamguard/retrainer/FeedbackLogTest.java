@@ -162,17 +162,21 @@ class FeedbackLogTest {
     }
 
     @Test
-    void theDefaultGuessIsChineseFromThirtyPercentHanAmongLetters() {
-        assertThat(HanShare.DEFAULT.apply("这部电影很好")).isEqualTo(Language.CHINESE);
-        assertThat(HanShare.DEFAULT.apply("great film 很好")).as("2 of 11").isEqualTo(Language.ENGLISH);
-        assertThat(HanShare.DEFAULT.apply("good 很好")).as("2 of 6").isEqualTo(Language.CHINESE);
-        assertThat(HanShare.DEFAULT.apply("abcdefg 很好")).as("2 of 9").isEqualTo(Language.ENGLISH);
-        assertThat(HanShare.DEFAULT.apply("abcdef 很好")).as("2 of 8").isEqualTo(Language.ENGLISH);
-        assertThat(HanShare.DEFAULT.apply("abcd 很好!!! 123"))
-                .as("2 of 6, digits and marks aside")
-                .isEqualTo(Language.CHINESE);
-        assertThat(HanShare.DEFAULT.apply("12345 !!!")).isEqualTo(Language.ENGLISH);
-        assertThat(HanShare.DEFAULT.apply("")).isEqualTo(Language.ENGLISH);
+    void theDefaultGuessIsThePipelinesDetector() {
+        assertThat(TextLanguage.DEFAULT.apply("这部电影很好")).isEqualTo(Language.CHINESE);
+        // One Han character weighs one English word: 2 of 4 units.
+        assertThat(TextLanguage.DEFAULT.apply("great film 很好")).isEqualTo(Language.CHINESE);
+        assertThat(TextLanguage.DEFAULT.apply("what a great film, really 好"))
+                .as("1 of 6")
+                .isEqualTo(Language.ENGLISH);
+        assertThat(TextLanguage.DEFAULT.apply("12345 !!!"))
+                .as("no letters: the first encoder's")
+                .isEqualTo(Language.ENGLISH);
+        assertThat(TextLanguage.DEFAULT.apply("")).isEqualTo(Language.ENGLISH);
+        assertThat(TextLanguage.DEFAULT.apply("これは日本語の文です"))
+                .as("no encoder reads Japanese")
+                .isNull();
+        assertThat(TextLanguage.DEFAULT.apply("Это русский текст")).isNull();
     }
 
     @Test

@@ -7,8 +7,8 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.testing.TinyDatasets;
-import io.streamguard.retrainer.HanShare;
 import io.streamguard.retrainer.Retrainer;
+import io.streamguard.retrainer.TextLanguage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ class RetrainerCommandTest {
                 config("--encoder", "bge-small-zh", "--heads", zhHeads.toString(), "--datasets", chinese.toString());
         assertThat(config.encoder().encoderId()).isEqualTo(EncoderConfig.BGE_SMALL_ZH);
         assertThat(config.baseHeads()).isEqualTo(zhHeads);
-        assertThat(config.languageOf()).isSameAs(HanShare.DEFAULT);
+        assertThat(config.languageOf()).isSameAs(TextLanguage.DEFAULT);
 
         assertThatThrownBy(() -> config(
                         "--encoder", "bge-small-zh", "--heads", zhHeads.toString(), "--datasets", english.toString()))
