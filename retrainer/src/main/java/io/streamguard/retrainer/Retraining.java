@@ -67,28 +67,13 @@ final class Retraining {
 
     /**
      * Finds the live version (publishing {@code baseHeads} as the first one if the topic has none for the
-     * encoder, so {@code models} shows it and a rollback can return to it; under the next free name if another
-     * encoder's version has its name) and tells {@code log} which verdicts the latest version was already
-     * trained on.
+     * encoder, so {@code models} shows it and a rollback can return to it; version names are per encoder) and
+     * tells {@code log} which verdicts the latest version was already trained on.
      */
     HeadsModel prepare(FeedbackLog log) {
         Map<String, ModelVersion> all = versions.readAll();
         live = liveHeads(all);
         if (ModelVersions.live(all.values(), encoderId).isEmpty()) {
-            ModelVersion taken = all.get(live.version());
-            if (taken != null && !encoderId.equals(taken.getEncoderName())) {
-                // The topic is keyed by version name, which every encoder's history shares: publishing the
-                // Chinese base "v1" over the English "v1" would erase that one. Take the next free name.
-                String fresh = CandidateTrainer.nextVersion(all.keySet());
-                LOG.info(
-                        "Version {} on {} is {}'s: publishing the base version of {} as {}",
-                        live.version(),
-                        versions.name(),
-                        taken.getEncoderName(),
-                        encoderId,
-                        fresh);
-                live = live.withVersion(fresh, live.provenance());
-            }
             publish(ModelVersions.toAvro(
                     live,
                     VersionStatus.PROMOTED,
@@ -139,7 +124,7 @@ final class Retraining {
         List<FeedbackExample> heldOut = split.heldOut();
         Map<Integer, Long> offsets = log.consumedOffsets();
         log.markRetrained();
-        String version = CandidateTrainer.nextVersion(all.keySet());
+        String version = CandidateTrainer.nextVersion(ModelVersions.namesOf(all.values(), encoderId));
         BaseData base = base();
         Map<String, String> lineage = Lineage.of(parent, offsets, train, heldOut, base, settings);
         CandidateTrainer.Candidate candidate =

@@ -266,20 +266,21 @@ class RetrainerTest {
     }
 
     @Test
-    void eachEncodersBaseVersionKeepsItsOwnNameOnTheSharedTopic() {
+    void eachEncoderHasItsOwnVersionNamesOnTheSharedTopic() {
         TinyChinese zh = TinyChinese.get();
         retrainer(TinyBase.settings(10, GATE), feedback);
         Retrainer chinese =
                 retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
         assertThat(versions.published())
                 .extracting(ModelVersion::getVersion, ModelVersion::getEncoderName)
-                .containsExactly(tuple("v1", "minilm-l6"), tuple("v2", "bge-small-zh"));
-        assertThat(chinese.live().version()).isEqualTo("v2");
-        assertThat(versions.topic.readAll()).containsOnlyKeys("v1", "v2");
+                .containsExactly(tuple("v1", "minilm-l6"), tuple("v1", "bge-small-zh"));
+        assertThat(chinese.live().version()).isEqualTo("v1");
+        // Keyed encoder/version: the Chinese v1 does not replace the English one under compaction.
+        assertThat(versions.topic.readAll()).containsOnlyKeys("minilm-l6/v1", "bge-small-zh/v1");
 
         Retrainer restarted =
                 retrainer(TinyBase.settings(10, GATE), consumer("feedback", 1), zh.v1File, zh.base, zh.encoder);
-        assertThat(restarted.live().version()).isEqualTo("v2");
+        assertThat(restarted.live().version()).isEqualTo("v1");
         assertThat(versions.published())
                 .as("found live, nothing published again")
                 .hasSize(2);

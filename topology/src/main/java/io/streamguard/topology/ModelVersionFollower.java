@@ -182,7 +182,7 @@ public final class ModelVersionFollower implements AutoCloseable {
 
     /** Records one topic record; the latest record per version key wins, as compaction keeps it. */
     void remember(ModelVersion v) {
-        versions.put(v.getVersion(), v);
+        versions.put(ModelVersions.key(v), v);
         if (v.getStatus() == VersionStatus.PROMOTED
                 && !scorers.containsKey(v.getEncoderName())
                 && reported.add(id(v))) {

@@ -146,6 +146,38 @@ public final class ModelVersions {
         return version.getPublishedAt() != null ? version.getPublishedAt() : version.getCreatedAt();
     }
 
+    /**
+     * The record key of {@code version} on {@code model-versions}: {@code <encoder>/<version>}. Version names are
+     * per encoder (the English and the Chinese model each have a {@code v1}), so the key carries both.
+     */
+    public static String key(ModelVersion version) {
+        return key(version.getEncoderName(), version.getVersion());
+    }
+
+    /** {@code <encoderId>/<version>}: see {@link #key(ModelVersion)}. */
+    public static String key(String encoderId, String version) {
+        return encoderId + "/" + version;
+    }
+
+    /**
+     * The records named {@code version}, of {@code encoderId} only unless it is null: one per encoder that has
+     * such a version.
+     */
+    public static List<ModelVersion> named(Collection<ModelVersion> versions, String version, String encoderId) {
+        return versions.stream()
+                .filter(v -> v.getVersion().equals(version))
+                .filter(v -> encoderId == null || encoderId.equals(v.getEncoderName()))
+                .toList();
+    }
+
+    /** The version names {@code encoderId} has used, in any status. */
+    public static List<String> namesOf(Collection<ModelVersion> versions, String encoderId) {
+        return versions.stream()
+                .filter(v -> encoderId.equals(v.getEncoderName()))
+                .map(ModelVersion::getVersion)
+                .toList();
+    }
+
     /** The live version of {@code encoderId} among {@code versions} (latest promoted), if any. */
     public static Optional<ModelVersion> live(Collection<ModelVersion> versions, String encoderId) {
         return versions.stream()

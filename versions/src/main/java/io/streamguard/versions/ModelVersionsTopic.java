@@ -69,14 +69,17 @@ public final class ModelVersionsTopic implements AutoCloseable {
         return topic;
     }
 
-    /** The latest record per version, in arrival order (see {@link #readAll(Consumer, String, Function, Duration)}). */
+    /**
+     * The latest record per encoder and version, in arrival order (see
+     * {@link #readAll(Consumer, String, Function, Duration)}).
+     */
     public Map<String, ModelVersion> readAll() {
         try (Consumer<String, byte[]> reader = readers.get()) {
             return readAll(reader, topic, decode, timeout);
         }
     }
 
-    /** Publishes {@code version} under its version key and waits for the broker's acknowledgement. */
+    /** Publishes {@code version} under its {@code encoder/version} key and waits for the broker's acknowledgement. */
     public void publish(ModelVersion version) {
         publish(writer, topic, version, timeout);
     }
@@ -88,8 +91,10 @@ public final class ModelVersionsTopic implements AutoCloseable {
 
     /**
      * Reads {@code topic} from the beginning to its current end with {@code consumer} (assigned here;
-     * should be read_committed) and returns the latest record per key, as compaction would leave it.
-     * Records {@code decode} rejects (returns null for) are skipped; a missing topic reads as empty.
+     * should be read_committed) and returns the latest record per {@link ModelVersions#key} ({@code
+     * encoder/version}), as compaction would leave it; records written before keys named the encoder (keyed by
+     * the bare version) count under the same key. Records {@code decode} rejects (returns null for) are skipped;
+     * a missing topic reads as empty.
      *
      * @throws TimeoutException if the end is not reached within {@code timeout}
      */
@@ -113,8 +118,9 @@ public final class ModelVersionsTopic implements AutoCloseable {
             }
             ModelVersion v = decode.apply(r.value());
             if (v != null) {
-                latest.remove(r.key()); // re-insert: the map stays in arrival order
-                latest.put(r.key(), v);
+                String key = ModelVersions.key(v);
+                latest.remove(key); // re-insert: the map stays in arrival order
+                latest.put(key, v);
             }
             return true;
         });
@@ -125,7 +131,7 @@ public final class ModelVersionsTopic implements AutoCloseable {
     }
 
     /**
-     * Sends {@code version} keyed by its version and waits up to {@code timeout}.
+     * Sends {@code version} keyed by {@link ModelVersions#key} and waits up to {@code timeout}.
      *
      * @throws KafkaException the broker's error as the producer reports it, or {@code cannot publish ...}
      * @throws TimeoutException if not acknowledged within {@code timeout}
@@ -133,7 +139,7 @@ public final class ModelVersionsTopic implements AutoCloseable {
     public static void publish(
             Producer<String, ModelVersion> producer, String topic, ModelVersion version, Duration timeout) {
         try {
-            producer.send(new ProducerRecord<>(topic, version.getVersion(), version))
+            producer.send(new ProducerRecord<>(topic, ModelVersions.key(version), version))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KafkaException k) {

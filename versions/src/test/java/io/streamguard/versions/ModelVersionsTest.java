@@ -71,23 +71,30 @@ class ModelVersionsTest {
     }
 
     @Test
-    void readAllKeepsTheLatestRecordPerKeyInArrivalOrderAndHonoursTombstones() {
+    void readAllKeepsTheLatestRecordPerEncoderAndVersionInArrivalOrderAndHonoursTombstones() {
+        ModelVersion chinese = ModelVersions.toAvro(
+                heads("v1", "bge-small-zh"), VersionStatus.PROMOTED, "why", Map.of(), T0.plusSeconds(3));
         List<ModelVersion> records = List.of(
                 record("v1", VersionStatus.PROMOTED, T0),
                 record("v2", VersionStatus.REJECTED, T0.plusSeconds(1)),
-                record("v1", VersionStatus.PROMOTED, T0.plusSeconds(2)));
-        MockConsumer<String, byte[]> consumer = consumer(4);
+                record("v1", VersionStatus.PROMOTED, T0.plusSeconds(2)),
+                chinese);
+        // The first record is keyed the way records were before keys named the encoder.
+        List<String> keys = List.of("v1", "minilm-l6/v2", "minilm-l6/v1", "bge-small-zh/v1");
+        MockConsumer<String, byte[]> consumer = consumer(5);
         consumer.schedulePollTask(() -> {
             for (int i = 0; i < records.size(); i++) {
-                consumer.addRecord(
-                        new ConsumerRecord<>(TOPIC, 0, i, records.get(i).getVersion(), new byte[] {(byte) i}));
+                consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, i, keys.get(i), new byte[] {(byte) i}));
             }
-            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "gone", null));
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 4, "minilm-l6/v2", null));
         });
         Map<String, ModelVersion> all =
                 ModelVersionsTopic.readAll(consumer, TOPIC, b -> records.get(b[0]), Duration.ofSeconds(10));
-        assertThat(all.keySet()).containsExactly("v2", "v1");
-        assertThat(all.get("v1")).isSameAs(records.get(2));
+        assertThat(all.keySet()).containsExactly("minilm-l6/v1", "bge-small-zh/v1");
+        assertThat(all.get("minilm-l6/v1")).isSameAs(records.get(2));
+        assertThat(ModelVersions.named(all.values(), "v1", null)).hasSize(2);
+        assertThat(ModelVersions.named(all.values(), "v1", "bge-small-zh")).containsExactly(chinese);
+        assertThat(ModelVersions.namesOf(all.values(), "bge-small-zh")).containsExactly("v1");
     }
 
     @Test
@@ -102,7 +109,7 @@ class ModelVersionsTest {
     }
 
     @Test
-    void publishSendsTheRecordUnderItsVersion() {
+    void publishSendsTheRecordUnderItsEncoderAndVersion() {
         MockProducer<String, ModelVersion> producer =
                 new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
         ModelVersion v = record("v4", VersionStatus.PROMOTED, T0);
@@ -113,7 +120,7 @@ class ModelVersionsTest {
         }
         assertThat(producer.history()).singleElement().satisfies(r -> {
             assertThat(r.topic()).isEqualTo(TOPIC);
-            assertThat(r.key()).isEqualTo("v4");
+            assertThat(r.key()).isEqualTo("minilm-l6/v4");
             assertThat(r.value()).isSameAs(v);
         });
         assertThat(producer.closed()).isTrue();

@@ -159,6 +159,13 @@ public final class ModelsCommand implements Callable<Integer> {
         String version;
 
         @Option(
+                names = "--encoder",
+                paramLabel = "ID",
+                description = "Whose version (version names are per encoder); needed only when several encoders"
+                        + " have one by that name.")
+        String encoder;
+
+        @Option(
                 names = "--by",
                 paramLabel = "WHO",
                 description = "Who rolled back, for the history (default: user@host).")
@@ -169,13 +176,26 @@ public final class ModelsCommand implements Callable<Integer> {
             String url = parent.registry.url();
             String bootstrap = parent.bootstrap.bootstrap;
             Map<String, ModelVersion> all = VersionsTopic.readAll(bootstrap, url, parent.topic);
-            ModelVersion target = all.get(version);
-            if (target == null) {
+            List<ModelVersion> named = ModelVersions.named(all.values(), version, encoder);
+            if (named.isEmpty()) {
                 throw new ParameterException(
                         spec.commandLine(),
-                        "no version '" + version + "' on " + parent.topic
+                        "no version '" + version + "'" + (encoder == null ? "" : " of " + encoder) + " on "
+                                + parent.topic
                                 + (all.isEmpty() ? "" : " (known: " + String.join(", ", all.keySet()) + ")"));
             }
+            if (named.size() > 1) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "version " + version + " exists for several encoders ("
+                                + String.join(
+                                        ", ",
+                                        named.stream()
+                                                .map(ModelVersion::getEncoderName)
+                                                .toList())
+                                + "): say which with --encoder");
+            }
+            ModelVersion target = named.get(0);
             if (target.getStatus() != VersionStatus.PROMOTED) {
                 throw new ParameterException(
                         spec.commandLine(),
@@ -250,12 +270,13 @@ public final class ModelsCommand implements Callable<Integer> {
             String url = parent.registry.url();
             String bootstrap = parent.bootstrap.bootstrap;
             Map<String, ModelVersion> all = VersionsTopic.readAll(bootstrap, url, parent.topic);
-            if (all.containsKey(heads.version())) {
+            String key = ModelVersions.key(heads.encoderId(), heads.version());
+            if (all.containsKey(key)) {
                 // Versions are immutable: a second record under the name would replace the first's heads.
                 throw new ParameterException(
                         spec.commandLine(),
-                        "version " + heads.version() + " is already on " + parent.topic
-                                + " (" + all.get(heads.version()).getReason() + "): publish it --as another name,"
+                        "version " + heads.version() + " of " + heads.encoderId() + " is already on " + parent.topic
+                                + " (" + all.get(key).getReason() + "): publish it --as another name,"
                                 + " or roll back to it");
             }
             Instant now = ModelVersions.nextPublishTime(all.values(), Instant.now());
