@@ -15,6 +15,8 @@ import picocli.CommandLine.ParameterException;
 public final class ModelFiles {
     /** The encoder the pipeline runs unless told otherwise. */
     public static final String DEFAULT_ENCODER = "minilm-l6";
+    /** {@code up}'s pipeline: English on MiniLM, Chinese on bge-small-zh (one encoder per language). */
+    public static final String DEFAULT_PIPELINE_ENCODERS = DEFAULT_ENCODER + ",bge-small-zh";
 
     /**
      * Per encoder, the version whose heads the pipeline runs unless given {@code --heads}: MiniLM's fine-tuned

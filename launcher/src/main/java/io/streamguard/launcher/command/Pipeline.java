@@ -91,6 +91,21 @@ final class Pipeline {
         };
     }
 
+    /**
+     * A scorer factory that hands each encoder its {@link #preload preloaded} scorer (keyed by encoder id),
+     * waiting for it if need be.
+     */
+    static Worker.ScorerFactory preloaded(Map<String, CompletableFuture<BatchScorer>> scorers) {
+        return config -> {
+            String id = config.encoderConfig().encoderId();
+            CompletableFuture<BatchScorer> scorer = scorers.get(id);
+            if (scorer == null) {
+                throw new IllegalStateException("no model was preloaded for encoder " + id);
+            }
+            return preloaded(scorer).create(config);
+        };
+    }
+
     /** Closes a preloaded scorer nobody will use, once it is loaded. */
     static void discard(CompletableFuture<BatchScorer> scorer) {
         scorer.thenAccept(BatchScorer::close);

@@ -22,6 +22,7 @@ import io.streamguard.launcher.stack.LocalPrincipal;
 import io.streamguard.launcher.stack.LocalSecurity;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.language.Language;
 import io.streamguard.retrainer.Retrainer;
 import io.streamguard.topology.BatchScorer;
 import io.streamguard.topology.ClassifierScorer;
@@ -32,7 +33,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,17 +192,19 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(
             names = "--encoder",
-            paramLabel = "ID",
-            defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "Encoder of the pipeline: minilm-l6 or bert-base-uncased; default: ${DEFAULT-VALUE}.")
+            paramLabel = "ID[,ID]",
+            defaultValue = ModelFiles.DEFAULT_PIPELINE_ENCODERS,
+            description = "Encoders of the pipeline, one per language (minilm-l6 or bert-base-uncased for English,"
+                    + " bge-small-zh for Chinese; each event goes to its language's); default: ${DEFAULT-VALUE}.")
     String encoder;
 
     @Option(
             names = "--heads",
-            paramLabel = "FILE",
-            description =
-                    "Heads file of the pipeline (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json in the checkout).")
-    Path heads;
+            paramLabel = "FILE[,FILE]",
+            description = "Heads files of the pipeline, one per encoder, matched by the encoder each records"
+                    + " (default: each encoder's trained model in the checkout: models/v2/minilm-l6.json,"
+                    + " models/v1/bge-small-zh.json, models/v1/bert-base-uncased.json).")
+    String heads;
 
     @Option(
             names = "--device",
@@ -241,30 +246,40 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EmbeddedStack.Builder builder = configure();
         boolean pipeline = !noPipeline && !noRegistry;
-        Path headsFile = pipeline ? ModelFiles.heads(spec, heads, encoder) : null;
+        List<String> encoders = encoders();
+        List<Path> headsFiles = pipeline ? headsFiles(encoders) : List.of();
+        // The worker's model settings: which heads file each encoder gets, as the worker will match them.
+        WorkerConfig models = pipeline ? modelConfig(headsFiles) : null;
         boolean retrain = pipeline && !noRetrainer;
         if (retrain) {
             // Missing training data is a usage error now, not after the broker has started.
-            retrainerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile, null);
+            retrainerConfigs("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, models, null);
         }
         // Read the texts before starting anything: a missing dataset should not cost a broker
-        // start.
-        List<DemoTraffic.Sample> samples =
-                demo ? DemoTraffic.load(Checkout.datasetsDir(datasets), demoEvents) : List.of();
+        // start. The demo mixes the languages the pipeline serves.
+        List<DemoTraffic.Sample> samples = demo
+                ? DemoTraffic.load(
+                        Checkout.datasetsDir(datasets),
+                        demoEvents,
+                        encoders.stream().map(Language::ofEncoder).distinct().toList())
+                : List.of();
         try {
             builder.lockDataDir(); // before anything touches the dir, or starts beside a stack using it
         } catch (DataDirInUseException e) {
             throw usage(e.getMessage() + "; stop it or choose another --data-dir");
         }
         // The model takes longer to load and warm up than broker and registry take to boot: overlap them.
-        CompletableFuture<BatchScorer> model = pipeline ? Pipeline.preload(modelConfig(headsFile)) : null;
+        Map<String, CompletableFuture<BatchScorer>> model = new LinkedHashMap<>();
+        if (pipeline) {
+            for (String id : encoders) {
+                model.put(id, Pipeline.preload(models.forEncoder(id)));
+            }
+        }
         EmbeddedStack stack;
         try {
             stack = builder.start();
         } catch (RuntimeException e) {
-            if (model != null) {
-                Pipeline.discard(model);
-            }
+            model.values().forEach(Pipeline::discard);
             throw e;
         }
         if (secure) {
@@ -276,9 +291,7 @@ public final class UpCommand implements Callable<Integer> {
         try {
             connectors = applyConnectors(stack);
         } catch (RuntimeException e) {
-            if (model != null) {
-                Pipeline.discard(model);
-            }
+            model.values().forEach(Pipeline::discard);
             stack.close();
             throw e;
         }
@@ -299,7 +312,7 @@ public final class UpCommand implements Callable<Integer> {
                         workerConfig(
                                 stack.bootstrapServers(),
                                 stack.registryUrl(),
-                                headsFile,
+                                headsFiles,
                                 credentials(stack, LocalPrincipal.WORKER)),
                         Pipeline.preloaded(model)));
             } catch (RuntimeException e) {
@@ -311,15 +324,16 @@ public final class UpCommand implements Callable<Integer> {
             out.flush();
             if (retrain) {
                 // In the background while the connectors and the console start.
+                // One retrainer per encoder, each on the worker's own encoder: no second copy is loaded.
                 retrainerRef.set(RetrainerSidecar.start(
-                        retrainerConfig(
+                        retrainerConfigs(
                                 stack.bootstrapServers(),
                                 stack.registryUrl(),
-                                headsFile,
+                                models,
                                 stack.security()
                                         .map(s -> s.clientPropertiesFile(LocalPrincipal.RETRAINER))
                                         .orElse(null)),
-                        model.join() instanceof ClassifierScorer scorer ? scorer.loadedEncoder() : null));
+                        id -> model.get(id).join() instanceof ClassifierScorer scorer ? scorer.loadedEncoder() : null));
             }
         }
         if (!connectors.isEmpty()) {
@@ -338,7 +352,7 @@ public final class UpCommand implements Callable<Integer> {
         ConsoleService console = null;
         if (stack.postgres().isPresent() && !noConsole) {
             try {
-                console = ConsoleCommand.start(spec, consoleSettings(stack), servingModel(model, headsFile));
+                console = ConsoleCommand.start(spec, consoleSettings(stack), servingModel(model, encoders));
             } catch (RuntimeException e) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 closeAll(null, retrainerRef.get(), worker.get(), stack);
@@ -488,7 +502,9 @@ public final class UpCommand implements Callable<Integer> {
         if (!device.matches("(?i)auto|cpu|gpu")) {
             throw usage("--device must be auto, cpu or gpu, was '" + device + "'");
         }
-        Usage.knownEncoder(spec, "--encoder", encoder);
+        for (String id : encoders()) {
+            Usage.knownEncoder(spec, "--encoder", id);
+        }
         if (metricsPort < -1 || metricsPort > 65_535) {
             throw usage("--metrics-port must be -1 (off) or between 0 and 65535, was " + metricsPort);
         }
@@ -540,8 +556,28 @@ public final class UpCommand implements Callable<Integer> {
      * The worker's settings before the stack has its addresses: the model's settings, which are all
      * that loading the model reads, are those {@link #workerConfig} gives the worker.
      */
-    private WorkerConfig modelConfig(Path headsFile) {
-        return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFile, Map.of());
+    private WorkerConfig modelConfig(List<Path> headsFiles) {
+        return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFiles, Map.of());
+    }
+
+    /** {@code --encoder}'s ids, in order (the first serves texts of no detectable language). */
+    private List<String> encoders() {
+        return Arrays.stream(encoder.split(","))
+                .map(String::strip)
+                .filter(id -> !id.isEmpty())
+                .toList();
+    }
+
+    /** {@code --heads}' files, else each encoder's trained model in the checkout. */
+    private List<Path> headsFiles(List<String> encoders) {
+        if (heads == null) {
+            return encoders.stream().map(id -> ModelFiles.heads(spec, null, id)).toList();
+        }
+        return Arrays.stream(heads.split(","))
+                .map(String::strip)
+                .filter(f -> !f.isEmpty())
+                .map(f -> ModelFiles.heads(spec, Path.of(f), null))
+                .toList();
     }
 
     /** The principal's SASL, TLS and registry credentials on a secured stack; none otherwise. */
@@ -563,7 +599,7 @@ public final class UpCommand implements Callable<Integer> {
      * lives beside the broker's.
      */
     private WorkerConfig workerConfig(
-            String bootstrap, String registry, Path headsFile, Map<String, String> credentials) {
+            String bootstrap, String registry, List<Path> headsFiles, Map<String, String> credentials) {
         Map<String, String> overrides = new TreeMap<>(credentials);
         overrides.put("bootstrap.servers", bootstrap);
         overrides.put("schema.registry.url", registry);
@@ -571,8 +607,10 @@ public final class UpCommand implements Callable<Integer> {
                 "state.dir",
                 dataDir.toAbsolutePath().normalize().resolve("streams").toString());
         overrides.put(WorkerConfig.ROLE, "all");
-        overrides.put(WorkerConfig.MODEL_ENCODER, encoder);
-        overrides.put(WorkerConfig.MODEL_HEADS, headsFile.toString());
+        overrides.put(WorkerConfig.MODEL_ENCODER, String.join(",", encoders()));
+        overrides.put(
+                WorkerConfig.MODEL_HEADS,
+                String.join(",", headsFiles.stream().map(Path::toString).toList()));
         overrides.put(WorkerConfig.MODEL_DEVICE, device);
         overrides.put(WorkerConfig.METRICS_PORT, Integer.toString(metricsPort));
         try {
@@ -582,12 +620,17 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code streamguard retrainer}'s settings with up's encoder, heads, device and datasets. */
-    private Retrainer.Config retrainerConfig(String bootstrap, String registry, Path headsFile, Path clientConfig) {
+    /** {@code streamguard retrainer}'s settings for each of the worker's encoders, with its heads, up's device and datasets. */
+    private List<Retrainer.Config> retrainerConfigs(
+            String bootstrap, String registry, WorkerConfig models, Path clientConfig) {
         ClientSecurity own = ClientSecurity.current();
         try {
-            return RetrainerSidecar.config(
-                    spec, bootstrap, registry, encoder, headsFile, device, datasets, clientConfig);
+            List<Retrainer.Config> configs = new ArrayList<>();
+            for (String id : models.encoderIds()) {
+                configs.add(RetrainerSidecar.config(
+                        spec, bootstrap, registry, id, models.headsFile(id), device, datasets, clientConfig));
+            }
+            return configs;
         } finally {
             ClientSecurity.use(own); // its --config must not become up's
         }
@@ -611,12 +654,12 @@ public final class UpCommand implements Callable<Integer> {
      * The worker's own scorer (its heads follow model-versions), so attributions come from the model that
      * serves and no second encoder is loaded; without a pipeline, the default heads' version and thresholds.
      */
-    private ServingModel servingModel(CompletableFuture<BatchScorer> model, Path headsFile) {
-        if (model != null && model.join() instanceof ClassifierScorer scorer) {
+    private ServingModel servingModel(Map<String, CompletableFuture<BatchScorer>> model, List<String> encoders) {
+        CompletableFuture<BatchScorer> first = model.get(encoders.get(0));
+        if (first != null && first.join() instanceof ClassifierScorer scorer) {
             return ServingModel.of(scorer);
         }
-        Path heads = headsFile != null ? headsFile : ModelFiles.defaultHeads(encoder);
-        return ServingModel.headsOnly(HeadsFile.read(heads));
+        return ServingModel.headsOnly(HeadsFile.read(ModelFiles.defaultHeads(encoders.get(0))));
     }
 
     private void checkPort(String option, int port) {
