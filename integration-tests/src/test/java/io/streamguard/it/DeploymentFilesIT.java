@@ -59,6 +59,7 @@ class DeploymentFilesIT {
                         "inference",
                         "inference-gpu",
                         "retrainer",
+                        "retrainer-zh",
                         "console");
     }
 
@@ -83,6 +84,13 @@ class DeploymentFilesIT {
         }
         assertThat(services.at("/tokenizer/environment/STREAMGUARD_ROLE").asText())
                 .isEqualTo("tokenizer");
+        // Tokenizer and inference workers must serve the same encoders, or events are dead-lettered.
+        for (String name : WORKERS) {
+            assertThat(services.at("/" + name + "/environment/STREAMGUARD_MODEL_ENCODER")
+                            .asText())
+                    .as(name)
+                    .isEqualTo("minilm-l6,bge-small-zh");
+        }
         assertThat(services.at("/inference/environment/STREAMGUARD_MODEL_DEVICE")
                         .asText())
                 .isEqualTo("cpu");
