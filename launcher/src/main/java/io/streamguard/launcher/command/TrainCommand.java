@@ -217,8 +217,12 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (fineTune && !encoder.equals(EncoderConfig.MINILM_L6)) {
-            throw usage("--fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels"
-                    + " cannot take merged adapters yet)");
+            throw usage(
+                    EncoderConfig.BGE_SMALL_ZH.equals(encoder)
+                            ? "--fine-tune is implemented for minilm-l6 (its tuning recipe mixes English data; bge-small-zh's"
+                                    + " frozen heads meet their targets)"
+                            : "--fine-tune is implemented for minilm-l6 (BERT-base serves a SavedModel whose kernels"
+                                    + " cannot take merged adapters yet)");
         }
         if (!fineTune && (start != null || tuneEpochs != null || tuneRows != null || tuneLearningRate != null)) {
             throw usage("--start, --tune-epochs, --tune-rows and --tune-learning-rate need --fine-tune");
