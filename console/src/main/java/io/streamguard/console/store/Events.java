@@ -23,7 +23,10 @@ import javax.sql.DataSource;
  * from moderation_verdicts (both written by the sinks, read here by id; {@link Queues} reads pages).
  */
 public final class Events {
-    /** An item: the model's scores and decision, and when, by which model, policy and worker. */
+    /**
+     * An item: the model's scores and decision, and when, by which model (encoder and version), policy and
+     * worker; or, for an unscored item, why no model scored it.
+     */
     public record Event(
             String id,
             String text,
@@ -37,7 +40,9 @@ public final class Events {
             String workerId,
             String language,
             String source,
-            Optional<Instant> labeledAt) {}
+            Optional<Instant> labeledAt,
+            Optional<String> encoderName,
+            Optional<String> unscoredReason) {}
 
     /** A moderator's verdict row as the verdicts sink wrote it; labels without a verdict are absent. */
     public record Verdict(String moderator, Optional<Instant> judgedAt, Map<String, Boolean> labels, String note) {}
@@ -88,7 +93,9 @@ public final class Events {
                             rs.getString("worker_id"),
                             rs.getString("language"),
                             rs.getString("source"),
-                            Optional.ofNullable(instant(rs.getObject("labeled_at")))));
+                            Optional.ofNullable(instant(rs.getObject("labeled_at"))),
+                            Optional.ofNullable(tables.hasEncoderName() ? rs.getString("encoder_name") : null),
+                            Optional.ofNullable(tables.hasUnscoredReason() ? rs.getString("unscored_reason") : null)));
                 }
             }
         } catch (SQLException e) {

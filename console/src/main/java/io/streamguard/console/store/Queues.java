@@ -190,7 +190,7 @@ public final class Queues {
     private static Statement select(EventTables tables, QueueQuery q, Instant asOf, Optional<String> claimant) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT e.id, e.text, e.decision, e.triggered_labels,"
-                + " e.model_version, e.language, e.source, e.labeled_at");
+                + " e.model_version, e.language, e.source, e.labeled_at, " + tables.encoderColumns());
         for (String label : tables.labelColumns().keySet()) {
             sql.append(", ").append(tables.scoreColumn(label));
         }
@@ -293,7 +293,9 @@ public final class Queues {
                 rs.getString("language"),
                 rs.getString("source"),
                 instant(rs, rs.findColumn("labeled_at"), tables),
-                rs.getDouble("priority"));
+                rs.getDouble("priority"),
+                Optional.ofNullable(rs.getString("encoder_name")),
+                Optional.ofNullable(rs.getString("unscored_reason")));
     }
 
     private static Instant instant(ResultSet rs, int column, EventTables tables) throws SQLException {
