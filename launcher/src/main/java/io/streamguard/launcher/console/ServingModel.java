@@ -75,6 +75,13 @@ public final class ServingModel implements LiveModel, Explainer {
         return new ServingModel(byEncoder(List.of(new Served(() -> heads, Optional.empty()))));
     }
 
+    /** No engine, only heads files' versions and thresholds, one per encoder, the default first. */
+    public static ServingModel headsOnly(List<HeadsModel> heads) {
+        return new ServingModel(byEncoder(heads.stream()
+                .map(h -> new Served(() -> Objects.requireNonNull(h, "heads"), Optional.empty()))
+                .toList()));
+    }
+
     /** The given encoders as they are, for tests with fake scorers. */
     static ServingModel of(Served... served) {
         return new ServingModel(byEncoder(List.of(served)));
