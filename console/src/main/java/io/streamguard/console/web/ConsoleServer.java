@@ -413,7 +413,7 @@ public final class ConsoleServer implements AutoCloseable {
         String body;
         if (claims.claim(id, user, config.claimTtl())) {
             Events.Event e = event.get();
-            Map<String, Thresholds.Label> current = thresholds.current();
+            Map<String, Thresholds.Label> current = thresholds.forItem(e.encoderName(), e.language());
             Set<String> flagged = new TreeSet<>();
             for (String label : ItemView.labels(e, current)) {
                 if (ItemView.flagged(e, label, current)) {
@@ -501,7 +501,7 @@ public final class ConsoleServer implements AutoCloseable {
      * submitted} says per label).
      */
     private void decide(String user, Events.Event event, String action, Predicate<String> submitted, String noteText) {
-        Map<String, Thresholds.Label> current = thresholds.current();
+        Map<String, Thresholds.Label> current = thresholds.forItem(event.encoderName(), event.language());
         Map<String, Boolean> labels = new TreeMap<>();
         for (String label : ItemView.labels(event, current)) {
             labels.put(

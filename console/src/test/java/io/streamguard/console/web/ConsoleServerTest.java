@@ -423,7 +423,22 @@ class ConsoleServerTest {
                 return Optional.of(encoder.orElse("minilm-l6").equals("bge-small-zh") ? "v1" : "v2");
             }
         };
+        // the Chinese model has its own thresholds: the item page measures zh-1 against them
+        Thresholds perEncoder = new Thresholds() {
+            @Override
+            public Map<String, Thresholds.Label> current() {
+                return THRESHOLDS;
+            }
+
+            @Override
+            public Map<String, Thresholds.Label> forItem(Optional<String> encoder, String language) {
+                return encoder.equals(Optional.of("bge-small-zh"))
+                        ? Map.of("offensive", new Thresholds.Label(0.96, 0.99))
+                        : THRESHOLDS;
+            }
+        };
         server = server(ConsoleConfig.local(0))
+                .thresholds(perEncoder)
                 .explainer(explainer)
                 .liveModel(live)
                 .build()
@@ -444,7 +459,10 @@ class ConsoleServerTest {
                 .containsPattern("data-event-id=\"low\".*?<td class=\"encoder\"></td><td class=\"language\">en</td>");
 
         String zh = alice.get("/item/zh-1").body();
-        assertThat(zh).contains("data-encoder=\"bge-small-zh\"").contains("<dd>bge-small-zh v1</dd>");
+        assertThat(zh)
+                .contains("data-encoder=\"bge-small-zh\"")
+                .contains("<dd>bge-small-zh v1</dd>")
+                .contains("review 0.96 / block 0.99");
         assertThat(asked).containsExactly("bge-small-zh/v1");
 
         String ja = alice.get("/item/ja-1").body();

@@ -128,7 +128,19 @@ public final class ServingModel implements LiveModel, Explainer {
 
     /** The first encoder's own REVIEW/BLOCK thresholds per moderation label. */
     public Map<String, Thresholds> thresholds() {
-        HeadsModel model = primary().heads().get();
+        return thresholds(Optional.empty());
+    }
+
+    /**
+     * The own REVIEW/BLOCK thresholds per moderation label of {@code encoder}'s model (empty: the first
+     * encoder's); none for an encoder not served.
+     */
+    public Map<String, Thresholds> thresholds(Optional<String> encoder) {
+        Served served = encoder.isPresent() ? encoders.get(encoder.get()) : primary();
+        if (served == null) {
+            return Map.of();
+        }
+        HeadsModel model = served.heads().get();
         Map<String, Thresholds> out = new LinkedHashMap<>();
         for (String label : model.moderationLabels()) {
             Thresholds t = model.thresholds().get(label);
