@@ -26,7 +26,8 @@ record EventTables(
         Map<String, String> labelColumns,
         boolean labeledAtHasZone,
         boolean hasEncoderName,
-        boolean hasUnscoredReason) {
+        boolean hasUnscoredReason,
+        boolean scoringsHaveEncoderName) {
 
     static final String EVENTS = "moderation_events";
     static final String VERDICTS = "moderation_verdicts";
@@ -42,6 +43,7 @@ record EventTables(
         boolean zoned = false;
         boolean encoder = false;
         boolean unscored = false;
+        boolean scoringEncoder = false;
         Map<String, String> labels = new TreeMap<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT table_name, column_name, data_type"
@@ -56,6 +58,7 @@ record EventTables(
                 }
                 if (table.equals(SCORINGS)) {
                     scorings = true;
+                    scoringEncoder |= column.equals("encoder_name");
                     continue;
                 }
                 events = true;
@@ -70,7 +73,14 @@ record EventTables(
             }
         }
         return new EventTables(
-                events, verdicts, scorings, Collections.unmodifiableMap(labels), zoned, encoder, unscored);
+                events,
+                verdicts,
+                scorings,
+                Collections.unmodifiableMap(labels),
+                zoned,
+                encoder,
+                unscored,
+                scoringEncoder);
     }
 
     /** The select-list entries for encoder_name and unscored_reason: the columns, or nulls where absent. */

@@ -47,9 +47,17 @@ public final class Events {
     /** A moderator's verdict row as the verdicts sink wrote it; labels without a verdict are absent. */
     public record Verdict(String moderator, Optional<Instant> judgedAt, Map<String, Boolean> labels, String note) {}
 
-    /** One model version's scoring of an item (a row of moderation_scorings: one per event and version). */
+    /**
+     * One model version's scoring of an item (a row of moderation_scorings: one per event and version), and
+     * the encoder whose version it is (empty for rows from before encoders were named, and when unscored).
+     */
     public record Scoring(
-            String modelVersion, String decision, String policyVersion, String workerId, Optional<Instant> labeledAt) {}
+            String modelVersion,
+            String decision,
+            String policyVersion,
+            String workerId,
+            Optional<Instant> labeledAt,
+            Optional<String> encoderName) {}
 
     private final DataSource db;
 
@@ -143,12 +151,14 @@ public final class Events {
     /** Every model version that scored the item, oldest first; empty before the scorings sink's first row. */
     public List<Scoring> scorings(String id) {
         try (Connection c = db.getConnection()) {
-            if (!EventTables.discover(c).scoringsExist()) {
+            EventTables tables = EventTables.discover(c);
+            if (!tables.scoringsExist()) {
                 return List.of();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT model_version, decision, policy_version, worker_id," + " labeled_at FROM "
-                            + EventTables.SCORINGS + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT model_version, decision, policy_version, worker_id,"
+                    + " labeled_at, " + (tables.scoringsHaveEncoderName() ? "encoder_name" : "NULL::text")
+                    + " FROM " + EventTables.SCORINGS
+                    + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
                 ps.setString(1, id);
                 List<Scoring> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -158,7 +168,8 @@ public final class Events {
                                 rs.getString(2),
                                 rs.getString(3),
                                 rs.getString(4),
-                                Optional.ofNullable(instant(rs.getObject(5)))));
+                                Optional.ofNullable(instant(rs.getObject(5))),
+                                Optional.ofNullable(rs.getString(6))));
                     }
                 }
                 return out;

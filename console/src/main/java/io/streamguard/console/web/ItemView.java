@@ -146,6 +146,7 @@ final class ItemView {
             s.append("<li class=\"scoring\" data-model-version=\"")
                     .append(esc(sc.modelVersion()))
                     .append("\">scored by model ")
+                    .append(esc(sc.encoderName().map(enc -> enc + " ").orElse("")))
                     .append(esc(sc.modelVersion()))
                     .append(" at ")
                     .append(esc(sc.labeledAt().map(Object::toString).orElse("?")))
