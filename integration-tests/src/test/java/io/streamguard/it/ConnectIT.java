@@ -622,7 +622,10 @@ class ConnectIT {
             String sentimentLabel,
             Double sentimentScore,
             String triggeredLabels,
-            String text) {
+            String text,
+            String language,
+            String encoderName,
+            String unscoredReason) {
 
         static EventRow of(LabeledEvent e) {
             Map<String, Double> scores = new TreeMap<>();
@@ -636,7 +639,10 @@ class ConnectIT {
                     sentiment == null ? null : str(sentiment.getLabel()),
                     sentiment == null ? null : sentiment.getScore(),
                     e.getTriggeredLabels().stream().map(Object::toString).collect(Collectors.joining(",")),
-                    str(e.getText()));
+                    str(e.getText()),
+                    str(e.getLanguage()),
+                    str(e.getEncoderName()),
+                    str(e.getUnscoredReason()));
         }
     }
 
@@ -706,7 +712,10 @@ class ConnectIT {
                                     rs.getString("sentiment_label"),
                                     (Double) rs.getObject("sentiment_score"),
                                     rs.getString("triggered_labels"),
-                                    rs.getString("text")));
+                                    rs.getString("text"),
+                                    rs.getString("language"),
+                                    rs.getString("encoder_name"),
+                                    rs.getString("unscored_reason")));
                 }
             }
         }

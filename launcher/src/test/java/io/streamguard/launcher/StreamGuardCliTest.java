@@ -52,6 +52,8 @@ class StreamGuardCliTest {
       train --encoder bge-small-zh --hard-negatives 3000    | --hard-negatives adds English SST-2 sentences: not for bge-small-zh (Chinese)
       console --port 70000                                  | --port must be between 0 and 65535, was 70000
       console --encoder gpt2                                | --encoder: unknown encoder 'gpt2' (available: bert-base-uncased, bge-small-zh, minilm-l6)
+      console --encoder minilm-l6,minilm-l6                 | --encoder names an encoder twice: [minilm-l6, minilm-l6]
+      console --encoder minilm-l6,bge-small-zh --heads x.json | --heads needs a single --encoder, got [minilm-l6, bge-small-zh]
       console users                                         | missing subcommand (add or list; see --help)
       console users add bob --role boss                     | --role must be moderator or admin, was 'boss'
       console users add bad/name                            | NAME must be 1 to 64 letters, digits or ._@-, was 'bad/name'

@@ -44,6 +44,12 @@ final class LabeledEvents {
             .field("workerId", Schema.OPTIONAL_STRING_SCHEMA)
             .field("text", Schema.OPTIONAL_STRING_SCHEMA)
             .field("eventTime", Timestamp.builder().optional().build())
+            .field("language", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("source", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("author", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("encoderName", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("unscoredReason", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("labeledAt", Timestamp.builder().optional().build())
             .build();
     static final Schema FEEDBACK = SchemaBuilder.struct()
             .name("io.streamguard.avro.Feedback")
@@ -58,6 +64,7 @@ final class LabeledEvents {
             .build();
 
     static final Date EVENT_TIME = new Date(1_765_058_400_123L);
+    static final Date LABELED_AT = new Date(1_765_058_400_456L);
 
     private LabeledEvents() {}
 
@@ -81,7 +88,24 @@ final class LabeledEvents {
                                 .put("batchSize", 8))
                 .put("workerId", "w-1")
                 .put("text", "you are awful")
-                .put("eventTime", EVENT_TIME);
+                .put("eventTime", EVENT_TIME)
+                .put("language", "en")
+                .put("source", "comments")
+                .put("author", "a-1")
+                .put("encoderName", "minilm-l6")
+                .put("labeledAt", LABELED_AT);
+    }
+
+    /** A text in a language no encoder reads, as the worker labels it: no scores, model "none", a reason. */
+    static Struct unscoredEvent() {
+        return labeledEvent("c-ja", Map.of(), List.of())
+                .put("sentiment", null)
+                .put("decision", "REVIEW")
+                .put("modelVersion", "none")
+                .put("text", "ばかやろう")
+                .put("language", "ja")
+                .put("encoderName", null)
+                .put("unscoredReason", "unsupported language: ja");
     }
 
     static Struct labeledEvent() {

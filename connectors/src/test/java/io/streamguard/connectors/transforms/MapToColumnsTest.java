@@ -67,7 +67,13 @@ class MapToColumnsTest {
                         "timings",
                         "workerId",
                         "text",
-                        "eventTime");
+                        "eventTime",
+                        "language",
+                        "source",
+                        "author",
+                        "encoderName",
+                        "unscoredReason",
+                        "labeledAt");
         assertThat(value.getFloat64("score_offensive")).isEqualTo(0.9);
         assertThat(value.getFloat64("score_hate")).isEqualTo(0.1);
         assertThat(value.getFloat64("score_spam")).isEqualTo(0.0);

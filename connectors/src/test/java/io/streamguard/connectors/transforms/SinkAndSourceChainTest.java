@@ -4,41 +4,63 @@ import static io.streamguard.connectors.transforms.LabeledEvents.EVENT_TIME;
 import static io.streamguard.connectors.transforms.LabeledEvents.LABELED_EVENT;
 import static io.streamguard.connectors.transforms.LabeledEvents.labeledEvent;
 import static io.streamguard.connectors.transforms.LabeledEvents.sinkRecord;
+import static io.streamguard.connectors.transforms.LabeledEvents.unscoredEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.transforms.Flatten;
 import org.apache.kafka.connect.transforms.RegexRouter;
-import org.apache.kafka.connect.transforms.ReplaceField;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.junit.jupiter.api.Test;
 
 /**
  * The chains the connector configs declare, ours and Connect's own transforms in order, as a worker runs
- * them: a LabeledEvent becomes a flat row of the moderation_events table; a comments change event a
- * TextEvent on text-events.
+ * them: a LabeledEvent becomes a flat row of the moderation_events table (read from the committed sink
+ * configs); a comments change event a TextEvent on text-events.
  */
 class SinkAndSourceChainTest {
-    /** The moderation_events sink's transforms, with the settings its connector config gives them. */
-    static final Map<String, Map<String, String>> SINK_CHAIN = Map.of(
-            "scores", Map.of("field", "scores", "prefix", "score_", "keys", "offensive,hate,spam"),
-            "labels", Map.of("field", "triggeredLabels", "delimiter", ","),
-            "flatten", Map.of("delimiter", "_"),
-            "rename",
-                    Map.of(
-                            "renames",
-                            "triggeredLabels:triggered_labels,modelVersion:model_version,"
-                                    + "policyVersion:policy_version,workerId:worker_id,eventTime:event_time,"
-                                    + "timings_queueWaitMs:timings_queue_wait_ms,timings_tokenizeMs:timings_tokenize_ms,"
-                                    + "timings_modelMs:timings_model_ms,timings_endToEndMs:timings_end_to_end_ms,"
-                                    + "timings_batchSize:timings_batch_size"),
-            "route", Map.of("regex", "text-labeled", "replacement", "moderation_events"));
+    /**
+     * The transforms chain of a connector config in {@code connectors/config/}, as a worker builds it: each
+     * name of {@code transforms} in order, its {@code type} instantiated and configured with its own keys.
+     * Read from the committed file, so a column the config leaves unrenamed shows up here.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Transformation<SinkRecord>> sinkChain(String configFile) throws Exception {
+        String json = Files.readString(Path.of("config", configFile));
+        Map<String, String> config = new LinkedHashMap<>();
+        Matcher m =
+                Pattern.compile("\"(transforms[^\"]*)\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        while (m.find()) {
+            config.put(m.group(1), m.group(2));
+        }
+        List<Transformation<SinkRecord>> chain = new ArrayList<>();
+        for (String name : config.get("transforms").split(",")) {
+            String prefix = "transforms." + name.trim() + ".";
+            Map<String, String> own = new HashMap<>();
+            config.forEach((k, v) -> {
+                if (k.startsWith(prefix) && !k.equals(prefix + "type")) {
+                    own.put(k.substring(prefix.length()), v);
+                }
+            });
+            Transformation<SinkRecord> t = (Transformation<SinkRecord>) Class.forName(config.get(prefix + "type"))
+                    .getDeclaredConstructor()
+                    .newInstance();
+            chain.add(configured(t, own));
+        }
+        return chain;
+    }
 
     private static <R extends ConnectRecord<R>> Transformation<R> configured(
             Transformation<R> transform, Map<String, String> config) {
@@ -60,23 +82,16 @@ class SinkAndSourceChainTest {
     }
 
     @Test
-    void aLabeledEventBecomesAFlatRowOfModerationEvents() {
-        List<Transformation<SinkRecord>> chain = List.of(
-                configured(new MapToColumns.Value<SinkRecord>(), SINK_CHAIN.get("scores")),
-                configured(new JoinArray.Value<SinkRecord>(), SINK_CHAIN.get("labels")),
-                configured(new Flatten.Value<SinkRecord>(), SINK_CHAIN.get("flatten")),
-                configured(new ReplaceField.Value<SinkRecord>(), SINK_CHAIN.get("rename")),
-                configured(new RegexRouter<SinkRecord>(), SINK_CHAIN.get("route")));
-
-        SinkRecord row = run(sinkRecord("text-labeled", LABELED_EVENT, labeledEvent()), chain);
+    void aLabeledEventBecomesAFlatRowOfModerationEvents() throws Exception {
+        SinkRecord row = run(
+                sinkRecord("text-labeled", LABELED_EVENT, labeledEvent()), sinkChain("moderation-events-sink.json"));
 
         Struct value = (Struct) row.value();
-        assertThat(row.topic()).isEqualTo("moderation_events");
         assertThat(row.valueSchema().fields().stream().map(Field::name))
                 .containsExactly(
                         "id",
-                        "score_offensive",
                         "score_hate",
+                        "score_offensive",
                         "score_spam",
                         "sentiment_label",
                         "sentiment_score",
@@ -85,14 +100,20 @@ class SinkAndSourceChainTest {
                         "model_version",
                         "policy_version",
                         "truncated",
-                        "timings_queue_wait_ms",
-                        "timings_tokenize_ms",
-                        "timings_model_ms",
-                        "timings_end_to_end_ms",
-                        "timings_batch_size",
+                        "queue_wait_ms",
+                        "tokenize_ms",
+                        "model_ms",
+                        "end_to_end_ms",
+                        "batch_size",
                         "worker_id",
                         "text",
-                        "event_time");
+                        "event_time",
+                        "language",
+                        "source",
+                        "author",
+                        "encoder_name",
+                        "unscored_reason",
+                        "labeled_at");
         assertThat(row.valueSchema().fields())
                 .allSatisfy(f ->
                         assertThat(f.schema().type().isPrimitive()).as(f.name()).isTrue());
@@ -102,10 +123,44 @@ class SinkAndSourceChainTest {
         assertThat(value.getString("decision")).isEqualTo("BLOCK");
         assertThat(value.getString("triggered_labels")).isEqualTo("offensive,hate");
         assertThat(value.getString("policy_version")).isEqualTo("p7");
-        assertThat(value.getFloat64("timings_model_ms")).isEqualTo(12.25);
-        assertThat(value.getInt32("timings_batch_size")).isEqualTo(8);
+        assertThat(value.getFloat64("model_ms")).isEqualTo(12.25);
+        assertThat(value.getInt32("batch_size")).isEqualTo(8);
         assertThat(value.get("event_time")).isEqualTo(EVENT_TIME);
+        assertThat(value.getString("language")).isEqualTo("en");
+        assertThat(value.getString("encoder_name")).isEqualTo("minilm-l6");
+        assertThat(value.getString("unscored_reason")).isNull();
         assertThat(row.key()).isEqualTo("c-1");
+    }
+
+    @Test
+    void anUnscoredEventIsARowWithItsLanguageAndReasonAndNoScoresOrEncoder() throws Exception {
+        for (String config : List.of("moderation-events-sink.json", "moderation-scorings-sink.json")) {
+            SinkRecord row = run(sinkRecord("text-labeled", LABELED_EVENT, unscoredEvent()), sinkChain(config));
+
+            Struct value = (Struct) row.value();
+            assertThat(row.valueSchema().fields().stream().map(Field::name))
+                    .as(config)
+                    .contains("language", "encoder_name", "unscored_reason", "model_version")
+                    .noneMatch(name -> name.startsWith("score_") || name.matches(".*[A-Z].*"));
+            assertThat(value.getString("language")).isEqualTo("ja");
+            assertThat(value.getString("encoder_name")).isNull();
+            assertThat(value.getString("unscored_reason")).isEqualTo("unsupported language: ja");
+            assertThat(value.getString("model_version")).isEqualTo("none");
+            assertThat(value.getString("decision")).isEqualTo("REVIEW");
+        }
+    }
+
+    @Test
+    void theScoringsSinkHasTheEventsColumnsButTextAndAuthor() throws Exception {
+        SinkRecord event = run(
+                sinkRecord("text-labeled", LABELED_EVENT, labeledEvent()), sinkChain("moderation-events-sink.json"));
+        SinkRecord scoring = run(
+                sinkRecord("text-labeled", LABELED_EVENT, labeledEvent()), sinkChain("moderation-scorings-sink.json"));
+
+        List<String> eventColumns = new ArrayList<>(
+                event.valueSchema().fields().stream().map(Field::name).toList());
+        eventColumns.removeAll(List.of("text", "author"));
+        assertThat(scoring.valueSchema().fields().stream().map(Field::name)).containsExactlyElementsOf(eventColumns);
     }
 
     @Test

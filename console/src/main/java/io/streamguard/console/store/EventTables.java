@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * What the connector tables look like right now, read from information_schema: whether they exist yet
- * (the sinks create them on their first record) and which {@code score_<label>} columns moderation_events
- * has (a new label becomes a new column through the sink's schema evolution).
+ * (the sinks create them on their first record), which {@code score_<label>} columns moderation_events
+ * has (a new label becomes a new column through the sink's schema evolution), and whether it has the
+ * columns of events labeled per language yet ({@code encoder_name}, {@code unscored_reason}: a table
+ * created before them gains them with the first such record, and its older rows read as null).
  *
  * <p>Label columns are the only identifiers the console puts into SQL text; they come from here, never
  * from a request, and are checked against {@link #COLUMN} before they are quoted.
@@ -22,7 +24,10 @@ record EventTables(
         boolean verdictsExist,
         boolean scoringsExist,
         Map<String, String> labelColumns,
-        boolean labeledAtHasZone) {
+        boolean labeledAtHasZone,
+        boolean hasEncoderName,
+        boolean hasUnscoredReason,
+        boolean scoringsHaveEncoderName) {
 
     static final String EVENTS = "moderation_events";
     static final String VERDICTS = "moderation_verdicts";
@@ -36,6 +41,9 @@ record EventTables(
         boolean verdicts = false;
         boolean scorings = false;
         boolean zoned = false;
+        boolean encoder = false;
+        boolean unscored = false;
+        boolean scoringEncoder = false;
         Map<String, String> labels = new TreeMap<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT table_name, column_name, data_type"
@@ -50,9 +58,12 @@ record EventTables(
                 }
                 if (table.equals(SCORINGS)) {
                     scorings = true;
+                    scoringEncoder |= column.equals("encoder_name");
                     continue;
                 }
                 events = true;
+                encoder |= column.equals("encoder_name");
+                unscored |= column.equals("unscored_reason");
                 if (column.equals("labeled_at")) {
                     zoned = rs.getString(3).equals("timestamp with time zone");
                 }
@@ -61,7 +72,21 @@ record EventTables(
                 }
             }
         }
-        return new EventTables(events, verdicts, scorings, Collections.unmodifiableMap(labels), zoned);
+        return new EventTables(
+                events,
+                verdicts,
+                scorings,
+                Collections.unmodifiableMap(labels),
+                zoned,
+                encoder,
+                unscored,
+                scoringEncoder);
+    }
+
+    /** The select-list entries for encoder_name and unscored_reason: the columns, or nulls where absent. */
+    String encoderColumns() {
+        return (hasEncoderName ? "e.encoder_name" : "NULL::text AS encoder_name") + ", "
+                + (hasUnscoredReason ? "e.unscored_reason" : "NULL::text AS unscored_reason");
     }
 
     /** The quoted column of a known label. */

@@ -23,7 +23,10 @@ import javax.sql.DataSource;
  * from moderation_verdicts (both written by the sinks, read here by id; {@link Queues} reads pages).
  */
 public final class Events {
-    /** An item: the model's scores and decision, and when, by which model, policy and worker. */
+    /**
+     * An item: the model's scores and decision, and when, by which model (encoder and version), policy and
+     * worker; or, for an unscored item, why no model scored it.
+     */
     public record Event(
             String id,
             String text,
@@ -37,14 +40,24 @@ public final class Events {
             String workerId,
             String language,
             String source,
-            Optional<Instant> labeledAt) {}
+            Optional<Instant> labeledAt,
+            Optional<String> encoderName,
+            Optional<String> unscoredReason) {}
 
     /** A moderator's verdict row as the verdicts sink wrote it; labels without a verdict are absent. */
     public record Verdict(String moderator, Optional<Instant> judgedAt, Map<String, Boolean> labels, String note) {}
 
-    /** One model version's scoring of an item (a row of moderation_scorings: one per event and version). */
+    /**
+     * One model version's scoring of an item (a row of moderation_scorings: one per event and version), and
+     * the encoder whose version it is (empty for rows from before encoders were named, and when unscored).
+     */
     public record Scoring(
-            String modelVersion, String decision, String policyVersion, String workerId, Optional<Instant> labeledAt) {}
+            String modelVersion,
+            String decision,
+            String policyVersion,
+            String workerId,
+            Optional<Instant> labeledAt,
+            Optional<String> encoderName) {}
 
     private final DataSource db;
 
@@ -88,7 +101,9 @@ public final class Events {
                             rs.getString("worker_id"),
                             rs.getString("language"),
                             rs.getString("source"),
-                            Optional.ofNullable(instant(rs.getObject("labeled_at")))));
+                            Optional.ofNullable(instant(rs.getObject("labeled_at"))),
+                            Optional.ofNullable(tables.hasEncoderName() ? rs.getString("encoder_name") : null),
+                            Optional.ofNullable(tables.hasUnscoredReason() ? rs.getString("unscored_reason") : null)));
                 }
             }
         } catch (SQLException e) {
@@ -136,12 +151,14 @@ public final class Events {
     /** Every model version that scored the item, oldest first; empty before the scorings sink's first row. */
     public List<Scoring> scorings(String id) {
         try (Connection c = db.getConnection()) {
-            if (!EventTables.discover(c).scoringsExist()) {
+            EventTables tables = EventTables.discover(c);
+            if (!tables.scoringsExist()) {
                 return List.of();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT model_version, decision, policy_version, worker_id," + " labeled_at FROM "
-                            + EventTables.SCORINGS + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT model_version, decision, policy_version, worker_id,"
+                    + " labeled_at, " + (tables.scoringsHaveEncoderName() ? "encoder_name" : "NULL::text")
+                    + " FROM " + EventTables.SCORINGS
+                    + " WHERE id = ? ORDER BY labeled_at NULLS FIRST, model_version")) {
                 ps.setString(1, id);
                 List<Scoring> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -151,7 +168,8 @@ public final class Events {
                                 rs.getString(2),
                                 rs.getString(3),
                                 rs.getString(4),
-                                Optional.ofNullable(instant(rs.getObject(5)))));
+                                Optional.ofNullable(instant(rs.getObject(5))),
+                                Optional.ofNullable(rs.getString(6))));
                     }
                 }
                 return out;

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param label only items with this label: the model triggered it ({@code triggered_labels} holds it) or
  *     its score reaches the label's review threshold (any score above 0 where no threshold is given)
  * @param decision only this model decision (ALLOW, REVIEW, BLOCK)
+ * @param modelVersion only items scored by this version: {@code v1} of any encoder, or {@code
+ *     <encoder>/<version>} (as model-versions keys them, e.g. {@code bge-small-zh/v1}) of that encoder only,
+ *     since each encoder names its own versions
  * @param maxAge only items labeled at most this long before the first page's {@code asOf}
  * @param waitWeight priority points per hour of waiting (see {@link Queues})
  * @param cursor where the previous page ended; empty for the first page

@@ -190,7 +190,7 @@ public final class Queues {
     private static Statement select(EventTables tables, QueueQuery q, Instant asOf, Optional<String> claimant) {
         List<Object> params = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT * FROM (SELECT e.id, e.text, e.decision, e.triggered_labels,"
-                + " e.model_version, e.language, e.source, e.labeled_at");
+                + " e.model_version, e.language, e.source, e.labeled_at, " + tables.encoderColumns());
         for (String label : tables.labelColumns().keySet()) {
             sql.append(", ").append(tables.scoreColumn(label));
         }
@@ -238,7 +238,7 @@ public final class Queues {
             }
         }
         equal(sql, params, "e.decision", q.decision());
-        equal(sql, params, "e.model_version", q.modelVersion());
+        modelVersion(sql, params, tables, q.modelVersion());
         equal(sql, params, "e.language", q.language());
         equal(sql, params, "e.source", q.source());
         if (q.maxAge().isPresent()) {
@@ -263,6 +263,23 @@ public final class Queues {
         sql.append(" ORDER BY q.priority DESC, q.id DESC LIMIT ?");
         params.add(q.limit());
         return new Statement(sql.toString(), params);
+    }
+
+    /** {@code v1}: that version of any encoder; {@code <encoder>/<version>}: of that encoder only. */
+    private static void modelVersion(
+            StringBuilder sql, List<Object> params, EventTables tables, Optional<String> value) {
+        if (value.isEmpty() || value.get().indexOf('/') < 0) {
+            equal(sql, params, "e.model_version", value);
+            return;
+        }
+        String encoder = value.get().substring(0, value.get().indexOf('/'));
+        String version = value.get().substring(value.get().indexOf('/') + 1);
+        equal(sql, params, "e.model_version", Optional.of(version));
+        if (tables.hasEncoderName()) {
+            equal(sql, params, "e.encoder_name", Optional.of(encoder));
+        } else {
+            sql.append(" AND FALSE"); // no row names its encoder yet
+        }
     }
 
     private static void equal(StringBuilder sql, List<Object> params, String column, Optional<String> value) {
@@ -293,7 +310,9 @@ public final class Queues {
                 rs.getString("language"),
                 rs.getString("source"),
                 instant(rs, rs.findColumn("labeled_at"), tables),
-                rs.getDouble("priority"));
+                rs.getDouble("priority"),
+                Optional.ofNullable(rs.getString("encoder_name")),
+                Optional.ofNullable(rs.getString("unscored_reason")));
     }
 
     private static Instant instant(ResultSet rs, int column, EventTables tables) throws SQLException {

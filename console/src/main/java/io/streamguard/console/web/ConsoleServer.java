@@ -299,14 +299,14 @@ public final class ConsoleServer implements AutoCloseable {
                         queues.labels(),
                         page,
                         after.isEmpty(),
-                        liveModel.version(),
+                        liveModel,
                         session.csrf(),
                         notice(ctx))));
     }
 
     private void queueRows(Context ctx) {
         QueueView.Filters filters = filters(ctx);
-        ctx.html(QueueView.rows(filters, queues.page(query(filters, Optional.empty())), true, liveModel.version()));
+        ctx.html(QueueView.rows(filters, queues.page(query(filters, Optional.empty())), true, liveModel));
     }
 
     private String header(Sessions.Session session, QueueCounts counts) {
@@ -413,26 +413,28 @@ public final class ConsoleServer implements AutoCloseable {
         String body;
         if (claims.claim(id, user, config.claimTtl())) {
             Events.Event e = event.get();
-            Map<String, Thresholds.Label> current = thresholds.current();
+            Map<String, Thresholds.Label> current = thresholds.forItem(e.encoderName(), e.language());
             Set<String> flagged = new TreeSet<>();
             for (String label : ItemView.labels(e, current)) {
                 if (ItemView.flagged(e, label, current)) {
                     flagged.add(label);
                 }
             }
-            String why = flagged.isEmpty() || e.text() == null
-                    ? ""
-                    : explainer
-                            .explain(e.text(), e.modelVersion())
-                            .map(x -> WhyView.render(e.text(), x, flagged))
-                            .orElse("");
+            // an unscored item has no score to explain
+            String why =
+                    flagged.isEmpty() || e.text() == null || e.unscoredReason().isPresent()
+                            ? ""
+                            : explainer
+                                    .explain(e.text(), e.modelVersion(), e.encoderName())
+                                    .map(x -> WhyView.render(e.text(), x, flagged))
+                                    .orElse("");
             body = ItemView.body(
                     e,
                     current,
                     new ItemView.History(events.scorings(id), events.verdicts(id), audit.forEvent(id)),
                     session.csrf(),
                     why,
-                    liveModel.version());
+                    liveModel.version(e.encoderName()));
         } else {
             ctx.status(HttpStatus.CONFLICT);
             body = ItemView.claimedByOther(id, claims.holder(id).orElse("another moderator"));
@@ -499,7 +501,7 @@ public final class ConsoleServer implements AutoCloseable {
      * submitted} says per label).
      */
     private void decide(String user, Events.Event event, String action, Predicate<String> submitted, String noteText) {
-        Map<String, Thresholds.Label> current = thresholds.current();
+        Map<String, Thresholds.Label> current = thresholds.forItem(event.encoderName(), event.language());
         Map<String, Boolean> labels = new TreeMap<>();
         for (String label : ItemView.labels(event, current)) {
             labels.put(

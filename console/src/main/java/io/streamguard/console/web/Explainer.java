@@ -26,13 +26,15 @@ public interface Explainer {
     }
 
     /**
-     * Explains {@code text} with the model {@code modelVersion}; empty where that model is not the one
-     * loaded (an attribution from another model would explain a score it did not give).
+     * Explains {@code text} with the model that scored it: encoder {@code encoder} (empty for rows labeled
+     * before events named their encoder: then the encoder of the text's language) at heads version {@code
+     * modelVersion}. Empty where that model is not the one loaded (an attribution from another model, or
+     * another encoder's same-named version, would explain a score it did not give).
      */
-    Optional<Explanation> explain(String text, String modelVersion);
+    Optional<Explanation> explain(String text, String modelVersion, Optional<String> encoder);
 
     /** No explanations: the console without a model. */
     static Explainer none() {
-        return (text, modelVersion) -> Optional.empty();
+        return (text, modelVersion, encoder) -> Optional.empty();
     }
 }

@@ -51,24 +51,36 @@ final class ItemView {
                 .append(esc(e.id()))
                 .append("\" data-model-version=\"")
                 .append(esc(e.modelVersion()))
+                .append("\" data-encoder=\"")
+                .append(esc(e.encoderName().orElse("")))
                 .append("\"><p><a href=\"/queue\">&larr; queue</a></p><h1>Item ")
                 .append(esc(e.id()))
                 .append("</h1><blockquote class=\"text\">")
                 .append(esc(e.text()))
                 .append("</blockquote>")
                 .append(whyHtml);
-        s.append("<p>model decision <strong>")
-                .append(esc(e.decision()))
-                .append("</strong>; sentiment ")
-                .append(esc(e.sentimentLabel().orElse("n/a")))
-                .append(e.sentimentScore()
-                        .map(v -> String.format(Locale.ROOT, " (%.2f)", v))
-                        .orElse(""))
-                .append("</p>");
+        if (e.unscoredReason().isPresent()) {
+            // no model read it: the decision is the policy's, and there are no scores to show
+            s.append("<p class=\"unscored\">not scored: <strong>")
+                    .append(esc(e.unscoredReason().get()))
+                    .append("</strong>; decision <strong>")
+                    .append(esc(e.decision()))
+                    .append("</strong> by policy</p>");
+        } else {
+            s.append("<p>model decision <strong>")
+                    .append(esc(e.decision()))
+                    .append("</strong>; sentiment ")
+                    .append(esc(e.sentimentLabel().orElse("n/a")))
+                    .append(e.sentimentScore()
+                            .map(v -> String.format(Locale.ROOT, " (%.2f)", v))
+                            .orElse(""))
+                    .append("</p>");
+        }
         s.append("<dl><dt>model</dt><dd>")
+                .append(esc(e.encoderName().map(n -> n + " ").orElse("")))
                 .append(esc(e.modelVersion()))
                 .append(
-                        QueueView.stale(e.modelVersion(), liveModel)
+                        e.unscoredReason().isEmpty() && QueueView.stale(e.modelVersion(), liveModel)
                                 ? " <em class=\"older\">(older than the live " + esc(liveModel.get()) + ")</em>"
                                 : "")
                 .append("</dd><dt>policy</dt><dd>")
@@ -134,6 +146,7 @@ final class ItemView {
             s.append("<li class=\"scoring\" data-model-version=\"")
                     .append(esc(sc.modelVersion()))
                     .append("\">scored by model ")
+                    .append(esc(sc.encoderName().map(enc -> enc + " ").orElse("")))
                     .append(esc(sc.modelVersion()))
                     .append(" at ")
                     .append(esc(sc.labeledAt().map(Object::toString).orElse("?")))

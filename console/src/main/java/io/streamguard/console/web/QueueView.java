@@ -83,7 +83,7 @@ final class QueueView {
             List<String> labels,
             QueuePage page,
             boolean live,
-            Optional<String> model,
+            LiveModel model,
             String csrf,
             Optional<String> notice) {
         StringBuilder s = new StringBuilder("<nav class=\"tabs\">");
@@ -108,7 +108,7 @@ final class QueueView {
                         + "Approve all</button> <button type=\"submit\" name=\"action\" value=\"remove\">"
                         + "Remove all</button></p>");
         s.append("<table><thead><tr><th></th><th>priority</th><th>text</th><th>decision</th><th>labels</th>"
-                + "<th>model</th><th>language</th><th>source</th><th>age</th></tr></thead>");
+                + "<th>model</th><th>encoder</th><th>language</th><th>source</th><th>age</th></tr></thead>");
         s.append(rows(f, page, live, model));
         s.append("</table></form>");
         page.next().ifPresent(c -> s.append("<p><a id=\"next-page\" href=\"/queue?")
@@ -119,7 +119,7 @@ final class QueueView {
     }
 
     /** The rows; the first page refreshes itself so new items appear without a reload. */
-    static String rows(Filters f, QueuePage page, boolean live, Optional<String> model) {
+    static String rows(Filters f, QueuePage page, boolean live, LiveModel model) {
         StringBuilder s = new StringBuilder("<tbody id=\"rows\"");
         if (live) {
             s.append(" hx-get=\"/queue/rows?")
@@ -128,14 +128,15 @@ final class QueueView {
         }
         s.append('>');
         if (page.items().isEmpty()) {
-            s.append("<tr><td colspan=\"9\">No items.</td></tr>");
+            s.append("<tr><td colspan=\"10\">No items.</td></tr>");
         }
         for (QueueItem item : page.items()) {
             String text = item.text() == null ? "" : item.text();
             if (text.length() > 140) {
                 text = text.substring(0, 140) + "…";
             }
-            boolean stale = stale(item.modelVersion(), model);
+            boolean stale =
+                    item.unscoredReason().isEmpty() && stale(item.modelVersion(), model.version(item.encoderName()));
             s.append("<tr class=\"item")
                     .append(stale ? " stale" : "")
                     .append("\" data-event-id=\"")
@@ -151,11 +152,17 @@ final class QueueView {
                     .append("</a></td><td>")
                     .append(esc(item.decision()))
                     .append("</td><td>")
-                    .append(esc(String.join(", ", item.triggeredLabels())))
+                    .append(
+                            item.unscoredReason().isPresent()
+                                    ? "<em class=\"unscored\">not scored: "
+                                            + esc(item.unscoredReason().get()) + "</em>"
+                                    : esc(String.join(", ", item.triggeredLabels())))
                     .append("</td><td>")
                     .append(esc(item.modelVersion()))
                     .append(stale ? " <em class=\"older\">(older model)</em>" : "")
-                    .append("</td><td>")
+                    .append("</td><td class=\"encoder\">")
+                    .append(esc(item.encoderName().orElse("")))
+                    .append("</td><td class=\"language\">")
                     .append(esc(item.language()))
                     .append("</td><td>")
                     .append(esc(item.source()))

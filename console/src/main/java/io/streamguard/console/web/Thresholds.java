@@ -1,6 +1,7 @@
 package io.streamguard.console.web;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -14,6 +15,15 @@ public interface Thresholds {
 
     /** Per label, its current thresholds. */
     Map<String, Label> current();
+
+    /**
+     * Per label, the thresholds an item was decided against: those of the model of its encoder (empty: the
+     * first encoder's) and the policy's overrides for its language ({@code language} may be null), as the
+     * workers decide. By default the same for every item.
+     */
+    default Map<String, Label> forItem(Optional<String> encoder, String language) {
+        return current();
+    }
 
     /** Per label, its REVIEW threshold: what queue priority is measured against. */
     default Map<String, Double> review() {

@@ -137,6 +137,35 @@ class QueuesTest {
                 .doesNotContain("old", "blocked");
         assertThat(ids(pending().maxAge(Duration.ofMinutes(1)).build())).doesNotContain("plain", "old");
         assertThat(ids(pending().label("hate").source("chat").build())).isEmpty();
+        // before the table has encoder_name, no row is of a named encoder
+        assertThat(ids(pending().modelVersion("minilm-l6/v2").build())).isEmpty();
+    }
+
+    @Test
+    void aModelFilterOfEncoderSlashVersionTellsTheEncodersSameNamedVersionsApart() throws Exception {
+        pg.execute("ALTER TABLE moderation_events ADD COLUMN encoder_name text, ADD COLUMN unscored_reason text");
+        pg.insert(
+                review("en1", Map.of(), NOW),
+                review("zh1", Map.of(), NOW).language("zh"),
+                review("old", Map.of(), NOW),
+                review("ja", Map.of(), NOW).language("ja").modelVersion("none"));
+        pg.execute("UPDATE moderation_events SET encoder_name = 'minilm-l6' WHERE id = 'en1'");
+        pg.execute("UPDATE moderation_events SET encoder_name = 'bge-small-zh' WHERE id = 'zh1'");
+        pg.execute("UPDATE moderation_events SET unscored_reason = 'unsupported language: ja' WHERE id = 'ja'");
+
+        assertThat(ids(pending().modelVersion("v1").build())).containsExactlyInAnyOrder("en1", "zh1", "old");
+        assertThat(ids(pending().modelVersion("bge-small-zh/v1").build())).containsExactly("zh1");
+        assertThat(ids(pending().modelVersion("minilm-l6/v1").build())).containsExactly("en1");
+        QueueItem ja =
+                queues.page(pending().modelVersion("none").build()).items().get(0);
+        assertThat(ja.unscoredReason()).contains("unsupported language: ja");
+        assertThat(ja.encoderName()).isEmpty();
+        QueueItem zh = queues.page(pending().modelVersion("bge-small-zh/v1").build())
+                .items()
+                .get(0);
+        assertThat(zh.encoderName()).contains("bge-small-zh");
+        assertThat(zh.language()).isEqualTo("zh");
+        assertThat(zh.unscoredReason()).isEmpty();
     }
 
     @Test

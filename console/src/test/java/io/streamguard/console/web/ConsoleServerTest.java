@@ -370,7 +370,7 @@ class ConsoleServerTest {
     void anOpenItemShowsTheWordsThatDroveItsFlaggedLabels() throws Exception {
         server.close();
         List<String> asked = new ArrayList<>();
-        Explainer explainer = (text, modelVersion) -> {
+        Explainer explainer = (text, modelVersion, encoder) -> {
             asked.add(modelVersion);
             // "text of high": "high" drove offensive, "text" held it down
             return Optional.of(new Explainer.Explanation(
@@ -394,6 +394,84 @@ class ConsoleServerTest {
                 .contains("computed from 4 texts in 12 ms")
                 // hate is below its review threshold here: not flagged, not explained
                 .doesNotContain("data-why-label=\"hate\"");
+    }
+
+    @Test
+    void itemsShowTheirEncoderAndLanguageAndUnscoredOnesTheirReasonInsteadOfScores() throws Exception {
+        // the sink's schema evolution adds the columns with the first event labeled per language
+        pg.execute("ALTER TABLE moderation_events ADD COLUMN encoder_name text, ADD COLUMN unscored_reason text");
+        pg.execute("UPDATE moderation_events SET encoder_name = 'minilm-l6' WHERE id <> 'low'");
+        pg.insert(review("zh-1", Map.of("offensive", 0.97), Instant.now()).language("zh"));
+        pg.execute("UPDATE moderation_events SET encoder_name = 'bge-small-zh' WHERE id = 'zh-1'");
+        pg.insert(review("ja-1", Map.of(), Instant.now()).language("ja").modelVersion("none"));
+        pg.execute("UPDATE moderation_events SET unscored_reason = 'unsupported language: ja' WHERE id = 'ja-1'");
+        server.close();
+        List<String> asked = new ArrayList<>();
+        Explainer explainer = (text, modelVersion, encoder) -> {
+            asked.add(encoder.orElse("?") + "/" + modelVersion);
+            return Optional.empty();
+        };
+        // English serves v2, Chinese v1: only the English items are stale, the unscored one never
+        LiveModel live = new LiveModel() {
+            @Override
+            public Optional<String> version() {
+                return Optional.of("minilm-l6 v2, bge-small-zh v1");
+            }
+
+            @Override
+            public Optional<String> version(Optional<String> encoder) {
+                return Optional.of(encoder.orElse("minilm-l6").equals("bge-small-zh") ? "v1" : "v2");
+            }
+        };
+        // the Chinese model has its own thresholds: the item page measures zh-1 against them
+        Thresholds perEncoder = new Thresholds() {
+            @Override
+            public Map<String, Thresholds.Label> current() {
+                return THRESHOLDS;
+            }
+
+            @Override
+            public Map<String, Thresholds.Label> forItem(Optional<String> encoder, String language) {
+                return encoder.equals(Optional.of("bge-small-zh"))
+                        ? Map.of("offensive", new Thresholds.Label(0.96, 0.99))
+                        : THRESHOLDS;
+            }
+        };
+        server = server(ConsoleConfig.local(0))
+                .thresholds(perEncoder)
+                .explainer(explainer)
+                .liveModel(live)
+                .build()
+                .start();
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+
+        String queue = alice.get("/queue").body();
+        assertThat(queue)
+                .contains("<th>encoder</th>")
+                .contains("<tr class=\"item\" data-event-id=\"zh-1\"")
+                .contains("<tr class=\"item stale\" data-event-id=\"high\"")
+                .contains("<tr class=\"item\" data-event-id=\"ja-1\"")
+                .contains("<em class=\"unscored\">not scored: unsupported language: ja</em>")
+                .containsPattern("data-event-id=\"zh-1\".*?<td class=\"encoder\">bge-small-zh</td>"
+                        + "<td class=\"language\">zh</td>")
+                // a row from before the columns were filled: no encoder, still listed
+                .containsPattern("data-event-id=\"low\".*?<td class=\"encoder\"></td><td class=\"language\">en</td>");
+
+        String zh = alice.get("/item/zh-1").body();
+        assertThat(zh)
+                .contains("data-encoder=\"bge-small-zh\"")
+                .contains("<dd>bge-small-zh v1</dd>")
+                .contains("review 0.96 / block 0.99");
+        assertThat(asked).containsExactly("bge-small-zh/v1");
+
+        String ja = alice.get("/item/ja-1").body();
+        assertThat(ja)
+                .contains("<p class=\"unscored\">not scored: <strong>unsupported language: ja</strong>")
+                .doesNotContain("model decision")
+                .doesNotContain("older than the live");
+        alice.get("/item/low");
+        assertThat(asked).containsExactly("bge-small-zh/v1", "?/v1");
     }
 
     @Test

@@ -17,18 +17,24 @@ import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.schemas.registry.RegistryClient;
 import io.streamguard.schemas.registry.RegistryConfig;
 import io.streamguard.topology.ClassifierScorer;
+import io.streamguard.topology.HeadsSwapper;
 import io.streamguard.topology.ModelVersionFollower;
 import io.streamguard.topology.PipelineMetrics;
 import io.streamguard.topology.PipelineSettings;
 import io.streamguard.topology.WorkerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,16 +86,19 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     @Option(
             names = "--encoder",
-            paramLabel = "ID",
+            paramLabel = "ID[,ID...]",
+            split = ",",
             defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "The workers' encoder (word attributions and live version); default: ${DEFAULT-VALUE}.")
-    String encoder;
+            description = "The workers' encoders, one per language as the workers list them (word attributions"
+                    + " come from each item's own encoder, live versions per encoder), e.g."
+                    + " minilm-l6,bge-small-zh; default: ${DEFAULT-VALUE}.")
+    List<String> encoders;
 
     @Option(
             names = "--heads",
             paramLabel = "FILE",
-            description = "Heads to start on until model-versions has a"
-                    + " live version (default: models/v2/minilm-l6.json, models/v1/bert-base-uncased.json).")
+            description = "Heads to start on until model-versions has a live version, with one --encoder only"
+                    + " (default: each encoder's trained default, e.g. models/v2/minilm-l6.json).")
     Path heads;
 
     @Option(names = "--no-model", description = "Load no encoder: no word attributions (saves its memory).")
@@ -138,35 +147,55 @@ public final class ConsoleCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
         }
-        Usage.knownEncoder(spec, "--encoder", encoder);
-        Path headsFile = ModelFiles.heads(spec, heads, encoder);
+        if (new LinkedHashSet<>(encoders).size() != encoders.size()) {
+            throw new ParameterException(spec.commandLine(), "--encoder names an encoder twice: " + encoders);
+        }
+        if (heads != null && encoders.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--heads needs a single --encoder, got " + encoders);
+        }
+        List<Path> headsFiles = new ArrayList<>();
+        for (String encoder : encoders) {
+            Usage.knownEncoder(spec, "--encoder", encoder);
+            headsFiles.add(ModelFiles.heads(spec, heads, encoder));
+        }
         String registryUrl = registry.url();
-        WorkerConfig config = modelConfig(bootstrap.bootstrap, registryUrl, headsFile);
-        ClassifierScorer scorer = null;
+        WorkerConfig config = modelConfig(bootstrap.bootstrap, registryUrl, headsFiles);
+        List<ClassifierScorer> scorers = new ArrayList<>();
         ModelVersionFollower follower = null;
         ServingModel model;
-        if (noModel) {
-            model = ServingModel.headsOnly(HeadsFile.read(headsFile));
-        } else {
-            scorer = ClassifierScorer.load(config);
-            follower = ModelVersionFollower.caughtUp(
-                    config,
-                    RegistryClient.create(RegistryConfig.fromMap(config.registryProperties())),
-                    scorer,
-                    new PipelineMetrics(new SimpleMeterRegistry()));
-            follower.start();
-            model = ServingModel.of(scorer);
+        try {
+            if (noModel) {
+                model = ServingModel.headsOnly(
+                        headsFiles.stream().map(HeadsFile::read).toList());
+            } else {
+                Map<String, HeadsSwapper> swappers = new LinkedHashMap<>();
+                for (String encoder : encoders) {
+                    ClassifierScorer scorer = ClassifierScorer.load(config.forEncoder(encoder));
+                    scorers.add(scorer);
+                    swappers.put(encoder, scorer);
+                }
+                follower = ModelVersionFollower.caughtUp(
+                        config,
+                        RegistryClient.create(RegistryConfig.fromMap(config.registryProperties())),
+                        swappers,
+                        new PipelineMetrics(new SimpleMeterRegistry()));
+                follower.start();
+                model = ServingModel.of(scorers);
+            }
+        } catch (RuntimeException e) {
+            close(follower, scorers);
+            throw e;
         }
         ConsoleService console;
         try {
             console = start(spec, settings(host, port, database, bootstrap.bootstrap, registryUrl, policyName), model);
         } catch (RuntimeException e) {
-            close(follower, scorer);
+            close(follower, scorers);
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         ModelVersionFollower f = follower;
-        ClassifierScorer s = scorer;
+        List<ClassifierScorer> s = scorers;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -210,12 +239,14 @@ public final class ConsoleCommand implements Callable<Integer> {
                 policyKey);
     }
 
-    private WorkerConfig modelConfig(String bootstrap, String registryUrl, Path headsFile) {
+    private WorkerConfig modelConfig(String bootstrap, String registryUrl, List<Path> headsFiles) {
         Map<String, String> overrides = new TreeMap<>(ClientSecurity.current().properties());
         overrides.put("bootstrap.servers", bootstrap);
         overrides.put("schema.registry.url", registryUrl);
-        overrides.put(WorkerConfig.MODEL_ENCODER, encoder);
-        overrides.put(WorkerConfig.MODEL_HEADS, headsFile.toString());
+        overrides.put(WorkerConfig.MODEL_ENCODER, String.join(",", encoders));
+        overrides.put(
+                WorkerConfig.MODEL_HEADS,
+                headsFiles.stream().map(Path::toString).collect(Collectors.joining(",")));
         overrides.put(WorkerConfig.WORKER_ID, "console");
         try {
             return WorkerConfig.load(Map.of(), null, Pipeline.workerEnvironment(System.getenv()), overrides);
@@ -224,13 +255,11 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
     }
 
-    private static void close(ModelVersionFollower follower, ClassifierScorer scorer) {
+    private static void close(ModelVersionFollower follower, List<ClassifierScorer> scorers) {
         if (follower != null) {
             follower.close();
         }
-        if (scorer != null) {
-            scorer.close();
-        }
+        scorers.forEach(ClassifierScorer::close);
     }
 
     /** {@code console users add|list}: the console's accounts. */

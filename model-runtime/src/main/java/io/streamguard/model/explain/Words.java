@@ -1,5 +1,6 @@
 package io.streamguard.model.explain;
 
+import io.streamguard.model.tokenizer.BasicTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,10 +9,13 @@ import java.util.List;
  * Pure.
  *
  * <p>A unit is either a <em>word</em>: a run of letters, digits and combining marks, with single
- * apostrophes or hyphens inside it ({@code don't}, {@code e-mail}); or a <em>symbol run</em>: a run of
- * other non-whitespace characters ({@code !!!}, {@code $$}, an emoji). Whitespace separates units and
- * belongs to none. Symbol runs are units of their own because they can carry a label (spam's
- * {@code !!!}); the encoder's tokenizer splits punctuation off words the same way.
+ * apostrophes or hyphens inside it ({@code don't}, {@code e-mail}); or a <em>CJK ideograph</em>, each
+ * one a unit of its own; or a <em>symbol run</em>: a run of other non-whitespace characters ({@code !!!},
+ * {@code $$}, an emoji). Whitespace separates units and belongs to none. Symbol runs are units of their
+ * own because they can carry a label (spam's {@code !!!}); the encoder's tokenizer splits punctuation
+ * off words the same way. Ideographs are single units because Chinese has no spaces (a sentence would
+ * be one word) and the BERT tokenizer makes each ideograph a word of its own
+ * ({@link BasicTokenizer#isChineseCharacter}, the same ranges).
  */
 public final class Words {
 
@@ -29,7 +33,9 @@ public final class Words {
                 continue;
             }
             int start = i;
-            if (isWordChar(cp)) {
+            if (BasicTokenizer.isChineseCharacter(cp)) {
+                i += Character.charCount(cp);
+            } else if (isWordChar(cp)) {
                 i += Character.charCount(cp);
                 while (i < n) {
                     int c = text.codePointAt(i);
@@ -45,7 +51,10 @@ public final class Words {
                 i += Character.charCount(cp);
                 while (i < n) {
                     int c = text.codePointAt(i);
-                    if (isWordChar(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                    if (isWordChar(c)
+                            || BasicTokenizer.isChineseCharacter(c)
+                            || Character.isWhitespace(c)
+                            || Character.isSpaceChar(c)) {
                         break;
                     }
                     i += Character.charCount(c);
@@ -90,8 +99,9 @@ public final class Words {
         return text.substring(0, span.start()) + " " + text.substring(span.end());
     }
 
+    /** A character a word run takes in: ideographs are units of their own, so they end a run. */
     private static boolean isWordChar(int cp) {
-        return Character.isLetterOrDigit(cp)
+        return (Character.isLetterOrDigit(cp) && !BasicTokenizer.isChineseCharacter(cp))
                 || Character.getType(cp) == Character.NON_SPACING_MARK
                 || Character.getType(cp) == Character.COMBINING_SPACING_MARK;
     }

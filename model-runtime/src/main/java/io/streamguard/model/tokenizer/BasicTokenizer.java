@@ -24,7 +24,7 @@ import java.util.List;
  * are normalised a segment at a time, which keeps NFD's canonical reordering of combining marks
  * exact because segment boundaries are never combining characters.
  */
-final class BasicTokenizer {
+public final class BasicTokenizer {
 
     /** Receives each word as {@code chars[0, length)}; returns false to stop early (truncation). */
     interface WordSink {
@@ -233,9 +233,10 @@ final class BasicTokenizer {
      * CJK Unified Ideographs and extensions, as HuggingFace defines them. Its fifth range starts at
      * 0x2B920, not at 0x2B820 as in Google's BERT; followed here for parity with the HuggingFace
      * tokenizer the shipped models were trained with (the vocabularies hold none of the 256 code
-     * points in between, so either way they become [UNK]).
+     * points in between, so either way they become [UNK]). Public so that whatever must cut text as the
+     * encoder sees it (occlusion's units) uses this one definition.
      */
-    static boolean isChineseCharacter(int cp) {
+    public static boolean isChineseCharacter(int cp) {
         return cp >= 0x4E00 && cp <= 0x9FFF
                 || cp >= 0x3400 && cp <= 0x4DBF
                 || cp >= 0x20000 && cp <= 0x2A6DF

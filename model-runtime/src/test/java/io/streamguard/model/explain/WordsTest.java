@@ -42,6 +42,41 @@ class WordsTest {
     }
 
     @Test
+    void eachCjkIdeographIsAUnitOfItsOwnAsTheBertTokenizerSplitsThem() {
+        String text = "你是个傻瓜！！滚开";
+        List<Word> words = Words.split(text);
+        assertThat(texts(words)).containsExactly("你", "是", "个", "傻", "瓜", "！！", "滚", "开");
+        for (Word w : words) {
+            assertThat(text.substring(w.start(), w.end())).isEqualTo(w.text());
+        }
+        assertThat(Words.without(text, words.get(3))).isEqualTo("你是个 瓜！！滚开");
+    }
+
+    @Test
+    void ideographsEndWordsAndSymbolRunsButMixedTextKeepsItsEnglishWords() {
+        assertThat(texts(Words.split("iPhone手机好用don't买!!便宜")))
+                .containsExactly("iPhone", "手", "机", "好", "用", "don't", "买", "!!", "便", "宜");
+        // a joiner before an ideograph joins nothing
+        assertThat(texts(Words.split("e-中"))).containsExactly("e", "-", "中");
+    }
+
+    @Test
+    void supplementaryIdeographsAreOneUnitWithUtf16Offsets() {
+        String text = "a𠀀𠀁b"; // U+20000, U+20001: CJK Extension B, two chars each
+        List<Word> words = Words.split(text);
+        assertThat(texts(words)).containsExactly("a", "𠀀", "𠀁", "b");
+        assertThat(words.get(1).start()).isEqualTo(1);
+        assertThat(words.get(1).end()).isEqualTo(3);
+        assertThat(words.get(3).start()).isEqualTo(5);
+    }
+
+    @Test
+    void kanaAndHangulStayWordRuns() {
+        // only Han ideographs are split, as the BERT tokenizer does; other scripts keep their runs
+        assertThat(texts(Words.split("カタカナ 한국어"))).containsExactly("カタカナ", "한국어");
+    }
+
+    @Test
     void groupsLongTextsIntoAtMostMaxSpansAdjacentRuns() {
         String text = "a b c d e f g";
         List<Word> words = Words.split(text);
