@@ -651,15 +651,24 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     /**
-     * The worker's own scorer (its heads follow model-versions), so attributions come from the model that
-     * serves and no second encoder is loaded; without a pipeline, the default heads' version and thresholds.
+     * The worker's own scorers, one per encoder (their heads follow model-versions), so attributions come from
+     * the model that scored the item and no second encoder is loaded; without a pipeline, each encoder's default
+     * heads' version and thresholds.
      */
     private ServingModel servingModel(Map<String, CompletableFuture<BatchScorer>> model, List<String> encoders) {
-        CompletableFuture<BatchScorer> first = model.get(encoders.get(0));
-        if (first != null && first.join() instanceof ClassifierScorer scorer) {
-            return ServingModel.of(scorer);
+        List<ClassifierScorer> scorers = new ArrayList<>();
+        for (String id : encoders) { // the default (first) encoder first
+            CompletableFuture<BatchScorer> loaded = model.get(id);
+            if (loaded != null && loaded.join() instanceof ClassifierScorer scorer) {
+                scorers.add(scorer);
+            }
         }
-        return ServingModel.headsOnly(HeadsFile.read(ModelFiles.defaultHeads(encoders.get(0))));
+        if (!scorers.isEmpty()) {
+            return ServingModel.of(scorers);
+        }
+        return ServingModel.headsOnly(encoders.stream()
+                .map(id -> HeadsFile.read(ModelFiles.defaultHeads(id)))
+                .toList());
     }
 
     private void checkPort(String option, int port) {
