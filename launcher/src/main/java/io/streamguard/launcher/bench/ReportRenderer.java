@@ -57,7 +57,9 @@ final class ReportRenderer {
         out.append("seq/s = batch / p50; engine/bare = median over pairs of bare time / engine time"
                 + " (1.000 = no engine overhead)\n");
         if (!report.tokenizerShares().isEmpty()) {
-            out.append("\nTokenizer share: real texts (SST-2 dev, TweetEval val) sorted by length, batches of ")
+            out.append(
+                            "\nTokenizer share: real texts in the encoder's language (SST-2 dev and TweetEval val; Chinese: COLD and"
+                                    + " ChnSentiCorp dev) sorted by length, batches of ")
                     .append(EngineBenchmark.SHARE_BATCH_SIZE)
                     .append(" padded to the longest\n\n");
             List<String[]> shares = new ArrayList<>();
