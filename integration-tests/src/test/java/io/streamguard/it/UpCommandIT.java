@@ -103,11 +103,11 @@ class UpCommandIT {
             assertThat(again.linesSoFar())
                     .filteredOn(l -> l.startsWith("demo-"))
                     .hasSize(20)
-                    .allMatch(l -> l.matches("demo-\\d{4} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
+                    .allMatch(l -> l.matches("demo-\\d{4} +[a-z]{2,3} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
             assertThat(again.linesSoFar())
                     .filteredOn(l -> l.startsWith("comments:"))
                     .hasSize(4)
-                    .allMatch(l -> l.matches("comments:\\d+ +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
+                    .allMatch(l -> l.matches("comments:\\d+ +[a-z]{2,3} +(ALLOW|REVIEW|BLOCK) +\\w+ \\d\\.\\d\\d .*"));
 
             Cli consume = consumeAll(again, 3 + 24);
             assertThat(consume.exit()).as(consume.err()).isZero();

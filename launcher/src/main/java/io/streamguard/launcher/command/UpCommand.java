@@ -22,6 +22,8 @@ import io.streamguard.launcher.stack.LocalPrincipal;
 import io.streamguard.launcher.stack.LocalSecurity;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.model.heads.HeadsFile;
+import io.streamguard.model.heads.HeadsFileException;
+import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.language.Language;
 import io.streamguard.retrainer.Retrainer;
 import io.streamguard.topology.BatchScorer;
@@ -193,9 +195,9 @@ public final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--encoder",
             paramLabel = "ID[,ID]",
-            defaultValue = ModelFiles.DEFAULT_PIPELINE_ENCODERS,
             description = "Encoders of the pipeline, one per language (minilm-l6 or bert-base-uncased for English,"
-                    + " bge-small-zh for Chinese; each event goes to its language's); default: ${DEFAULT-VALUE}.")
+                    + " bge-small-zh for Chinese; each event goes to its language's); default: those of --heads,"
+                    + " else " + ModelFiles.DEFAULT_PIPELINE_ENCODERS + ".")
     String encoder;
 
     @Option(
@@ -205,6 +207,9 @@ public final class UpCommand implements Callable<Integer> {
                     + " (default: each encoder's trained model in the checkout: models/v2/minilm-l6.json,"
                     + " models/v1/bge-small-zh.json, models/v1/bert-base-uncased.json).")
     String heads;
+
+    /** {@link #encoders()}, once worked out. */
+    private List<String> encoders;
 
     @Option(
             names = "--device",
@@ -560,12 +565,33 @@ public final class UpCommand implements Callable<Integer> {
         return workerConfig("127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort, headsFiles, Map.of());
     }
 
-    /** {@code --encoder}'s ids, in order (the first serves texts of no detectable language). */
+    /**
+     * {@code --encoder}'s ids, in order (the first serves texts of no detectable language); without it the
+     * encoders {@code --heads}' files were trained on, else English and Chinese.
+     */
     private List<String> encoders() {
-        return Arrays.stream(encoder.split(","))
-                .map(String::strip)
-                .filter(id -> !id.isEmpty())
-                .toList();
+        if (encoders == null) {
+            if (encoder == null && heads != null) {
+                encoders = headsFiles(List.of()).stream()
+                        .map(file -> readHeads(file).encoderId())
+                        .distinct()
+                        .toList();
+            } else {
+                encoders = Arrays.stream((encoder != null ? encoder : ModelFiles.DEFAULT_PIPELINE_ENCODERS).split(","))
+                        .map(String::strip)
+                        .filter(id -> !id.isEmpty())
+                        .toList();
+            }
+        }
+        return encoders;
+    }
+
+    private HeadsModel readHeads(Path file) {
+        try {
+            return HeadsFile.read(file);
+        } catch (HeadsFileException e) {
+            throw usage("--heads: " + Messages.oneLine(e.getMessage()));
+        }
     }
 
     /** {@code --heads}' files, else each encoder's trained model in the checkout. */

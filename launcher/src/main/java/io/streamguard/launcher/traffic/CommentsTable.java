@@ -70,19 +70,23 @@ final class CommentsTable implements AutoCloseable {
     List<String> latestDecisions(int n) {
         List<String> lines = new ArrayList<>();
         try (PreparedStatement latest = connection.prepareStatement(
-                "select id, decision, model_version, policy_version, triggered_labels, labeled_at"
-                        + " from moderation_events order by labeled_at desc nulls last limit ?")) {
+                // encoder_name arrives with the first decision that has it (the sink evolves the table), as in
+                // every demo run: version names are per encoder, so the row names both.
+                "select id, language, decision, encoder_name, model_version, policy_version, triggered_labels,"
+                        + " labeled_at from moderation_events order by labeled_at desc nulls last limit ?")) {
             latest.setInt(1, n);
             try (ResultSet rs = latest.executeQuery()) {
                 while (rs.next()) {
+                    String encoder = rs.getString(4);
                     lines.add(String.format(
-                            "%-12s %-7s model %-4s policy %-9s labels %-18s labeled_at %s",
+                            "%-12s %-3s %-7s model %-16s policy %-9s labels %-18s labeled_at %s",
                             rs.getString(1),
-                            rs.getString(2),
+                            rs.getString(2) == null ? "-" : rs.getString(2),
                             rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5).isEmpty() ? "-" : rs.getString(5),
-                            rs.getTimestamp(6)));
+                            (encoder == null ? "" : encoder + "/") + rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7).isEmpty() ? "-" : rs.getString(7),
+                            rs.getTimestamp(8)));
                 }
             }
         } catch (SQLException e) {

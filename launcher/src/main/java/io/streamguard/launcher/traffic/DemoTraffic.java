@@ -169,8 +169,8 @@ public final class DemoTraffic {
                         comments == null ? "" : " (every " + COMMENT_EVERY + "th as a row of the comments table)",
                         labeledTopic);
                 out.printf(
-                        "%-10s %-8s %-15s %-14s %8s  %s%n",
-                        "id", "decision", "top label", "sentiment", "latency", "text");
+                        "%-10s %-3s %-8s %-15s %-14s %8s  %s%n",
+                        "id", "lng", "decision", "top label", "sentiment", "latency", "text");
                 out.flush();
                 AtomicInteger sent = new AtomicInteger();
                 Set<String> ids = ConcurrentHashMap.newKeySet();
