@@ -297,7 +297,7 @@ class FeedbackLoopIT {
             System.out.printf(
                     "FeedbackLoopIT: worker serves v3 %.1f s after the feedback%n", (System.nanoTime() - sent) / 1e9);
 
-            ModelVersion v3 = readVersions().get("v3");
+            ModelVersion v3 = readVersions().get(ModelVersions.key("minilm-l6", "v3"));
             assertThat(v3.getStatus()).isEqualTo(VersionStatus.PROMOTED);
             assertThat(v3.getParentVersion()).isEqualTo("v2");
             assertThat(v3.getLineage())
@@ -364,7 +364,7 @@ class FeedbackLoopIT {
         System.out.printf("FeedbackLoopIT: poisoned candidate %s: %s%n", outcome.version(), outcome.reason());
         assertThat(outcome.promoted()).isFalse();
         assertThat(outcome.reason()).startsWith("rejected:");
-        ModelVersion rejected = readVersions().get(outcome.version());
+        ModelVersion rejected = readVersions().get(ModelVersions.key("minilm-l6", outcome.version()));
         assertThat(rejected.getStatus()).isEqualTo(VersionStatus.REJECTED);
         assertThat(rejected.getReason()).isEqualTo(outcome.reason());
         Map<TopicPartition, Long> published = versionsEndOffsets();
@@ -421,7 +421,7 @@ class FeedbackLoopIT {
                 .isNull();
         Cli again = models("publish", frozen.toString(), "--as", name);
         assertThat(again.exit()).isEqualTo(2);
-        assertThat(again.err()).contains("version " + name + " is already on");
+        assertThat(again.err()).contains("version " + name + " of minilm-l6 is already on");
     }
 
     private static Cli models(String... args) {
