@@ -35,6 +35,14 @@ public interface BatchScorer extends AutoCloseable {
         return EngineClock.SYSTEM;
     }
 
+    /**
+     * The arithmetic the engine runs in ({@code fp32}, {@code bf16}), as resolved on this machine: exported as
+     * a metric so a fleet shows which workers run reduced precision.
+     */
+    default String precision() {
+        return "fp32";
+    }
+
     @Override
     default void close() {}
 }

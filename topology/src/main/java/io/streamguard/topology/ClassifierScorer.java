@@ -279,6 +279,11 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     }
 
     @Override
+    public String precision() {
+        return classifier.get().loadedEncoder().encoder().info().precision().label();
+    }
+
+    @Override
     public String vocabHash() {
         return vocabHash;
     }

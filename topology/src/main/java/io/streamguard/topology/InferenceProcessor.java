@@ -88,7 +88,7 @@ final class InferenceProcessor implements Processor<String, TokenizedEvent, Stri
         scorers.byEncoder().forEach((encoder, scorer) -> {
             String language = LanguageTags.ofEncoder(encoder);
             scoring.put(encoder, new FallbackScorer(scorer, encoder, language, metrics));
-            metrics.serving(encoder, language);
+            metrics.serving(encoder, language, scorer.precision());
         });
         this.clock = new BatchClock(settings, scorers.clock());
     }

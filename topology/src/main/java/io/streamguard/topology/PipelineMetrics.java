@@ -158,9 +158,16 @@ public final class PipelineMetrics {
         registry.counter("streamguard.dlq.records", "reason", reason.name()).increment();
     }
 
-    /** Registers {@code encoder}'s batch size and model time now, so /metrics shows them before its first batch. */
-    void serving(String encoder, String language) {
+    /**
+     * Registers {@code encoder}'s batch size and model time now, so /metrics shows them before its first batch,
+     * and {@code streamguard_model_precision{encoder, precision} 1}: the arithmetic it runs in.
+     */
+    void serving(String encoder, String language, String precision) {
         model(encoder, language);
+        Gauge.builder("streamguard.model.precision", () -> 1)
+                .tags(Tags.of("encoder", encoder, "precision", precision))
+                .strongReference(true)
+                .register(registry);
     }
 
     /** One engine call of {@code encoder} (which reads {@code language}) on {@code size} texts. */

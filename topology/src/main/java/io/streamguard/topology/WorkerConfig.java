@@ -3,6 +3,7 @@ package io.streamguard.topology;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.schemas.ConfigDocs;
 import io.streamguard.schemas.Topics;
@@ -63,6 +64,7 @@ public final class WorkerConfig {
     public static final String MODEL_ENCODER = PREFIX + "model.encoder";
     public static final String MODEL_HEADS = PREFIX + "model.heads";
     public static final String MODEL_DEVICE = PREFIX + "model.device";
+    public static final String MODEL_PRECISION = PREFIX + "model.precision";
     public static final String MODEL_MAX_LENGTH = PREFIX + "model.max.length";
     public static final String MODEL_CACHE_DIR = PREFIX + "model.cache.dir";
     public static final String MODEL_PATH = PREFIX + "model.path";
@@ -133,6 +135,15 @@ public final class WorkerConfig {
                     CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
                     Importance.MEDIUM,
                     "Where the encoder runs; auto picks the GPU when TensorFlow sees one.")
+            .define(
+                    MODEL_PRECISION,
+                    Type.STRING,
+                    "auto",
+                    CaseInsensitiveValidString.in("auto", "fp32", "bf16"),
+                    Importance.MEDIUM,
+                    "The encoder's arithmetic: bf16 runs matrix products in bfloat16 (TensorFlow's oneDNN"
+                            + " auto-mixed-precision); auto takes bf16 on a CPU with AVX512_BF16 or AMX, fp32"
+                            + " elsewhere. The choice is logged and exported as streamguard_model_precision.")
             .define(
                     MODEL_MAX_LENGTH,
                     Type.INT,
@@ -346,7 +357,8 @@ public final class WorkerConfig {
     private EncoderConfig encoderConfig(String encoderId) {
         EncoderConfig config = EncoderConfig.of(encoderId)
                 .withDevice(Device.valueOf(settings.getString(MODEL_DEVICE).toUpperCase(Locale.ROOT)))
-                .withMaxLength(settings.getInt(MODEL_MAX_LENGTH));
+                .withMaxLength(settings.getInt(MODEL_MAX_LENGTH))
+                .withPrecision(Precision.parse(settings.getString(MODEL_PRECISION)));
         if (settings.getString(MODEL_CACHE_DIR) != null) {
             config = config.withCacheDir(Path.of(settings.getString(MODEL_CACHE_DIR)));
         }

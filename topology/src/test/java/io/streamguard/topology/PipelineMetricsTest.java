@@ -67,6 +67,19 @@ class PipelineMetricsTest {
         metrics.endToEnd(40);
         metrics.modelSwapped("minilm-l6");
         metrics.modelVersionRefused("other-encoder");
+        metrics.serving("bge-small-zh", "zh", "bf16");
+    }
+
+    @Test
+    void eachServedEncoderSaysWhichArithmeticItRunsIn() {
+        metrics.serving("minilm-l6", "en", "bf16");
+        metrics.serving("bge-small-zh", "zh", "fp32");
+
+        assertThat(meters.scrape())
+                .contains("streamguard_model_precision{encoder=\"minilm-l6\",precision=\"bf16\",role=\"all\","
+                        + "worker=\"w-1\"} 1.0")
+                .contains("streamguard_model_precision{encoder=\"bge-small-zh\",precision=\"fp32\",role=\"all\","
+                        + "worker=\"w-1\"} 1.0");
     }
 
     /** The metric names in the README's "### Metrics" section. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.schemas.Topics;
 import io.streamguard.topology.testing.SeededHeads;
@@ -133,6 +134,19 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_DEVICE, "tpu")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(WorkerConfig.MODEL_DEVICE);
+        assertThatThrownBy(
+                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_PRECISION, "fp16")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(WorkerConfig.MODEL_PRECISION);
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b"))
+                        .encoderConfig()
+                        .precision())
+                .as("workers take bfloat16 where the CPU has it")
+                .isEqualTo(Precision.AUTO);
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_PRECISION, "FP32"))
+                        .encoderConfig()
+                        .precision())
+                .isEqualTo(Precision.FP32);
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_FOLLOW, "maybe")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(WorkerConfig.MODEL_FOLLOW);

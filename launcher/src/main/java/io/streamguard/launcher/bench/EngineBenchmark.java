@@ -6,6 +6,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
@@ -90,10 +91,43 @@ final class EngineBenchmark {
             Path datasets,
             int tokenizerTexts,
             Path cacheDir,
-            List<Path> models) {
+            List<Path> models,
+            List<Precision> precisions) {
+
+        /** Float32 only. */
+        public Options(
+                List<String> encoderIds,
+                List<Integer> batchSizes,
+                List<Integer> lengths,
+                int iterations,
+                int warmup,
+                double minSeconds,
+                Device device,
+                Path datasets,
+                int tokenizerTexts,
+                Path cacheDir,
+                List<Path> models) {
+            this(
+                    encoderIds,
+                    batchSizes,
+                    lengths,
+                    iterations,
+                    warmup,
+                    minSeconds,
+                    device,
+                    datasets,
+                    tokenizerTexts,
+                    cacheDir,
+                    models,
+                    List.of(Precision.FP32));
+        }
 
         public Options {
             encoderIds = List.copyOf(encoderIds);
+            precisions = List.copyOf(precisions);
+            if (precisions.isEmpty()) {
+                throw new IllegalArgumentException("precisions must not be empty");
+            }
             models = List.copyOf(models);
             batchSizes = List.copyOf(batchSizes);
             lengths = List.copyOf(lengths);
@@ -209,23 +243,31 @@ final class EngineBenchmark {
     /** One encoder to load and measure: a bare encoder, or a model's (label {@code "<encoder> <version>"}). */
     private record Target(String label, EncoderConfig config, LowRankAdapters adapters) {}
 
+    /** Every encoder (or model) in every precision asked for, one after the other. */
     private static List<Target> targets(Options options) {
         List<Target> out = new ArrayList<>();
-        if (options.models().isEmpty()) {
-            for (String id : options.encoderIds()) {
-                out.add(new Target(id, config(id, options), null));
+        for (Precision precision : options.precisions()) {
+            if (options.models().isEmpty()) {
+                for (String id : options.encoderIds()) {
+                    out.add(new Target(id, config(id, precision, options), null));
+                }
             }
-        }
-        for (Path file : options.models()) {
-            HeadsModel model = HeadsFile.read(file);
-            out.add(new Target(
-                    model.encoderId() + " " + model.version(), config(model.encoderId(), options), model.adapters()));
+            for (Path file : options.models()) {
+                HeadsModel model = HeadsFile.read(file);
+                out.add(new Target(
+                        model.encoderId() + " " + model.version(),
+                        config(model.encoderId(), precision, options),
+                        model.adapters()));
+            }
         }
         return out;
     }
 
-    private static EncoderConfig config(String id, Options options) {
-        return EncoderConfig.of(id).withDevice(options.device()).withCacheDir(options.cacheDir());
+    private static EncoderConfig config(String id, Precision precision, Options options) {
+        return EncoderConfig.of(id)
+                .withDevice(options.device())
+                .withCacheDir(options.cacheDir())
+                .withPrecision(precision);
     }
 
     private static EngineReport.Cell measure(
@@ -261,6 +303,7 @@ final class EngineBenchmark {
         return new EngineReport.Cell(
                 label,
                 encoder.info().device(),
+                encoder.info().precision(),
                 batch.size(),
                 batch.sequenceLength(),
                 n,

@@ -3,6 +3,7 @@ package io.streamguard.launcher.bench;
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +36,18 @@ final class EngineCommand implements Callable<Integer> {
             names = "--encoders",
             paramLabel = "ID",
             split = ",",
-            defaultValue = "bert-base-uncased,minilm-l6",
+            defaultValue = "bert-base-uncased,minilm-l6,bge-small-zh",
             description = "Encoders to measure, one after the other; default: ${DEFAULT-VALUE}.")
     List<String> encoders;
+
+    @Option(
+            names = "--precision",
+            paramLabel = "P",
+            split = ",",
+            defaultValue = "fp32",
+            description = "Arithmetic to measure each encoder in (fp32, bf16, auto: bf16 where the CPU has it),"
+                    + " side by side; default: ${DEFAULT-VALUE}.")
+    List<String> precisions;
 
     @Option(
             names = "--batch-sizes",
@@ -152,11 +162,20 @@ final class EngineCommand implements Callable<Integer> {
                         datasets,
                         tokenizerTexts,
                         EncoderConfig.defaultCacheDir(),
-                        heads),
+                        heads,
+                        precisions()),
                 line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReportRenderer.json(report) + "\n" : ReportRenderer.table(report));
         out.flush();
         return 0;
+    }
+
+    private List<Precision> precisions() {
+        try {
+            return precisions.stream().map(Precision::parse).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+        }
     }
 }

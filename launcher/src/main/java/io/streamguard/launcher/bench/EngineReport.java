@@ -3,6 +3,7 @@ package io.streamguard.launcher.bench;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.Precision;
 import java.util.Arrays;
 import java.util.List;
 
@@ -60,6 +61,7 @@ record EngineReport(
     public record Cell(
             String encoderId,
             Device device,
+            Precision precision,
             int batchSize,
             int length,
             int iterations,

@@ -26,6 +26,7 @@ final class ReportRenderer {
         rows.add(new String[] {
             "encoder",
             "device",
+            "precision",
             "batch",
             "length",
             "pairs",
@@ -41,6 +42,7 @@ final class ReportRenderer {
             rows.add(new String[] {
                 c.encoderId(),
                 c.device().name(),
+                c.precision().label(),
                 Integer.toString(c.batchSize()),
                 Integer.toString(c.length()),
                 Integer.toString(c.iterations()),

@@ -10,6 +10,7 @@ import io.streamguard.model.Prediction;
 import io.streamguard.model.batch.BatchPolicy;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.heads.HeadKind;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
@@ -115,6 +116,14 @@ public final class EvalCommand implements Callable<Integer> {
             description = "auto, cpu or gpu; default: ${DEFAULT-VALUE}.")
     Device device;
 
+    @Option(
+            names = "--precision",
+            paramLabel = "P",
+            defaultValue = "fp32",
+            description = "The encoder's arithmetic: fp32, bf16 or auto (as workers resolve it); default:"
+                    + " ${DEFAULT-VALUE}, as the model was trained.")
+    String precision;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -125,6 +134,12 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (file == null && !benign) {
             throw usage("Missing required parameter: 'FILE' (or --benign)");
+        }
+        Precision arithmetic;
+        try {
+            arithmetic = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw usage("--precision: " + e.getMessage());
         }
         if (file != null && task == null) {
             throw usage("Missing required option: '--task=TASK'");
@@ -184,8 +199,10 @@ public final class EvalCommand implements Callable<Integer> {
         }
 
         PrintWriter err = spec.commandLine().getErr();
-        EncoderConfig config =
-                EncoderConfig.of(heads.encoderId()).withDevice(device).withMaxLength(heads.maxLength());
+        EncoderConfig config = EncoderConfig.of(heads.encoderId())
+                .withDevice(device)
+                .withMaxLength(heads.maxLength())
+                .withPrecision(arithmetic);
         ClassificationReport report = null;
         OverBlocking overBlocking = null;
         double[] positive = null;

@@ -9,6 +9,7 @@ import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.encoder.tf.TfDevices;
 import io.streamguard.model.tokenizer.BertTokenizer;
@@ -68,28 +69,32 @@ public final class OnnxBertEncoder implements Encoder, SessionBaseline {
     /** Written under the write lock; volatile for {@link BareRun}, which takes no lock. */
     private volatile boolean closed;
 
-    private OnnxBertEncoder(OnnxBertModel spec, OnnxBertWeights weights, String vocabHash, Device requested) {
+    private OnnxBertEncoder(
+            OnnxBertModel spec, OnnxBertWeights weights, String vocabHash, Device requested, Precision wanted) {
         long started = System.nanoTime();
         Set<String> devices = TfDevices.available();
         Device device = TfDevices.resolve(requested, devices);
+        Precision precision = TfDevices.resolve(wanted, device);
         this.spec = spec;
         this.config = weights.config();
-        this.info = new EncoderInfo(spec.id(), config.hidden(), config.maxPositions(), vocabHash, device);
+        this.info = new EncoderInfo(spec.id(), config.hidden(), config.maxPositions(), vocabHash, device, precision);
         Graph g = new Graph();
         try {
             this.model = new OnnxBertGraph(g, weights, spec.pooling());
-            this.session = new Session(g, TfDevices.sessionConfig(device));
+            this.session = new Session(g, TfDevices.sessionConfig(device, precision));
         } catch (RuntimeException e) {
             g.close();
             throw new EncoderException("cannot build the " + spec.id() + " TensorFlow graph: " + e.getMessage(), e);
         }
         this.graph = g;
         LOG.info(
-                "{} ready in {} ms; running on {} (requested {}, TensorFlow {} devices {})",
+                "{} ready in {} ms; running on {} in {} (requested {}, {}; TensorFlow {} devices {})",
                 spec.id(),
                 (System.nanoTime() - started) / 1_000_000,
                 device,
+                precision.label(),
                 requested,
+                wanted.label(),
                 TensorFlow.version(),
                 devices);
     }
@@ -129,7 +134,8 @@ public final class OnnxBertEncoder implements Encoder, SessionBaseline {
                         spec,
                         adapters == null ? weights : weights.withAdapters(adapters),
                         tokenizer.vocabulary().vocabHash(),
-                        config.device());
+                        config.device(),
+                        config.precision());
             }
             try {
                 return new LoadedEncoder(encoder, tokenizer, adapters);
@@ -160,13 +166,13 @@ public final class OnnxBertEncoder implements Encoder, SessionBaseline {
         }
     }
 
-    /** The bundled {@code model} (weights and vocabulary from the classpath). */
+    /** The bundled {@code model} (weights and vocabulary from the classpath), in float32. */
     public static OnnxBertEncoder load(OnnxBertModel model, Device device) {
         Objects.requireNonNull(device, "device");
         try (InputStream in = ModelSource.classpath(model).open(model.onnxResource())) {
             OnnxBertWeights weights = OnnxBertWeights.read(in, model.config());
             return new OnnxBertEncoder(
-                    model, weights, model.bundledTokenizer().vocabulary().vocabHash(), device);
+                    model, weights, model.bundledTokenizer().vocabulary().vocabHash(), device, Precision.FP32);
         } catch (IOException e) {
             throw new EncoderException("cannot read bundled " + model.onnxResource() + ": " + e, e);
         }
@@ -183,7 +189,7 @@ public final class OnnxBertEncoder implements Encoder, SessionBaseline {
             String vocabHash = BertTokenizer.fromTokenizerJson(tokenizerJson, DEFAULT_MAX_LENGTH)
                     .vocabulary()
                     .vocabHash();
-            return new OnnxBertEncoder(model, weights, vocabHash, device);
+            return new OnnxBertEncoder(model, weights, vocabHash, device, Precision.FP32);
         } catch (IOException e) {
             throw new EncoderException("cannot read " + onnxFile + " / " + tokenizerJson + ": " + e, e);
         }

@@ -8,6 +8,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
@@ -85,7 +86,7 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         }
         BertTokenizer tokenizer =
                 BertTokenizer.create(vocabulary, TokenizerOptions.uncased().withMaxLength(config.maxLength()));
-        TfBertEncoder encoder = open(modelDir, config.device(), vocabulary.vocabHash());
+        TfBertEncoder encoder = open(modelDir, config.device(), config.precision(), vocabulary.vocabHash());
         try {
             return new LoadedEncoder(encoder, tokenizer);
         } catch (RuntimeException e) {
@@ -120,29 +121,32 @@ public final class TfBertEncoder implements Encoder, SessionBaseline {
         }
     }
 
-    private static TfBertEncoder open(Path modelDir, Device requested, String vocabHash) {
+    private static TfBertEncoder open(Path modelDir, Device requested, Precision wanted, String vocabHash) {
         Set<String> devices = TfDevices.available();
         Device device = TfDevices.resolve(requested, devices);
+        Precision precision = TfDevices.resolve(wanted, device);
         long started = System.nanoTime();
         SavedModelBundle bundle;
         try {
             bundle = SavedModelBundle.loader(modelDir.toString())
                     .withTags(TAG)
-                    .withConfigProto(TfDevices.sessionConfig(device))
+                    .withConfigProto(TfDevices.sessionConfig(device, precision))
                     .load();
         } catch (TensorFlowException e) {
             throw new EncoderException("cannot load SavedModel " + modelDir + ": " + e.getMessage(), e);
         }
         try {
-            TfBertEncoder encoder =
-                    new TfBertEncoder(bundle, new EncoderInfo(ID, HIDDEN, MAX_SEQUENCE_LENGTH, vocabHash, device));
+            TfBertEncoder encoder = new TfBertEncoder(
+                    bundle, new EncoderInfo(ID, HIDDEN, MAX_SEQUENCE_LENGTH, vocabHash, device, precision));
             LOG.info(
-                    "{} loaded from {} in {} ms; running on {} (requested {}, TensorFlow {} devices {})",
+                    "{} loaded from {} in {} ms; running on {} in {} (requested {}, {}; TensorFlow {} devices {})",
                     ID,
                     modelDir,
                     (System.nanoTime() - started) / 1_000_000,
                     device,
+                    precision.label(),
                     requested,
+                    wanted.label(),
                     TensorFlow.version(),
                     devices);
             return encoder;

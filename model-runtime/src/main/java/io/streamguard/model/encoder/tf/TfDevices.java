@@ -20,6 +20,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderException;
+import io.streamguard.model.encoder.Precision;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,8 @@ import org.tensorflow.internal.c_api.TF_SessionOptions;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Which devices this process's TensorFlow build can use, and the session config for a chosen one.
@@ -52,6 +55,8 @@ public final class TfDevices {
     private static volatile Set<String> cached;
     /** The GPU fallback is a deployment fact, not news per encoder: warn once per process. */
     private static final AtomicBoolean WARNED_NO_GPU = new AtomicBoolean();
+
+    private static final AtomicBoolean WARNED_PRECISION = new AtomicBoolean();
 
     private TfDevices() {}
 
@@ -93,6 +98,29 @@ public final class TfDevices {
 
     /** Session config pinning the graph to {@code device}. */
     public static ConfigProto sessionConfig(Device device) {
+        return sessionConfig(device, Precision.FP32);
+    }
+
+    /**
+     * What {@code requested} runs in on {@code device} on this CPU ({@link Precision#resolve}); a bfloat16 request
+     * the device cannot run natively falls back to float32 with one warning per process.
+     */
+    public static Precision resolve(Precision requested, Device device) {
+        Precision resolved = requested.resolve(device, Precision.cpuFlags());
+        if (requested == Precision.BF16 && resolved != Precision.BF16 && WARNED_PRECISION.compareAndSet(false, true)) {
+            LOG.warn(
+                    "bfloat16 requested but {} has no native bfloat16 (CPU flags {}): running in float32",
+                    device,
+                    Precision.BF16_FLAGS);
+        }
+        return resolved;
+    }
+
+    /**
+     * As {@link #sessionConfig(Device)}, with {@code precision} (resolved) applied: {@link Precision#BF16} turns on
+     * Grappler's oneDNN bfloat16 auto-mixed-precision rewrite.
+     */
+    public static ConfigProto sessionConfig(Device device, Precision precision) {
         ConfigProto.Builder config = ConfigProto.newBuilder()
                 // Ops without a GPU kernel (string/assert ops) stay on CPU instead of failing placement.
                 .setAllowSoftPlacement(true)
@@ -100,6 +128,11 @@ public final class TfDevices {
                 .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
         if (device == Device.CPU) {
             config.putDeviceCount("GPU", 0);
+        }
+        if (precision == Precision.BF16) {
+            config.setGraphOptions(GraphOptions.newBuilder()
+                    .setRewriteOptions(
+                            RewriterConfig.newBuilder().setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON)));
         }
         return config.build();
     }

@@ -3,8 +3,10 @@ package io.streamguard.model.encoder.tf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.model.encoder.Device;
+import io.streamguard.model.encoder.Precision;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.RewriterConfig;
 
 class TfDevicesTest {
 
@@ -34,5 +36,17 @@ class TfDevicesTest {
         assertThat(TfDevices.sessionConfig(Device.GPU).getDeviceCountMap()).doesNotContainKey("GPU");
         assertThat(TfDevices.sessionConfig(Device.GPU).getGpuOptions().getAllowGrowth())
                 .isTrue();
+    }
+
+    @Test
+    void bfloat16TurnsOnOneDnnsMixedPrecisionRewriteAndFloat32LeavesTheGraphAlone() {
+        assertThat(TfDevices.sessionConfig(Device.CPU, Precision.BF16)
+                        .getGraphOptions()
+                        .getRewriteOptions()
+                        .getAutoMixedPrecisionOnednnBfloat16())
+                .isEqualTo(RewriterConfig.Toggle.ON);
+        assertThat(TfDevices.sessionConfig(Device.CPU, Precision.FP32).hasGraphOptions())
+                .isFalse();
+        assertThat(TfDevices.sessionConfig(Device.CPU)).isEqualTo(TfDevices.sessionConfig(Device.CPU, Precision.FP32));
     }
 }
