@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LowRankAdapters;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.encoder.onnx.OnnxBertModel;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
@@ -146,6 +147,32 @@ class EngineBenchmarkTest {
                 .extracting(EngineReport.Cell::encoderId)
                 .containsExactly("minilm-l6 v1", "minilm-l6 tuned");
         assertThat(report.cells()).allSatisfy(c -> assertThat(c.ratio()).isPositive());
+    }
+
+    @Test
+    void eachPrecisionIsMeasuredSideBySideAndEveryCellSaysWhichItRanIn() {
+        EngineBenchmark.Options options = new EngineBenchmark.Options(
+                List.of(EncoderConfig.MINILM_L6),
+                List.of(2),
+                List.of(8),
+                2,
+                1,
+                0,
+                Device.CPU,
+                DATASETS,
+                0,
+                cache,
+                List.of(),
+                List.of(Precision.FP32, Precision.AUTO));
+
+        EngineReport report = EngineBenchmark.run(options, line -> {});
+
+        // AUTO is reported as what it resolved to on this machine, never as "auto".
+        assertThat(report.cells())
+                .extracting(EngineReport.Cell::precision)
+                .containsExactly(Precision.FP32, Precision.AUTO.resolve(Device.CPU, Precision.cpuFlags()));
+        assertThat(ReportRenderer.json(report)).contains("\"precision\" : \"FP32\"");
+        assertThat(ReportRenderer.table(report)).contains("precision");
     }
 
     @Test
