@@ -193,6 +193,12 @@ public final class PipelineMetrics {
         endToEnd.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
+    /** A text {@code encoder}'s repeat cache answered ({@code hit}) or sent to the encoder. */
+    void repeatCache(String encoder, boolean hit) {
+        registry.counter("streamguard.repeat.cache", "encoder", encoder, "result", hit ? "hit" : "miss")
+                .increment();
+    }
+
     void modelSwapped(String encoder) {
         registry.counter("streamguard.model.swaps", "encoder", encoder).increment();
     }

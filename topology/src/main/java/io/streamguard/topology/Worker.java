@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -90,6 +91,32 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * {@code scorers} each behind a {@link RepeatCache} of {@link WorkerConfig#repeatCacheEntries()} texts (none
+     * at 0). The follower keeps swapping the scorers themselves; the caches see the new version and empty.
+     */
+    static Scorers withRepeatCache(Scorers scorers, WorkerConfig config, PipelineMetrics metrics) {
+        int entries = config.repeatCacheEntries();
+        if (scorers == null || entries == 0) {
+            return scorers;
+        }
+        Map<String, BatchScorer> cached = new LinkedHashMap<>();
+        scorers.byEncoder().forEach((encoder, scorer) -> {
+            Supplier<String> version = scorer instanceof HeadsSwapper swapper
+                    ? () -> swapper.heads().version()
+                    : () -> "-";
+            cached.put(
+                    encoder,
+                    new RepeatCache(
+                            scorer,
+                            version,
+                            entries,
+                            () -> metrics.repeatCache(encoder, true),
+                            () -> metrics.repeatCache(encoder, false)));
+        });
+        return Scorers.of(cached);
+    }
+
+    /**
      * Loads what the role needs for each configured encoder (only the tokenizers for {@code tokenizer}; the
      * scorers for {@code inference}; both for {@code all}, which must agree on each vocabulary), builds the
      * topology and starts it. With {@code streamguard.model.follow}, each encoder's model follows its own live
@@ -127,7 +154,13 @@ public final class Worker implements AutoCloseable {
             }
             throw e;
         }
-        Topology topology = topology(role, config.pipelineSettings(), serdes, metrics, tokenizers, scorers);
+        Topology topology = topology(
+                role,
+                config.pipelineSettings(),
+                serdes,
+                metrics,
+                tokenizers,
+                withRepeatCache(scorers, config, metrics));
         Properties props = config.streamsProperties();
         props.put(PipelineMetrics.CONFIG_KEY, metrics);
         KafkaStreams streams = new KafkaStreams(topology, props);

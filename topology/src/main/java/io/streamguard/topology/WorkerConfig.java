@@ -70,6 +70,7 @@ public final class WorkerConfig {
     public static final String MODEL_PATH = PREFIX + "model.path";
     public static final String DLQ_MAX_TEXT_BYTES = PREFIX + "dlq.max.text.bytes";
     public static final String METRICS_PORT = PREFIX + "metrics.port";
+    public static final String REPEAT_CACHE_ENTRIES = PREFIX + "repeat.cache.entries";
     public static final String POLICY_KEY = PREFIX + "policy.key";
     /** Whether the inference role follows published model versions (default true). */
     public static final String MODEL_FOLLOW = PREFIX + "model.follow";
@@ -211,6 +212,15 @@ public final class WorkerConfig {
                     Range.atLeast(1),
                     Importance.LOW,
                     "Texts longer than this (UTF-8 bytes) are dead-lettered.")
+            .define(
+                    REPEAT_CACHE_ENTRIES,
+                    Type.INT,
+                    10_000,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Texts per encoder whose scores the inference role keeps, so a repeat (spam waves, copy-paste"
+                            + " raids) is answered without the encoder; keyed by model version and token ids, emptied"
+                            + " when the version changes. 0 turns it off.")
             .define(
                     METRICS_PORT,
                     Type.INT,
@@ -468,6 +478,11 @@ public final class WorkerConfig {
     /** Port of /metrics, /health, /ready; 0 picks a free one, -1 disables the endpoint. */
     public int metricsPort() {
         return settings.getInt(METRICS_PORT);
+    }
+
+    /** {@link #REPEAT_CACHE_ENTRIES}: 0 for no cache. */
+    public int repeatCacheEntries() {
+        return settings.getInt(REPEAT_CACHE_ENTRIES);
     }
 
     /**

@@ -68,6 +68,7 @@ class PipelineMetricsTest {
         metrics.modelSwapped("minilm-l6");
         metrics.modelVersionRefused("other-encoder");
         metrics.serving("bge-small-zh", "zh", "bf16");
+        metrics.repeatCache("minilm-l6", true);
     }
 
     @Test
