@@ -49,16 +49,17 @@ class BenchCommandTest {
         assertThat(rows).hasSize(3); // two grid cells, one tokenizer share
         for (String row : rows.subList(0, 2)) {
             String[] cells = row.trim().split("\\s+");
-            assertThat(cells).hasSize(12);
+            assertThat(cells).hasSize(13);
             assertThat(cells[1]).isEqualTo("CPU");
-            assertThat(cells[3]).isEqualTo("8");
-            for (String number : Arrays.copyOfRange(cells, 4, 12)) {
+            assertThat(cells[2]).as("precision").isEqualTo("fp32");
+            assertThat(cells[4]).isEqualTo("8");
+            for (String number : Arrays.copyOfRange(cells, 5, 13)) {
                 assertThat(Double.parseDouble(number)).as(row).isPositive();
             }
         }
-        assertThat(rows.get(0).trim().split("\\s+")[2]).isEqualTo("1");
-        assertThat(rows.get(0).trim().split("\\s+")[4]).as("pairs").isEqualTo("2");
-        assertThat(rows.get(1).trim().split("\\s+")[2]).isEqualTo("2");
+        assertThat(rows.get(0).trim().split("\\s+")[3]).isEqualTo("1");
+        assertThat(rows.get(0).trim().split("\\s+")[5]).as("pairs").isEqualTo("2");
+        assertThat(rows.get(1).trim().split("\\s+")[3]).isEqualTo("2");
         assertThat(rows.get(2)).matches("minilm-l6\\s+64\\s+2\\s+\\d+\\s+[0-9.]+\\s+\\d+\\s+[0-9.]+ %");
         assertThat(run.out()).contains("Engine benchmark: ", " cores, TensorFlow ", "engine/bare");
         assertThat(run.err()).contains("bench: minilm-l6 2x8: engine p50");

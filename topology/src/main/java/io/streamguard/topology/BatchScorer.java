@@ -36,6 +36,14 @@ public interface BatchScorer extends AutoCloseable {
     }
 
     /**
+     * The model version the next call would score with, or null if this scorer cannot say (then no
+     * {@link RepeatCache} is put in front of it: cached scores must be filed under the version that made them).
+     */
+    default String servingVersion() {
+        return null;
+    }
+
+    /**
      * The arithmetic the engine runs in ({@code fp32}, {@code bf16}), as resolved on this machine: exported as
      * a metric so a fleet shows which workers run reduced precision.
      */

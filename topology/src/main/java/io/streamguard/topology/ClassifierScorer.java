@@ -279,6 +279,11 @@ public final class ClassifierScorer implements BatchScorer, HeadsSwapper {
     }
 
     @Override
+    public String servingVersion() {
+        return heads().version();
+    }
+
+    @Override
     public String precision() {
         return classifier.get().loadedEncoder().encoder().info().precision().label();
     }

@@ -142,6 +142,11 @@ final class RepeatCache implements BatchScorer {
         return delegate.precision();
     }
 
+    @Override
+    public String servingVersion() {
+        return delegate.servingVersion();
+    }
+
     /** The delegate's owner closes it; the cache holds nothing native. */
     @Override
     public void close() {

@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -100,19 +99,17 @@ public final class Worker implements AutoCloseable {
             return scorers;
         }
         Map<String, BatchScorer> cached = new LinkedHashMap<>();
-        scorers.byEncoder().forEach((encoder, scorer) -> {
-            Supplier<String> version = scorer instanceof HeadsSwapper swapper
-                    ? () -> swapper.heads().version()
-                    : () -> "-";
-            cached.put(
-                    encoder,
-                    new RepeatCache(
-                            scorer,
-                            version,
-                            entries,
-                            () -> metrics.repeatCache(encoder, true),
-                            () -> metrics.repeatCache(encoder, false)));
-        });
+        scorers.byEncoder()
+                .forEach((encoder, scorer) -> cached.put(
+                        encoder,
+                        scorer.servingVersion() == null
+                                ? scorer // cannot say which version it serves: nothing to key a cache by
+                                : new RepeatCache(
+                                        scorer,
+                                        scorer::servingVersion,
+                                        entries,
+                                        () -> metrics.repeatCache(encoder, true),
+                                        () -> metrics.repeatCache(encoder, false))));
         return Scorers.of(cached);
     }
 

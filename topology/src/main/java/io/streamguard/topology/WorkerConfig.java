@@ -71,6 +71,7 @@ public final class WorkerConfig {
     public static final String DLQ_MAX_TEXT_BYTES = PREFIX + "dlq.max.text.bytes";
     public static final String METRICS_PORT = PREFIX + "metrics.port";
     public static final String REPEAT_CACHE_ENTRIES = PREFIX + "repeat.cache.entries";
+    public static final int DEFAULT_REPEAT_CACHE_ENTRIES = 10_000;
     public static final String POLICY_KEY = PREFIX + "policy.key";
     /** Whether the inference role follows published model versions (default true). */
     public static final String MODEL_FOLLOW = PREFIX + "model.follow";
@@ -215,7 +216,7 @@ public final class WorkerConfig {
             .define(
                     REPEAT_CACHE_ENTRIES,
                     Type.INT,
-                    10_000,
+                    DEFAULT_REPEAT_CACHE_ENTRIES,
                     Range.atLeast(0),
                     Importance.LOW,
                     "Texts per encoder whose scores the inference role keeps, so a repeat (spam waves, copy-paste"

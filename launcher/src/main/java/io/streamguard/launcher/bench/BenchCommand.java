@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
         description = "Measure the model runtime (engine, memory; no broker needed) or the whole labeling"
                 + " pipeline on an embedded broker and registry (pipeline), or the Kafka Connect connectors beside"
                 + " it on an embedded PostgreSQL and Connect worker (connectors), or hostile and fuzzed records"
-                + " through worker JVMs (hostile), or faults under load against worker JVMs (chaos).",
+                + " through worker JVMs (hostile), or faults under load against worker JVMs (chaos), or the repeat"
+                + " cache on traffic that repeats itself (repeats).",
         subcommands = {
             EngineCommand.class,
             MemoryCommand.class,
             PipelineCommand.class,
             ConnectCommand.class,
             HostileCommand.class,
-            ChaosCommand.class
+            ChaosCommand.class,
+            RepeatCommand.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec

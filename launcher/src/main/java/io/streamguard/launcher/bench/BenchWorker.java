@@ -42,6 +42,12 @@ final class BenchWorker {
 
     /** A role-all worker config of its own application ({@code run} names it) on {@code stack}. */
     static WorkerConfig config(Settings settings, EmbeddedStack stack, Path stateDir, String run) {
+        return config(settings, stack, stateDir, run, Map.of());
+    }
+
+    /** As {@link #config(Settings, EmbeddedStack, Path, String)}, with {@code extra} settings on top. */
+    static WorkerConfig config(
+            Settings settings, EmbeddedStack stack, Path stateDir, String run, Map<String, String> extra) {
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", stack.bootstrapServers());
         p.put("schema.registry.url", stack.registryUrl());
@@ -62,6 +68,7 @@ final class BenchWorker {
         // The micro-batch's padded cost never closes it early: the engine calls are cut by length.
         p.put(WorkerConfig.BATCH_MAX_TOKENS, Integer.toString(Math.max(settings.batchSize(), 1) * 128));
         p.put(WorkerConfig.BATCH_MAX_WAIT_MS, Integer.toString(settings.batchWaitMs()));
+        p.putAll(extra);
         return WorkerConfig.of(p);
     }
 
@@ -76,6 +83,16 @@ final class BenchWorker {
             @Override
             public String vocabHash() {
                 return scorer.vocabHash();
+            }
+
+            @Override
+            public String servingVersion() {
+                return scorer.servingVersion();
+            }
+
+            @Override
+            public String precision() {
+                return scorer.precision();
             }
         };
     }

@@ -304,6 +304,55 @@ final class ReportRenderer {
         return String.join(", ", parts);
     }
 
+    static String table(RepeatReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("Repeat benchmark: ").append(report.machine().describe()).append('\n');
+        out.append(String.format(
+                "%s %s in %s; %d events per run at saturation; repeating stream: %d repeats (%.0f %% asked)%n%n",
+                report.encoderId(),
+                report.modelVersion(),
+                report.precision(),
+                report.events(),
+                report.repeats(),
+                report.share() * 100));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {
+            "run",
+            "distinct texts",
+            "labeled",
+            "ids",
+            "dup",
+            "events/s",
+            "p50 ms",
+            "p99 ms",
+            "hits",
+            "misses",
+            "hit rate"
+        });
+        for (RepeatReport.Run r : report.runs()) {
+            rows.add(new String[] {
+                r.name(),
+                Integer.toString(r.distinctTexts()),
+                Integer.toString(r.labeled()),
+                Integer.toString(r.ids()),
+                Integer.toString(r.duplicates()),
+                String.format("%.1f", r.eventsPerSecond()),
+                String.format("%.0f", r.p50Ms()),
+                String.format("%.0f", r.p99Ms()),
+                Long.toString(r.hits()),
+                Long.toString(r.misses()),
+                String.format("%.1f %%", r.hitRate() * 100)
+            });
+        }
+        table(out, rows, 1);
+        RepeatReport.Agreement a = report.agreement();
+        out.append(String.format(
+                "%ncache on / off on the repeating stream: %.2fx events/s; decisions alike %d of %d;"
+                        + " largest score difference %.4f%n",
+                report.speedup(), a.sameDecision(), a.compared(), a.maxScoreDifference()));
+        return out.toString();
+    }
+
     /** A report as indented JSON (records as objects, computed rates and ratios included). */
     static String json(Record report) {
         try {

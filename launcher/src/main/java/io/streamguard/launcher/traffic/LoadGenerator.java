@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,6 +76,11 @@ public final class LoadGenerator implements AutoCloseable {
      * @throws LauncherException if the producer fails or no text is labeled for 90 s
      */
     public Result send(String run, List<String> texts, double rate) {
+        return send(run, texts, rate, labeled -> {});
+    }
+
+    /** As {@link #send(String, List, double)}, handing {@code seen} every labeled event of the run as it arrives. */
+    public Result send(String run, List<String> texts, double rate, Consumer<LabeledEvent> seen) {
         String prefix = run + "-";
         AtomicReference<Exception> failure = new AtomicReference<>();
         long interval = rate > 0 ? (long) (1e9 / rate) : 0;
@@ -117,6 +123,7 @@ public final class LoadGenerator implements AutoCloseable {
                 if (r.value() == null || !r.value().getId().startsWith(prefix)) {
                     continue; // a warm-up's or an earlier run's stragglers
                 }
+                seen.accept(r.value());
                 long now = System.currentTimeMillis();
                 if (received < latencies.length) {
                     latencies[received] = Math.max(0, now - r.timestamp());
