@@ -63,12 +63,15 @@ class StreamGuardCliTest {
       up --partitions 0                                     | --partitions must be at least 1, was 0
       topics create --partitions 0                          | --partitions must be at least 1, was 0
       topics frob                                           | Unmatched argument at index 1: 'frob'
-      bench                                                 | missing command (one of: engine, memory, pipeline, connectors, hostile, chaos; see streamguard bench --help)
+      bench                                                 | missing command (one of: engine, memory, pipeline, connectors, hostile, chaos, repeats; see streamguard bench --help)
       bench chaos --rate 0                                  | --rate must be positive, was 0.0
       bench chaos --events 0                                | --events must be at least 1, was 0
       bench chaos --inference-workers 0                     | --inference-workers must be at least 1, was 0
       bench chaos --swap-to /definitely/not/here.json       | --swap-to: no model file /definitely/not/here.json
       bench engine --batch-sizes 0                          | --batch-sizes must be at least 1, was 0
+      bench engine --precision fp16                         | --precision: precision must be auto, fp32 or bf16, was 'fp16'
+      bench repeats --share 1                               | --share must be in [0, 1), was 1.0
+      bench repeats --events 0                              | --events must be at least 1, was 0
       bench engine --batch-sizes 8,x                        | Invalid value for option '--batch-sizes' (N): 'x' is not an int
       bench engine --lengths 32,1                           | --lengths must be between 2 and 512, was 1
       bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513

@@ -36,6 +36,6 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: engine, memory, pipeline, connectors, hostile, chaos; see streamguard bench --help)");
+                "missing command (one of: engine, memory, pipeline, connectors, hostile, chaos, repeats; see streamguard bench --help)");
     }
 }

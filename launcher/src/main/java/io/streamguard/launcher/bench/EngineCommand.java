@@ -111,6 +111,7 @@ final class EngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Precision> arithmetic = precisions(); // arguments first, before any file of the checkout
         for (String id : encoders) {
             Usage.knownEncoder(spec, "--encoders", id);
         }
@@ -163,7 +164,7 @@ final class EngineCommand implements Callable<Integer> {
                         tokenizerTexts,
                         EncoderConfig.defaultCacheDir(),
                         heads,
-                        precisions()),
+                        arithmetic),
                 line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ReportRenderer.json(report) + "\n" : ReportRenderer.table(report));

@@ -27,9 +27,9 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * {@code streamguard bench repeats}: the worker's repeat cache on traffic that repeats itself, through the real
- * broker at saturation. Three runs on one warm model, each a fresh worker of its own application: the repeating
- * stream with the cache off, the same stream with it on, and as many distinct texts with it on (what the cache
- * costs when nothing repeats). Every labeled event is collected: each id must be labeled exactly once, and the
+ * broker at saturation. Four runs on one warm model, each a fresh worker of its own application: the repeating
+ * stream with the cache off and on, and as many distinct texts with it off and on (what the cache costs when
+ * nothing repeats). Every labeled event is collected: each id must be labeled exactly once, and the
  * two runs of the repeating stream must decide every event alike.
  */
 final class RepeatBenchmark {
@@ -102,6 +102,8 @@ final class RepeatBenchmark {
                     on,
                     progress));
             runs.add(measure(
+                    "distinct, cache off", fresh, 0, options, stack, scorer, traffic, new HashMap<>(), progress));
+            runs.add(measure(
                     "distinct, cache on",
                     fresh,
                     WorkerConfig.DEFAULT_REPEAT_CACHE_ENTRIES,
@@ -121,6 +123,7 @@ final class RepeatBenchmark {
                     options.events() - distinctInStream,
                     runs,
                     runs.get(1).eventsPerSecond() / runs.get(0).eventsPerSecond(),
+                    runs.get(3).eventsPerSecond() / runs.get(2).eventsPerSecond(),
                     RepeatReport.Agreement.of(off, on));
         } finally {
             DataDirs.deleteQuietly(options.dataDir());

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
         name = "repeats",
         mixinStandardHelpOptions = true,
         description = {
-            "Starts an embedded broker and registry and, on one warm model, three labeling workers in turn, each"
-                    + " at saturation: a stream in which --share of the events repeat an earlier one, with the"
-                    + " repeat cache off and on, and as many distinct texts with it on. Reports events/s, latency,"
+            "Starts an embedded broker and registry and, on one warm model, four labeling workers in turn, each"
+                    + " at saturation: a stream in which --share of the events repeat an earlier one, and as many"
+                    + " distinct texts, each with the repeat cache off and on. Reports events/s, latency,"
                     + " the cache's hit rate, that every event was labeled exactly once, and that the two runs of"
                     + " the repeating stream decided every event alike.",
             "The table goes to stdout, progress to stderr. A few minutes with the defaults on minilm-l6."

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param repeats events of the repeating stream that copy an earlier one
  * @param speedup events/s with the cache over events/s without, on the same repeating stream
+ * @param distinctRatio the same on distinct texts: what the cache costs when nothing repeats
  */
 record RepeatReport(
         Machine machine,
@@ -21,6 +22,7 @@ record RepeatReport(
         int repeats,
         List<Run> runs,
         double speedup,
+        double distinctRatio,
         Agreement agreement) {
 
     /**

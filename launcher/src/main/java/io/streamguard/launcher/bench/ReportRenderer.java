@@ -347,9 +347,9 @@ final class ReportRenderer {
         table(out, rows, 1);
         RepeatReport.Agreement a = report.agreement();
         out.append(String.format(
-                "%ncache on / off on the repeating stream: %.2fx events/s; decisions alike %d of %d;"
-                        + " largest score difference %.4f%n",
-                report.speedup(), a.sameDecision(), a.compared(), a.maxScoreDifference()));
+                "%ncache on / off: %.2fx events/s on the repeating stream, %.2fx on distinct texts; repeating stream"
+                        + " decisions alike %d of %d, largest score difference %.4f%n",
+                report.speedup(), report.distinctRatio(), a.sameDecision(), a.compared(), a.maxScoreDifference()));
         return out.toString();
     }
 
