@@ -8,6 +8,7 @@ import io.streamguard.launcher.stack.EmbeddedStack;
 import io.streamguard.launcher.traffic.DemoTraffic;
 import io.streamguard.launcher.traffic.LoadGenerator;
 import io.streamguard.launcher.traffic.TopicDrain;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.schemas.Topics;
 import io.streamguard.topology.ClassifierScorer;
 import io.streamguard.topology.Worker;
@@ -54,12 +55,14 @@ final class RepeatBenchmark {
             double share,
             int partitions,
             String device,
+            Precision precision,
             Path dataDir) {
         Options {
             Objects.requireNonNull(encoderId, "encoderId");
             Objects.requireNonNull(heads, "heads");
             Objects.requireNonNull(datasets, "datasets");
             Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(precision, "precision");
             Objects.requireNonNull(dataDir, "dataDir");
             if (events < 1 || partitions < 1 || !(share >= 0 && share < 1)) {
                 throw new IllegalArgumentException("events and partitions must be positive, the share in [0, 1)");
@@ -208,6 +211,10 @@ final class RepeatBenchmark {
                 stack,
                 options.dataDir().resolve("streams"),
                 run,
-                Map.of(WorkerConfig.REPEAT_CACHE_ENTRIES, Integer.toString(cacheEntries)));
+                Map.of(
+                        WorkerConfig.REPEAT_CACHE_ENTRIES,
+                        Integer.toString(cacheEntries),
+                        WorkerConfig.MODEL_PRECISION,
+                        options.precision().label()));
     }
 }

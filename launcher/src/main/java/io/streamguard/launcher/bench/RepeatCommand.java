@@ -2,6 +2,7 @@ package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
+import io.streamguard.model.encoder.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,6 +65,14 @@ final class RepeatCommand implements Callable<Integer> {
             description = "Partitions of the stack's topics; default: ${DEFAULT-VALUE}.")
     int partitions;
 
+    @Option(
+            names = "--precision",
+            paramLabel = "P",
+            defaultValue = "auto",
+            description = "The encoder's arithmetic (auto, fp32, bf16), as streamguard.model.precision; default:"
+                    + " ${DEFAULT-VALUE}.")
+    String precision;
+
     @Mixin
     BenchOptions common;
 
@@ -78,6 +87,12 @@ final class RepeatCommand implements Callable<Integer> {
         if (!(share >= 0 && share < 1)) {
             throw Usage.error(spec, "--share must be in [0, 1), was " + share);
         }
+        Precision arithmetic;
+        try {
+            arithmetic = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw Usage.error(spec, "--precision: " + e.getMessage());
+        }
         Path datasets = common.datasets(spec);
         Path headsFile = ModelFiles.heads(spec, heads, encoder);
         PrintWriter err = spec.commandLine().getErr();
@@ -90,6 +105,7 @@ final class RepeatCommand implements Callable<Integer> {
                         share,
                         partitions,
                         common.device.name().toLowerCase(Locale.ROOT),
+                        arithmetic,
                         Files.createTempDirectory("streamguard-bench-")),
                 line -> BenchOptions.progress(err, line));
         PrintWriter out = spec.commandLine().getOut();
