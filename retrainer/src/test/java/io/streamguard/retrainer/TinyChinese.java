@@ -1,15 +1,12 @@
 package io.streamguard.retrainer;
 
-import io.streamguard.model.encoder.Embeddings;
-import io.streamguard.model.encoder.Encoder;
 import io.streamguard.model.encoder.EncoderConfig;
-import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.testing.RenamedEncoder;
 import io.streamguard.model.testing.TinyDatasets;
-import io.streamguard.model.tokenizer.EncodedBatch;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.ModelTrainer;
@@ -44,7 +41,7 @@ final class TinyChinese {
 
     private TinyChinese() throws IOException {
         dir = Files.createTempDirectory("retrainer-zh-test");
-        encoder = renamed(TinyBase.get().encoder, EncoderConfig.BGE_SMALL_ZH);
+        encoder = RenamedEncoder.as(TinyBase.get().encoder, EncoderConfig.BGE_SMALL_ZH);
         // Only the Chinese files: a Chinese retrainer must neither read nor need the English ones.
         datasets = new BuiltinDatasets(TinyDatasets.writeChinese(dir.resolve("datasets")));
         cache = new FeatureCache(dir.resolve("features"));
@@ -95,27 +92,5 @@ final class TinyChinese {
             out.add(new FeedbackExample("zh-" + i, text, Map.of("offensive", false), 0, i));
         }
         return out;
-    }
-
-    /** {@code encoder} reporting id {@code id}; closing the view leaves the encoder open. */
-    private static LoadedEncoder renamed(LoadedEncoder encoder, String id) {
-        EncoderInfo info = encoder.encoder().info();
-        EncoderInfo renamed =
-                new EncoderInfo(id, info.hidden(), info.maxSequenceLength(), info.vocabHash(), info.device());
-        Encoder view = new Encoder() {
-            @Override
-            public EncoderInfo info() {
-                return renamed;
-            }
-
-            @Override
-            public Embeddings encode(EncodedBatch batch) {
-                return encoder.encoder().encode(batch);
-            }
-
-            @Override
-            public void close() {}
-        };
-        return new LoadedEncoder(view, encoder.tokenizer());
     }
 }

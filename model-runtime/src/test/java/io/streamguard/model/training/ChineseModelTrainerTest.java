@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamguard.model.encoder.Device;
-import io.streamguard.model.encoder.Embeddings;
-import io.streamguard.model.encoder.Encoder;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
-import io.streamguard.model.encoder.EncoderInfo;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadsModel;
+import io.streamguard.model.testing.RenamedEncoder;
 import io.streamguard.model.testing.TinyDatasets;
-import io.streamguard.model.tokenizer.EncodedBatch;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +39,7 @@ class ChineseModelTrainerTest {
     @BeforeAll
     static void trainOnce() {
         minilm = EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU));
-        chinese = renamed(minilm, EncoderConfig.BGE_SMALL_ZH);
+        chinese = RenamedEncoder.as(minilm, EncoderConfig.BGE_SMALL_ZH);
         // Only the Chinese files: training must not touch the English ones (nor need them).
         datasets = TinyDatasets.writeChinese(tmp.resolve("datasets"));
         trainer = new ModelTrainer(new FeatureCache(tmp.resolve("features")), new BuiltinDatasets(datasets));
@@ -113,27 +110,5 @@ class ChineseModelTrainerTest {
         assertThatThrownBy(() -> trainer.train(chinese, settings.withHardNegatives(10), ModelTrainer.Listener.silent()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("hard negatives are English SST-2 sentences: none for bge-small-zh (Chinese)");
-    }
-
-    /** {@code encoder} reporting id {@code id}; closing the view leaves the encoder open. */
-    private static LoadedEncoder renamed(LoadedEncoder encoder, String id) {
-        EncoderInfo info = encoder.encoder().info();
-        EncoderInfo renamed =
-                new EncoderInfo(id, info.hidden(), info.maxSequenceLength(), info.vocabHash(), info.device());
-        Encoder view = new Encoder() {
-            @Override
-            public EncoderInfo info() {
-                return renamed;
-            }
-
-            @Override
-            public Embeddings encode(EncodedBatch batch) {
-                return encoder.encoder().encode(batch);
-            }
-
-            @Override
-            public void close() {}
-        };
-        return new LoadedEncoder(view, encoder.tokenizer());
     }
 }
