@@ -11,6 +11,7 @@ import io.streamguard.launcher.client.ClientSecurity;
 import io.streamguard.launcher.command.ConnectorsCommand;
 import io.streamguard.launcher.command.ConsoleCommand;
 import io.streamguard.launcher.command.ConsumeCommand;
+import io.streamguard.launcher.command.DevicesCommand;
 import io.streamguard.launcher.command.EvalCommand;
 import io.streamguard.launcher.command.FeedbackCommand;
 import io.streamguard.launcher.command.ModelsCommand;
@@ -65,7 +66,8 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             FeedbackCommand.class,
             ConnectorsCommand.class,
-            ConsoleCommand.class
+            ConsoleCommand.class,
+            DevicesCommand.class
         },
         footer = {
             "",
@@ -96,7 +98,9 @@ public final class StreamGuardCli implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors, console; see --help)");
+                // From the registered commands, so a new one cannot be left out of the message.
+                "missing command (one of: "
+                        + String.join(", ", spec.subcommands().keySet()) + "; see --help)");
     }
 
     /** Exit 2 and one line for anything the user typed wrong. */

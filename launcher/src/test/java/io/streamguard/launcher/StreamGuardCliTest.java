@@ -21,7 +21,7 @@ class StreamGuardCliTest {
 
     @ParameterizedTest(name = "[{index}] streamguard {0}")
     @CsvSource(delimiter = '|', textBlock = """
-      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors, console; see --help)
+      ''                                                    | missing command (one of: up, worker, policy, produce, consume, topics, bench, train, eval, retrainer, models, feedback, connectors, console, devices; see --help)
       frob                                                  | Unmatched argument at index 0: 'frob'
       produce --topic t --bogus                             | Unknown option: '--bogus'
       consume                                               | Missing required option: '--topic=TOPIC'

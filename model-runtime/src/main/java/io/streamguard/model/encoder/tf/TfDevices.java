@@ -1,6 +1,7 @@
 package io.streamguard.model.encoder.tf;
 
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_CloseSession;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteBuffer;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteGraph;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteSession;
@@ -9,6 +10,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListCount;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeviceListType;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetRegisteredKernelsForOp;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_Message;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewGraph;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSession;
@@ -18,6 +20,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevices;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.Precision;
@@ -28,6 +31,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TF_Buffer;
 import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Graph;
 import org.tensorflow.internal.c_api.TF_Session;
@@ -36,6 +40,8 @@ import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.KernelDef;
+import org.tensorflow.proto.KernelList;
 import org.tensorflow.proto.RewriterConfig;
 
 /**
@@ -46,13 +52,16 @@ import org.tensorflow.proto.RewriterConfig;
  *
  * <p>TF Java's public API cannot list devices, so this opens a throw-away session on an empty graph
  * through the C API and asks it. With the CPU native build the list is always just {@code CPU};
- * with the {@code -Pgpu} build it includes {@code GPU} only when CUDA finds a usable card.
+ * with the {@code -Pgpu} build it includes {@code GPU} only when CUDA finds a usable card. Before that
+ * first look it loads the CUDA libraries the {@code -Pgpu} build bundles ({@link CudaLibraries}), so every
+ * TensorFlow engine must ask {@link #available()} before it opens a session.
  */
 public final class TfDevices {
 
     private static final Logger LOG = LoggerFactory.getLogger(TfDevices.class);
 
     private static volatile Set<String> cached;
+    private static volatile Boolean cudaBuild;
     /** The GPU fallback is a deployment fact, not news per encoder: warn once per process. */
     private static final AtomicBoolean WARNED_NO_GPU = new AtomicBoolean();
 
@@ -87,13 +96,44 @@ public final class TfDevices {
             case GPU -> {
                 if (!gpu && WARNED_NO_GPU.compareAndSet(false, true)) {
                     LOG.warn(
-                            "GPU requested but TensorFlow sees no GPU (devices {}; the GPU build needs mvn -Pgpu "
-                                    + "and CUDA 12 / cuDNN 9 on the host); running on CPU",
-                            available);
+                            "GPU requested but TensorFlow sees no GPU (devices {}): {}; running on CPU",
+                            available,
+                            whyNoGpu(cudaBuild(), CudaLibraries.load()));
                 }
                 yield gpu ? Device.GPU : Device.CPU;
             }
         };
+    }
+
+    /**
+     * Whether the loaded TensorFlow is its CUDA build: it registers GPU kernels (for {@code MatMul}) whether or not
+     * a card is present, which the CPU build never does.
+     */
+    public static boolean cudaBuild() {
+        Boolean known = cudaBuild;
+        if (known == null) {
+            available(); // the CUDA libraries first, then TensorFlow
+            known = kernelDevices("MatMul").contains("GPU");
+            cudaBuild = known;
+        }
+        return known;
+    }
+
+    /** Why a process with this build and these CUDA libraries sees no GPU: the first thing to fix. */
+    public static String whyNoGpu(boolean cudaBuild, CudaLibraries.Report cuda) {
+        if (!cudaBuild) {
+            return "this is TensorFlow's CPU build (build the launcher with mvn -Pgpu)";
+        }
+        if (cuda.failure().isPresent()) {
+            return "TensorFlow's CUDA build, but a bundled CUDA library did not load: "
+                    + cuda.failure().get();
+        }
+        String libraries = cuda.bundled()
+                ? "CUDA 12 / cuDNN 9 loaded from the build"
+                : "no bundled CUDA libraries, so CUDA 12 / cuDNN 9 must be on the host's library path";
+        return "TensorFlow's CUDA build, " + libraries + ", but CUDA found no device: is the NVIDIA driver "
+                + "(libcuda.so.1) installed and a card visible to this process (nvidia-smi; in a container the "
+                + "NVIDIA Container Toolkit)?";
     }
 
     /** Session config pinning the graph to {@code device}. */
@@ -138,6 +178,7 @@ public final class TfDevices {
     }
 
     private static Set<String> probe() {
+        CudaLibraries.load(); // before TensorFlow looks for a GPU (a no-op on the CPU build)
         TensorFlow.version(); // loads the native library
         Set<String> types = new TreeSet<>();
         TF_Status status = TF_NewStatus();
@@ -171,6 +212,29 @@ public final class TfDevices {
             }
             TF_DeleteSessionOptions(options);
             TF_DeleteGraph(graph);
+            TF_DeleteStatus(status);
+        }
+    }
+
+    /** Device types with a kernel registered for {@code op}. */
+    private static Set<String> kernelDevices(String op) {
+        TF_Status status = TF_NewStatus();
+        try {
+            TF_Buffer buffer = TF_GetRegisteredKernelsForOp(op, status);
+            check(status, "list kernels of " + op);
+            try {
+                Set<String> types = new TreeSet<>();
+                for (KernelDef kernel :
+                        KernelList.parseFrom(buffer.dataAsByteBuffer()).getKernelList()) {
+                    types.add(kernel.getDeviceType());
+                }
+                return types;
+            } catch (InvalidProtocolBufferException e) {
+                throw new EncoderException("TensorFlow's kernel list for " + op + " did not parse", e);
+            } finally {
+                TF_DeleteBuffer(buffer);
+            }
+        } finally {
             TF_DeleteStatus(status);
         }
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamguard.model.encoder.Device;
 import io.streamguard.model.encoder.Precision;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.RewriterConfig;
@@ -28,6 +30,28 @@ class TfDevicesTest {
         assertThat(TfDevices.resolve(Device.GPU, cpuOnly)).isEqualTo(Device.CPU); // falls back, with a warning
         assertThat(TfDevices.resolve(Device.GPU, withGpu)).isEqualTo(Device.GPU);
         assertThat(TfDevices.resolve(Device.CPU, withGpu)).isEqualTo(Device.CPU);
+    }
+
+    @Test
+    void theFallbackWarningNamesTheFirstThingToFix() {
+        CudaLibraries.Report none = new CudaLibraries.Report(false, List.of(), Optional.empty(), Optional.empty());
+        assertThat(TfDevices.whyNoGpu(false, none)).contains("CPU build").contains("mvn -Pgpu");
+        CudaLibraries.Report broken = new CudaLibraries.Report(
+                true,
+                List.of("libcudart.so.12"),
+                Optional.of("/c"),
+                Optional.of("libcublasLt.so.12 failed to load: x"));
+        assertThat(TfDevices.whyNoGpu(true, broken))
+                .contains("CUDA build")
+                .contains("libcublasLt.so.12 failed to load: x");
+        CudaLibraries.Report all =
+                new CudaLibraries.Report(true, CudaLibraries.LIBRARIES, Optional.of("/c"), Optional.empty());
+        assertThat(TfDevices.whyNoGpu(true, all))
+                .contains("loaded from the build")
+                .contains("libcuda.so.1");
+        assertThat(TfDevices.whyNoGpu(true, none))
+                .contains("host's library path")
+                .contains("libcuda.so.1");
     }
 
     @Test
