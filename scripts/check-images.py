@@ -11,9 +11,10 @@ and the service's environment, and runs that same command line on this machine w
 Then it runs the service's own healthcheck command, rewritten the same way, until it passes, and for the
 one-shot init service waits for exit 0 and the retrainer (no HTTP endpoint) for its READY line. PostgreSQL is
 the official postgres:17 image, not ours: Debian's PostgreSQL 15 stands in for it (same command-line settings,
-same init script). The GPU image's command runs on the CPU build here (no CUDA, and its -Pgpu libraries are
-built inside the image build): it must come up on the CPU saying the GPU is missing, which checks its command
-and configuration, not TensorFlow's GPU build.
+same init script). The GPU image's command runs on the -Pgpu launcher when one was built (launcher/target/gpu/,
+`mvn -Pgpu -DskipTests -pl launcher -am package`; the image builds the same), else on the CPU build: without a GPU
+here it must come up on the CPU saying why (for the -Pgpu launcher: its CUDA libraries loaded, no device), which
+checks its command, its configuration and, with -Pgpu, TensorFlow's CUDA build as far as it goes without a driver.
 
 Usage: mvn -B -DskipTests package (the outputs), then scripts/check-images.py [--keep] (--keep leaves the logs
 and data in the temporary directory it names). Exit 0 when every service came up; one line per service.
@@ -60,6 +61,9 @@ ORDER = ["kafka", "registry", "postgres", "connect", "init", "tokenizer", "infer
          "inference-gpu"]
 STARTUP_TIMEOUT_S = 240
 NO_GPU_WARNING = "GPU requested but TensorFlow sees no GPU"
+# The -Pgpu launcher (what the streamguard-gpu image holds), if built; its warning names the CUDA build.
+GPU_LAUNCHER = os.path.join(ROOT, "launcher/target/gpu")
+CUDA_BUILD_WARNING = "TensorFlow's CUDA build, CUDA 12 / cuDNN 9 loaded from the build"
 
 
 def free_port():
@@ -324,6 +328,10 @@ def main():
             local_env.pop("JAVA_TOOL_OPTIONS", None)
             local_env.update({k: rw.text(v, extra) for k, v in env.items()})
             local_env.update(more)
+            gpu_launcher = name == "inference-gpu" and os.path.isdir(os.path.join(GPU_LAUNCHER, "lib"))
+            if gpu_launcher:
+                local_env.update(STREAMGUARD_LAUNCHER_JAR=os.path.join(GPU_LAUNCHER, "streamguard-launcher.jar"),
+                                 STREAMGUARD_LIB=os.path.join(GPU_LAUNCHER, "lib"))
             proc = runner.start(name, argv, local_env)
             check = service.get("healthcheck", {}).get("test")
             if name == "init":
@@ -333,12 +341,13 @@ def main():
                     ok = False
                 detail = f"exit {proc.returncode}: topics created, BACKWARD set, connectors applied"
             elif name == "inference-gpu":
-                # The CPU build on a machine without CUDA: the worker says so and runs on the CPU (its
-                # --device gpu behaviour everywhere); the GPU build itself is not exercised here.
+                # No GPU here: the worker says why and runs on the CPU (its --device gpu behaviour everywhere).
                 test = [rw.text(a, extra) for a in check[1:]]
+                warning = CUDA_BUILD_WARNING if gpu_launcher else NO_GPU_WARNING
                 ok = await_condition(proc, lambda: healthy(test, os.path.join(runner.tmp, name)),
-                                     STARTUP_TIMEOUT_S) and NO_GPU_WARNING in runner.log(name)
-                detail = "healthcheck " + " ".join(test) + ", on the CPU: '" + NO_GPU_WARNING + "'"
+                                     STARTUP_TIMEOUT_S) and warning in runner.log(name)
+                detail = ("healthcheck " + " ".join(test) + (", -Pgpu launcher" if gpu_launcher else ", CPU build")
+                          + ", on the CPU: '" + warning + "'")
             elif name == "retrainer":
                 ok = await_condition(proc, lambda: "RETRAINER READY" in runner.log(name), STARTUP_TIMEOUT_S)
                 detail = "RETRAINER READY (no healthcheck: no HTTP endpoint)"

@@ -109,11 +109,15 @@ class DeploymentFilesIT {
         assertThat(gpu.at("/environment/STREAMGUARD_MODEL_DEVICE").asText()).isEqualTo("gpu");
         assertThat(services.get("inference").has("deploy")).isFalse();
 
-        Map<String, String> gpuStage = stages().get("streamguard-gpu");
-        assertThat(gpuStage.get("FROM")).isEqualTo("${CUDA_IMAGE}");
-        assertThat(dockerfile())
-                .containsPattern("ARG CUDA_IMAGE=nvidia/cuda:12\\.[0-9.]+-cudnn-runtime-")
-                .contains("-Pgpu");
+        // Built from the -Pgpu launcher, which brings CUDA and cuDNN as jars: the plain JRE stage, no CUDA image.
+        assertThat(stages().get("streamguard-gpu").get("FROM")).isEqualTo("jre");
+        String oneLine = dockerfile().replace("\\\n", " ");
+        assertThat(oneLine)
+                .contains("mvn -B -ntp -Pgpu -DskipTests -Dspotless.check.skip=true -pl launcher -am package")
+                .contains("COPY --from=gpu-build /src/launcher/target/gpu/lib/ /opt/streamguard/lib/")
+                .contains("COPY --from=gpu-build /src/launcher/target/gpu/streamguard-launcher.jar ")
+                .contains("RUN /opt/streamguard/bin/streamguard devices")
+                .doesNotContain("nvidia/cuda");
     }
 
     @Test

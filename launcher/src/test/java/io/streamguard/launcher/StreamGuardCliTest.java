@@ -69,10 +69,10 @@ class StreamGuardCliTest {
       bench chaos --inference-workers 0                     | --inference-workers must be at least 1, was 0
       bench chaos --swap-to /definitely/not/here.json       | --swap-to: no model file /definitely/not/here.json
       bench engine --batch-sizes 0                          | --batch-sizes must be at least 1, was 0
-      bench engine --precision fp16                         | --precision: precision must be auto, fp32 or bf16, was 'fp16'
+      bench engine --precision fp8                          | --precision: precision must be auto, fp32, bf16 or fp16, was 'fp8'
       bench repeats --share 1                               | --share must be in [0, 1), was 1.0
       bench repeats --events 0                              | --events must be at least 1, was 0
-      bench repeats --precision half                        | --precision: precision must be auto, fp32 or bf16, was 'half'
+      bench repeats --precision half                        | --precision: precision must be auto, fp32, bf16 or fp16, was 'half'
       bench engine --batch-sizes 8,x                        | Invalid value for option '--batch-sizes' (N): 'x' is not an int
       bench engine --lengths 32,1                           | --lengths must be between 2 and 512, was 1
       bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513

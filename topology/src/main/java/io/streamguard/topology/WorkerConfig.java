@@ -141,11 +141,14 @@ public final class WorkerConfig {
                     MODEL_PRECISION,
                     Type.STRING,
                     "auto",
-                    CaseInsensitiveValidString.in("auto", "fp32", "bf16"),
+                    CaseInsensitiveValidString.in("auto", "fp32", "bf16", "fp16"),
                     Importance.MEDIUM,
                     "The encoder's arithmetic: bf16 runs matrix products in bfloat16 (TensorFlow's oneDNN"
-                            + " auto-mixed-precision); auto takes bf16 on a CPU with AVX512_BF16 or AMX, fp32"
-                            + " elsewhere. The choice is logged and exported as streamguard_model_precision.")
+                            + " auto-mixed-precision), fp16 in float16 on a GPU (its CUDA auto-mixed-precision;"
+                            + " fp32 on a CPU); auto takes bf16 on a CPU with AVX512_BF16 or AMX (fp32 for"
+                            + " bert-base-uncased, whose labels bf16 moves too far) and fp32 elsewhere, a GPU"
+                            + " included (TF32 there). The choice is logged and exported as"
+                            + " streamguard_model_precision.")
             .define(
                     MODEL_MAX_LENGTH,
                     Type.INT,

@@ -135,7 +135,7 @@ class WorkerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(WorkerConfig.MODEL_DEVICE);
         assertThatThrownBy(
-                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_PRECISION, "fp16")))
+                        () -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_PRECISION, "int8")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(WorkerConfig.MODEL_PRECISION);
         assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b"))
@@ -147,6 +147,10 @@ class WorkerConfigTest {
                         .encoderConfig()
                         .precision())
                 .isEqualTo(Precision.FP32);
+        assertThat(WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_PRECISION, "fp16"))
+                        .encoderConfig()
+                        .precision())
+                .isEqualTo(Precision.FP16);
         assertThatThrownBy(() -> WorkerConfig.of(Map.of("bootstrap.servers", "b", WorkerConfig.MODEL_FOLLOW, "maybe")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(WorkerConfig.MODEL_FOLLOW);

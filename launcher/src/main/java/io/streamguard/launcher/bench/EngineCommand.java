@@ -45,7 +45,8 @@ final class EngineCommand implements Callable<Integer> {
             paramLabel = "P",
             split = ",",
             defaultValue = "fp32",
-            description = "Arithmetic to measure each encoder in (fp32, bf16, auto: bf16 where the CPU has it),"
+            description = "Arithmetic to measure each encoder in (fp32, bf16, fp16 on a GPU, auto: bf16 where the CPU"
+                    + " has it),"
                     + " side by side; default: ${DEFAULT-VALUE}.")
     List<String> precisions;
 

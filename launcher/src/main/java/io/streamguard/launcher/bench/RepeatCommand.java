@@ -69,7 +69,7 @@ final class RepeatCommand implements Callable<Integer> {
             names = "--precision",
             paramLabel = "P",
             defaultValue = "auto",
-            description = "The encoder's arithmetic (auto, fp32, bf16), as streamguard.model.precision; default:"
+            description = "The encoder's arithmetic (auto, fp32, bf16, fp16), as streamguard.model.precision; default:"
                     + " ${DEFAULT-VALUE}.")
     String precision;
 

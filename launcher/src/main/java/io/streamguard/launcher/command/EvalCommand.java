@@ -120,7 +120,8 @@ public final class EvalCommand implements Callable<Integer> {
             names = "--precision",
             paramLabel = "P",
             defaultValue = "fp32",
-            description = "The encoder's arithmetic: fp32, bf16 or auto (as workers resolve it); default:"
+            description = "The encoder's arithmetic: fp32, bf16, fp16 (on a GPU) or auto (as workers resolve it);"
+                    + " default:"
                     + " ${DEFAULT-VALUE}, as the model was trained.")
     String precision;
 

@@ -18,11 +18,18 @@ class PrecisionTest {
         assertThat(Precision.AUTO.resolve(Device.CPU, SAPPHIRE_RAPIDS)).isEqualTo(Precision.BF16);
         assertThat(Precision.AUTO.resolve(Device.CPU, Set.of("avx512_bf16"))).isEqualTo(Precision.BF16);
         assertThat(Precision.AUTO.resolve(Device.CPU, OLDER_XEON)).isEqualTo(Precision.FP32);
-        assertThat(Precision.AUTO.resolve(Device.GPU, SAPPHIRE_RAPIDS)).isEqualTo(Precision.FP32);
+        assertThat(Precision.AUTO.resolve(Device.GPU, SAPPHIRE_RAPIDS))
+                .as("float16 labels unmeasured")
+                .isEqualTo(Precision.FP32);
+        assertThat(Precision.BF16.resolve(Device.GPU, SAPPHIRE_RAPIDS)).isEqualTo(Precision.FP32);
         assertThat(Precision.BF16.resolve(Device.CPU, OLDER_XEON))
                 .as("would be emulated")
                 .isEqualTo(Precision.FP32);
         assertThat(Precision.FP32.resolve(Device.CPU, SAPPHIRE_RAPIDS)).isEqualTo(Precision.FP32);
+        assertThat(Precision.FP16.resolve(Device.CPU, SAPPHIRE_RAPIDS))
+                .as("a GPU's only")
+                .isEqualTo(Precision.FP32);
+        assertThat(Precision.FP16.resolve(Device.GPU, OLDER_XEON)).isEqualTo(Precision.FP16);
     }
 
     @Test
@@ -30,21 +37,26 @@ class PrecisionTest {
         assertThat(Precision.parse(" BF16 ")).isEqualTo(Precision.BF16);
         assertThat(Precision.parse("auto")).isEqualTo(Precision.AUTO);
         assertThat(Precision.BF16.label()).isEqualTo("bf16");
-        assertThatThrownBy(() -> Precision.parse("fp16"))
+        assertThat(Precision.parse("fp16")).isEqualTo(Precision.FP16);
+        assertThatThrownBy(() -> Precision.parse("int8"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("precision must be auto, fp32 or bf16, was 'fp16'");
+                .hasMessage("precision must be auto, fp32, bf16 or fp16, was 'int8'");
     }
 
     @Test
     void bfloat16ScoresLikeFloat32OnThisCpu() {
         assumeTrue(
                 Precision.AUTO.resolve(Device.CPU, Precision.cpuFlags()) == Precision.BF16, "no bfloat16 units here");
+        assertScoresLikeFloat32(Precision.AUTO, Precision.BF16);
+    }
+
+    private static void assertScoresLikeFloat32(Precision requested, Precision expected) {
         EncoderConfig fp32 = EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU);
         List<String> texts = List.of("What a wonderful film", "you are an idiot and everyone hates you", "ok");
         try (LoadedEncoder full = EncoderFactory.create(fp32);
-                LoadedEncoder half = EncoderFactory.create(fp32.withPrecision(Precision.AUTO))) {
+                LoadedEncoder half = EncoderFactory.create(fp32.withPrecision(requested))) {
             assertThat(full.encoder().info().precision()).isEqualTo(Precision.FP32);
-            assertThat(half.encoder().info().precision()).isEqualTo(Precision.BF16);
+            assertThat(half.encoder().info().precision()).isEqualTo(expected);
             Embeddings a = full.encoder().encode(full.tokenizer().encodeBatch(texts));
             Embeddings b = half.encoder().encode(half.tokenizer().encodeBatch(texts));
             double maxDiff = 0;

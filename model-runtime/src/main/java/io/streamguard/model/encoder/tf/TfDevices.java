@@ -153,12 +153,17 @@ public final class TfDevices {
                     device,
                     Precision.BF16_FLAGS);
         }
+        if (requested == Precision.FP16 && resolved != Precision.FP16 && WARNED_PRECISION.compareAndSet(false, true)) {
+            LOG.warn(
+                    "float16 requested but it runs on a GPU only, and this encoder runs on the {}: running in float32",
+                    device);
+        }
         return resolved;
     }
 
     /**
      * As {@link #sessionConfig(Device)}, with {@code precision} (resolved) applied: {@link Precision#BF16} turns on
-     * Grappler's oneDNN bfloat16 auto-mixed-precision rewrite.
+     * Grappler's oneDNN bfloat16 auto-mixed-precision rewrite, {@link Precision#FP16} its CUDA float16 one.
      */
     public static ConfigProto sessionConfig(Device device, Precision precision) {
         ConfigProto.Builder config = ConfigProto.newBuilder()
@@ -169,11 +174,15 @@ public final class TfDevices {
         if (device == Device.CPU) {
             config.putDeviceCount("GPU", 0);
         }
-        if (precision == Precision.BF16) {
-            config.setGraphOptions(GraphOptions.newBuilder()
-                    .setRewriteOptions(
-                            RewriterConfig.newBuilder().setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON)));
+        RewriterConfig.Builder rewrites = RewriterConfig.newBuilder();
+        switch (precision) {
+            case BF16 -> rewrites.setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON);
+            case FP16 -> rewrites.setAutoMixedPrecision(RewriterConfig.Toggle.ON); // rewrites GPU nodes only
+            default -> {
+                return config.build(); // float32: the graph as it is
+            }
         }
+        config.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
         return config.build();
     }
 

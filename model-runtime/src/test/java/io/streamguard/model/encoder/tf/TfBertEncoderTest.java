@@ -11,6 +11,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderException;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
+import io.streamguard.model.encoder.Precision;
 import io.streamguard.model.encoder.SessionBaseline;
 import io.streamguard.model.tokenizer.BertTokenizer;
 import io.streamguard.model.tokenizer.EncodedBatch;
@@ -253,6 +254,21 @@ class TfBertEncoderTest {
         assertThatThrownBy(() -> bert.prepare(batch)).isInstanceOf(EncoderClosedException.class);
         assertThatThrownBy(stale::run).isInstanceOf(EncoderClosedException.class);
         stale.close();
+    }
+
+    /** Its hate head loses 0.6 points in bfloat16 (README "Lower precision"), so auto means float32 here. */
+    @Test
+    void autoPrecisionStaysFloat32AndAnExplicitBfloat16IsHonoured() {
+        EncoderConfig config = EncoderConfig.of(EncoderConfig.BERT_BASE_UNCASED)
+                .withCacheDir(CACHE)
+                .withDevice(Device.CPU);
+        try (LoadedEncoder auto = EncoderFactory.create(config.withPrecision(Precision.AUTO))) {
+            assertThat(auto.encoder().info().precision()).isEqualTo(Precision.FP32);
+        }
+        try (LoadedEncoder bf16 = EncoderFactory.create(config.withPrecision(Precision.BF16))) {
+            assertThat(bf16.encoder().info().precision())
+                    .isEqualTo(Precision.BF16.resolve(Device.CPU, Precision.cpuFlags()));
+        }
     }
 
     @Test

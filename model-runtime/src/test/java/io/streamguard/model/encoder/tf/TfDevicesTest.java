@@ -73,4 +73,15 @@ class TfDevicesTest {
                 .isFalse();
         assertThat(TfDevices.sessionConfig(Device.CPU)).isEqualTo(TfDevices.sessionConfig(Device.CPU, Precision.FP32));
     }
+
+    @Test
+    void float16IsTheCudaRewriteAndFallsBackToFloat32OffAGpu() {
+        RewriterConfig gpu = TfDevices.sessionConfig(Device.GPU, Precision.FP16)
+                .getGraphOptions()
+                .getRewriteOptions();
+        assertThat(gpu.getAutoMixedPrecision()).isEqualTo(RewriterConfig.Toggle.ON);
+        assertThat(gpu.getAutoMixedPrecisionOnednnBfloat16()).isEqualTo(RewriterConfig.Toggle.DEFAULT);
+        assertThat(TfDevices.resolve(Precision.FP16, Device.CPU)).isEqualTo(Precision.FP32); // with a warning
+        assertThat(TfDevices.resolve(Precision.FP16, Device.GPU)).isEqualTo(Precision.FP16);
+    }
 }
