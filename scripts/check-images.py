@@ -57,7 +57,7 @@ LOCAL_LAYOUT = {
     "CONNECT_HOME": os.path.join(ROOT, "embedded-connect/target/connect"),
     "CONNECT_CONFIG": os.path.join(ROOT, "connectors/worker/connect-distributed.properties"),
 }
-ORDER = ["kafka", "registry", "postgres", "connect", "init", "tokenizer", "inference", "console", "retrainer",
+ORDER = ["kafka", "registry", "postgres", "connect", "init", "tokenizer", "inference", "console", "retrainer", "retrainer-zh",
          "inference-gpu"]
 STARTUP_TIMEOUT_S = 240
 NO_GPU_WARNING = "GPU requested but TensorFlow sees no GPU"
@@ -348,7 +348,7 @@ def main():
                                      STARTUP_TIMEOUT_S) and warning in runner.log(name)
                 detail = ("healthcheck " + " ".join(test) + (", -Pgpu launcher" if gpu_launcher else ", CPU build")
                           + ", on the CPU: '" + warning + "'")
-            elif name == "retrainer":
+            elif name in ("retrainer", "retrainer-zh"):
                 ok = await_condition(proc, lambda: "RETRAINER READY" in runner.log(name), STARTUP_TIMEOUT_S)
                 detail = "RETRAINER READY (no healthcheck: no HTTP endpoint)"
             else:
