@@ -34,18 +34,8 @@ final class ChaosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--encoder",
-            paramLabel = "ID",
-            defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "Encoder of the workers; default: ${DEFAULT-VALUE}.")
-    String encoder;
-
-    @Option(
-            names = "--heads",
-            paramLabel = "FILE",
-            description = "Model the workers start with (default: the encoder's default version in models/).")
-    Path heads;
+    @Mixin
+    WorkerModel model;
 
     @Option(
             names = "--swap-to",
@@ -104,23 +94,23 @@ final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Usage.knownEncoder(spec, "--encoder", encoder);
+        model.checkEncoder();
         Usage.atLeast(spec, "--events", events, 1);
         Usage.positive(spec, "--rate", rate);
         Usage.atLeast(spec, "--partitions", partitions, 1);
         Usage.atLeast(spec, "--tokenizers", tokenizers, 1);
         Usage.atLeast(spec, "--inference-workers", inferenceWorkers, 1);
         Usage.atLeast(spec, "--outage-seconds", outageSeconds, 1);
-        Path swap = swapTo != null ? swapTo : ModelFiles.headsFile(ModelFiles.FIRST_VERSION, encoder);
+        Path swap = swapTo != null ? swapTo : ModelFiles.headsFile(ModelFiles.FIRST_VERSION, model.encoder);
         if (!Files.isRegularFile(swap)) {
             throw Usage.error(spec, "--swap-to: no model file " + swap);
         }
-        Path startHeads = ModelFiles.heads(spec, heads, encoder);
+        Path startHeads = model.headsFile();
         Path datasets = common.datasets(spec);
         PrintWriter err = spec.commandLine().getErr();
         ChaosReport report = ChaosBenchmark.run(
                 new ChaosBenchmark.Options(
-                        encoder,
+                        model.encoder,
                         startHeads.toAbsolutePath(),
                         swap.toAbsolutePath(),
                         datasets,

@@ -1,7 +1,6 @@
 package io.streamguard.launcher.bench;
 
 import io.streamguard.launcher.cli.Checkout;
-import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.ConnectorConfigs;
 import io.streamguard.topology.WorkerConfig;
@@ -34,18 +33,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--encoder",
-            paramLabel = "ID",
-            defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "Encoder of the pipeline; default: ${DEFAULT-VALUE}.")
-    String encoder;
-
-    @Option(
-            names = "--heads",
-            paramLabel = "FILE",
-            description = "Heads file (default: models/v1/<encoder>.json in the checkout).")
-    Path heads;
+    @Mixin
+    WorkerModel model;
 
     @Option(
             names = "--events",
@@ -97,14 +86,14 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Usage.knownEncoder(spec, "--encoder", encoder);
+        model.checkEncoder();
         Usage.atLeast(spec, "--events", events, 1);
         Usage.atLeast(spec, "--comments", comments, 1);
         Usage.positive(spec, "--comment-rate", commentRate);
         Usage.atLeast(spec, "--batch-size", batchSize, 1);
         Usage.atLeast(spec, "--batch-wait-ms", batchWaitMs, 1);
         Path datasets = common.datasets(spec);
-        Path headsFile = ModelFiles.heads(spec, heads, encoder);
+        Path headsFile = model.headsFile();
         Path connectors = connectorConfigs != null
                 ? connectorConfigs
                 : Checkout.home().resolve(ConnectorConfigs.CONFIG_IN_CHECKOUT);
@@ -118,7 +107,7 @@ final class ConnectCommand implements Callable<Integer> {
         ConnectReport report = ConnectBenchmark.run(
                 new ConnectBenchmark.Options(
                         new BenchWorker.Settings(
-                                encoder,
+                                model.encoder,
                                 headsFile,
                                 common.device.name().toLowerCase(Locale.ROOT),
                                 batchSize,

@@ -1,6 +1,5 @@
 package io.streamguard.launcher.bench;
 
-import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.launcher.client.StreamGuardTopics;
 import io.streamguard.topology.WorkerConfig;
@@ -33,18 +32,8 @@ final class PipelineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--encoder",
-            paramLabel = "ID",
-            defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "Encoder of the pipeline; default: ${DEFAULT-VALUE}.")
-    String encoder;
-
-    @Option(
-            names = "--heads",
-            paramLabel = "FILE",
-            description = "Heads file (default: models/v1/<encoder>.json in the checkout).")
-    Path heads;
+    @Mixin
+    WorkerModel model;
 
     @Option(
             names = "--events",
@@ -105,7 +94,7 @@ final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Usage.knownEncoder(spec, "--encoder", encoder);
+        model.checkEncoder();
         Usage.atLeast(spec, "--events", events, 1);
         Usage.positive(spec, "--rate", rate);
         Usage.atLeast(spec, "--batch-size", batchSize, 1);
@@ -119,12 +108,12 @@ final class PipelineCommand implements Callable<Integer> {
             throw Usage.error(spec, "--guarantee " + e.getMessage());
         }
         Path datasets = common.datasets(spec);
-        Path headsFile = ModelFiles.heads(spec, heads, encoder);
+        Path headsFile = model.headsFile();
 
         PrintWriter err = spec.commandLine().getErr();
         PipelineReport report = PipelineBenchmark.run(
                 new PipelineBenchmark.Options(
-                        encoder,
+                        model.encoder,
                         headsFile,
                         datasets,
                         events,

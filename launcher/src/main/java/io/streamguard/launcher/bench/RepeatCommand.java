@@ -1,6 +1,5 @@
 package io.streamguard.launcher.bench;
 
-import io.streamguard.launcher.cli.ModelFiles;
 import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.encoder.Precision;
 import java.io.IOException;
@@ -31,18 +30,8 @@ final class RepeatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--encoder",
-            paramLabel = "ID",
-            defaultValue = ModelFiles.DEFAULT_ENCODER,
-            description = "Encoder of the pipeline; default: ${DEFAULT-VALUE}.")
-    String encoder;
-
-    @Option(
-            names = "--heads",
-            paramLabel = "FILE",
-            description = "Heads file (default: the encoder's trained model in the checkout).")
-    Path heads;
+    @Mixin
+    WorkerModel model;
 
     @Option(
             names = "--events",
@@ -81,7 +70,7 @@ final class RepeatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Usage.knownEncoder(spec, "--encoder", encoder);
+        model.checkEncoder();
         Usage.atLeast(spec, "--events", events, 1);
         Usage.atLeast(spec, "--partitions", partitions, 1);
         if (!(share >= 0 && share < 1)) {
@@ -94,11 +83,11 @@ final class RepeatCommand implements Callable<Integer> {
             throw Usage.error(spec, "--precision: " + e.getMessage());
         }
         Path datasets = common.datasets(spec);
-        Path headsFile = ModelFiles.heads(spec, heads, encoder);
+        Path headsFile = model.headsFile();
         PrintWriter err = spec.commandLine().getErr();
         RepeatReport report = RepeatBenchmark.run(
                 new RepeatBenchmark.Options(
-                        encoder,
+                        model.encoder,
                         headsFile,
                         datasets,
                         events,
