@@ -154,15 +154,10 @@ class FeedbackLoopIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         feedbackTopic = SharedStack.newTopic("it-feedback", 3);
         versionsTopic = "it-model-versions-" + run; // created by the retrainer, as on a fresh cluster
-        Map<String, String> registry = Map.of("schema.registry.url", SharedStack.registryUrl());
-        textEvents = AvroSerde.specific(TextEvent.class);
-        textEvents.configure(registry, false);
-        labeledEvents = AvroSerde.specific(LabeledEvent.class);
-        labeledEvents.configure(registry, false);
-        feedback = AvroSerde.specific(Feedback.class);
-        feedback.configure(registry, false);
-        versions = AvroSerde.specific(ModelVersion.class);
-        versions.configure(registry, false);
+        textEvents = SharedStack.valueSerde(TextEvent.class);
+        labeledEvents = SharedStack.valueSerde(LabeledEvent.class);
+        feedback = SharedStack.valueSerde(Feedback.class);
+        versions = SharedStack.valueSerde(ModelVersion.class);
 
         Path home = Path.of(System.getProperty("streamguard.home"));
         Path v2 = home.resolve("models/v2/minilm-l6.json");

@@ -87,11 +87,8 @@ class LanguageRoutingIT {
         p.put(WorkerConfig.BATCH_MAX_SIZE, "16");
         worker = Worker.start(WorkerConfig.of(p), ClassifierScorer::load);
         StreamsRunning.await("the worker", worker::state, PATIENCE);
-        Map<String, String> registry = Map.of("schema.registry.url", SharedStack.registryUrl());
-        textEvents = AvroSerde.specific(TextEvent.class);
-        textEvents.configure(registry, false);
-        labeledEvents = AvroSerde.specific(LabeledEvent.class);
-        labeledEvents.configure(registry, false);
+        textEvents = SharedStack.valueSerde(TextEvent.class);
+        labeledEvents = SharedStack.valueSerde(LabeledEvent.class);
     }
 
     @AfterAll

@@ -99,11 +99,8 @@ class PipelineIT {
         scorer = ClassifierScorer.load(config);
         tokenizer = EncoderFactory.tokenizer(config.encoderConfig());
         worker = startWorker(config, failingOn(MARKER));
-        Map<String, String> registry = Map.of("schema.registry.url", SharedStack.registryUrl());
-        textEvents = AvroSerde.specific(TextEvent.class);
-        textEvents.configure(registry, false);
-        labeledEvents = AvroSerde.specific(LabeledEvent.class);
-        labeledEvents.configure(registry, false);
+        textEvents = SharedStack.valueSerde(TextEvent.class);
+        labeledEvents = SharedStack.valueSerde(LabeledEvent.class);
     }
 
     @AfterAll

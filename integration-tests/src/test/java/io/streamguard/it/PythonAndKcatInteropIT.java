@@ -80,8 +80,7 @@ class PythonAndKcatInteropIT {
                 event("j-0", "plain ascii", Map.of()),
                 event("j-1", "naïve café — 你好 🙂", Map.of("channel", "chat")),
                 event("j-2", "x".repeat(10_000), Map.of()));
-        try (AvroSerde<TextEvent> serde = AvroSerde.specific(TextEvent.class)) {
-            serde.configure(Map.of("schema.registry.url", SharedStack.registryUrl()), false);
+        try (AvroSerde<TextEvent> serde = SharedStack.valueSerde(TextEvent.class)) {
             try (KafkaProducer<String, TextEvent> producer =
                     new KafkaProducer<>(SharedStack.producerProps(), new StringSerializer(), serde.serializer())) {
                 for (TextEvent e : sent) {

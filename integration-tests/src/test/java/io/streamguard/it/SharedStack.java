@@ -1,6 +1,7 @@
 package io.streamguard.it;
 
 import io.streamguard.launcher.stack.EmbeddedStack;
+import io.streamguard.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,6 +49,13 @@ final class SharedStack {
 
     static String registryUrl() {
         return get().registryUrl();
+    }
+
+    /** A record value serde of {@code type} on the shared registry, configured. */
+    static <T extends SpecificRecord> AvroSerde<T> valueSerde(Class<T> type) {
+        AvroSerde<T> serde = AvroSerde.specific(type);
+        serde.configure(Map.of("schema.registry.url", registryUrl()), false);
+        return serde;
     }
 
     /** A fresh topic per test, so tests never see each other's records. */
