@@ -11,6 +11,7 @@ import io.streamguard.model.testing.TinyDatasets;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.ModelTrainer;
+import io.streamguard.model.training.Task;
 import io.streamguard.model.training.ThresholdSelector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,12 +44,29 @@ final class TinyBase {
                 EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU));
         BuiltinDatasets datasets = new BuiltinDatasets(TinyDatasets.write(dir.resolve("datasets")));
         FeatureCache cache = new FeatureCache(dir.resolve("features"));
+        v1 = new ModelTrainer(cache, datasets)
+                .train(
+                        encoder,
+                        settings(ModelTrainer.Settings.defaults("v1", Feature.MEAN)
+                                .tasks()),
+                        ModelTrainer.Listener.silent())
+                .model();
+        v1File = dir.resolve("v1.json");
+        HeadsFile.write(v1, v1File);
+        base = BaseData.load(encoder, cache, datasets, 1_000, SEED);
+        Runtime.getRuntime().addShutdownHook(new Thread(encoder::close));
+    }
+
+    /**
+     * v1's training settings for {@code tasks}: small heads, larger steps, since the tiny sets need few epochs (as
+     * model-runtime's ModelTrainerTest).
+     */
+    static ModelTrainer.Settings settings(List<Task> tasks) {
         ModelTrainer.Settings defaults = ModelTrainer.Settings.defaults("v1", Feature.MEAN);
-        // Small heads, larger steps: the tiny sets need few epochs (as model-runtime's ModelTrainerTest).
-        ModelTrainer.Settings settings = new ModelTrainer.Settings(
+        return new ModelTrainer.Settings(
                         defaults.version(),
                         defaults.feature(),
-                        defaults.tasks(),
+                        tasks,
                         defaults.options(),
                         new ThresholdSelector(0.9, 2),
                         SEED)
@@ -57,13 +75,6 @@ final class TinyBase {
                         .withBatchSize(16)
                         .withLearningRate(1e-2f)
                         .withEpochs(12, 4));
-        v1 = new ModelTrainer(cache, datasets)
-                .train(encoder, settings, ModelTrainer.Listener.silent())
-                .model();
-        v1File = dir.resolve("v1.json");
-        HeadsFile.write(v1, v1File);
-        base = BaseData.load(encoder, cache, datasets, 1_000, SEED);
-        Runtime.getRuntime().addShutdownHook(new Thread(encoder::close));
     }
 
     static synchronized TinyBase get() {

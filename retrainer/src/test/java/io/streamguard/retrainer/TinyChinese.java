@@ -2,7 +2,6 @@ package io.streamguard.retrainer;
 
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LoadedEncoder;
-import io.streamguard.model.heads.Feature;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.testing.RenamedEncoder;
@@ -11,7 +10,6 @@ import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
 import io.streamguard.model.training.ModelTrainer;
 import io.streamguard.model.training.Task;
-import io.streamguard.model.training.ThresholdSelector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,21 +43,11 @@ final class TinyChinese {
         // Only the Chinese files: a Chinese retrainer must neither read nor need the English ones.
         datasets = new BuiltinDatasets(TinyDatasets.writeChinese(dir.resolve("datasets")));
         cache = new FeatureCache(dir.resolve("features"));
-        ModelTrainer.Settings defaults = ModelTrainer.Settings.defaults("v1", Feature.MEAN);
-        ModelTrainer.Settings settings = new ModelTrainer.Settings(
-                        defaults.version(),
-                        defaults.feature(),
-                        List.of(Task.OFFENSIVE, Task.SENTIMENT),
-                        defaults.options(),
-                        new ThresholdSelector(0.9, 2),
-                        TinyBase.SEED)
-                .withOptions(o -> o.withDropout(0f, 0f)
-                        .withHiddenUnits(8)
-                        .withBatchSize(16)
-                        .withLearningRate(1e-2f)
-                        .withEpochs(12, 4));
         v1 = new ModelTrainer(cache, datasets)
-                .train(encoder, settings, ModelTrainer.Listener.silent())
+                .train(
+                        encoder,
+                        TinyBase.settings(List.of(Task.OFFENSIVE, Task.SENTIMENT)),
+                        ModelTrainer.Listener.silent())
                 .model();
         v1File = dir.resolve("v1-zh.json");
         HeadsFile.write(v1, v1File);
