@@ -94,34 +94,6 @@ final class EngineBenchmark {
             List<Path> models,
             List<Precision> precisions) {
 
-        /** Float32 only. */
-        public Options(
-                List<String> encoderIds,
-                List<Integer> batchSizes,
-                List<Integer> lengths,
-                int iterations,
-                int warmup,
-                double minSeconds,
-                Device device,
-                Path datasets,
-                int tokenizerTexts,
-                Path cacheDir,
-                List<Path> models) {
-            this(
-                    encoderIds,
-                    batchSizes,
-                    lengths,
-                    iterations,
-                    warmup,
-                    minSeconds,
-                    device,
-                    datasets,
-                    tokenizerTexts,
-                    cacheDir,
-                    models,
-                    List.of(Precision.FP32));
-        }
-
         public Options {
             encoderIds = List.copyOf(encoderIds);
             precisions = List.copyOf(precisions);
@@ -171,7 +143,8 @@ final class EngineBenchmark {
                     datasets,
                     DEFAULT_TOKENIZER_TEXTS,
                     EncoderConfig.defaultCacheDir(),
-                    List.of());
+                    List.of(),
+                    List.of(Precision.FP32));
         }
     }
 

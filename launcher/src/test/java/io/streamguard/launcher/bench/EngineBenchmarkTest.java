@@ -74,7 +74,8 @@ class EngineBenchmarkTest {
                 DATASETS,
                 64,
                 cache,
-                List.of());
+                List.of(),
+                List.of(Precision.FP32));
         List<String> progress = new ArrayList<>();
 
         EngineReport report = EngineBenchmark.run(options, progress::add);
@@ -139,7 +140,8 @@ class EngineBenchmarkTest {
                 DATASETS,
                 0,
                 cache,
-                List.of(Path.of("../models/v1/minilm-l6.json"), tunedFile));
+                List.of(Path.of("../models/v1/minilm-l6.json"), tunedFile),
+                List.of(Precision.FP32));
 
         EngineReport report = EngineBenchmark.run(options, line -> {});
 
@@ -188,7 +190,8 @@ class EngineBenchmarkTest {
                         DATASETS,
                         0,
                         cache,
-                        List.of()))
+                        List.of(),
+                        List.of(Precision.FP32)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2..512");
         assertThatThrownBy(() -> new EngineBenchmark.Options(
@@ -202,7 +205,8 @@ class EngineBenchmarkTest {
                         DATASETS,
                         0,
                         cache,
-                        List.of()))
+                        List.of(),
+                        List.of(Precision.FP32)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("batch");
         assertThatThrownBy(() -> EngineBenchmark.run(
@@ -217,7 +221,8 @@ class EngineBenchmarkTest {
                                 cache.resolve("nope"),
                                 0,
                                 cache,
-                                List.of()),
+                                List.of(),
+                                List.of(Precision.FP32)),
                         line -> {}))
                 .isInstanceOf(BenchmarkException.class)
                 .hasMessageContaining("nope");
