@@ -73,6 +73,7 @@ class StreamGuardCliTest {
       bench repeats --share 1                               | --share must be in [0, 1), was 1.0
       bench repeats --events 0                              | --events must be at least 1, was 0
       bench repeats --precision half                        | --precision: precision must be auto, fp32, bf16 or fp16, was 'half'
+      eval --benign --precision fp64                        | --precision: precision must be auto, fp32, bf16 or fp16, was 'fp64'
       bench engine --batch-sizes 8,x                        | Invalid value for option '--batch-sizes' (N): 'x' is not an int
       bench engine --lengths 32,1                           | --lengths must be between 2 and 512, was 1
       bench engine --lengths 513                            | --lengths must be between 2 and 512, was 513

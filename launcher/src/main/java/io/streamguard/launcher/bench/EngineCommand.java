@@ -174,10 +174,6 @@ final class EngineCommand implements Callable<Integer> {
     }
 
     private List<Precision> precisions() {
-        try {
-            return precisions.stream().map(Precision::parse).distinct().toList();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
-        }
+        return precisions.stream().map(p -> Usage.precision(spec, p)).distinct().toList();
     }
 }

@@ -76,12 +76,7 @@ final class RepeatCommand implements Callable<Integer> {
         if (!(share >= 0 && share < 1)) {
             throw Usage.error(spec, "--share must be in [0, 1), was " + share);
         }
-        Precision arithmetic;
-        try {
-            arithmetic = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw Usage.error(spec, "--precision: " + e.getMessage());
-        }
+        Precision arithmetic = Usage.precision(spec, precision);
         Path datasets = common.datasets(spec);
         Path headsFile = model.headsFile();
         PrintWriter err = spec.commandLine().getErr();

@@ -1,6 +1,7 @@
 package io.streamguard.launcher.cli;
 
 import io.streamguard.model.encoder.EncoderFactory;
+import io.streamguard.model.encoder.Precision;
 import java.util.TreeSet;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -42,6 +43,15 @@ public final class Usage {
                             + "' (available: "
                             + String.join(", ", new TreeSet<>(EncoderFactory.AVAILABLE))
                             + ")");
+        }
+    }
+
+    /** {@code --precision}'s {@code value} as a {@link Precision} (auto, fp32, bf16, fp16, any case). */
+    public static Precision precision(CommandSpec spec, String value) {
+        try {
+            return Precision.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw error(spec, "--precision: " + e.getMessage());
         }
     }
 }

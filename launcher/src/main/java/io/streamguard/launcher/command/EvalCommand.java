@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamguard.launcher.cli.Checkout;
 import io.streamguard.launcher.cli.ModelFiles;
+import io.streamguard.launcher.cli.Usage;
 import io.streamguard.model.Classifier;
 import io.streamguard.model.Prediction;
 import io.streamguard.model.batch.BatchPolicy;
@@ -136,12 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (file == null && !benign) {
             throw usage("Missing required parameter: 'FILE' (or --benign)");
         }
-        Precision arithmetic;
-        try {
-            arithmetic = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw usage("--precision: " + e.getMessage());
-        }
+        Precision arithmetic = Usage.precision(spec, precision);
         if (file != null && task == null) {
             throw usage("Missing required option: '--task=TASK'");
         }
