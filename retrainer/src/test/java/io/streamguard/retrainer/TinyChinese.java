@@ -4,7 +4,7 @@ import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
-import io.streamguard.model.testing.RenamedEncoder;
+import io.streamguard.model.testing.EncoderViews;
 import io.streamguard.model.testing.TinyDatasets;
 import io.streamguard.model.training.BuiltinDatasets;
 import io.streamguard.model.training.FeatureCache;
@@ -39,7 +39,7 @@ final class TinyChinese {
 
     private TinyChinese() throws IOException {
         dir = Files.createTempDirectory("retrainer-zh-test");
-        encoder = RenamedEncoder.as(TinyBase.get().encoder, EncoderConfig.BGE_SMALL_ZH);
+        encoder = EncoderViews.renamed(TinyBase.get().encoder, EncoderConfig.BGE_SMALL_ZH);
         // Only the Chinese files: a Chinese retrainer must neither read nor need the English ones.
         datasets = new BuiltinDatasets(TinyDatasets.writeChinese(dir.resolve("datasets")));
         cache = new FeatureCache(dir.resolve("features"));

@@ -9,7 +9,7 @@ import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.LoadedEncoder;
 import io.streamguard.model.heads.Head;
 import io.streamguard.model.heads.HeadsModel;
-import io.streamguard.model.testing.RenamedEncoder;
+import io.streamguard.model.testing.EncoderViews;
 import io.streamguard.model.testing.TinyDatasets;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +39,7 @@ class ChineseModelTrainerTest {
     @BeforeAll
     static void trainOnce() {
         minilm = EncoderFactory.create(EncoderConfig.of(EncoderConfig.MINILM_L6).withDevice(Device.CPU));
-        chinese = RenamedEncoder.as(minilm, EncoderConfig.BGE_SMALL_ZH);
+        chinese = EncoderViews.renamed(minilm, EncoderConfig.BGE_SMALL_ZH);
         // Only the Chinese files: training must not touch the English ones (nor need them).
         datasets = TinyDatasets.writeChinese(tmp.resolve("datasets"));
         trainer = new ModelTrainer(new FeatureCache(tmp.resolve("features")), new BuiltinDatasets(datasets));

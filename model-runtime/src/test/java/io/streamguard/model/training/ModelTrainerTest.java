@@ -6,8 +6,6 @@ import io.streamguard.model.Classifier;
 import io.streamguard.model.Prediction;
 import io.streamguard.model.batch.BatchPolicy;
 import io.streamguard.model.encoder.Device;
-import io.streamguard.model.encoder.Embeddings;
-import io.streamguard.model.encoder.Encoder;
 import io.streamguard.model.encoder.EncoderConfig;
 import io.streamguard.model.encoder.EncoderFactory;
 import io.streamguard.model.encoder.EncoderInfo;
@@ -19,8 +17,8 @@ import io.streamguard.model.heads.HeadsFile;
 import io.streamguard.model.heads.HeadsModel;
 import io.streamguard.model.heads.Provenance;
 import io.streamguard.model.heads.Thresholds;
+import io.streamguard.model.testing.EncoderViews;
 import io.streamguard.model.testing.TinyDatasets;
-import io.streamguard.model.tokenizer.EncodedBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,7 +251,7 @@ class ModelTrainerTest {
         HeadsModel read = HeadsFile.read(file);
         assertThat(read).isEqualTo(run.model());
 
-        try (Classifier classifier = Classifier.create(unclosable(minilm), read, BatchPolicy.DEFAULT)) {
+        try (Classifier classifier = Classifier.create(EncoderViews.unclosable(minilm), read, BatchPolicy.DEFAULT)) {
             List<Prediction> predictions = classifier.classify(List.of(
                     "WINNER!! You have won a FREE laptop prize. Call 09061709999 now to claim",
                     "hey, are we still on for lunch at 3 on monday? see you there",
@@ -312,24 +310,5 @@ class ModelTrainerTest {
             }
         }
         return files;
-    }
-
-    /** {@code encoder} for a classifier that must not close it (the other tests still use it). */
-    private static LoadedEncoder unclosable(LoadedEncoder encoder) {
-        Encoder view = new Encoder() {
-            @Override
-            public EncoderInfo info() {
-                return encoder.encoder().info();
-            }
-
-            @Override
-            public Embeddings encode(EncodedBatch batch) {
-                return encoder.encoder().encode(batch);
-            }
-
-            @Override
-            public void close() {}
-        };
-        return new LoadedEncoder(view, encoder.tokenizer());
     }
 }
